@@ -35,7 +35,7 @@ from charset_normalizer.cd import coherence_ratio
 from .config import CONFIG_SCHEMA, DecodeConfig
 from .cyrillicpairs import pair_cost
 from .language import rank
-from .normalize import C1_CONTROLS, Repairs
+from .normalize import C1_CONTROLS, Repairs, mojibake_at
 from .plausibility import (
     JUDGED_CHARS,
     Judgement,
@@ -867,6 +867,37 @@ def what_to_do(data: bytes, config: DecodeConfig) -> str:
     quoted = excerpt(data, suggestion.text, suggestion.encoding)
     return (f"in {name} it reads as {quoted!r}: if that is its code page, add "
             f"\"{name}\" to decode.fallback_encodings in corpus.toml, or re-save it as UTF-8")
+
+
+def sound_reading(data: bytes, chosen: str, config: DecodeConfig) -> Reading | None:
+    """A reading of ``data`` that is sound where the chosen code page's, ``chosen``, reads
+    as UTF-8 characters cut short (mojibake): plausible, with no mojibake, and surely in
+    a language its code page is made for (:data:`_SURE`); one in a listed code page
+    first (in the configured order), else the first of :func:`readings_elsewhere` so.
+
+    Bytes of a code page's letters begin UTF-8 characters too (cp1251's ``п`` is EF,
+    cp1253's ``ό`` F3), and read in a wrong code page they look like UTF-8 cut short: a
+    sound cp1251 file, cp1251 listed first, whose reading in cp1250 won on fewer mistyped
+    words, and a sound cp1253 one with the default list were told they were UTF-8 files
+    damaged there, to restore (QA s81 decodelong 8)."""
+    for name in config.fallback_encodings:
+        encoding = codecs.lookup(name).name
+        if encoding == chosen:
+            continue
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _sound(evidence(Reading(encoding, text, None))):
+            return Reading(encoding, text, None)
+    return next((found.reading for found in readings_elsewhere(data, config.fallback_encodings)
+                 if _sound(found)), None)
+
+
+def _sound(found: Evidence) -> bool:
+    """Whether a reading (its evidence) is sound text (:func:`sound_reading`)."""
+    return plausible(found.judgement) and found.fit >= _SURE \
+        and mojibake_at(found.reading.text[:JUDGED_CHARS]) < 0
 
 
 #: A reading whose letters fit a language this well (charset-normalizer's coherence, 0 to

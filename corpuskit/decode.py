@@ -23,6 +23,7 @@ from .codepages import (
     excerpt,
     multibyte,
     second_look,
+    sound_reading,
     spelled_as_hebrew,
     suggested_code_page,
     what_to_do,
@@ -385,6 +386,19 @@ def _cut_characters_repaired(data: bytes, encoding: str, text: str) -> tuple[str
             f"({_word_at(text, at)!r}){made}: a UTF-8 file damaged there; restore the file "
             "from where it came, or correct those bytes and keep it UTF-8",
             f"line {_line_number(text, at)}")
+
+
+def _sound_elsewhere(data: bytes, chosen: Reading, sound: Reading) -> str:
+    """Why a file is refused that the code page ``chosen`` reads as UTF-8 characters cut
+    short and ``sound``'s, which is not listed, reads as text
+    (:func:`~corpuskit.codepages.sound_reading`), and what to do: not to restore a sound
+    file (QA s81 decodelong 8)."""
+    name = addable_code_pages()[sound.encoding]
+    return (f"{chosen.encoding} reads it as {excerpt(data, chosen.text, chosen.encoding)!r}, "
+            "mojibake such as UTF-8 characters cut short make, but its bytes are no UTF-8: "
+            f"in {name} it reads as {excerpt(data, sound.text, sound.encoding)!r}: if that is its "
+            f"code page, add \"{name}\" to decode.fallback_encodings in corpus.toml, or "
+            "re-save it as UTF-8")
 
 
 def _damage_told(damaged: DamagedReading, chosen: Reading, data: bytes) -> str:
@@ -875,8 +889,16 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
             raise DocumentProblem(torn)
         cut = _cut_characters_repaired(data, encoding, text)
         if cut is not None:
-            raise DocumentProblem(Problem(raw.path, "undecodable", f"{not_utf8}; {cut[0]}",
-                                          cut[1]))
+            sound = sound_reading(data, encoding, config)
+            if sound is None:
+                raise DocumentProblem(Problem(raw.path, "undecodable",
+                                              f"{not_utf8}; {cut[0]}", cut[1]))
+            if sound.encoding not in {codecs.lookup(name).name
+                                      for name in config.fallback_encodings}:
+                raise DocumentProblem(Problem(
+                    raw.path, "undecodable",
+                    f"{not_utf8}, and {_sound_elsewhere(data, legacy, sound)}", at))
+            encoding, text = sound.encoding, sound.text
     if not text or text.isspace():
         raise DocumentProblem(Problem(raw.path, "empty-document",
                                       "the file holds only whitespace; remove it or add text"))

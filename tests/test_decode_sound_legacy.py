@@ -103,3 +103,25 @@ def test_a_refused_file_is_not_told_to_add_a_code_page_that_is_listed() -> None:
                          "listed, add it to decode.fallback_encodings"), said
     assert "or add its code page to" not in said, said
 
+
+# -- 8: sound text told it is a UTF-8 file damaged there ----------------------------------
+
+def test_sound_greek_read_as_cut_utf8_elsewhere_is_told_its_code_page() -> None:
+    """cp1250's reading (``<ó÷Ýóç>``) looks like UTF-8 cut short; cp1253 reads it whole."""
+    said = _refusal(GREEK_OPTIONS, "cp1253", DEFAULT)
+    assert "damaged" not in said and "restore" not in said, said
+    assert "in cp1253 it reads as 'παίρνει τρία ορίσματα: <έκδοση> <σχέση> '" in said, said
+    assert said.endswith('add "cp1253" to decode.fallback_encodings in corpus.toml, or '
+                         "re-save it as UTF-8"), said
+    assert _decoded(GREEK_OPTIONS, "cp1253", (*DEFAULT, "cp1253")) == ("cp1253", GREEK_OPTIONS)
+
+
+def test_a_listed_code_page_that_reads_a_file_soundly_is_found() -> None:
+    from corpuskit.codepages import sound_reading
+
+    data = UKRAINIAN_OPTIONS.encode("cp1251")
+    found = sound_reading(data, "cp1250", DecodeConfig(("cp1250", "cp1251")))
+    assert found is not None and (found.encoding, found.text) == ("cp1251", UKRAINIAN_OPTIONS)
+    # cut UTF-8 is sound in no code page
+    assert sound_reading(b"Le caf\xc3 est bon\n", "cp1252", DecodeConfig(DEFAULT)) is None
+
