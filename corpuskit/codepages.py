@@ -735,7 +735,47 @@ def readings_elsewhere(data: bytes, excluded: tuple[str, ...],
               in enumerate(_other_readings(data, excluded, preferred))]
     readable = [(order, found) for order, found in judged if plausible(found.judgement)]
     readable.sort(key=_ranking)
-    return [found for _, found in readable]
+    return [found for _, found in _letters_before_symbols(readable)]
+
+
+def _letters_before_symbols(ranked: list[tuple[int, Evidence]]
+                            ) -> list[tuple[int, Evidence]]:
+    """``ranked`` (readings elsewhere, in :func:`_ranking`'s order), but a reading in a code
+    page that reads alike with one before it (:func:`reads_alike`) moved before that one
+    where it has letters where that one has symbols, and no symbol where that one has a
+    letter (:func:`_letters_where_symbols`).
+
+    cp1253 and ISO-8859-7 read Greek's letters alike but ``Ά``, A2 in cp1253 and B6 in
+    ISO-8859-7, each of which the other reads as a symbol (``’``, ``¶``); their readings
+    tie on mistyped words (a quote or a pilcrow may begin a word), and the ranking, on the
+    letters' fit, advised the other code page, whose reading ``’γιος`` was then built
+    with exit 0 (QA s81 decodelong 9)."""
+    result = list(ranked)
+    for at in range(len(result)):
+        chosen = result[at][1].reading
+        for later in range(at + 1, len(result)):
+            other = result[later][1].reading
+            if reads_alike(chosen.encoding, other.encoding) \
+                    and _letters_where_symbols(other.text, chosen.text):
+                result.insert(at, result.pop(later))
+                break
+    return result
+
+
+def _letters_where_symbols(text: str, other: str) -> bool:
+    """Whether ``text`` has a letter where ``other`` (a reading of the same bytes in a
+    code page that reads alike: as many characters) has none, and never the other way
+    round."""
+    if len(text) != len(other):
+        return False
+    found = False
+    for mine, theirs in zip(text, other, strict=True):
+        if mine == theirs or mine.isalpha() == theirs.isalpha():
+            continue
+        if theirs.isalpha():
+            return False
+        found = True
+    return found
 
 
 def _ranking(item: tuple[int, Evidence]) -> tuple[bool, int, float, float, int]:
@@ -793,7 +833,7 @@ def clearly_better(data: bytes, chosen: Evidence, config: DecodeConfig
         survivors.append((order, Evidence(Reading(encoding, text, None), judgement, fit, top,
                                           _coherence(judgement.text))))
     survivors.sort(key=_ranking)
-    for _, found in survivors:
+    for _, found in _letters_before_symbols(survivors):
         why = why_better(found, chosen)
         if why is not None:
             return found, why
@@ -1072,7 +1112,8 @@ def why_better(other: Evidence, chosen: Evidence) -> str | None:
     letters fit a language much better, or no language of the chosen one's code page is
     probable."""
     if other.top < _SURE or not plausible(other.judgement) \
-            or other.judgement.implausibility > chosen.judgement.implausibility:
+            or other.judgement.implausibility > chosen.judgement.implausibility \
+            or hangul_before_hanja(other):
         return None
     if C1_CONTROLS.search(other.reading.text) and not C1_CONTROLS.search(chosen.reading.text):
         # No text holds a C1 control (:func:`_without_c1_controls`): ISO-8859-2's
@@ -1107,6 +1148,32 @@ def why_better(other: Evidence, chosen: Evidence) -> str | None:
     if chosen.top < _unsure(chosen.reading):
         return f"no language {chosen.reading.encoding} is made for fits it well"
     return None
+
+
+#: Korean's code pages, and the runs of Hangul syllables and Han characters their text is
+#: judged in (:func:`hangul_before_hanja`).
+_KOREAN_PAGES = frozenset(codecs.lookup(name).name for name in ("cp949", "euc_kr"))
+_HANGUL_AND_HANJA = re.compile("[\uac00-\ud7a3\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_HANGUL_THEN_HANJA = re.compile("[\uac00-\ud7a3][\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+#: The share of a Korean reading's runs (and the fewest of them) that
+#: :func:`hangul_before_hanja` must find a Hangul syllable before a Han character in.
+_HANJA_AFTER_HANGUL_SHARE = 1 / 4
+_HANJA_AFTER_HANGUL_RUNS = 2
+
+
+def hangul_before_hanja(found: Evidence) -> bool:
+    """Whether a reading in a Korean code page writes a Hangul syllable right before a Han
+    character in a quarter of its runs of them (two at least). Korean writes a word in
+    Hanja with its ending in Hangul after it (``韓國의``), never Hangul before Hanja inside a
+    word; Chinese in gb18030 read as cp949 mixes both anyhow (``加쨌弄薑伽``,
+    ``俚륜롸몰몹契``), and the language identifier, seeing Hangul, is sure it is Korean: a
+    sound gb18030 file with gb18030 listed was refused, told to add cp949 (QA s81
+    decodelong 9)."""
+    if found.reading.encoding not in _KOREAN_PAGES:
+        return False
+    runs = _HANGUL_AND_HANJA.findall(found.judgement.text)
+    mixed = sum(1 for run in runs if _HANGUL_THEN_HANJA.search(run))
+    return mixed >= max(_HANJA_AFTER_HANGUL_RUNS, _HANJA_AFTER_HANGUL_SHARE * len(runs))
 
 
 class BetterElsewhere(Exception):

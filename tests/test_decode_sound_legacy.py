@@ -125,3 +125,23 @@ def test_a_listed_code_page_that_reads_a_file_soundly_is_found() -> None:
     # cut UTF-8 is sound in no code page
     assert sound_reading(b"Le caf\xc3 est bon\n", "cp1252", DecodeConfig(DEFAULT)) is None
 
+
+# -- 9: the code page advised reads the file wrong ----------------------------------------
+
+@pytest.mark.parametrize("listed", [("gb18030",), DEFAULT])
+def test_sound_chinese_is_not_given_to_a_korean_reading_mixing_hangul_into_hanja(
+        listed: tuple[str, ...]) -> None:
+    """cp949 reads it as ``加쨌弄薑伽``, surely Korean to the identifier, where the Chinese
+    is only 83% Mandarin among its ASCII words."""
+    assert _decoded(CHINESE_OPTIONS, "gb18030", listed) == ("gb18030", CHINESE_OPTIONS)
+
+
+@pytest.mark.parametrize(("code_page", "other"), [("cp1253", "iso8859-7"),
+                                                  ("iso8859-7", "cp1253")])
+def test_greek_is_told_the_code_page_that_reads_its_accented_alpha_as_a_letter(
+        code_page: str, other: str) -> None:
+    """``Ά`` is A2 in cp1253 (``’`` in ISO-8859-7) and B6 in ISO-8859-7 (``¶`` in cp1253)."""
+    said = _refusal(GREEK_HOLY, code_page, DEFAULT)
+    assert f'add "{code_page}" to decode.fallback_encodings' in said, said
+    assert f'add "{other}"' not in said, said
+    assert _decoded(GREEK_HOLY, code_page, (*DEFAULT, code_page)) == (code_page, GREEK_HOLY)
