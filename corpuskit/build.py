@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from . import package
 from .archive import zip_signature
-from .archiveseal import ends_in_a_seal
+from .archiveseal import ends_in_a_seal, published_for
 from .cachenotes import cache_notes
 from .changelog import ahead_problems
 from .compare import archives_match, not_compared_reason, tree_differences
@@ -34,6 +34,7 @@ from .croissant import CROISSANT_PATH, croissant
 from .deflate import COMPRESSIONS
 from .discover import NO_DOCUMENTS, discover, read_changelog
 from .dist import (
+    ARCHIVE_SUFFIX,
     a_release_in,
     case_twin,
     descriptor_created,
@@ -515,18 +516,41 @@ def refuse_release_named_out(out: Path, config: CorpusConfig) -> None:
     into it, and that folder of releases, under a release's name, is then taken for a
     damaged release by check, validate and release of the folder it is in (QA: a mistyped
     ``--out dist/t-1.0.0`` wrote dist/t-1.0.0/t-1.0.0/, and every later command called
-    dist/t-1.0.0 a release changed after its build). An
-    :class:`~corpuskit.errors.ArgumentError`, as for :func:`refuse_misplaced_folders`."""
+    dist/t-1.0.0 a release changed after its build). So is one named as a release's zip,
+    ``<name>-<version>.zip``, or its published checksum beside it, ``.zip.sha256``
+    (:func:`_release_part_named`). An :class:`~corpuskit.errors.ArgumentError`, as for
+    :func:`refuse_misplaced_folders`."""
     resolved = out.resolve()  # (--out . is the working folder, by its own name)
-    if not named_as_release_of(resolved.name, config.name):
+    named = _release_part_named(resolved.name, config.name)
+    if named is None:
         return
+    what, taken_for = named
     releases = as_given(resolved.parent, resolved, out)
+    of = "" if what.endswith("folder") else "of "  # (the folder is the release)
     raise ArgumentError(
-        f"--out {out} names a release's own folder ({resolved.name}, a release of "
+        f"--out {out} names {what} ({resolved.name}, {of}a release of "
         f"{config.name}), not the folder that holds releases: a build or release writes "
         "a release's folder and zip into --out, and check, validate and release "
-        f"of {releases} would take {resolved.name} for a damaged release; give --out the "
+        f"of {releases} would take {resolved.name} for {taken_for}; give --out the "
         f"folder that holds releases, for example --out {releases}")
+
+
+def _release_part_named(entry: str, name: str) -> tuple[str, str] | None:
+    """What of a release of ``name`` a folder named ``entry`` stands in the place of, and
+    what the commands of the folder it is in take it for: the release's own folder, its
+    zip (``.zip`` in any case, as validate reads one) or the zip's published checksum
+    (``<archive>.sha256``); None for any other name (QA: ``--out t-1.0.0.zip`` wrote a
+    folder t-1.0.0.zip/ that validate refused as the release's zip and build as in its
+    way, as ``--out t-1.0.0`` did before it was refused)."""
+    checked = published_for(entry)
+    if checked is not None and checked.lower().endswith(ARCHIVE_SUFFIX):
+        stem, named = checked[:-len(ARCHIVE_SUFFIX)], (
+            "a release's published checksum", "a damaged checksum of a release's zip")
+    elif entry.lower().endswith(ARCHIVE_SUFFIX):
+        stem, named = entry[:-len(ARCHIVE_SUFFIX)], ("a release's zip", "a damaged release")
+    else:
+        stem, named = entry, ("a release's own folder", "a damaged release")
+    return named if named_as_release_of(stem, name) else None
 
 
 def _same_folder(one: Path, other: Path) -> bool:

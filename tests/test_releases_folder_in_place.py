@@ -57,6 +57,39 @@ def test_an_out_named_as_a_release_of_the_corpus_is_refused(
         assert not (tmp_path / "dist").exists()
 
 
+@pytest.mark.parametrize("command", ["build", "release"])
+@pytest.mark.parametrize(("out", "what", "taken_for"), [
+    (f"{RELEASE}.zip", "a release's zip", "a damaged release"),
+    ("test-corpus-0.9.0.ZIP", "a release's zip", "a damaged release"),
+    (f"{RELEASE}.zip.sha256", "a release's published checksum",
+     "a damaged checksum of a release's zip"),
+])
+def test_an_out_named_as_a_release_zip_or_its_checksum_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        command: str, out: str, what: str, taken_for: str) -> None:
+    """``--out dist/<name>-<version>.zip`` (or its published ``.sha256``) made a folder
+    of that name holding the release's folder and zip, which validate then refused as the
+    release's zip and build as in its way (QA s81 review 2): a usage error as for the
+    release's folder's name, nothing written."""
+    make_seeds(tmp_path, GOOD)
+    monkeypatch.chdir(tmp_path)
+    assert main([command, "--out", f"dist/{out}", "-j", "1"]) == 2
+    err = capsys.readouterr().err
+    assert (f"--out dist/{out} names {what} ({out}, of a release of test-corpus), not the "
+            f"folder that holds releases") in err, err
+    assert f"would take {out} for {taken_for}; give --out the folder that holds releases, " \
+        "for example --out dist" in err, err
+    assert not (tmp_path / "dist").exists()
+
+
+def test_an_out_named_as_no_release_part_is_built_into(tmp_path: Path) -> None:
+    """A ``.sha256`` of a folder's name, or another corpus's zip name, is no part of a
+    release of this corpus: built into as any folder."""
+    seeds = make_seeds(tmp_path, GOOD)
+    for out in (f"{RELEASE}.sha256", "other-corpus-1.0.0.zip"):
+        assert build_into(seeds, tmp_path / out).status == "built", out
+
+
 def test_an_out_named_as_another_corpus_release_is_built_into(tmp_path: Path) -> None:
     """Only a release name of the corpus being built is refused: a folder of releases
     named after another corpus's release is no place any command takes for this one's."""
