@@ -61,7 +61,7 @@ from .reader import (
 )
 from .records import process_document_reported, record_line
 from .regularfiles import unreadable_given
-from .semver import Version, named_as_release
+from .semver import Version, named_as_release, names_its_release
 from .wording import counted
 from .zipsource import ZipSource
 
@@ -310,7 +310,9 @@ def _misnamed(label: str, side: SideInfo) -> str | None:
     held = f"{side.name}-{side.version}"
     stem = given[:-len(".zip")] if side.kind == "zip" and given.lower().endswith(".zip") \
         else given
-    if stem == held or not named_as_release(given):
+    # its own name in other letter case is the user's, another version's so spelled is
+    # not (QA: T-2.0.0.zip holding t-1.0.0 was diffed without a word)
+    if names_its_release(stem, held) or not named_as_release(given):
         return None
     suffix = ".zip" if side.kind == "zip" else ""
     return (f"{label} is named as the release {stem}, but it holds {held}, which the diff "

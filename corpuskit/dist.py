@@ -108,8 +108,11 @@ def _release_pattern(name: str) -> re.Pattern[str]:
 
 def named_as_release_of(entry: str, name: str) -> bool:
     """Whether ``entry`` (a folder's name) is that of a release of ``name``, of any
-    version."""
-    return _release_pattern(name).match(entry) is not None
+    version, ``name`` in any letter case as :data:`~corpuskit.semver.RELEASE_NAME` takes
+    it (QA: ``T-1.0.0`` is named as the release t-1.0.0 too)."""
+    spelled = entry[:len(name)]
+    return spelled.isascii() and spelled.lower() == name \
+        and _release_pattern(name).match(name + entry[len(name):]) is not None
 
 
 def _named_as_releases(dist: Path, name: str

@@ -95,11 +95,37 @@ def is_version(text: str) -> bool:
 #: A corpus's name, as schemas/corpus.schema.json (and datapackage.schema.json) allow it:
 #: lower case letters, digits, ``.``, ``_`` and ``-``.
 CORPUS_NAME_PATTERN = r"[a-z0-9](?:[a-z0-9._-]{0,98}[a-z0-9])?"
+#: A corpus's name as a file's or folder's name may spell it, in any letter case: a copy
+#: of ``forge-1.0.0`` named ``Forge-1.0.0.zip``, as a case-insensitive file system or a
+#: browser may leave it, is still named as a release (ASCII letters only: ``re``'s
+#: IGNORECASE would also take the Kelvin sign for a ``k``).
+_NAME_IN_ANY_CASE = CORPUS_NAME_PATTERN.replace("a-z", "a-zA-Z")
 #: A name of a release of any corpus, ``<name>-<version>`` (a folder's, or a zip's
-#: without its suffix), ``<name>`` a corpus's name: ``Forge-1.0.0`` or ``FORGE-1.0.0``
-#: names no release (QA: a copy of ``forge-1.0.0`` named so, as a case-insensitive file
-#: system or a browser may leave it, was refused as named as another release).
-RELEASE_NAME = re.compile(rf"^{CORPUS_NAME_PATTERN}-(?:{VERSION_PATTERN})\Z")
+#: without its suffix), ``<name>`` a corpus's name in any letter case, compared folded to
+#: lower case (:func:`release_named`): ``T-2.0.0.zip`` is named as the release t-2.0.0
+#: (QA: taken for no release's name, a copy of t-1.0.0 named so passed validate, where
+#: ``t-2.0.0.zip`` is reported; on a case-insensitive file system the two are one file).
+RELEASE_NAME = re.compile(
+    rf"^(?P<name>{_NAME_IN_ANY_CASE})-(?P<version>{VERSION_PATTERN})\Z")
+
+
+def release_named(name: str) -> tuple[str, str] | None:
+    """The release ``name`` (a folder's, or a zip's without its suffix) is named as:
+    its corpus's name folded to lower case and its version (whose letters, a pre-release's,
+    are compared as written: 1.0.0-RC.1 is another version than 1.0.0-rc.1); None where it
+    is no release's name."""
+    match = RELEASE_NAME.match(name)
+    return None if match is None else (match["name"].lower(), match["version"])
+
+
+def names_its_release(name: str, held: str) -> bool:
+    """Whether ``name`` (a folder's, or a zip's without its suffix) names the release
+    ``held`` (``<name>-<version>``, as its datapackage.json gives them) that it holds:
+    the same name, or the same but for the letter case of the corpus's name
+    (``Forge-1.0.0`` holding forge-1.0.0). A copy named otherwise as a release
+    (``T-2.0.0`` holding t-1.0.0) is misnamed."""
+    return name == held or (
+        (named := release_named(name)) is not None and named == release_named(held))
 
 
 def named_as_release(name: str) -> bool:

@@ -823,6 +823,12 @@ def test_a_release_named_as_another_is_said_to_hold_what_it_reads(
     # Named as its own release in other letter case: no corpus's name is upper case (QA)
     assert diff(shutil.copy(archive, elsewhere / "Corpuskit-Seeds-1.0.0.zip"), folder
                 ).notes == ()
+    # ... but another version's name in other letter case is that version's (QA)
+    [note] = diff(shutil.copy(archive, elsewhere / "Corpuskit-Seeds-2.0.0.zip"), folder
+                  ).notes
+    assert note == ("OLD is named as the release Corpuskit-Seeds-2.0.0, but it holds "
+                    "corpuskit-seeds-1.0.0, which the diff reads; rename it to "
+                    "corpuskit-seeds-1.0.0.zip")
     assert main(["diff", "--json", str(misnamed_folder), str(misnamed_zip)]) == 0
     data = json.loads(capsys.readouterr().out)
     validate_json(data)

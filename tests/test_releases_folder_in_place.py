@@ -30,7 +30,8 @@ def _said(capsys: pytest.CaptureFixture[str]) -> str:
 
 
 @pytest.mark.parametrize("command", ["build", "release"])
-@pytest.mark.parametrize("out", [RELEASE, "test-corpus-0.9.0", f"{RELEASE}/"])
+@pytest.mark.parametrize("out", [RELEASE, "test-corpus-0.9.0", f"{RELEASE}/",
+                                 "Test-Corpus-0.9.0"])  # (its name in any case: QA)
 @pytest.mark.parametrize("exists", [True, False])
 def test_an_out_named_as_a_release_of_the_corpus_is_refused(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
@@ -61,6 +62,7 @@ def test_an_out_named_as_a_release_of_the_corpus_is_refused(
 @pytest.mark.parametrize(("out", "what", "taken_for"), [
     (f"{RELEASE}.zip", "a release's zip", "a damaged release"),
     ("test-corpus-0.9.0.ZIP", "a release's zip", "a damaged release"),
+    ("TEST-CORPUS-0.9.0.zip", "a release's zip", "a damaged release"),
     (f"{RELEASE}.zip.sha256", "a release's published checksum",
      "a damaged checksum of a release's zip"),
 ])

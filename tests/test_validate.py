@@ -319,20 +319,61 @@ def test_a_copy_named_as_another_release_is_reported(tmp_path: Path, fast: bool)
 
 
 def test_a_copy_named_as_its_release_in_other_letter_case_is_valid(tmp_path: Path) -> None:
-    """Corpus names are lower case only, so ``Forge-1.0.0.zip`` or ``FORGE-1.0.0`` names no
-    release: it is the release it holds, named as a case-insensitive file system or a
-    browser may leave it, and was refused as named as another release (QA). A name that
-    is a release's (lower case) and not the one held is still reported."""
+    """Corpus names are lower case only, so ``Forge-1.0.0.zip`` or ``FORGE-1.0.0`` holding
+    forge-1.0.0 is the release it holds, named as a case-insensitive file system or a
+    browser may leave it, and was refused as named as another release (QA)."""
     release, archive = built().release, built().archive
     own = release.name
-    name = own.rpartition("-")[0]
-    for spelled in (own.capitalize(), own.upper(), f"{name.upper()}-9.0.0"):
+    for spelled in (own.capitalize(), own.upper()):
         assert validate(shutil.copytree(release, tmp_path / spelled), jobs=1).valid, spelled
         zipped = shutil.copyfile(archive, tmp_path / f"{spelled}.zip")
         assert validate(zipped, jobs=1).valid, spelled
-    other = tmp_path / f"{name}-9.0.0.zip"
-    assert [p.code for p in validate(shutil.copyfile(archive, other), jobs=1).problems] == [
-        "metadata-mismatch"]
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_a_copy_named_as_another_version_in_other_letter_case_is_reported(
+        tmp_path: Path, fast: bool) -> None:
+    """A release's name in other letter case is still a release's name, its corpus's name
+    compared folded to lower case: ``T-2.0.0.zip`` holding t-1.0.0 passed validate, where
+    ``t-2.0.0.zip`` is reported, and on a case-insensitive file system the two are one
+    file (QA s81 review2 finding 3). Only the corpus's name may differ in case: a
+    pre-release's letters are the version's (1.0.0-RC.1 is not 1.0.0-rc.1)."""
+    release, archive = built().release, built().archive
+    own = release.name
+    name = own.rpartition("-")[0]
+    for other in (f"{name.upper()}-9.0.0", f"{name.capitalize()}-9.0.0",
+                  f"{own.upper()}-RC.1", f"{name.upper()}-9.0.0-rc.1"):
+        for target, suffix in ((tmp_path / other, ""), (tmp_path / f"{other}.zip", ".zip")):
+            if suffix:
+                shutil.copyfile(archive, target)
+            else:
+                shutil.copytree(release, target)
+            report = validate(target, fast=fast, jobs=1)
+            assert [(p.path, p.code, p.message) for p in report.problems] == [
+                (".", "metadata-mismatch", f"named as the release {other}, but it holds "
+                 f"{own}; rename it to {own}{suffix}")], target
+
+
+def test_an_empty_folder_named_as_a_release_in_other_letter_case_is_one(
+        tmp_path: Path) -> None:
+    """Every reader of a release's name takes a corpus's name in any letter case (QA s81
+    review2 finding 3): an emptied ``T-2.0.0`` in a folder of releases, or given alone, is
+    reported as ``t-2.0.0`` is, not passed over or called an empty folder."""
+    from corpuskit.validation import expand_targets
+
+    release, archive = built().release, built().archive
+    name = release.name.rpartition("-")[0]
+    for n, spelled in enumerate((f"{name}-2.0.0", f"{name.upper()}-2.0.0")):
+        emptied = tmp_path / f"dist{n}" / spelled
+        emptied.mkdir(parents=True)
+        shutil.copytree(release, emptied.parent / release.name)
+        shutil.copyfile(archive, emptied.parent / archive.name)
+        assert expand_targets([emptied.parent]) == sorted(
+            [emptied.parent / release.name, emptied.parent / archive.name, emptied])
+        report = validate(emptied.parent, jobs=1)
+        assert [p.code for p in report.problems] == ["not-a-package"], spelled
+        [problem] = validate(emptied, jobs=1).problems
+        assert problem.code == "not-a-package" and "an empty folder" not in problem.message
 
 
 def test_a_release_name_is_named_as_the_schemas_name_a_corpus() -> None:

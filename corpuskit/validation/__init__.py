@@ -59,7 +59,7 @@ from ..pathargs import given_flag, given_text, missing_given, url_given
 from ..problems import Problem, ProblemList
 from ..reader import PACKAGE_MARKERS, descriptor_given, folder_kind, is_archive_file
 from ..regularfiles import unreadable_given
-from ..semver import RELEASE_NAME, named_as_release
+from ..semver import RELEASE_NAME, named_as_release, names_its_release
 from ..submodules import unfetched_submodule
 from ..wording import command, counted, shell_word, shown_in
 from ..zipsource import DEFAULT_LIMITS, ArchiveLimits, ZipSource
@@ -119,10 +119,13 @@ def misnamed(name: str, release: str | None, suffix: str, folder: Path | None = 
              ) -> list[Problem]:
     """A problem when ``name`` (a package folder's, or an archive's without ``suffix``)
     is that of a release (``<name>-<version>``) other than the ``release`` it holds: a copy
-    of 1.0.0 named 2.0.0 passes for what it is not. Any other name is the user's. Where
+    of 1.0.0 named 2.0.0 passes for what it is not, as does one named ``T-2.0.0`` (a
+    corpus's name in a release's name is compared folded to lower case: QA). Its own name
+    in other letter case (``T-1.0.0``), and any other name, is the user's. Where
     ``folder`` (the one it is in) holds a file of the right name already, renaming would
     replace it: the advice is then to move this one out."""
-    if release is None or name == release or RELEASE_NAME.match(name) is None:
+    if release is None or names_its_release(name, release) \
+            or RELEASE_NAME.match(name) is None:
         return []
     rightly = f"{release}{suffix}"
     if folder is not None and os.path.lexists(folder / rightly):
