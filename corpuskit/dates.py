@@ -5,7 +5,8 @@ on where corpuskit runs. Numeric day/month orders are accepted only when they ca
 read two ways: ``25/08/2023`` is a date, ``03/04/2023`` is not guessed. A weekday that
 contradicts the date (``Friday, August 26, 2023``) makes the line no date. A time may
 follow the date (``2023-08-25T10:00:00Z``, ``August 25, 2023 at 10:00 am CEST``): the date
-is the one written before it, never moved to another time zone.
+is the one written before it, never moved to another time zone. A zone is a designator
+(``Z``, ``+02:00``, ``UTC+2``, ``CEST``), never any other word (``at 10:00 Paris``).
 
 A line may look like a date without being one that reads (:func:`looks_like_date`): it is
 then no title either, and stays in the text.
@@ -42,12 +43,26 @@ _DAY = r"(?P<day>[0-9]{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>[0-9]{4})"
 #: A short word before a time (``at 10:00``, ``um 10:00``, ``à 10h00``).
 _LINK = r"(?:[^\W\d_]{1,3}\s+)?"
+#: The time zone abbreviations a time may end in, in capitals (zoneinfo lists none, so
+#: the list is fixed): UTC and GMT, and the common ones of Europe, North America, Asia
+#: and Oceania.
+ZONE_ABBREVIATIONS = ("UTC GMT CET CEST MEZ MESZ EET EEST WET WEST BST IST MSK"
+                      " EST EDT CST CDT MST MDT PST PDT ET CT MT PT AKST AKDT HST"
+                      " JST KST AEST AEDT ACST ACDT AWST NZST NZDT")
+#: A time zone after a time, in its letter case whatever the line's: ``Z``, a numeric
+#: offset (``+02:00``, ``-0500``), UTC or GMT with an offset or not (``UTC+2``,
+#: ``GMT-05:00``) or one of :data:`ZONE_ABBREVIATIONS`. QA: any word of 2 to 5 letters
+#: was a zone, so ``August 25, 2023 at 10:00 Paris`` and ``2023-08-25 at 9.30 sharp``
+#: were date lines, and ``Paris`` and ``sharp`` left the text with them.
+_ZONE = (r"(?-i:Z|(?P<utc>UTC|GMT)?[+-](?P<zone_hours>[0-9]{2}|(?(utc)[0-9]))"
+         r"(?::?(?P<zone_minutes>[0-9]{2}))?|"
+         + "|".join(sorted(ZONE_ABBREVIATIONS.split(), key=lambda name: (-len(name), name))) + ")")
 #: A time after a date: ``10:00``, ``T10:00:00.5Z``, ``at 10:00 am``, ``10h00 +02:00``,
-#: ``10:00 CEST``.
+#: ``10:00 CEST``, ``um 10:00 Uhr``: German's "o'clock", which the zone of any word took
+#: in, is named so that ``25.08.2023 um 10:00 Uhr`` stays a date.
 _TIME = (rf"(?:T|,?\s+{_LINK})(?P<hour>[0-9]{{1,2}})[:.h](?P<minute>[0-9]{{2}})"
-         r"(?::(?P<second>[0-9]{2})(?:[.,][0-9]+)?)?(?:\s*(?P<meridiem>[ap])\.?m\.?)?"
-         r"(?:\s*(?:Z|[+-](?P<zone_hours>[0-9]{2})(?::?(?P<zone_minutes>[0-9]{2}))?"
-         r"|[A-Z]{2,5}))?")
+         r"(?::(?P<second>[0-9]{2})(?:[.,][0-9]+)?)?(?:\s*(?P<meridiem>[ap])\.?m\.?|\s+Uhr)?"
+         rf"(?:\s*{_ZONE})?")
 
 
 def _timed(date: str) -> re.Pattern[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from conftest import build_into, corpus_config, make_seeds, records_by_id
 
 from corpuskit.config import ExtractConfig, parse_config
-from corpuskit.dates import looks_like_date, parse_date_line
+from corpuskit.dates import ZONE_ABBREVIATIONS, looks_like_date, parse_date_line
 from corpuskit.extract import extract, is_rights_line
 from corpuskit.sentenceends import ends_like_sentence
 from corpuskit.validation import render_text, validate
@@ -61,6 +62,10 @@ DATES_AND_TIMES = [
     "2023年8月25日 10:00",
     "2023-08-25 23:59:60Z",              # a leap second, as RFC 3339 allows
     "Friday, August 25th, 2023 at 10:00:00.123456 p.m. CEST",  # past 40 characters
+    "2023-08-25 10:00 UTC+2",
+    "Fri, 25 Aug 2023 10:00:00 GMT",
+    "2023-08-25 10:00 pm EDT",
+    "25.08.2023 um 10:00 Uhr",           # German's "o'clock", no zone
 ]
 
 
@@ -101,6 +106,35 @@ def test_a_date_followed_by_a_time_gives_its_date(line: str) -> None:
 ])
 def test_ambiguous_impossible_or_fuzzy_lines_are_no_date(line: str) -> None:
     assert parse_date_line(line) is None
+
+
+@pytest.mark.parametrize("line", [
+    "August 25, 2023 at 10:00 Paris",
+    "2023-08-25 at 9.30 sharp",
+    "June 5, 2023 10:00 Rally",
+    "2023-08-25 10:00 cest",             # a zone's abbreviation is written in capitals
+    "2023-08-25 10:00 Est",
+    "2023-08-25T10:00z",
+    "2023-08-25 10:00 +2",               # one digit of hours after UTC or GMT only
+    "25th of August at 10:00 Paris",
+])
+def test_a_word_after_a_time_is_no_time_zone(line: str) -> None:
+    """QA: any word of 2 to 5 letters after a time was taken for a zone, so such a line was
+    a date line and left the text with its word (``Paris``, ``sharp``), where a longer
+    word (``Houston``) kept it there. Only a zone's designator is one."""
+    assert parse_date_line(line) is None
+    assert not looks_like_date(line)
+    parts = extract(f"Minutes\n\n{line}\n\nMeeting notes follow here.\n", DEFAULT)
+    assert (parts.title, parts.date) == ("Minutes", None)
+    assert parts.text == f"{line}\n\nMeeting notes follow here.\n"
+
+
+def test_readme_lists_the_time_zone_abbreviations() -> None:
+    """README names the fixed list of zones a time may end in: it must be the code's."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("or one of a fixed list of abbreviations")
+    listed = readme[start:readme.index(");", start)]
+    assert re.findall(r"`([A-Z]+)`", listed) == ZONE_ABBREVIATIONS.split()[2:]
 
 
 def test_leap_day_and_same_reading_numeric_dates() -> None:
