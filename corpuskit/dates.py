@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from functools import cache
 
 MONTHS = {
@@ -200,6 +201,11 @@ _YEAR_LINK = r"(?:(?:de|del)\s+)?"
 _DAY_OF_MONTH = r"(?:0?[1-9]|[12][0-9]|3[01])(?:st|nd|rd|th|\.)?"
 
 
+def _month_names(names: Iterable[str]) -> str:
+    """A pattern of any of the month ``names``, longest first, maybe followed by a dot."""
+    return "(?:{})\\.?".format("|".join(sorted(names, key=lambda name: (-len(name), name))))
+
+
 @cache
 def _looks_like_date_patterns() -> tuple[re.Pattern[str], ...]:
     """The shapes of a date :func:`looks_like_date` knows, compiled on first use (the many
@@ -207,10 +213,11 @@ def _looks_like_date_patterns() -> tuple[re.Pattern[str], ...]:
     numeric = (r"(?:[0-9]{4}(?P<sep>[-/.])[0-9]{1,2}(?P=sep)[0-9]{1,2}"
                r"|[0-9]{1,2}(?P<sep2>[-/.])[0-9]{1,2}(?P=sep2)[0-9]{4}"
                rf"|{_YEAR_MONTH_DAY_SIGNS})")
-    month = "(?:{})\\.?".format("|".join(sorted({*MONTHS, *OTHER_MONTHS},
-                                                 key=lambda name: (-len(name), name))))
-    month_first = (rf"{_ANY_WEEKDAY}{month}\s+"
-                   rf"(?:{_ANY_DAY},?\s+{_YEAR_LINK}{_YEAR}|{_DAY_OF_MONTH})")
+    month = _month_names({*MONTHS, *OTHER_MONTHS})
+    # With no year, the month comes first in English's order alone (QA: French's Mars 3
+    # and Avril 14, titles, looked like dates; French writes 3 mars).
+    month_first = (rf"{_ANY_WEEKDAY}(?:{month}\s+{_ANY_DAY},?\s+{_YEAR_LINK}{_YEAR}"
+                   rf"|{_month_names(MONTHS)}\s+{_DAY_OF_MONTH})")
     day_first = (rf"{_ANY_WEEKDAY}(?:{_ANY_DAY}\s+{_DAY_MONTH_LINK}{month},?\s+{_YEAR_LINK}{_YEAR}"
                  rf"|{_DAY_OF_MONTH}\s+{_DAY_MONTH_LINK}{month})")
     return tuple(_timed(shape) for shape in (numeric, month_first, day_first))
@@ -224,7 +231,8 @@ def looks_like_date(line: str) -> bool:
     day, a month name (English or of :data:`OTHER_MONTHS`) and a four-digit year, in either
     order English writes them, maybe after a weekday (of those languages, right or not)
     and with ``of`` or ``de`` before the month, ``de`` or ``del`` before the year; or such
-    a day (1 to 31) and month with no year (``25th of August``, ``August 25``); each
+    a day (1 to 31) and month with no year, the day first (``25th of August``, ``4 de
+    mayo``) or, the month English's, the month first (``August 25``, not ``Mars 3``); each
     maybe followed by a time. Such a line is no title, though only the first kind gives a
     date (QA: ``03/04/2023``, ``2023-08-25 10:00`` and ``Friday, August 26, 2023`` became
     titles; then ``Apollo 11 July 1969`` and ``Problem Set 3 of 2023`` were none)."""

@@ -336,6 +336,11 @@ def test_the_terminal_punctuation_and_quotation_tables_are_unicodes() -> None:
     "jeudi 4 mai",
     "1. Mai",
     "25th of August at 10:00",
+    "3 mars",                            # another language's month after the day
+    "14 avril",
+    "May 4",                             # an English month before the day
+    "Sept 11",
+    "Mar 10",
 ])
 def test_a_line_that_looks_like_a_date_is_no_title(line: str) -> None:
     """QA: README says a title is "not itself a date", but a date line the parser does not
@@ -405,6 +410,25 @@ def test_a_title_naming_a_month_or_weekday_but_no_date_is_a_title(title: str) ->
     assert not looks_like_date(title)
     parts = extract(f"{title}\n\nMeeting notes follow here.\n", DEFAULT)
     assert (parts.title, parts.date) == (title, None)
+
+
+@pytest.mark.parametrize("title", [
+    "Mars 3",                            # the Soviet probe
+    "Avril 14",
+    "Mai 31",
+    "Juli 4",
+    "Mei 5",
+    "Ene 3",
+    "Mars 3 at 10:00",
+])
+def test_another_languages_month_before_a_day_with_no_year_is_a_title(title: str) -> None:
+    """QA: a day and a month with no year looked like a date in either order whatever the
+    month's language, so ``Mars 3`` and ``Avril 14`` were no titles. Those languages write
+    the day first (``3 mars``, ``14 avril``); only an English month may come first."""
+    assert not looks_like_date(title)
+    parts = extract(f"{title}\n\nMeeting notes follow here.\n", DEFAULT)
+    assert (parts.title, parts.date) == (title, None)
+    assert parts.text == "Meeting notes follow here.\n"
 
 
 @pytest.mark.parametrize("line", DATES_AND_TIMES)
