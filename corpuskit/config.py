@@ -122,8 +122,9 @@ UNICODE_ENCODINGS = ("utf-8", "utf-32-le", "utf-32-be", "utf-8-sig", "utf-16-le"
 #: holds a package's titles to it. A build also refuses a line ending in another
 #: script's punctuation (:func:`~corpuskit.sentenceends.ends_like_sentence`), but a
 #: package built before it did may hold such titles, and stays valid. A ``;`` ending a
-#: Greek line (after a Greek letter, or where most of the line is Greek letters) is
-#: Greek's question mark once NFC, which a title may end in
+#: Greek line (after a Greek letter, or where most of the line is Greek letters, its
+#: first word is Greek or most of its words are) is Greek's question mark once NFC,
+#: which a title may end in
 #: (:func:`~corpuskit.sentenceends.ends_in_greek_question`).
 NOT_TITLE_ENDINGS = (".", ",", ";", ":")
 

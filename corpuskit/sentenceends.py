@@ -8,9 +8,10 @@ other than a question or exclamation mark, which a heading may end in, or a mark
 ends a phrase or a word rather than a sentence (Tibetan's shad ``།``), or an ellipsis
 (``…``, ``‥``). Ending a Greek line, ``;`` is Greek's question mark and ``·`` its ano
 teleia, a clause end: the nfc step makes U+037E and U+0387 those. A line is Greek there
-when the mark follows a Greek letter or most of the line before it, spaces and digits
-aside, is Greek letters (``Πόσο κοστίζει το 2023;``, ``Τι είναι το COVID;``), so ``;``
-ending a line of Latin (``Hello;``, ``The year 2023;``) stays a clause end. The
+when the mark follows a Greek letter, most of the line before it, spaces and digits
+aside, is Greek letters (``Πόσο κοστίζει το 2023;``, ``Τι είναι το COVID;``), its first
+word is Greek or most of its words are (``Τι είναι το iPhone 15 Pro Max;``), so ``;``
+ending a line of Latin (``Hello;``, ``The letter λ in 2023;``) stays a clause end. The
 properties are tables here, not asked of ``unicodedata`` or the regex module when a text
 is read, so the titles a build takes do not depend on the version of Python or of a
 library it runs with (the tests hold the tables to the regex module's).
@@ -109,18 +110,30 @@ def _last_mark(line: str) -> int:
     return end
 
 
+def _greek_word(word: str) -> bool:
+    """Whether ``word``'s first letter is Greek (``«Πόσο``, not ``Jean-Pierre``)."""
+    return next(char for char in word if char.isalpha()) in _GREEK_LETTERS
+
+
 def _ends_greek(line: str, end: int) -> bool:
     """Whether the mark at ``line[end - 1]`` ends Greek: it follows a Greek letter (as
-    every build since Greek's marks were told apart has taken it), or most of the line
-    before it, spaces and digits aside, is Greek letters. QA: ``;`` counted only right
-    after a Greek letter, so ``Πόσο κοστίζει το 2023;`` and ``Τι είναι το COVID;`` were
-    clauses, no titles."""
+    every build since Greek's marks were told apart has taken it), most of the line
+    before it, spaces and digits aside, is Greek letters (as builds since took it), its
+    first word is Greek, or most of its words are. QA: ``;`` counted only right after a
+    Greek letter, so ``Πόσο κοστίζει το 2023;`` and ``Τι είναι το COVID;`` were clauses,
+    no titles; then the letters alone counted, so a Greek question naming a brand or a
+    person in Latin letters (``Τι είναι το iPhone 15 Pro Max;``) was one too. A Greek
+    letter in a line of Latin or Cyrillic (``The letter λ in 2023;``, ``Угол θ = 30;``)
+    makes it no Greek."""
     if end > 1 and line[end - 2] in _GREEK_LETTERS:
         return True
     judged = [char for char in line[:end - 1]
               if not char.isspace() and char not in _NOT_JUDGED]
-    greek = sum(1 for char in judged if char in _GREEK_LETTERS)
-    return greek * 2 > len(judged)
+    if sum(1 for char in judged if char in _GREEK_LETTERS) * 2 > len(judged):
+        return True
+    words = [_greek_word(word) for word in line[:end - 1].split()
+             if any(char.isalpha() for char in word)]
+    return bool(words) and (words[0] or sum(words) * 2 > len(words))
 
 
 def ends_like_sentence(line: str) -> bool:

@@ -226,6 +226,7 @@ def test_questions_and_exclamations_can_be_titles() -> None:
     "The letter λ in 2023;",                # a Greek letter in a line of Latin
     "Ελλάδα και Ιταλία 2023\u0387",          # an ano teleia ending a Greek line
     "Угол θ = 30;",                         # a Greek letter in a Cyrillic line
+    "iPhone ή Android;",                    # a Greek word among Latin ones
     "ስለ ኢትዮጵያ።",                            # an Ethiopic full stop
 ])
 def test_a_first_line_ending_like_a_sentence_in_any_script_is_no_title(first: str) -> None:
@@ -241,12 +242,17 @@ def test_a_first_line_ending_like_a_sentence_in_any_script_is_no_title(first: st
 @pytest.mark.parametrize("title", ["Ποιος πληρώνει\u037e", "«Ποιος πληρώνει\u037e»",
                                    "Πόσο κοστίζει το 2023\u037e", "Ερώτηση 2\u037e",
                                    "Τι είναι το COVID\u037e", "Πού είσαι \u037e",
-                                   "«Πόσο κοστίζει το 2023\u037e»"])
+                                   "«Πόσο κοστίζει το 2023\u037e»",
+                                   "Τι είναι το iPhone 15 Pro Max\u037e",
+                                   "Πού είναι ο Jean-Pierre Dupont\u037e",
+                                   "Samsung Galaxy: τι να αγοράσω το 2023\u037e"])
 def test_a_greek_question_is_a_title_once_nfc(title: str) -> None:
     """QA: U+037E GREEK QUESTION MARK was listed among the question marks a title may end
     in, but the nfc step makes it ``;`` before extraction, a clause end: no Greek question
     was a title. Then only a ``;`` right after a Greek letter was one (QA): a question
-    ending in a number or a Latin word, or with a space before its mark, was not."""
+    ending in a number or a Latin word, or with a space before its mark, was not. Then the
+    letters alone counted (QA): one naming a brand or a person in more Latin letters than
+    Greek ones was no title; its first word, or most of its words, are Greek."""
     title = unicodedata.normalize("NFC", title)
     assert title.rstrip("»").endswith(";")
     assert extract(f"{title}\n\nBody text.\n", DEFAULT).title == title

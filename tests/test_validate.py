@@ -2478,12 +2478,14 @@ def test_a_code_page_listed_by_another_of_its_names_validates(tmp_path: Path,
 
 
 @pytest.mark.parametrize("question", ["Ποιος πληρώνει", "Πόσο κοστίζει το 2023",
-                                      "Τι είναι το COVID"])
+                                      "Τι είναι το COVID", "Τι είναι το iPhone 15 Pro Max",
+                                      "Πού είναι ο Jean-Pierre Dupont"])
 def test_a_greek_question_taken_for_a_title_validates(tmp_path: Path, question: str) -> None:
     """The nfc step makes U+037E GREEK QUESTION MARK a ``;``: a build takes the question
     for a title, and validate, which holds titles to no ``;`` ending, must not call the
     record one no build writes (QA), nor where the question ends in a number or a Latin
-    word, a title since the line's script decides (QA)."""
+    word, a title since the line's script decides (QA), nor where it names a brand or a
+    person in more Latin letters than Greek ones, a title since its words decide (QA)."""
     text = (f"{question}\u037e\n\n" + "Το δημοτικό συμβούλιο συζήτησε χθες ποιος θα "
             "πληρώσει για το νέο πλοίο της γραμμής. " * 3 + "\n")
     seeds = write_seeds(tmp_path / "seeds", {"a.txt": text.encode()})
