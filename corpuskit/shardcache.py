@@ -47,26 +47,29 @@ from .zippieces import read_range
 #: gives other records for the same bytes within one corpuskit version (v54: a word
 #: after a time is a time zone only where it is one's designator (``Z``, ``+02:00``,
 #: ``UTC+2``, ``CEST``), so ``August 25, 2023 at 10:00 Paris`` is no date line and stays
-#: in the text; v53: a word's scripts are judged in the parts its punctuation leaves
-#: (``--arm64[=ПАРАМ]``), and a word in capitals with an ending (``KÄÄNNÖSJOUKOsta``) is
-#: no case swap; a code page reading UTF-8 cut short gives way to one reading the file
-#: soundly; a Korean reading putting Hangul before Hanja is never clearly better; v52:
-#: gb18030's reading of Japanese in Shift_JIS or cp932, dense in the hanzi it reads kana
-#: as (``偁偄偆``), is read in a listed Shift_JIS code page, or refused naming cp932, where
-#: it was built as gb18030 for fewer mistyped words; v51: of readings with as few
-#: mistyped words, one holding C1 controls loses to any without, and none is taken for
-#: clearly better than one without; of cp1250 and ISO-8859-2, a reading is compared
-#: whatever code page it is recorded in, so a cp1250 file that cp1252, listed first,
-#: reads alike (``©2024 ... všechna``) is no longer built as ISO-8859-2's ``Š2024 ...
-#: v\x9aechna``; v50: Hebrew in cp1255 of ten words or more with one in ten not written
-#: as Hebrew writes its words (a letter alone, ``ב 2023``, or a final form out of place)
-#: is read as cp1255 where listed and refused naming it where not, no longer built as
-#: KOI8-R's capitals or cp1251's small letters; v49: of cp1250 and ISO-8859-2, a reading
-#: is misread too where a word holds a sign the other reads as a letter (``©túr``,
-#: ``¶lub``, ``veµký``), ``ľ`` or ``Ľ`` before a consonant at a word's start
-#: (``ľganje``, ``Ľródło``) or ``Ą`` begins one, so short ISO-8859-2 text is no longer
-#: built as cp1250 with both listed, cp1250 first, nor with only cp1250 listed, where it
-#: is refused naming iso8859-2; v48: a date followed by a time
+#: in the text, and with no year, only an English month before the day looks like a
+#: date, so ``Mars 3`` and ``Avril 14`` are titles again, and a ``;`` ends a Greek line
+#: too where its first word is Greek or most of its words are, so ``Τι είναι το iPhone
+#: 15 Pro Max;`` is a title; v53: a word's scripts are judged in the parts its
+#: punctuation leaves (``--arm64[=ПАРАМ]``), and a word in capitals with an ending
+#: (``KÄÄNNÖSJOUKOsta``) is no case swap; a code page reading UTF-8 cut short gives way
+#: to one reading the file soundly; a Korean reading putting Hangul before Hanja is
+#: never clearly better; v52: gb18030's reading of Japanese in Shift_JIS or cp932, dense
+#: in the hanzi it reads kana as (``偁偄偆``), is read in a listed Shift_JIS code page, or
+#: refused naming cp932, where it was built as gb18030 for fewer mistyped words; v51: of
+#: readings with as few mistyped words, one holding C1 controls loses to any without,
+#: and none is taken for clearly better than one without; of cp1250 and ISO-8859-2, a
+#: reading is compared whatever code page it is recorded in, so a cp1250 file that
+#: cp1252, listed first, reads alike (``©2024 ... všechna``) is no longer built as
+#: ISO-8859-2's ``Š2024 ... v\x9aechna``; v50: Hebrew in cp1255 of ten words or more
+#: with one in ten not written as Hebrew writes its words (a letter alone, ``ב 2023``,
+#: or a final form out of place) is read as cp1255 where listed and refused naming it
+#: where not, no longer built as KOI8-R's capitals or cp1251's small letters; v49: of
+#: cp1250 and ISO-8859-2, a reading is misread too where a word holds a sign the other
+#: reads as a letter (``©túr``, ``¶lub``, ``veµký``), ``ľ`` or ``Ľ`` before a consonant
+#: at a word's start (``ľganje``, ``Ľródło``) or ``Ą`` begins one, so short ISO-8859-2
+#: text is no longer built as cp1250 with both listed, cp1250 first, nor with only
+#: cp1250 listed, where it is refused naming iso8859-2; v48: a date followed by a time
 #: (``2023-08-25T10:00:00Z``, ``August 25, 2023 at 10:00 am``) and ``2023年8月25日`` give
 #: their date, and a day and month with no year (``25th of August``) look like a date,
 #: so are no title; v47: a ``;`` or ``·`` ending a first line is Greek's question mark
