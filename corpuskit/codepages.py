@@ -1196,10 +1196,12 @@ def second_look(data: bytes, reading: Reading, config: DecodeConfig) -> Reading:
         japanese = _read_as_japanese(data, reading, config)
         if japanese is not None:
             return japanese
-        if spelled_as_hebrew(data, reading.encoding):
+        if spelled_as_hebrew(data, reading.encoding) \
+                or hebrew_by_letters(data, reading.encoding):
             # A line or two of Hebrew read as Cyrillic is too short for the letters' fit
             # or a language to tell, and looks typed (QA s79: ``щмен темн`` was built as
-            # cp1251, cp1255 listed or not); its spelling tells.
+            # cp1251, cp1255 listed or not); its spelling tells, or, in a longer text not
+            # spelled so throughout, its letters' shares (QA s81 decodelong).
             return _read_as_hebrew(data, reading, config)
         alike = _one_alphabet_elsewhere(data, reading, config)
         if alike is not None:
@@ -1358,6 +1360,22 @@ HEBREW_CODE_PAGE = "cp1255"
 #: (never ы ь э ю я, nor a capital): a line of Hebrew reads as Cyrillic in small letters
 #: (``щмен темн`` for ``שלום עולם``), too short for its letters' fit to tell.
 _HEBREW_WORD = re.compile(rb"[\xe0-\xfa]+")
+#: cp1255's geresh and gershayim (``׳`` D7, ``״`` D8) after a Hebrew letter, and its
+#: maqaf (``־`` CE) between one and a letter or what else a word may begin with (a digit,
+#: ``%s``, a quote, ``‚`` and ``“`` too): Hebrew's signs in its words (``צ׳כית``,
+#: ``ארה״ב``, ``ע״י``, ``ב־Ctrl``, ``מ־%s``), which most Hebrew texts hold; and its
+#: left-to-right and right-to-left marks (FD, FE, U+200E and U+200F) where no letter
+#: beyond ASCII touches them, which Hebrew sets beside Latin words, numbers and signs to
+#: keep them in order (``JPEG``, RLM, `` (%s)``). cp1251 reads them as its letters ``Ч``,
+#: ``Ш``, ``О``, ``э``, ``ю``, KOI8-R as ``в``, ``ь``, ``н``, ``Щ``, ``Ч``; there, and
+#: nowhere else, they are Hebrew's, not letters of a Cyrillic reading (QA s81 decodelong
+#: 1: a Hebrew text holding one was built as KOI8-R's capitals, ``ЫЛЕМ ЛКЕЛМ, ...
+#: (ЖвКИЗ)``, exit 0, cp1255 listed first or not).
+_HEBREW_SIGN_IN_WORD = re.compile(
+    rb"(?<=[\xe0-\xfa])(?:[\xd7\xd8](?![\xc0-\xd6])|\xce(?=[\xe0-\xfa\x21-\x7e\x82\x84\x91-\x94]))"
+    rb"|(?<![\xc0-\xff])[\xfd\xfe](?![\xc0-\xff])")
+_GERESH = (b"\xd7", b"\xd8")
+_MAQAF = b"\xce"
 #: ך ם ן ף ץ, the final forms, which only end a word, and כ מ נ פ צ, their other forms,
 #: which never do. Russian read as cp1255 breaks both all the time: its к н п у х stand
 #: inside words, and many of its words end in о л р ф ц.
@@ -1390,14 +1408,15 @@ def _joined(data: bytes, start: int, end: int) -> bool:
     """Whether the Hebrew letters ``data[start:end]`` are part of a word with more: a
     geresh or gershayim typed as an apostrophe or a quote follows them (``ג'ירפה``,
     ``פרופ'``, ``מנכ"ל``) or stands between them and letters before, or a hyphen follows
-    (a prefix before a number or a name, ``מ-9``). A medial form may stand before such a
-    sign, and a prefix of one letter alone."""
+    (a prefix before a number or a name, ``מ-9``); or cp1255's own geresh, gershayim or
+    maqaf does so (``צ׳כית``, ``ארה״ב``, ``ב־Ctrl``: :data:`_HEBREW_SIGN_IN_WORD`). A
+    medial form may stand before such a sign, and a prefix of one letter alone."""
     after = data[end:end + 1]
-    if after in (b"'", b"-"):
+    if after in (b"'", b"-", _GERESH[0], _MAQAF):
         return True
-    if after == b'"' and _HEBREW_WORD.match(data, end + 1) is not None:
+    if after in (b'"', _GERESH[1]) and _HEBREW_WORD.match(data, end + 1) is not None:
         return True
-    return start >= 2 and data[start - 1:start] in (b"'", b'"') \
+    return start >= 2 and data[start - 1:start] in (b"'", b'"', *_GERESH, _MAQAF) \
         and 0xE0 <= data[start - 2] <= 0xFA
 
 
@@ -1455,6 +1474,16 @@ def _slip(data: bytes, start: int, end: int) -> bool:
         or (word[-1] in _MEDIAL_FORMS and not joined) or (len(word) == 1 and not joined)
 
 
+def _hebrew_only(data: bytes, encoding: str) -> bool:
+    """Whether ``data``, which the Cyrillic code page ``encoding`` reads as text, holds
+    beyond ASCII Hebrew's letters only, in cp1255: and signs that neither reading takes
+    for letters (:func:`_hebrew_file_bytes`), and Hebrew's own where Hebrew writes them
+    (:data:`_HEBREW_SIGN_IN_WORD`)."""
+    return encoding in _CYRILLIC_PAGES and not data.isascii() \
+        and not _HEBREW_SIGN_IN_WORD.sub(b"", data).translate(
+            None, _hebrew_file_bytes(encoding))
+
+
 def _hebrew_spelling(data: bytes, encoding: str) -> _HebrewSpelling | None:
     """The words of ``data``, which the Cyrillic code page ``encoding`` reads as text, if
     it is written in Hebrew's letters as Hebrew writes them; else None. So written: beyond
@@ -1463,8 +1492,7 @@ def _hebrew_spelling(data: bytes, encoding: str) -> _HebrewSpelling | None:
     to them, every final form ends its word and no other form does, and no letter stands
     alone as a word (Hebrew joins its words of one letter to the next, :func:`_joined`),
     but for one word in :data:`_HEBREW_WORDS_PER_SLIP` (:func:`_slip`)."""
-    if encoding not in _CYRILLIC_PAGES or data.isascii() \
-            or data.translate(None, _hebrew_file_bytes(encoding)):
+    if not _hebrew_only(data, encoding):
         return None
     words: list[bytes] = []
     slips = total = 0
@@ -1589,20 +1617,53 @@ def _hebrew_not_cyrillic(data: bytes, encoding: str, text: str) -> bool:
     return sum(data.count(value) * weight for value, weight in odds.items()) < -_HEBREW_ODDS
 
 
+#: How many Hebrew letters (in cp1255) a file must hold, and how much likelier, as a natural
+#: log, they must be Hebrew's than a Cyrillic reading's letters (:func:`_letter_odds`), for
+#: them alone to tell it is Hebrew (:func:`hebrew_by_letters`): 50 letters, a line or two,
+#: and e¹⁰, about 22,000 times. Of the 163,876 messages of the system's Russian,
+#: Ukrainian, Bulgarian, Belarusian, Serbian and Macedonian catalogues, those whose letters
+#: beyond ASCII cp1255 reads as Hebrew's only (made lower case in cp1251 or capitals in
+#: KOI8-R: 43,880 and 48,217) with 30 such letters or more are at most e⁹·⁵ likelier
+#: Hebrew's, with 50 or more e⁶·³; the 100 long Hebrew paragraphs of the QA at most
+#: e⁻⁷·⁴ in KOI8-R's reading, e⁻²¹ in cp1251's, most far less.
+_HEBREW_LETTERS = 50
+_HEBREW_LETTERS_ODDS = 10.0
+
+
+def hebrew_by_letters(data: bytes, encoding: str) -> bool:
+    """Whether ``data``, which the Cyrillic code page ``encoding`` reads as text, is long
+    Hebrew in cp1255 by its letters, however its words are written: beyond ASCII it holds
+    Hebrew's letters only (:func:`_hebrew_only`), :data:`_HEBREW_LETTERS` of them or more,
+    and they are Hebrew's by their shares far likelier than Cyrillic's as ``encoding``,
+    cp1251 and KOI8-R read them (:data:`_HEBREW_LETTERS_ODDS`).
+
+    A long Hebrew text is seldom written as its spelling rule asks in every tenth word:
+    the system's catalogues hold lines in visual order, written backwards (``ןמז`` for
+    ``זמן``, final forms first), and one or two such lines in a paragraph had it built as
+    cp1251's ``пож ъойъз``, exit 0, with cp1255 listed or not (QA s81 decodelong). Its
+    letters tell it from Cyrillic text better the longer it is; Cyrillic whose letters
+    beyond ASCII cp1255 reads as Hebrew's only is rare over a line (a long Russian text
+    writes ``ы``, ``ь``, ``я``, which cp1255 does not read as letters)."""
+    if not _hebrew_only(data, encoding) \
+            or sum(data.count(value) for value in range(0xE0, 0xFB)) < _HEBREW_LETTERS:
+        return False
+    # As each Cyrillic code page reads Hebrew's letters, cp1251's small letters and
+    # KOI8-R's capitals: not only ``encoding``'s, where it is not the file's (KOI8-R's
+    # capitals read in cp1251, KOI8-R not listed, are small letters unlike Cyrillic's).
+    return all(sum(data.count(value) * weight for value, weight in _letter_odds(name).items())
+               < -_HEBREW_LETTERS_ODDS for name in {encoding, "cp1251", "koi8-r"})
+
+
 def _read_as_hebrew(data: bytes, reading: Reading, config: DecodeConfig) -> Reading:
-    """``data``, :func:`spelled_as_hebrew` and chosen as ``reading``, read in cp1255 if
-    that is listed; else :class:`BetterElsewhere`, naming it."""
+    """``data``, :func:`spelled_as_hebrew` or :func:`hebrew_by_letters` and chosen as
+    ``reading``, read in cp1255 if that is listed; else :class:`BetterElsewhere`, naming
+    it."""
     hebrew = data.decode(HEBREW_CODE_PAGE)
     if HEBREW_CODE_PAGE in {codecs.lookup(name).name for name in config.fallback_encodings}:
         return Reading(HEBREW_CODE_PAGE, hebrew, None)
-    # (Said of all its words but those few that break it, where they do: QA s81.)
-    spelling = _hebrew_spelling(data, reading.encoding)
-    but = (f"; all but {spelling.slips} of its {spelling.total} words"
-           if spelling is not None and spelling.slips else "")
     raise BetterElsewhere(
         f"{reading.encoding} reads it as {excerpt(data, reading.text, reading.encoding)!r}, "
-        "but its words are spelled as Hebrew's are (ך ם ן ף ץ only at their ends, כ מ נ פ צ "
-        f"never there, none of one letter{but}); in cp1255 it reads as "
+        f"but {_why_hebrew(data, reading.encoding)}; in cp1255 it reads as "
         f"{excerpt(data, hebrew, HEBREW_CODE_PAGE)!r}: if that is its code page, add "
         "\"cp1255\" to decode.fallback_encodings in corpus.toml, or re-save it as UTF-8")
 
@@ -1707,3 +1768,17 @@ def _read_as_japanese(data: bytes, reading: Reading, config: DecodeConfig) -> Re
         f"{excerpt(data, japanese.text, japanese.encoding)!r}: if that is its code page, "
         f"add \"{name}\" to decode.fallback_encodings in corpus.toml, or re-save it as "
         "UTF-8")
+
+
+def _why_hebrew(data: bytes, encoding: str) -> str:
+    """Why ``data``, read in ``encoding``, is Hebrew: its spelling where it is
+    :func:`spelled_as_hebrew`, else its letters (:func:`hebrew_by_letters`)."""
+    if not spelled_as_hebrew(data, encoding):
+        return ("its letters beyond ASCII are all Hebrew's in cp1255, each as often as "
+                f"Hebrew writes it, not as a Cyrillic language writes those {encoding} reads")
+    # (Said of all its words but those few that break it, where they do: QA s81.)
+    spelling = _hebrew_spelling(data, encoding)
+    but = (f"; all but {spelling.slips} of its {spelling.total} words"
+           if spelling is not None and spelling.slips else "")
+    return ("its words are spelled as Hebrew's are (ך ם ן ף ץ only at their ends, כ מ נ פ צ "
+            f"never there, none of one letter{but})")

@@ -40,6 +40,17 @@ _BETWEEN_LETTERS = frozenset("'’‐‑–—·・")
 #: cp1250 or cp1252, and Polish in ISO-8859-2 was taken for cp1250, ``Stolic± jest``, with
 #: no word implausible but two with a broken bar (``¦``, its ``Ś``) (QA).
 _BESIDE_LETTERS = _BETWEEN_LETTERS | frozenset("«»“”„‘‚‹›…¡¿™®©°€£¥¢§¶†‡•‰×÷²³¹¼½¾¬№")
+#: Hebrew's geresh and gershayim (``׳``, ``״``) after a Hebrew letter, inside a word or
+#: ending it (``צ׳כית``, ``ארה״ב``, ``ע״י``, ``פרופ׳``), as an apostrophe stands in Latin
+#: words; and its maqaf (``־``) after one, which joins a word or a prefix letter to the
+#: next word, a Latin one too (``אל־עראש``, ``ב־Ctrl``), as a hyphen does. Not a geresh
+#: before a point or a Yiddish ligature, which no Hebrew word writes: KOI8-R's ``Вв``
+#: (``Автор``) is cp1255's ``ב׳`` before them. Most Hebrew
+#: texts hold them, and a word with one was judged mistyped in cp1255, so that even with
+#: cp1255 listed first a Hebrew text was built as KOI8-R's capitals (QA s81 decodelong 1).
+_HEBREW_SIGNS = frozenset("\u05be\u05f3\u05f4")
+_HEBREW_IN_WORD = re.compile("(?<=[\u05d0-\u05ea])[\u05f3\u05f4](?![\u0590-\u05cf\u05f0-\u05ff])")
+_HEBREW_MAQAF = re.compile("(?<=[\u05d0-\u05ea])\u05be")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 #: A non-ASCII character right after a letter: inside a word, not at its start.
 _INNER_NON_ASCII = re.compile(r"(?<=[^\W\d_])[^\x00-\x7f]")
@@ -234,6 +245,12 @@ def judge_word(word: str) -> bool:
     """:func:`implausible_word`, judged afresh (each distinct character looked at once
     where it can be: a word of Chinese or Japanese is a whole paragraph)."""
     chars = set(word)
+    if not _HEBREW_SIGNS.isdisjoint(chars):
+        # Judged as the words Hebrew's signs leave (:data:`_HEBREW_SIGNS`): a geresh or
+        # gershayim after a Hebrew letter is part of its word, a maqaf after one joins two.
+        parts = _HEBREW_MAQAF.split(_HEBREW_IN_WORD.sub("", word))
+        if parts != [word]:
+            return any(implausible_word(part) for part in parts if not part.isascii())
     if _EAST_ASIAN_STOPS.search(word):
         # Chinese and Japanese end their words with these (、。「」（）): a word is judged
         # in the parts they leave (QA: ``は、main,`` and ``A-Z)、数字`` in Japanese read as

@@ -44,7 +44,12 @@ from .writer import TEMP_PREFIX, copy_into, write_file
 from .zippieces import read_range
 
 #: Part of every cache key: changed with the entries' format, and with anything that
-#: gives other records for the same bytes within one corpuskit version (v54: a word
+#: gives other records for the same bytes within one corpuskit version (v55: Hebrew in
+#: cp1255 holding a geresh, gershayim or maqaf (``צ׳כית``, ``ארה״ב``, ``ב־Ctrl``), or a
+#: right-to-left mark beside ``%s``, is read as cp1255 where listed and refused naming
+#: it where not, and so is long Hebrew (50 letters or more) whose letters are far
+#: likelier Hebrew's than Cyrillic's however its words are written (lines in visual
+#: order), no longer built as KOI8-R's capitals or cp1251's small letters; v54: a word
 #: after a time is a time zone only where it is one's designator (``Z``, ``+02:00``,
 #: ``UTC+2``, ``CEST``), so ``August 25, 2023 at 10:00 Paris`` is no date line and stays
 #: in the text, and with no year, only an English month before the day looks like a
@@ -160,7 +165,7 @@ from .zippieces import read_range
 #: reads clearly better is refused; v12: a text of only invisible characters, such as a
 #: soft hyphen, is refused), so that no entry made before serves records a fresh build
 #: would not make.
-CACHE_FORMAT = "corpuskit-shard-cache-v54"
+CACHE_FORMAT = "corpuskit-shard-cache-v55"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
 #: The names of the files a build writes in each folder of the cache: a shard entry's

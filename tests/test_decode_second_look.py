@@ -252,12 +252,13 @@ def test_a_configured_code_page_that_lost_a_tie_wins_when_clearly_better() -> No
     their code page" (py3langid calls the Cyrillic gibberish Bulgarian), so the ranking
     picks KOI8-R (cp1251's reading, in small letters, spells words as no
     Cyrillic language does, QA s80); the letters' fit then gives the file to cp1255.
-    The text writes ``ארה״ב`` with a gershayim, which cp1251 and KOI8-R read as a
-    letter: so it is not written in Hebrew's letters alone, which the ranking would give
-    to cp1255 (QA s81)."""
+    The text writes ``״בערך״`` with gershayim for quotation marks, which cp1251 and KOI8-R
+    read as a letter, the first where Hebrew writes no gershayim (after no Hebrew letter):
+    so it is not written in Hebrew's letters alone, which the ranking would give to cp1255
+    (QA s81; ``ארה״ב``, a gershayim where Hebrew writes it, no longer does so)."""
     from corpuskit import codepages as module
 
-    text = HEBREW.replace("בשנת 1909", "בשנת 1909 (ארה״ב)")
+    text = HEBREW.replace("בשנת 1909", "בשנת 1909 ״בערך״")
     data = text.encode("cp1255")
     config = with_code_page("cp1255")
     ranked = module.best_legacy(data, config.fallback_encodings)
@@ -849,3 +850,143 @@ def test_utf8_hebrew_beside_cp1255_is_said_to_mix_with_cp1255(
         run(data, config)
     message = caught.value.problem.message
     assert "mixes encodings" in message and "which cp1255 would read as mojibake" in message
+
+
+# -- Hebrew's own signs, and long Hebrew told by its letters (QA s81 decodelong 1) --------
+
+_PLAIN_LONG_HEBREW = ("שלום לכולם, זהו קובץ טקסט קצר בעברית שנכתב כדי לבדוק את הפענוח של קידוד "
+                      "חלונות לעברית בגרסה הזו")
+#: Hebrew holding a geresh (``צ׳כית``), a maqaf (``ב־Ctrl``, ``מ־%s``) or a gershayim
+#: (``ארה״ב``, ``ע״י``), as most Hebrew does: built as KOI8-R's capitals (``(ЖвКИЗ)``) or
+#: cp1251's (``бОCtrl``), exit 0, even with cp1255 listed first; the same text without the
+#: sign was read right.
+HEBREW_WITH_ITS_SIGNS = [
+    f"{_PLAIN_LONG_HEBREW} (צ׳כית).\n",
+    f"{_PLAIN_LONG_HEBREW} ב־Ctrl.\n",
+    f"{_PLAIN_LONG_HEBREW} (ארה״ב).\n",
+    "פקודה דומה: נ׳קו (AZERTY) האי בייקר מדמי מסוף מסמך JSON ארכיון Tar (מכווץ ע״י LZ4) "
+    "אסטרטגיה נוקופטאו\n",
+    f"{_PLAIN_LONG_HEBREW}, נדרש אימות כדי לקבל מדפסות מ־%s.\n",
+]
+
+
+@pytest.mark.parametrize("listed", list(CP1255_LISTED_LONG))
+@pytest.mark.parametrize("text", HEBREW_WITH_ITS_SIGNS)
+def test_hebrew_with_a_geresh_gershayim_or_maqaf_is_read_in_cp1255_where_listed(
+        text: str, listed: str) -> None:
+    decoded = run(text.encode("cp1255"), CP1255_LISTED_LONG[listed])
+    assert (decoded.encoding, decoded.text) == ("cp1255", text)
+
+
+@pytest.mark.parametrize("text", HEBREW_WITH_ITS_SIGNS)
+def test_hebrew_with_a_geresh_gershayim_or_maqaf_is_refused_naming_cp1255_by_default(
+        text: str) -> None:
+    data = text.encode("cp1255")
+    with pytest.raises(DocumentProblem) as caught:
+        run(data)
+    message = caught.value.problem.message
+    assert 'add "cp1255" to decode.fallback_encodings' in message
+    assert f"in cp1255 it reads as {quoted(data, text)!r}" in message
+
+
+def test_hebrews_signs_are_no_mistyping_in_its_words() -> None:
+    from corpuskit.plausibility import implausible_word
+
+    for word in ("(צ׳כית).", "ארה״ב", "ע״י", "פרופ׳", "ב־Ctrl.", "אל־עראש", "מ־2023"):
+        assert not implausible_word(word), word
+    # not where Hebrew writes them: after no Hebrew letter, or joining other scripts
+    for word in ("a׳b", "б־Ctrl", "־רטבךא", "צ׳б"):
+        assert implausible_word(word), word
+
+
+def test_hebrews_signs_are_part_of_its_spelling_where_hebrew_writes_them() -> None:
+    from corpuskit.codepages import spelled_as_hebrew
+
+    def spelled(text: str, encoding: str = "cp1251") -> bool:
+        return spelled_as_hebrew(text.encode("cp1255"), encoding)
+
+    assert spelled("ארה״ב וצ׳כיה חתמו על הסכם חדש") and spelled("לחצו ב־Ctrl או ב־Alt לשלום עולם")
+    assert spelled("ארה״ב וצ׳כיה חתמו על הסכם חדש", "koi8-r")
+    # not where no Hebrew letter stands before them (cp1251's О, Ч, Ш there)
+    assert not spelled("שלום ־עולם") and not spelled("שלום ׳עולם") and not spelled("״ שלום עולם")
+    # a maqaf before a space joins nothing
+    assert not spelled("שלום־ עולם")
+
+
+#: Long Hebrew whose words are not all written as Hebrew writes them, more than one in ten:
+#: the system's catalogues hold lines in visual order (written backwards, final forms
+#: first), and lines with a right-to-left mark beside a Latin word or ``%s`` (cp1251's
+#: ``ю``). Such paragraphs were built as cp1251's small letters or KOI8-R's capitals,
+#: exit 0, with cp1255 listed or not (QA s81 decodelong: 6 of 100).
+LONG_HEBREW_NOT_SPELLED_SO = [
+    ".היוגש ןמז תמיתח לעב אוה `%s' ץבוק חבילת RPM רווח קשיח ברמה הרביעית טלס No registered "
+    "applications כעת קזח הרפובליקה של מלדויס\n",
+    "מקומות קריצ׳ו מסמך פריסת CSV A1x3 תמונת GIF נא להפעיל את המחשב מחדש לצורך השלמת העדכון. "
+    "מסמך Microsoft Publisher /%s היקיתב %s:%d-ב םיצבק תמישר\n",
+    "סקריפטים ב־Gradle אנגלית (Workman, בינלאומי עם מקשים מתים) דמות כונן Sega CD צפון "
+    "קלדוניה \u200f%.1f %s גרמניה הרפובליקה של טרינידד וטובגו\n",
+]
+
+
+@pytest.mark.parametrize("listed", list(CP1255_LISTED_LONG))
+@pytest.mark.parametrize("text", LONG_HEBREW_NOT_SPELLED_SO)
+def test_long_hebrew_not_spelled_so_throughout_is_read_in_cp1255_where_listed(
+        text: str, listed: str) -> None:
+    decoded = run(text.encode("cp1255"), CP1255_LISTED_LONG[listed])
+    assert (decoded.encoding, decoded.text) == ("cp1255", text)
+
+
+@pytest.mark.parametrize("text", LONG_HEBREW_NOT_SPELLED_SO)
+def test_long_hebrew_not_spelled_so_throughout_is_refused_naming_cp1255_by_default(
+        text: str) -> None:
+    data = text.encode("cp1255")
+    with pytest.raises(DocumentProblem) as caught:
+        run(data)
+    message = caught.value.problem.message
+    assert 'add "cp1255" to decode.fallback_encodings' in message
+    assert f"in cp1255 it reads as {quoted(data, text)!r}" in message
+
+
+def test_long_hebrew_by_its_letters_is_said_so() -> None:
+    """Visual order throughout: no word spelled as Hebrew writes it, its letters tell."""
+    text = ("ןמז תמיתח לעב אוה ץבוק ,םיצבק תמישר ןוכדעה תמלשה ךרוצל שדחמ בשחמה תא ליעפהל אנ "
+            "היקיתב םישדח םיצבק וארמנ אל\n")
+    data = text.encode("cp1255")
+    with pytest.raises(DocumentProblem) as caught:
+        run(data)
+    message = caught.value.problem.message
+    assert "its letters beyond ASCII are all Hebrew's in cp1255" in message
+    assert 'add "cp1255" to decode.fallback_encodings' in message
+
+
+def test_hebrew_by_letters_needs_a_long_text_of_hebrews_letters() -> None:
+    from corpuskit.codepages import hebrew_by_letters
+
+    long = ".היוגש ןמז תמיתח לעב אוה ץבוק חבילת רווח קשיח ברמה הרביעית טלס כעת קזח הרפובליקה"
+    assert hebrew_by_letters(long.encode("cp1255"), "cp1251")
+    assert hebrew_by_letters(long.encode("cp1255"), "koi8-r")
+    # too short; a byte no Hebrew letter (cp1251's Я); Cyrillic's own letters
+    assert not hebrew_by_letters(long[:40].encode("cp1255"), "cp1251")
+    assert not hebrew_by_letters(long.encode("cp1255") + b"\xdf", "cp1251")
+    bulgarian = "файлът със съобщението за подаване „%s“ не може да бъде прочетен"
+    assert not hebrew_by_letters(bulgarian.encode("cp1251"), "cp1251")
+
+
+#: Cyrillic that cp1255 reads in Hebrew's letters only, or nearly (no ы ь э ю я, small
+#: letters in cp1251, capitals in KOI8-R), the least Cyrillic by its letters among the
+#: system's catalogues' long lines: it keeps its code page with cp1255 listed.
+CYRILLIC_IN_HEBREW_LETTERS = [
+    ("файлът със съобщението за подаване „%s“ не може да бъде прочетен\n", "cp1251"),
+    ("%s: файлът е твърде къс, за да бъде файл на \"gmon\"\n", "cp1251"),
+    ("АГРЕГАТНЫЕ ФУНКЦИИ НЕЛЬЗЯ ПРИМЕНЯТЬ В ВЫРАЖЕНИИ ГРАНИЦЫ СЕКЦИИ\n", "koi8-r"),
+    ("ошибка: Окно не найдено, повторите попытку позже\n", "cp1251"),
+]
+
+
+@pytest.mark.parametrize(("text", "encoding", "listed"), [
+    (text, encoding, listed) for text, encoding in CYRILLIC_IN_HEBREW_LETTERS
+    for listed, config in CP1255_LISTED_LONG.items() if encoding in config.fallback_encodings])
+def test_cyrillic_in_hebrews_letters_keeps_its_code_page_with_cp1255_listed(
+        text: str, encoding: str, listed: str) -> None:
+    decoded = run(text.encode(encoding), CP1255_LISTED_LONG[listed])
+    assert (decoded.encoding, decoded.text) == (encoding, text)
