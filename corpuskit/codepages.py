@@ -3,8 +3,9 @@ looked at again when doubtful, and the code page a refused file is told to add.
 
 When several configured code pages decode a file strictly, the one whose text is most
 plausible wins (:func:`best_legacy`): fewest implausible words (:mod:`corpuskit.plausibility`),
-then no C1 control, then, against a code page that reads alike, words spelled as a
-language of Central Europe spells them (:func:`mixes_alphabets`), then, of Cyrillic code
+then no C1 control, then fewest words holding letters of a language the text is not in
+(``Tðehhi``), then, against a code page that reads alike, words spelled as a language of
+Central Europe spells them (:func:`mixes_alphabets`), then, of Cyrillic code
 pages, spelling, letter pairs and letter case (cp1251 and KOI8-R read each other's small
 letters as capitals), then Hebrew's and Japanese's spelling, then the highest probability that the
 text is in a language a code page reading it so is made for
@@ -39,6 +40,7 @@ from .normalize import C1_CONTROLS, Repairs, mojibake_at
 from .plausibility import (
     JUDGED_CHARS,
     Judgement,
+    foreign_letter_words,
     judge,
     more_implausible_than,
     odd_words,
@@ -157,7 +159,9 @@ def best_legacy(data: bytes, encodings: tuple[str, ...]) -> Reading | None:
 
     Candidates are ranked by: fewest implausible words (mixed scripts, case flips, symbols
     between letters, accents everywhere), then a reading without C1 controls
-    (:func:`_without_c1_controls`), then, of code pages that read alike (cp1250 and
+    (:func:`_without_c1_controls`), then fewest words holding letters of a language the
+    text is not in, against a reading in a language of its code page
+    (:func:`_fewest_foreign_letters`), then, of code pages that read alike (cp1250 and
     ISO-8859-2, whichever code page of its candidate each is recorded in), a reading that
     is no misreading of the other (:func:`_one_alphabet`),
     then, of cp1255 and a Cyrillic code page, Hebrew's spelling and letters
@@ -197,6 +201,8 @@ def best_legacy(data: bytes, encodings: tuple[str, ...]) -> Reading | None:
     if len(tied) > 1:
         tied = _without_c1_controls(tied, decodings)
     if len(tied) > 1:
+        tied = _fewest_foreign_letters(tied, grouped, judged)
+    if len(tied) > 1:
         tied = _one_alphabet(tied, grouped, judged, _listing(encodings))
     if len(tied) > 1:
         tied = _hebrew_by_spelling(tied, decodings, data)
@@ -207,6 +213,48 @@ def best_legacy(data: bytes, encodings: tuple[str, ...]) -> Reading | None:
     winner = tied[0] if len(tied) == 1 else min(tied, key=lambda order: (
         -_best_fit(judged[order].text, grouped[order][0]), order))
     return Reading(*decodings[winner], judged[winner])
+
+
+def _fewest_foreign_letters(tied: list[int], grouped: list[tuple[tuple[str, ...], str]],
+                            judged: dict[int, Judgement]) -> list[int]:
+    """The readings ``tied`` (indices in ``grouped``, none with more implausible words) but
+    those with more words holding letters of a language they are not in
+    (:func:`~corpuskit.plausibility.foreign_letter_words`) than one in a language of its
+    code page.
+
+    Estonian in cp1257 writes ``š`` and ``ž`` where cp1252 reads Icelandic's ``ð`` and
+    ``þ`` (``Tðehhi``), its other letters alike: both readings are Estonian to the
+    identifier, whose noise then chose cp1252 (it is made for more languages, Finnish's
+    share added to Estonian's), even with cp1257 listed first (QA s81 qa-decodelong 2).
+    Only against a reading in a language of its code page that writes letters beyond
+    ASCII (:func:`_lettered_fit`): Danish in cp1252 naming a Vietnamese keyboard
+    ``AÐERTY`` reads in cp1257 with no such letter, but as ``Udtręk``, ``fųr``, in no
+    language of cp1257, and English naming ``Guðmundsdóttir`` as ``Gušmundsdóttir``,
+    English to the identifier, whose letters are all ASCII."""
+    foreign = {order: judged[order].foreign for order in tied}
+    fewest = min(foreign.values())
+    if fewest == max(foreign.values()) or not any(
+            foreign[order] == fewest and max(
+                _lettered_fit(judged[order].text, encoding)
+                for encoding in grouped[order][0]) > _NO_LANGUAGE
+            for order in tied):
+        return tied
+    return [order for order in tied if foreign[order] == fewest]
+
+
+def _lettered_fit(text: str, encoding: str) -> float:
+    """Probability that the non-ASCII lines of ``text`` are in a language of ``encoding``
+    that writes letters beyond ASCII (not English, Latin, Swahili...: every Latin code page
+    is made for those, and reads a word of another language in them with its own letters,
+    which are then no sign of the right code page: an English text naming
+    ``Guðmundsdóttir`` reads in cp1257 as ``Gušmundsdóttir``, Icelandic's letter read as
+    a Baltic one)."""
+    languages = CODEPAGE_LANGUAGES.get(encoding)
+    if languages is None:
+        return language_fit(text, encoding)
+    sample = "\n".join(line for line in text.splitlines() if not line.isascii())
+    return sum(prob for lang, prob in rank(sample[:_LANGUAGE_SAMPLE])
+               if lang in languages and lang not in _ASCII_LATIN)
 
 
 def _best_fit(text: str, readers: tuple[str, ...]) -> float:
@@ -778,12 +826,12 @@ def _letters_where_symbols(text: str, other: str) -> bool:
     return found
 
 
-def _ranking(item: tuple[int, Evidence]) -> tuple[bool, int, float, float, int]:
+def _ranking(item: tuple[int, Evidence]) -> tuple[bool, int, int, float, float, int]:
     """Where a reading (its order among the others, its evidence) comes among the readings
     elsewhere (:func:`readings_elsewhere`): first comes first."""
     order, found = item
-    return (found.fit < _LIKELY, found.judgement.implausibility, -found.coherence,
-            -round(found.top, 6), order)
+    return (found.fit < _LIKELY, found.judgement.implausibility, found.judgement.foreign,
+            -found.coherence, -round(found.top, 6), order)
 
 
 def _other_readings(data: bytes, excluded: tuple[str, ...], preferred: tuple[str, ...]
@@ -828,7 +876,7 @@ def clearly_better(data: bytes, chosen: Evidence, config: DecodeConfig
         if judgement.implausibility > bound or not plausible(judgement):
             continue
         fit, top = language_fits(judgement.text, encoding)
-        if top < _SURE:
+        if top < _LIKELY:  # (why_better asks more of it, but where the chosen is misread)
             continue
         survivors.append((order, Evidence(Reading(encoding, text, None), judgement, fit, top,
                                           _coherence(judgement.text))))
@@ -1095,23 +1143,25 @@ def doubtful(reading: Reading) -> Evidence | None:
     if found.judgement.implausibility < _MISTYPED and found.fit > _NO_LANGUAGE and (
             found.judgement.word_chars < _sure_chars(reading)
             or (coherent and found.top >= _unsure(reading))) \
-            and not (found.judgement.implausibility and _has_alike(reading.encoding)):
+            and not (found.judgement.implausibility and _has_alike(reading.encoding)) \
+            and not found.judgement.foreign:
         return None  # no reading could be clearly better (why_better): none is looked for
     return found
 
 
 def why_better(other: Evidence, chosen: Evidence) -> str | None:
     """Why reading ``other`` is clearly better than the ``chosen`` one, or None if it is
-    not. It must be plausible, surely in one language of its code page (:data:`_SURE`; so
-    its probability of being in any of them is that at least), and have no more
-    implausible words; then it is clearly better if the chosen one has
+    not. It must be plausible, likely in one language of its code page (:data:`_LIKELY`),
+    and have no more implausible words; then it is clearly better if the chosen one is
+    misread in its words or language (:func:`_misread_words`). Else it must be surely in
+    one language of its code page (:data:`_SURE`; so its probability of being in any of
+    them is that at least); then it is clearly better if the chosen one has
     :data:`_MISTYPED` implausible words or more and it has fewer (and its letters fit a
     language at least as well, unless it has none and they are :data:`_MOSTLY_MISTYPED`
-    of the chosen one's), or if the chosen one is in no language of its code page;
-    and, over :func:`_sure_chars` characters of non-ASCII words (the chosen one's), if its
-    letters fit a language much better, or no language of the chosen one's code page is
-    probable."""
-    if other.top < _SURE or not plausible(other.judgement) \
+    of the chosen one's); and, over :func:`_sure_chars` characters of non-ASCII words (the
+    chosen one's), if its letters fit a language much better, or no language of the chosen
+    one's code page is probable."""
+    if other.top < _LIKELY or not plausible(other.judgement) \
             or other.judgement.implausibility > chosen.judgement.implausibility \
             or hangul_before_hanja(other):
         return None
@@ -1120,17 +1170,12 @@ def why_better(other: Evidence, chosen: Evidence) -> str | None:
         # ``V\x9aechna`` was taken for clearly better than cp1252's ``Spoleènost`` and
         # built, exit 0, where cp1250, not listed, reads ``Všechna ... Společnost`` (QA s81).
         return None
+    misread = _misread_words(other, chosen)
+    if misread is not None:
+        return misread
+    if other.top < _SURE:
+        return None  # the rest judge by letters' fit and language: it must be sure
     odd = chosen.judgement.implausibility
-    if odd > other.judgement.implausibility \
-            and reads_alike(chosen.reading.encoding, other.reading.encoding) \
-            and not C1_CONTROLS.search(other.reading.text):
-        # (Not a reading holding C1 controls, which ISO-8859 code pages leave to them and
-        # no text holds: its words were judged after repair, UTF-8 read in ISO-8859-2,
-        # ``zebraĹ\x82a``, being ftfy's to repair whole where ``zebraĹ‚a`` in cp1250 is
-        # not, and a file mixing UTF-8 and cp1250 was told to add iso8859-2.)
-        return (f"{counted(odd, 'word')} in it {'looks' if odd == 1 else 'look'} mistyped, "
-                f"{other.judgement.implausibility or 'none'} in {other.reading.encoding}, "
-                "which reads most letters alike and is made for the same languages")
     if odd >= _MISTYPED and odd > other.judgement.implausibility \
             and (other.coherence >= chosen.coherence
                  or (other.judgement.implausibility == 0
@@ -1138,8 +1183,6 @@ def why_better(other: Evidence, chosen: Evidence) -> str | None:
                      and chosen.judgement.odd_chars
                      >= _MOSTLY_MISTYPED * chosen.judgement.word_chars)):
         return f"{counted(odd, 'word')} in it look mistyped"
-    if chosen.fit <= _NO_LANGUAGE:
-        return f"that is in no language {chosen.reading.encoding} is made for"
     if chosen.judgement.word_chars < _sure_chars(chosen.reading):
         return None  # too little text for the letters' fit, or one language's probability
     if other.coherence >= chosen.coherence + _COHERENCE_MARGIN \
@@ -1174,6 +1217,59 @@ def hangul_before_hanja(found: Evidence) -> bool:
     runs = _HANGUL_AND_HANJA.findall(found.judgement.text)
     mixed = sum(1 for run in runs if _HANGUL_THEN_HANJA.search(run))
     return mixed >= max(_HANJA_AFTER_HANGUL_RUNS, _HANJA_AFTER_HANGUL_SHARE * len(runs))
+
+
+def _misread_words(other: Evidence, chosen: Evidence) -> str | None:
+    """Why reading ``other``, likely in a language of its code page (:data:`_LIKELY`; it is
+    plausible, with no more implausible words), is clearly better than the ``chosen`` one
+    on the chosen one's words or language, or None: the chosen one has more words that
+    look mistyped and its code page reads most letters alike with the other's, or words
+    holding letters of a language it is not in
+    (:func:`~corpuskit.plausibility.foreign_letter_words`) where the other has fewer and
+    is likely in a language that writes letters beyond ASCII (:func:`_lettered_fit`), or
+    it is in no language of its code page where the other is surely in its own
+    (:data:`_SURE`, of them all).
+
+    Such a reading is misread in its words, which tells more than any language's
+    probability: a text mixing languages, or close ones, is less than :data:`_SURE` in
+    its most probable one read right (Ukrainian quoting Russian 94.7% Ukrainian in KOI8-U
+    against ``з╕`` in KOI8-R; Latvian 87.5%, the rest Latgalian, in cp1257; Turkish 93.5%
+    in cp1254, against ``aþaðýdaki`` in cp1252), and was built misread, exit 0 (QA s81
+    qa-decodelong 2-4)."""
+    odd = chosen.judgement.implausibility
+    fewer = odd > other.judgement.implausibility
+    if fewer and reads_alike(chosen.reading.encoding, other.reading.encoding) \
+            and not C1_CONTROLS.search(other.reading.text):
+        # (Not a reading holding C1 controls, which ISO-8859 code pages leave to them and
+        # no text holds: its words were judged after repair, UTF-8 read in ISO-8859-2,
+        # ``zebraĹ\x82a``, being ftfy's to repair whole where ``zebraĹ‚a`` in cp1250 is
+        # not, and a file mixing UTF-8 and cp1250 was told to add iso8859-2.)
+        return (f"{counted(odd, 'word')} in it {'looks' if odd == 1 else 'look'} mistyped, "
+                f"{other.judgement.implausibility or 'none'} in {other.reading.encoding}, "
+                "which reads most letters alike and is made for the same languages")
+    if chosen.fit <= _NO_LANGUAGE and other.fit >= _SURE:
+        return f"that is in no language {chosen.reading.encoding} is made for"
+    if chosen.judgement.foreign > other.judgement.foreign \
+            and _lettered_fit(other.judgement.text, other.reading.encoding) >= _LIKELY:
+        return _foreign_letters(chosen)
+    return None
+
+
+#: Words a message names as holding letters of a language the text is not in.
+_FOREIGN_EXAMPLES = 3
+
+
+def _foreign_letters(chosen: Evidence) -> str:
+    """Why the ``chosen`` reading's words holding letters of a language it is not in are
+    misread, naming a few (:func:`~corpuskit.plausibility.foreign_letter_words`)."""
+    text = chosen.judgement.text
+    words = foreign_letter_words(text, [word for word in words_of(text)
+                                        if not word.isascii()])
+    shown = ", ".join(repr(word[:30])
+                      for word in list(dict.fromkeys(words))[:_FOREIGN_EXAMPLES])
+    count = chosen.judgement.foreign
+    return (f"{counted(count, 'word')} in it {'holds' if count == 1 else 'hold'} letters "
+            f"only languages it is not in write, such as {shown}")
 
 
 class BetterElsewhere(Exception):

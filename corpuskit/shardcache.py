@@ -44,8 +44,14 @@ from .writer import TEMP_PREFIX, copy_into, write_file
 from .zippieces import read_range
 
 #: Part of every cache key: changed with the entries' format, and with anything that
-#: gives other records for the same bytes within one corpuskit version (v55: Hebrew in
-#: cp1255 holding a geresh, gershayim or maqaf (``צ׳כית``, ``ארה״ב``, ``ב־Ctrl``), or a
+#: gives other records for the same bytes within one corpuskit version (v56: a word
+#: holding a letter that only languages the text is not in write (Estonian's ``š`` read
+#: in cp1252 as Icelandic's ``ð``, ``Tðehhi``) loses a tie to a reading without, so
+#: Estonian in cp1257 is read in it when listed, and the second look takes a reading
+#: likely (80%), not only surely, in its language where the chosen one is misread in its
+#: words or in no language of its code page (Latvian, Lithuanian and Turkish no longer
+#: built as cp1252, Ukrainian in KOI8-U as KOI8-R's ``з╕``); v55: Hebrew in cp1255
+#: holding a geresh, gershayim or maqaf (``צ׳כית``, ``ארה״ב``, ``ב־Ctrl``), or a
 #: right-to-left mark beside ``%s``, is read as cp1255 where listed and refused naming
 #: it where not, and so is long Hebrew (50 letters or more) whose letters are far
 #: likelier Hebrew's than Cyrillic's however its words are written (lines in visual
@@ -165,7 +171,7 @@ from .zippieces import read_range
 #: reads clearly better is refused; v12: a text of only invisible characters, such as a
 #: soft hyphen, is refused), so that no entry made before serves records a fresh build
 #: would not make.
-CACHE_FORMAT = "corpuskit-shard-cache-v55"
+CACHE_FORMAT = "corpuskit-shard-cache-v56"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
 #: The names of the files a build writes in each folder of the cache: a shard entry's

@@ -850,10 +850,12 @@ def test_a_word_met_again_stays_remembered_when_the_memo_turns_a_generation() ->
 
 def _best_legacy_by_definition(data: bytes, encodings: tuple[str, ...]) -> tuple[str, str] | None:
     """decode.best_legacy written plainly: every candidate judged in full, language fit
-    included, and the minimum of (implausibility, kana misspelled, -fit, configured order)
-    taken, the fit being the best of the code pages that read the candidate alike, and the
-    winner recorded in the first of them."""
-    from corpuskit.codepages import candidates, language_fit, misspells_kana
+    included, those with the fewest implausible words kept, of them those with the fewest
+    words holding letters of another language where one of those is in a language of its
+    code page that writes letters beyond ASCII, and the minimum of (implausibility, kana
+    misspelled, -fit, configured order) taken, the fit being the best of the code pages
+    that read the candidate alike, and the winner recorded in the first of them."""
+    from corpuskit.codepages import _lettered_fit, candidates, language_fit, misspells_kana
     from corpuskit.plausibility import judge
 
     decodings = candidates(data, encodings)
@@ -873,7 +875,17 @@ def _best_legacy_by_definition(data: bytes, encodings: tuple[str, ...]) -> tuple
         return (judgement.implausibility, misspells_kana(judgement.text),
                 -max(fit(judgement.text, name) for name in readers[text]), order)
 
-    return min(enumerate(decodings), key=key)[1]
+    # Of those with the fewest implausible words, the fewest holding letters of a language
+    # the text is not in, where one of those is in a language of its code page (QA s81).
+    fewest = min(judge(text).implausibility for _, text in decodings)
+    tied = [(order, decoding) for order, decoding in enumerate(decodings)
+            if judge(decoding[1]).implausibility == fewest]
+    least = min(judge(text).foreign for _, (_, text) in tied)
+    if any(judge(text).foreign == least
+           and max(_lettered_fit(judge(text).text, name) for name in readers[text]) > 0.5
+           for _, (_, text) in tied):
+        tied = [item for item in tied if judge(item[1][1]).foreign == least]
+    return min(tied, key=key)[1]
 
 
 def _decodes_to(data: bytes, encoding: str, text: str) -> bool:
