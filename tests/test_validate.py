@@ -297,20 +297,27 @@ def test_a_misnamed_copy_beside_the_release_it_holds_is_not_renamed_over_it(
 @pytest.mark.parametrize("fast", [False, True])
 def test_a_copy_named_as_another_release_is_reported(tmp_path: Path, fast: bool) -> None:
     """A 1.0.0 package or archive renamed to 2.0.0 validated as valid; other names are the
-    user's own (a download folder, a browser's "(1)")."""
+    user's own (a download folder, a browser's "(1)").
+
+    A release's name in other letter case is still a release's name, its corpus's name
+    compared folded to lower case: ``T-2.0.0.zip`` holding t-1.0.0 passed validate, where
+    ``t-2.0.0.zip`` is reported, and on a case-insensitive file system the two are one
+    file (QA s81 review2 finding 3). Only the corpus's name may differ in case: a
+    pre-release's letters are the version's (1.0.0-RC.1 is not 1.0.0-rc.1)."""
     release, archive = built().release, built().archive
     own = release.name
     name = own.rpartition("-")[0]
-    other = f"{name}-9.0.0"
-    for target, suffix in ((tmp_path / other, ""), (tmp_path / f"{other}.zip", ".zip")):
-        if suffix:
-            shutil.copyfile(archive, target)
-        else:
-            shutil.copytree(release, target)
-        report = validate(target, fast=fast, jobs=1)
-        assert [(p.path, p.code, p.message) for p in report.problems] == [
-            (".", "metadata-mismatch",
-             f"named as the release {other}, but it holds {own}; rename it to {own}{suffix}")]
+    for other in (f"{name}-9.0.0", f"{name.upper()}-9.0.0", f"{name.capitalize()}-9.0.0",
+                  f"{own.upper()}-RC.1", f"{name.upper()}-9.0.0-rc.1"):
+        for target, suffix in ((tmp_path / other, ""), (tmp_path / f"{other}.zip", ".zip")):
+            if suffix:
+                shutil.copyfile(archive, target)
+            else:
+                shutil.copytree(release, target)
+            report = validate(target, fast=fast, jobs=1)
+            assert [(p.path, p.code, p.message) for p in report.problems] == [
+                (".", "metadata-mismatch", f"named as the release {other}, but it holds "
+                 f"{own}; rename it to {own}{suffix}")], target
     shutil.copytree(release, tmp_path / "my copy")
     for kept in (f"{own} (1).zip", "latest.zip"):
         shutil.copyfile(archive, tmp_path / kept)
@@ -328,30 +335,6 @@ def test_a_copy_named_as_its_release_in_other_letter_case_is_valid(tmp_path: Pat
         assert validate(shutil.copytree(release, tmp_path / spelled), jobs=1).valid, spelled
         zipped = shutil.copyfile(archive, tmp_path / f"{spelled}.zip")
         assert validate(zipped, jobs=1).valid, spelled
-
-
-@pytest.mark.parametrize("fast", [False, True])
-def test_a_copy_named_as_another_version_in_other_letter_case_is_reported(
-        tmp_path: Path, fast: bool) -> None:
-    """A release's name in other letter case is still a release's name, its corpus's name
-    compared folded to lower case: ``T-2.0.0.zip`` holding t-1.0.0 passed validate, where
-    ``t-2.0.0.zip`` is reported, and on a case-insensitive file system the two are one
-    file (QA s81 review2 finding 3). Only the corpus's name may differ in case: a
-    pre-release's letters are the version's (1.0.0-RC.1 is not 1.0.0-rc.1)."""
-    release, archive = built().release, built().archive
-    own = release.name
-    name = own.rpartition("-")[0]
-    for other in (f"{name.upper()}-9.0.0", f"{name.capitalize()}-9.0.0",
-                  f"{own.upper()}-RC.1", f"{name.upper()}-9.0.0-rc.1"):
-        for target, suffix in ((tmp_path / other, ""), (tmp_path / f"{other}.zip", ".zip")):
-            if suffix:
-                shutil.copyfile(archive, target)
-            else:
-                shutil.copytree(release, target)
-            report = validate(target, fast=fast, jobs=1)
-            assert [(p.path, p.code, p.message) for p in report.problems] == [
-                (".", "metadata-mismatch", f"named as the release {other}, but it holds "
-                 f"{own}; rename it to {own}{suffix}")], target
 
 
 def test_an_empty_folder_named_as_a_release_in_other_letter_case_is_one(
