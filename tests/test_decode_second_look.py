@@ -702,13 +702,6 @@ def test_short_lower_case_russian_wins_the_tie_with_cp1255(text: str, listed: st
     assert (decoded.encoding, decoded.text) == ("cp1251", text)
 
 
-@pytest.mark.parametrize("listed", list(CP1255_LISTED))
-@pytest.mark.parametrize("text", SHORT_HEBREW)
-def test_short_hebrew_keeps_cp1255_wherever_it_is_listed(text: str, listed: str) -> None:
-    decoded = run(text.encode("cp1255"), CP1255_LISTED[listed])
-    assert (decoded.encoding, decoded.text) == ("cp1255", text)
-
-
 #: QA s81: short plain Hebrew in cp1255, written as Hebrew writes it but not "spelled as
 #: Hebrew" (one word, or no word Russian never spells), that with cp1255 listed was built
 #: as cp1251's small letters (``бечш иеб``) or KOI8-R's capitals (``ЗНЕПЕЗ``), exit 0; and
@@ -718,18 +711,20 @@ PLAIN_HEBREW = [
     "בוקר טוב\n", "שלום\n", "תודה\n", "בסדר\n", "שאלה\n", "תמונות\n", "צילום\n",
     "הרפובליקה של קיריבטי\n",
 ]
+
+
+@pytest.mark.parametrize("listed", list(CP1255_LISTED))
+@pytest.mark.parametrize("text", SHORT_HEBREW + PLAIN_HEBREW)
+def test_short_hebrew_keeps_cp1255_wherever_it_is_listed(text: str, listed: str) -> None:
+    decoded = run(text.encode("cp1255"), CP1255_LISTED[listed])
+    assert (decoded.encoding, decoded.text) == ("cp1255", text)
+
+
 #: Short lower-case Russian that cp1255 reads in Hebrew's letters as Hebrew writes them
 #: (``דהו``, ``הםל``), whose letters are not Hebrew's enough to lose (QA s81: the letters'
 #: odds at 1 took these for Hebrew).
 RUSSIAN_IN_HEBREW_FORMS = ["где\n", "дом\n", "год\n", "чем\n", "без\n", "зачем\n", "да\n",
                            "вот\n"]
-
-
-@pytest.mark.parametrize("listed", list(CP1255_LISTED))
-@pytest.mark.parametrize("text", PLAIN_HEBREW)
-def test_short_plain_hebrew_is_read_in_cp1255_where_listed(text: str, listed: str) -> None:
-    decoded = run(text.encode("cp1255"), CP1255_LISTED[listed])
-    assert (decoded.encoding, decoded.text) == ("cp1255", text)
 
 
 @pytest.mark.parametrize("listed", list(CP1255_LISTED))
