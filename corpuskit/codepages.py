@@ -1709,8 +1709,14 @@ def _hebrew_not_cyrillic(data: bytes, encoding: str, text: str) -> bool:
     if _letter_case(text) == "upper" \
             or any(map(_unspelled, _CYRILLIC_WORD.findall(text[:JUDGED_CHARS]))):
         return True
-    odds = _letter_odds(encoding)
-    return sum(data.count(value) * weight for value, weight in odds.items()) < -_HEBREW_ODDS
+    return _cyrillic_log_odds(data, encoding) < -_HEBREW_ODDS
+
+
+def _cyrillic_log_odds(data: bytes, encoding: str) -> float:
+    """The natural log of how much likelier the letters of ``data`` are Cyrillic's as the
+    Cyrillic code page ``encoding`` reads them than Hebrew's in cp1255
+    (:func:`_letter_odds`): below 0, likelier Hebrew's."""
+    return sum(data.count(value) * weight for value, weight in _letter_odds(encoding).items())
 
 
 #: How many Hebrew letters (in cp1255) a file must hold, and how much likelier, as a natural
@@ -1746,8 +1752,8 @@ def hebrew_by_letters(data: bytes, encoding: str) -> bool:
     # As each Cyrillic code page reads Hebrew's letters, cp1251's small letters and
     # KOI8-R's capitals: not only ``encoding``'s, where it is not the file's (KOI8-R's
     # capitals read in cp1251, KOI8-R not listed, are small letters unlike Cyrillic's).
-    return all(sum(data.count(value) * weight for value, weight in _letter_odds(name).items())
-               < -_HEBREW_LETTERS_ODDS for name in {encoding, "cp1251", "koi8-r"})
+    return all(_cyrillic_log_odds(data, name) < -_HEBREW_LETTERS_ODDS
+               for name in {encoding, "cp1251", "koi8-r"})
 
 
 def _read_as_hebrew(data: bytes, reading: Reading, config: DecodeConfig) -> Reading:
