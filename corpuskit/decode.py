@@ -12,24 +12,12 @@ import codecs
 import re
 
 from .byteorder import misread_part
-from .codepages import (
-    HEBREW_CODE_PAGE,
-    BetterElsewhere,
-    DamagedReading,
-    Reading,
-    addable_code_pages,
-    best_legacy,
-    damaged_code_page,
-    excerpt,
-    multibyte,
-    second_look,
-    sound_reading,
-    spelled_as_hebrew,
-    suggested_code_page,
-    what_to_do,
-)
+from .codepagelanguages import Reading, addable_code_pages, multibyte
+from .codepages import best_legacy
 from .config import DecodeConfig
+from .damagedreading import DamagedReading, damaged_code_page
 from .gitlfs import LFS_FILE_ADVICE, is_lfs_pointer_data
+from .hebrewspelling import HEBREW_CODE_PAGE, spelled_as_hebrew
 from .models import Decoded, DocumentProblem, RawDocument
 from .normalize import fix_encoding, looks_bad, mojibake_at
 from .plausibility import (
@@ -43,6 +31,8 @@ from .plausibility import (
     words_of,
 )
 from .problems import Problem
+from .refusal import BetterElsewhere, excerpt
+from .secondlook import second_look, sound_reading, suggested_code_page, what_to_do
 from .utf8chance import by_chance, east_asian_elsewhere, east_asian_reading
 from .wording import counted
 
@@ -391,7 +381,7 @@ def _cut_characters_repaired(data: bytes, encoding: str, text: str) -> tuple[str
 def _sound_elsewhere(data: bytes, chosen: Reading, sound: Reading) -> str:
     """Why a file is refused that the code page ``chosen`` reads as UTF-8 characters cut
     short and ``sound``'s, which is not listed, reads as text
-    (:func:`~corpuskit.codepages.sound_reading`), and what to do: not to restore a sound
+    (:func:`~corpuskit.secondlook.sound_reading`), and what to do: not to restore a sound
     file (QA s81 decodelong 8)."""
     name = addable_code_pages()[sound.encoding]
     return (f"{chosen.encoding} reads it as {excerpt(data, chosen.text, chosen.encoding)!r}, "
@@ -402,7 +392,7 @@ def _sound_elsewhere(data: bytes, chosen: Reading, sound: Reading) -> str:
 
 
 def _damage_told(damaged: DamagedReading, chosen: Reading, data: bytes) -> str:
-    """What to say of a file :func:`~corpuskit.codepages.damaged_code_page` found."""
+    """What to say of a file :func:`~corpuskit.damagedreading.damaged_code_page` found."""
     them = "that byte" if damaged.bytes_undefined == 1 else "those bytes"
     return (f"{damaged.encoding} reads it as text in a language it is made for "
             f"({excerpt(data, damaged.text, damaged.encoding)!r}) but for "
@@ -417,7 +407,7 @@ def _damage_told(damaged: DamagedReading, chosen: Reading, data: bytes) -> str:
 def _damage_problem(path: str, data: bytes, legacy: Reading, config: DecodeConfig,
                     not_utf8: str, at: str) -> Problem | None:
     """The problem of a file a listed code page reads in its language but for a few bytes
-    it does not define (:func:`~corpuskit.codepages.damaged_code_page`), ``legacy`` being
+    it does not define (:func:`~corpuskit.damagedreading.damaged_code_page`), ``legacy`` being
     the reading chosen, in no language of its own; or of one that mixes encodings, as that
     code page shows (it may not show in ``legacy``'s); else None."""
     torn = damaged_code_page(data, legacy, config)
@@ -636,7 +626,7 @@ def _mixed_named(data: bytes, encoding: str, *, parts: bool = True) -> str | Non
 
 def _mix_code_page(data: bytes, encoding: str) -> str:
     """The code page to name the encodings ``data`` mixes in: cp1255 where its lines that
-    are not UTF-8 are spelled as Hebrew (:func:`~corpuskit.codepages.spelled_as_hebrew`),
+    are not UTF-8 are spelled as Hebrew (:func:`~corpuskit.hebrewspelling.spelled_as_hebrew`),
     which Cyrillic code pages and gb18030 read as text too (QA s79: UTF-8 Hebrew beside
     cp1255 was said to mix with koi8-r or gb18030), else ``encoding``."""
     others = _lines_not_utf8(data)

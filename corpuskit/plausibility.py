@@ -472,7 +472,7 @@ _FEW_WRITE_LETTERS = re.compile(f"[{''.join(_FEW_WRITE)}]")
 #: 87% and 76% Icelandic or Faroese, half of them 99.9% or more.
 _FEW_WRITE_SHARE = 0.5
 #: Characters of a text's lines beyond ASCII whose language tells (as for the code pages'
-#: languages in :mod:`corpuskit.codepages`).
+#: languages in :mod:`corpuskit.codepagelanguages`).
 _LANGUAGE_SAMPLE = 1500
 
 

@@ -29,8 +29,10 @@ from collections.abc import Iterator
 from functools import cache
 from itertools import islice
 
-from .codepages import Reading, best_legacy, multibyte, readings_elsewhere
+from .codepagelanguages import Reading, multibyte
+from .codepages import best_legacy
 from .plausibility import Judgement, judge, plausible, script
+from .secondlook import readings_elsewhere
 
 #: A character beyond U+07FF: UTF-8 writes it in three bytes or four, which no two-byte
 #: character of a code page makes by chance as easily (and its text is never judged here).

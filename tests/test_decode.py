@@ -855,7 +855,9 @@ def _best_legacy_by_definition(data: bytes, encodings: tuple[str, ...]) -> tuple
     code page that writes letters beyond ASCII, and the minimum of (implausibility, kana
     misspelled, -fit, configured order) taken, the fit being the best of the code pages
     that read the candidate alike, and the winner recorded in the first of them."""
-    from corpuskit.codepages import _lettered_fit, candidates, language_fit, misspells_kana
+    from corpuskit.codepagelanguages import language_fit, lettered_fit
+    from corpuskit.codepages import candidates
+    from corpuskit.kanaspelling import misspells_kana
     from corpuskit.plausibility import judge
 
     decodings = candidates(data, encodings)
@@ -882,7 +884,7 @@ def _best_legacy_by_definition(data: bytes, encodings: tuple[str, ...]) -> tuple
             if judge(decoding[1]).implausibility == fewest]
     least = min(judge(text).foreign for _, (_, text) in tied)
     if any(judge(text).foreign == least
-           and max(_lettered_fit(judge(text).text, name) for name in readers[text]) > 0.5
+           and max(lettered_fit(judge(text).text, name) for name in readers[text]) > 0.5
            for _, (_, text) in tied):
         tied = [item for item in tied if judge(item[1][1]).foreign == least]
     return min(tied, key=key)[1]

@@ -2,7 +2,7 @@
 most letters alike and differ in a few (8A-BF), each read by the other as another letter,
 so that neither reading has a word that looks mistyped and both are the same language to
 the identifier. The one whose words are all spelled as some language of Central Europe
-spells them, and that holds no C1 control, wins (corpuskit.codepages.mixes_alphabets); the
+spells them, and that holds no C1 control, wins (corpuskit.centraleurope.mixes_alphabets); the
 configured order decides only where both are so."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from corpuskit.codepages import mixes_alphabets
+from corpuskit.centraleurope import mixes_alphabets
 from corpuskit.config import DEFAULT_FALLBACK_ENCODINGS, DecodeConfig
 from corpuskit.decode import decode
 from corpuskit.models import Decoded, DocumentProblem, RawDocument

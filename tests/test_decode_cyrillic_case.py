@@ -43,7 +43,7 @@ def run(data: bytes, config: DecodeConfig = DEFAULT) -> Decoded:
 @pytest.fixture
 def ranked_as_before(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """best_legacy without the spelling, fit and case step (the ranking before QA s80)."""
-    monkeypatch.setattr(codepages, "_cyrillic_by_spelling_and_case",
+    monkeypatch.setattr(codepages, "cyrillic_by_spelling_and_case",
                         lambda tied, *_: tied)
     yield
 
@@ -179,10 +179,10 @@ def test_french_capitals_starting_words_stay_cp1252() -> None:
 
 
 def test_what_no_cyrillic_language_spells() -> None:
-    from corpuskit.codepages import _unspelled
+    from corpuskit.cyrillicspelling import unspelled_word
 
-    assert [word for word in ("мс", "онй", "ьхп", "баъ", "ваьх", "рш") if _unspelled(word)] \
+    assert [word for word in ("мс", "онй", "ьхп", "баъ", "ваьх", "рш") if unspelled_word(word)] \
         == ["мс", "онй", "ьхп", "баъ", "ваьх", "рш"]
     # Bulgarian's ъ is a vowel; й after a vowel, ь after a consonant, ъ inside a word
-    assert not any(map(_unspelled, ("път", "ъгъл", "държава", "бій", "вьюга", "объём",
+    assert not any(map(unspelled_word, ("път", "ъгъл", "държава", "бій", "вьюга", "объём",
                                      "йод", "в", "СЕКРЕТНО")))

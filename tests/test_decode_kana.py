@@ -14,9 +14,9 @@ from itertools import permutations
 
 import pytest
 
-from corpuskit.codepages import misspells_kana
 from corpuskit.config import DecodeConfig
 from corpuskit.decode import decode
+from corpuskit.kanaspelling import misspells_kana
 from corpuskit.models import Decoded, RawDocument
 
 #: The QA's files: short all-hiragana sentences, built as Big5 with exit 0.

@@ -178,7 +178,7 @@ def test_readings_are_quoted_from_the_first_byte_beyond_ascii(
 
 
 def test_a_quoted_reading_starts_at_the_word_of_the_first_byte_beyond_ascii() -> None:
-    from corpuskit.codepages import excerpt
+    from corpuskit.refusal import excerpt
 
     data = "<p>Ærø, Ærøskøbing".encode("cp1252")
     assert excerpt(data, data.decode("cp1252")) == "Ærø, Ærøskøbing"
@@ -196,7 +196,7 @@ def test_a_quoted_reading_starts_at_the_word_of_the_first_byte_not_utf8() -> Non
     'é', 40 characters of English and none of the Greek bytes the message names (QA s77
     newc 5): the quote starts at the word of the first byte that is not UTF-8, counted in
     characters of the code page's reading (of two bytes a character in Shift_JIS)."""
-    from corpuskit.codepages import excerpt
+    from corpuskit.refusal import excerpt
 
     greek = "Καλημέρα σας, αυτό είναι ένα κείμενο στα ελληνικά για δοκιμή. " * 2
     data = "Café — ".encode() + b"and some more English words here, " * 3 \
@@ -296,7 +296,7 @@ def test_too_little_text_is_not_judged_by_its_letters_or_one_language() -> None:
     """Below _SURE_CHARS characters of non-ASCII words, a reading whose letters fit no
     language and whose language is unsure is not beaten on those grounds alone (the
     ratios say little of a sentence); above, it is."""
-    from corpuskit import codepages as module
+    from corpuskit import doubtfulreading as module
 
     def evidence(encoding: str, chars: int, coherence: float, top: float) -> object:
         judgement = module.Judgement("text", 0, chars, 0, 10)
@@ -314,7 +314,7 @@ def test_a_word_or_two_mistyped_is_not_enough() -> None:
     """Fewer implausible words than another reading make a reading worse only from
     _MISTYPED of them on, and only against a reading surely (_SURE) in one language of its
     code page."""
-    from corpuskit import codepages as module
+    from corpuskit import doubtfulreading as module
 
     def evidence(encoding: str, odd: int, top: float = 1.0) -> object:
         judgement = module.Judgement("text", odd, 40, 4 * odd, 10)
@@ -414,7 +414,9 @@ def test_readings_elsewhere_are_ranked_by_language_then_words_then_letters(
     """The order readings_elsewhere gives: likely in a language of their code page first,
     then fewest implausible words, then letters that fit a language best, then the most
     probable language's probability, then the order tried."""
-    from corpuskit import codepages as module
+    from corpuskit import secondlook as module
+    from corpuskit.doubtfulreading import Evidence
+    from corpuskit.plausibility import Judgement
 
     facts = {  # code page: (language fit, implausible words, coherence, top language)
         "cp1253": (0.85, 0, 0.5, 0.98), "cp1255": (0.85, 0, 0.7, 0.90),
@@ -423,8 +425,8 @@ def test_readings_elsewhere_are_ranked_by_language_then_words_then_letters(
 
     def evidence(reading: Any) -> Any:
         fit, odd, coherence, top = facts[reading.encoding]
-        judgement = module.Judgement(reading.text, odd, 10, 0, 2)
-        return module.Evidence(reading, judgement, fit, top, coherence)
+        judgement = Judgement(reading.text, odd, 10, 0, 2)
+        return Evidence(reading, judgement, fit, top, coherence)
 
     monkeypatch.setattr(module, "addable_code_pages",
                         lambda: {name: name for name in facts})
@@ -437,7 +439,7 @@ def test_readings_elsewhere_are_ranked_by_language_then_words_then_letters(
 
 
 def test_a_configured_code_page_comes_before_one_that_reads_alike() -> None:
-    from corpuskit import codepages as module
+    from corpuskit import secondlook as module
 
     data = JAPANESE.encode("shift_jis")
     assert module.readings_elsewhere(data, ("gb18030",))[0].reading.encoding == "cp932"
@@ -455,7 +457,7 @@ def test_a_cjk_file_read_right_costs_no_second_look(monkeypatch: pytest.MonkeyPa
     """Chinese, Japanese and Korean read right fit a language's letters at 0 to 0.3
     (charset-normalizer's coherence): that alone does not make them doubtful, or every
     such file would be read in every other code page."""
-    from corpuskit import codepages as module
+    from corpuskit import secondlook as module
 
     text = CHINESE if code_page == "gb18030" else KOREAN
 
@@ -472,7 +474,7 @@ def test_letters_do_not_decide_against_or_for_a_cjk_reading() -> None:
     """Coherence says little of Chinese, Japanese and Korean: a reading in one of their
     code pages is not beaten by another whose letters fit a language better, nor beats
     one so."""
-    from corpuskit import codepages as module
+    from corpuskit import doubtfulreading as module
 
     def evidence(encoding: str, coherence: float) -> Any:
         judgement = module.Judgement("text", 0, 200, 0, 20)
@@ -502,18 +504,19 @@ def test_korean_that_gb18030_reads_as_fairly_probable_mandarin_is_refused() -> N
     """Korean in EUC-KR read as gb18030 was 82% Mandarin (QA), over the 80% that makes a
     reading doubtful elsewhere; Chinese read right is 88% or more, so a reading in a code
     page of Chinese, Japanese or Korean, which coherence cannot vouch for, needs 90%."""
-    from corpuskit import codepages as module
+    from corpuskit import codepages, doubtfulreading
+    from corpuskit.codepagelanguages import language_fits
+    from corpuskit.plausibility import judge
 
     korean = ("대한민국은 동아시아의 한반도 남부에 위치한 민주공화국이다. 수도는 서울특별시이며, "
               "인구는 약 오천만 명이다. 한국어를 공용어로 사용하며, 한글을 문자로 사용한다. "
               "경제는 세계적으로 큰 규모이며, 반도체와 자동차 산업이 발달하였다. 역사적으로 "
               "고조선, 삼국시대, 고려, 조선을 거쳐 현대에 이르렀다.")
     data = korean.encode("euc-kr")
-    chosen = module.best_legacy(data, DEFAULT.fallback_encodings)
+    chosen = codepages.best_legacy(data, DEFAULT.fallback_encodings)
     assert chosen is not None and chosen.encoding == "gb18030"
-    top = module.language_fits((chosen.judgement or module.judge(chosen.text)).text,
-                                "gb18030")[1]
-    assert module._UNSURE <= top < module._UNSURE_CJK
+    top = language_fits((chosen.judgement or judge(chosen.text)).text, "gb18030")[1]
+    assert doubtfulreading._UNSURE <= top < doubtfulreading._UNSURE_CJK
     with pytest.raises(DocumentProblem) as caught:
         run(data)
     assert 'add "cp949" to decode.fallback_encodings' in caught.value.problem.message
@@ -544,9 +547,9 @@ TECHNICAL = (
 
 def _first_better_down_the_list(data: bytes, chosen: Any, config: DecodeConfig
                                 ) -> tuple[str, str, str] | None:
-    """The definition :func:`corpuskit.codepages.clearly_better` must meet: down the list
+    """The definition :func:`corpuskit.secondlook.clearly_better` must meet: down the list
     of every reading elsewhere, the first clearly better one."""
-    from corpuskit import codepages as module
+    from corpuskit import secondlook as module
 
     for found in module.readings_elsewhere(data, (chosen.reading.encoding,),
                                            config.fallback_encodings):
@@ -561,10 +564,12 @@ def _first_better_down_the_list(data: bytes, chosen: Any, config: DecodeConfig
                          ids=["default", "with-cp1253", "cp932"])
 def test_the_clearly_better_reading_is_the_first_down_the_whole_list(
         config: DecodeConfig) -> None:
-    """:func:`~corpuskit.codepages.clearly_better` judges in full only the readings that
+    """:func:`~corpuskit.secondlook.clearly_better` judges in full only the readings that
     could be clearly better; its answer is the one going down the whole ranked list gives,
     for doubtful readings that have one and that have none."""
-    from corpuskit import codepages as module
+    from corpuskit.codepages import best_legacy
+    from corpuskit.doubtfulreading import doubtful
+    from corpuskit.secondlook import clearly_better
 
     texts = [(GREEK, "cp1253"), (HEBREW, "cp1255"), (TURKISH, "cp1254"),
              (LITHUANIAN, "cp1257"), (JAPANESE, "cp932"), (KOREAN, "cp949"),
@@ -574,14 +579,14 @@ def test_the_clearly_better_reading_is_the_first_down_the_whole_list(
     answers = {True: 0, False: 0}
     for text, code_page in texts:
         data = text.encode(code_page, errors="replace")
-        reading = module.best_legacy(data, config.fallback_encodings)
+        reading = best_legacy(data, config.fallback_encodings)
         if reading is None:
             continue
-        chosen = module.doubtful(reading)
+        chosen = doubtful(reading)
         if chosen is None:
             continue
         expected = _first_better_down_the_list(data, chosen, config)
-        found = module.clearly_better(data, chosen, config)
+        found = clearly_better(data, chosen, config)
         got = (found[0].reading.encoding, found[0].reading.text, found[1]) \
             if found is not None else None
         assert got == expected, (text[:30], code_page)
@@ -591,7 +596,7 @@ def test_the_clearly_better_reading_is_the_first_down_the_whole_list(
 
 def test_code_pages_read_alike_when_made_for_the_same_languages_with_the_same_letters(
         ) -> None:
-    from corpuskit.codepages import reads_alike
+    from corpuskit.codepagelanguages import reads_alike
 
     assert reads_alike("cp1250", "iso8859-2") and reads_alike("iso8859-2", "cp1250")
     assert reads_alike("cp1253", "iso8859-7")
@@ -735,7 +740,7 @@ def test_short_russian_in_hebrew_forms_keeps_cp1251(text: str, listed: str) -> N
 
 
 def test_hebrew_misread_as_no_cyrillic_text() -> None:
-    from corpuskit.codepages import _hebrew_not_cyrillic
+    from corpuskit.hebrewspelling import _hebrew_not_cyrillic
 
     def misread(text: str, encoding: str, source: str = "cp1255") -> bool:
         data = text.encode(source)
@@ -751,7 +756,7 @@ def test_hebrew_misread_as_no_cyrillic_text() -> None:
 
 
 def test_the_spelling_of_hebrew() -> None:
-    from corpuskit.codepages import spelled_as_hebrew
+    from corpuskit.hebrewspelling import spelled_as_hebrew
 
     def spelled(text: str) -> bool:
         return spelled_as_hebrew(text.encode("cp1255"), "cp1251")
@@ -812,7 +817,7 @@ def test_long_hebrew_with_one_odd_word_is_refused_naming_cp1255_where_not_listed
 
 
 def test_one_word_in_ten_may_break_hebrews_spelling() -> None:
-    from corpuskit.codepages import spelled_as_hebrew
+    from corpuskit.hebrewspelling import spelled_as_hebrew
 
     def spelled(text: str) -> bool:
         return spelled_as_hebrew(text.encode("cp1255"), "cp1251")
@@ -910,7 +915,7 @@ def test_hebrews_signs_are_no_mistyping_in_its_words() -> None:
 
 
 def test_hebrews_signs_are_part_of_its_spelling_where_hebrew_writes_them() -> None:
-    from corpuskit.codepages import spelled_as_hebrew
+    from corpuskit.hebrewspelling import spelled_as_hebrew
 
     def spelled(text: str, encoding: str = "cp1251") -> bool:
         return spelled_as_hebrew(text.encode("cp1255"), encoding)
@@ -936,7 +941,7 @@ def test_long_hebrew_by_its_letters_is_said_so() -> None:
 
 
 def test_hebrew_by_letters_needs_a_long_text_of_hebrews_letters() -> None:
-    from corpuskit.codepages import hebrew_by_letters
+    from corpuskit.hebrewspelling import hebrew_by_letters
 
     long = ".היוגש ןמז תמיתח לעב אוה ץבוק חבילת רווח קשיח ברמה הרביעית טלס כעת קזח הרפובליקה"
     assert hebrew_by_letters(long.encode("cp1255"), "cp1251")

@@ -88,7 +88,8 @@ def test_chinese_in_gb18030_stays_gb18030(text: str, listed: list[str]) -> None:
 def test_kana_read_as_hanzi() -> None:
     """Dense: a quarter of the characters beyond ASCII, and two at least; in gb18030 or
     GBK only."""
-    from corpuskit.codepages import Reading, kana_read_as_hanzi
+    from corpuskit.codepagelanguages import Reading
+    from corpuskit.kanaspelling import kana_read_as_hanzi
 
     for _, text in QA_PARAGRAPHS:
         misread = text.encode("cp932").decode("gb18030")

@@ -117,7 +117,7 @@ def test_sound_greek_read_as_cut_utf8_elsewhere_is_told_its_code_page() -> None:
 
 
 def test_a_listed_code_page_that_reads_a_file_soundly_is_found() -> None:
-    from corpuskit.codepages import sound_reading
+    from corpuskit.secondlook import sound_reading
 
     data = UKRAINIAN_OPTIONS.encode("cp1251")
     found = sound_reading(data, "cp1250", DecodeConfig(("cp1250", "cp1251")))

@@ -1,0 +1,164 @@
+"""Japanese's kana as Japanese spells them, and Japanese in Shift_JIS read as gb18030's hanzi
+(QA s81 decodelong 5).
+
+A small kana stands only after a kana it may follow (:func:`misspells_kana`): Chinese in
+Big5 read as EUC-JP's or gb18030's kana breaks that, which the ranking asks
+(:func:`kana_by_spelling`). Shift_JIS's kana and punctuation read in gb18030 are hanzi
+Chinese seldom writes (``偁偄偆`` for ``あいう``: :func:`kana_read_as_hanzi`); the second
+look reads a reading dense in them in a code page of Shift_JIS's if one is listed, and
+refuses the file naming one if not (:func:`read_as_japanese`).
+"""
+
+from __future__ import annotations
+
+import codecs
+from functools import cache
+
+from .codepagelanguages import SURE, Reading, addable_code_pages, language_fits
+from .config import DecodeConfig
+from .plausibility import JUDGED_CHARS, Judgement, judge, plausible
+from .refusal import BetterElsewhere, excerpt
+from .wording import counted
+
+#: Japanese's small ya, yu and yo, and the kana they follow: those of the i row (``きゃ``,
+#: ``しゅ``, ``ちょ``), and, in words taken from other languages, te, de, fu and vu
+#: (``テューバ``, ``デュエット``, ``フュージョン``).
+_SMALL_Y = frozenset("ゃゅょャュョ")
+_BEFORE_SMALL_Y = frozenset("きぎしじちぢにひびぴみりキギシジチヂニヒビピミリてでふゔテデフヴ")
+#: Small kana that follow another kana and never begin a word (small tsu, which a word
+#: written as speech may begin with, and ヵ ヶ, counters after a number, aside).
+_SMALL_KANA = _SMALL_Y | frozenset("ぁぃぅぇぉゎァィゥェォヮ")
+
+
+def _kana(char: str) -> bool:
+    """Whether ``char`` is a kana, or the prolonged sound mark or iteration mark that
+    stands among them (not the middle dot ``・``, which separates words)."""
+    return "\u3041" <= char <= "\u309f" or ("\u30a1" <= char <= "\u30ff" and char != "・")
+
+
+def misspells_kana(text: str) -> bool:
+    """Whether ``text`` writes a small kana where Japanese never does: after no kana (at
+    the start of a word, or after a kanji: ``ぃゎ``) or, a small ya, yu or yo, after a kana
+    it does not follow (:data:`_BEFORE_SMALL_Y`: ``いゅ``).
+
+    Chinese in Big5 made only of the hanzi Big5 puts at A4A1-A5F6 (``中文``, ``不止``;
+    no Big5 punctuation, which EUC-JP does not decode) reads as kana in EUC-JP and in
+    gb18030 (``いゅ``, ``ぃゎ``), and the language identifier is as sure that such kana
+    are Japanese as that Big5's reading is Chinese; Japanese spelling is what tells."""
+    previous = ""
+    for char in text:
+        if char in _SMALL_KANA and (not _kana(previous)
+                                    or (char in _SMALL_Y and previous not in _BEFORE_SMALL_Y)):
+            return True
+        previous = char
+    return False
+
+
+def kana_by_spelling(tied: list[int], judged: dict[int, Judgement]) -> list[int]:
+    """The readings ``tied`` (indices, none with more implausible words) but those whose
+    kana are spelled as Japanese never spells them (:func:`misspells_kana`), where another
+    reading tied with them is not."""
+    misspelled = {order for order in tied if misspells_kana(judged[order].text)}
+    if not misspelled or len(misspelled) == len(tied):
+        return tied
+    return [order for order in tied if order not in misspelled]
+
+
+#: The code pages of GBK's characters, which read Shift_JIS's two bytes as one hanzi.
+_GBK_PAGES = frozenset({"gb18030", "gbk"})
+#: The code pages of Shift_JIS's bytes (codec names, as corpus.toml spells them too), in
+#: the order one is named to add: the Windows one first, as
+#: :func:`~corpuskit.secondlook.readings_elsewhere` names it.
+_SHIFT_JIS_PAGES = ("cp932", "shift_jis", "shift_jisx0213")
+#: Japanese's kana (ぁ to ん, ァ to ヶ) and its commonest punctuation, whose Shift_JIS
+#: bytes (81-83 and a second byte) gb18030 reads as hanzi of GBK's extension, which
+#: Chinese seldom writes: ``偁 偄 偆`` for ``あ い う``, ``僒`` for ``サ``, ``丄 丅 乕 乿``
+#: for ``、 。 ー 」``.
+_KANA_AND_STOPS = ("".join(map(chr, range(0x3041, 0x3094)))
+                   + "".join(map(chr, range(0x30A1, 0x30F7))) + "、。・ー「」")
+#: The least share of a gb18030 reading's characters beyond ASCII that must be such
+#: hanzi, and the fewest of them, for it to be Shift_JIS's Japanese read so
+#: (:func:`kana_read_as_hanzi`). Of 100 paragraphs of the system's Japanese messages in
+#: Shift_JIS and 100 in cp932 (100 to 2,000 characters), all hold 55% or more; of 38,589
+#: Chinese messages (zh_CN) none holds one, and of 30,792 in traditional characters
+#: (zh_TW, zh_HK, in gb18030) 0.2% of their characters are such (備 側 僅 傾), and 6
+#: short messages hold enough, none of which cp932 reads as Japanese.
+_KANA_AS_HANZI_SHARE = 1 / 4
+_KANA_AS_HANZI_LEAST = 2
+
+
+@cache
+def _without_kana_as_hanzi() -> dict[int, None]:
+    """A table for ``str.translate`` that deletes the hanzi gb18030 reads the Shift_JIS
+    bytes of :data:`_KANA_AND_STOPS` as."""
+    return {ord(char.encode("cp932").decode("gb18030")): None for char in _KANA_AND_STOPS}
+
+
+def kana_read_as_hanzi(reading: Reading) -> bool:
+    """Whether ``reading``, in gb18030 (or GBK), is dense in the hanzi it reads Shift_JIS's
+    kana and punctuation as (:data:`_KANA_AND_STOPS`): at least
+    :data:`_KANA_AS_HANZI_SHARE` of its characters beyond ASCII, and
+    :data:`_KANA_AS_HANZI_LEAST`.
+
+    Such a reading is Japanese misread, the classic ``偁偄偆`` mojibake, however its words
+    look: its punctuation read as hanzi too, a paragraph is one run of them, where the
+    Japanese reading splits at ``、`` and a word such as ``名前(N)`` or ``精度%d`` (a
+    kanji pair glued to ASCII) counts as mistyped; so gb18030 won on fewer mistyped words,
+    with Shift_JIS listed first, and its language, Chinese at a third, was no surer than
+    its unsureness could be told from (QA s81: 1 paragraph in 100, 679 characters long,
+    with shift_jis or cp932 listed first; 2 or 3 in 100 with the default list)."""
+    if reading.encoding not in _GBK_PAGES:
+        return False
+    kana, beyond = _kana_as_hanzi_counts(reading.text)
+    return kana >= max(_KANA_AS_HANZI_LEAST, _KANA_AS_HANZI_SHARE * beyond)
+
+
+def _kana_as_hanzi_counts(text: str) -> tuple[int, int]:
+    """How many of the first :data:`JUDGED_CHARS` characters of ``text`` are hanzi that
+    gb18030 reads Shift_JIS's kana and punctuation as (:data:`_KANA_AND_STOPS`), and how
+    many are beyond ASCII."""
+    text = text[:JUDGED_CHARS]
+    return (len(text) - len(text.translate(_without_kana_as_hanzi())),
+            len(text) - len(text.encode("ascii", "ignore")))
+
+
+def _shift_jis_reading(data: bytes, config: DecodeConfig) -> tuple[Reading, bool] | None:
+    """The reading of ``data`` in the first code page of Shift_JIS's bytes that reads it
+    as plausible text surely in Japanese (:data:`SURE`), the listed ones first, and
+    whether that one is listed; None if none does."""
+    listed = [name for name in (codecs.lookup(name).name for name in config.fallback_encodings)
+              if name in _SHIFT_JIS_PAGES]
+    for encoding in (*listed, *(name for name in _SHIFT_JIS_PAGES if name not in listed)):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        judgement = judge(text)
+        if plausible(judgement) and language_fits(judgement.text, encoding)[1] >= SURE:
+            return Reading(encoding, text, judgement), encoding in listed
+    return None
+
+
+def read_as_japanese(data: bytes, reading: Reading, config: DecodeConfig) -> Reading | None:
+    """``data``, chosen as ``reading``, read in a code page of Shift_JIS's where
+    ``reading`` is :func:`kana_read_as_hanzi` and that code page reads it as Japanese
+    (:func:`_shift_jis_reading`), if it is listed; :class:`BetterElsewhere` naming it if
+    not; None where ``reading`` is no such misreading."""
+    if not kana_read_as_hanzi(reading):
+        return None
+    found = _shift_jis_reading(data, config)
+    if found is None:
+        return None
+    japanese, listed = found
+    if listed:
+        return Reading(japanese.encoding, japanese.text, None)
+    name = addable_code_pages()[japanese.encoding]
+    kana, beyond = _kana_as_hanzi_counts(reading.text)
+    raise BetterElsewhere(
+        f"{reading.encoding} reads it as {excerpt(data, reading.text, reading.encoding)!r}, "
+        f"but {kana:,} of its {counted(beyond, 'character', grouped=True)} beyond ASCII "
+        "are hanzi it reads Shift_JIS's kana and punctuation as (偁 偄 偆 for あ い う, 丄 丅 "
+        f"for 、 。), as Japanese misread makes them; in {name} it reads as "
+        f"{excerpt(data, japanese.text, japanese.encoding)!r}: if that is its code page, "
+        f"add \"{name}\" to decode.fallback_encodings in corpus.toml, or re-save it as "
+        "UTF-8")

@@ -1,0 +1,274 @@
+"""The second look at a doubtful legacy reading, and the code page a refused file is told to
+add: the readings of a file in the other code pages corpuskit knows, ranked
+(:func:`readings_elsewhere`).
+
+A wrong code page can still give words that look typed: Hebrew in cp1255 read as cp1251 is
+Cyrillic letters in lower case, and py3langid, which only compares languages with each
+other, calls it Bulgarian. So the chosen reading is looked at once more when it is
+doubtful (:func:`second_look`): another code page that reads the file clearly better
+(:func:`clearly_better`: in a language it is made for, by the letters' frequencies) wins if
+it is configured, and the file is refused, naming that code page, if it is not. Japanese in
+Shift_JIS read as gb18030 is told by the hanzi gb18030 reads its kana as
+(:func:`~corpuskit.kanaspelling.kana_read_as_hanzi`), Hebrew by its spelling
+(:mod:`corpuskit.hebrewspelling`). A file no configured code page reads as text is told the
+one that does (:func:`what_to_do`), and one whose reading looks like UTF-8 cut short is
+told of a sound reading, if it has one (:func:`sound_reading`).
+"""
+
+from __future__ import annotations
+
+import codecs
+
+from .centraleurope import mixed_alphabets_advice, one_alphabet_elsewhere
+from .codepagelanguages import SURE, Reading, addable_code_pages, language_fits, reads_alike
+from .codepages import candidates
+from .config import DecodeConfig
+from .doubtfulreading import LIKELY, Evidence, coherence, doubtful, evidence, why_better
+from .hebrewspelling import hebrew_by_letters, read_as_hebrew, spelled_as_hebrew
+from .kanaspelling import read_as_japanese
+from .normalize import Repairs, mojibake_at
+from .plausibility import JUDGED_CHARS, judge, more_implausible_than, plausible
+from .refusal import BetterElsewhere, excerpt
+
+#: Bytes of a refused file judged to suggest a code page (cut after its last LF there, a
+#: byte that is no part of a longer character in any of them).
+_SUGGESTION_BYTES = 1 << 16
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    """Whether ``data`` decodes strictly in ``encoding``, read a slice at a time (a file
+    of many MB is never held decoded)."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    try:
+        for start in range(0, len(data), _SUGGESTION_BYTES):
+            decoder.decode(data[start:start + _SUGGESTION_BYTES])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def suggested_code_page(data: bytes, configured: tuple[str, ...]) -> Reading | None:
+    """For a file that no configured code page reads as text: the best reading in a code
+    page the configuration could add, if one reads as text (:func:`readings_elsewhere`).
+    Asked only of a file that is refused, so it costs a build nothing else."""
+    readings = readings_elsewhere(data, configured)
+    return readings[0].reading if readings else None
+
+
+def readings_elsewhere(data: bytes, excluded: tuple[str, ...],
+                        preferred: tuple[str, ...] = ()) -> list[Evidence]:
+    """The plausible readings of ``data`` in the code pages corpuskit knows but
+    ``excluded``, best first: those likely in a language of their code page
+    (:data:`LIKELY`), then by fewest implausible words, then by how well their letters
+    fit a language (Hebrew read as KOI8-R, ``ЗЛ ЮАИА``, is Cyrillic "surely" too, but fits
+    at 0.48, in cp1255 at 0.74), then by the probability of their most probable language,
+    then the order. Only code pages that decode the whole file are tried, each judged on
+    the file's first :data:`_SUGGESTION_BYTES`.
+
+    Every reading is judged in full: among a dozen code pages, the fewest implausible words
+    alone chose Korean read as EUC-JP (one odd word, 18% Japanese) over EUC-KR (two, 100%
+    Korean). Windows code pages come first: where one and an ISO 8859 page read a file
+    alike (Greek in cp1253 and iso8859-7), it was most likely written by Windows software.
+    Code pages ``preferred`` (the configured ones) come before all others: of code pages
+    that read a file alike (Shift_JIS and cp932), a configured one is the one named.
+    """
+    judged = [(order, evidence(Reading(encoding, text, None))) for order, (encoding, text)
+              in enumerate(_other_readings(data, excluded, preferred))]
+    readable = [(order, found) for order, found in judged if plausible(found.judgement)]
+    readable.sort(key=_ranking)
+    return [found for _, found in _letters_before_symbols(readable)]
+
+
+def _letters_before_symbols(ranked: list[tuple[int, Evidence]]
+                            ) -> list[tuple[int, Evidence]]:
+    """``ranked`` (readings elsewhere, in :func:`_ranking`'s order), but a reading in a code
+    page that reads alike with one before it (:func:`reads_alike`) moved before that one
+    where it has letters where that one has symbols, and no symbol where that one has a
+    letter (:func:`_letters_where_symbols`).
+
+    cp1253 and ISO-8859-7 read Greek's letters alike but ``Ά``, A2 in cp1253 and B6 in
+    ISO-8859-7, each of which the other reads as a symbol (``’``, ``¶``); their readings
+    tie on mistyped words (a quote or a pilcrow may begin a word), and the ranking, on the
+    letters' fit, advised the other code page, whose reading ``’γιος`` was then built
+    with exit 0 (QA s81 decodelong 9)."""
+    result = list(ranked)
+    for at in range(len(result)):
+        chosen = result[at][1].reading
+        for later in range(at + 1, len(result)):
+            other = result[later][1].reading
+            if reads_alike(chosen.encoding, other.encoding) \
+                    and _letters_where_symbols(other.text, chosen.text):
+                result.insert(at, result.pop(later))
+                break
+    return result
+
+
+def _letters_where_symbols(text: str, other: str) -> bool:
+    """Whether ``text`` has a letter where ``other`` (a reading of the same bytes in a
+    code page that reads alike: as many characters) has none, and never the other way
+    round."""
+    if len(text) != len(other):
+        return False
+    found = False
+    for mine, theirs in zip(text, other, strict=True):
+        if mine == theirs or mine.isalpha() == theirs.isalpha():
+            continue
+        if theirs.isalpha():
+            return False
+        found = True
+    return found
+
+
+def _ranking(item: tuple[int, Evidence]) -> tuple[bool, int, int, float, float, int]:
+    """Where a reading (its order among the others, its evidence) comes among the readings
+    elsewhere (:func:`readings_elsewhere`): first comes first."""
+    order, found = item
+    return (found.fit < LIKELY, found.judgement.implausibility, found.judgement.foreign,
+            -found.coherence, -round(found.top, 6), order)
+
+
+def _other_readings(data: bytes, excluded: tuple[str, ...], preferred: tuple[str, ...]
+                    ) -> list[tuple[str, str]]:
+    """The readings :func:`readings_elsewhere` judges, in its order (before ranking):
+    ``(codec name, text of the file's head)``."""
+    tried = {codecs.lookup(name).name for name in excluded}
+    first = {codecs.lookup(name).name for name in preferred}
+    others = sorted((name for name in addable_code_pages() if name not in tried),
+                    key=lambda name: (name not in first, not name.startswith("cp")))
+    head = data
+    if len(data) > _SUGGESTION_BYTES:
+        cut = data.rfind(b"\n", 0, _SUGGESTION_BYTES) + 1
+        head = data[:cut or _SUGGESTION_BYTES]
+        others = [name for name in others if _decodes(data, name)]
+    return candidates(head, tuple(others))
+
+
+def clearly_better(data: bytes, chosen: Evidence, config: DecodeConfig
+                   ) -> tuple[Evidence, str] | None:
+    """The first of :func:`readings_elsewhere` (the configured code pages preferred) that
+    is clearly better than the ``chosen`` reading (:func:`why_better`), and why; None if
+    none is.
+
+    The same answer as going down that list, for a fraction of its cost: a reading can
+    be clearly better only if it is plausible, has no more implausible words than the
+    chosen one and is surely in one language of its code page, so a reading shown to have
+    more implausible words (:func:`~corpuskit.plausibility.more_implausible_than`, most
+    often from its first lines: the other code pages mostly read noise) is not judged in
+    full, nor its language identified nor its letters' fit measured, unless it passes the
+    checks before. A legacy file in doubt was judged in each of the 23 code pages
+    corpuskit knows: 19 ms of CPU, and 6 ms for the average Cyrillic file of technical
+    text (man pages naming options and commands)."""
+    bound = chosen.judgement.implausibility
+    repairs: Repairs = {}  # lines of this file's readings that ftfy repaired
+    survivors: list[tuple[int, Evidence]] = []
+    for order, (encoding, text) in enumerate(
+            _other_readings(data, (chosen.reading.encoding,), config.fallback_encodings)):
+        if more_implausible_than(text[:JUDGED_CHARS], bound, repairs):
+            continue
+        judgement = judge(text, repairs)
+        if judgement.implausibility > bound or not plausible(judgement):
+            continue
+        fit, top = language_fits(judgement.text, encoding)
+        if top < LIKELY:  # (why_better asks more of it, but where the chosen is misread)
+            continue
+        survivors.append((order, Evidence(Reading(encoding, text, None), judgement, fit, top,
+                                          coherence(judgement.text))))
+    survivors.sort(key=_ranking)
+    for _, found in _letters_before_symbols(survivors):
+        why = why_better(found, chosen)
+        if why is not None:
+            return found, why
+    return None
+
+
+def second_look(data: bytes, reading: Reading, config: DecodeConfig) -> Reading:
+    """The chosen legacy ``reading``, or a clearly better one (:func:`why_better`) in a
+    configured code page; raises :class:`BetterElsewhere` if the clearly better one is in a
+    code page the configuration could add. Asked of doubtful readings
+    only (:func:`doubtful`), so the files of a corpus whose code pages are right cost one
+    coherence ratio and one language identification more."""
+    chosen = doubtful(reading)
+    found = clearly_better(data, chosen, config) if chosen is not None else None
+    if found is None:
+        # Shift_JIS's Japanese read as gb18030 is a run of hanzi with no word mistyped,
+        # where its own reading may have one (``名前(N)``): neither doubtful when short
+        # nor beaten when long (QA s81 decodelong 5); the hanzi its kana read as tell.
+        japanese = read_as_japanese(data, reading, config)
+        if japanese is not None:
+            return japanese
+        if spelled_as_hebrew(data, reading.encoding) \
+                or hebrew_by_letters(data, reading.encoding):
+            # A line or two of Hebrew read as Cyrillic is too short for the letters' fit
+            # or a language to tell, and looks typed (QA s79: ``щмен темн`` was built as
+            # cp1251, cp1255 listed or not); its spelling tells, or, in a longer text not
+            # spelled so throughout, its letters' shares (QA s81 decodelong).
+            return read_as_hebrew(data, reading, config)
+        alike = one_alphabet_elsewhere(data, reading, config)
+        if alike is not None:
+            # Czech in ISO-8859-2 read as cp1250 with ISO-8859-2 not listed: no word looks
+            # mistyped (``příąí``, ``Leľí``) and the language is the same, so only its
+            # letters tell, as they do between the two when both are listed (QA s80).
+            raise BetterElsewhere(mixed_alphabets_advice(data, reading, alike))
+        return reading
+    better, why = found
+    other = better.reading
+    configured = {codecs.lookup(name).name for name in config.fallback_encodings}
+    if other.encoding in configured:
+        return Reading(other.encoding, data.decode(other.encoding), None)
+    name = addable_code_pages()[other.encoding]
+    raise BetterElsewhere(
+        f"{reading.encoding} reads it as {excerpt(data, reading.text, reading.encoding)!r}, "
+        f"but {why}; in {name} it reads as {excerpt(data, other.text, other.encoding)!r}: if "
+        f"that is its code page, add \"{name}\" to "
+        "decode.fallback_encodings in corpus.toml, or re-save it as UTF-8")
+
+
+#: What a file no code page reads as text is told to do. Adding its code page helps only
+#: if that is not listed already: a sound cp1252 file with cp1252 alone listed, refused,
+#: was told to "add its code page" (QA s81 decodelong 7).
+NO_CODE_PAGE_ADVICE = ("re-save it as UTF-8, or, if its code page is not among those listed, "
+                       "add it to decode.fallback_encodings")
+
+
+def what_to_do(data: bytes, config: DecodeConfig) -> str:
+    """The end of an undecodable file's message: the code page to add, if one reads the
+    file as text, else the two ways out (:data:`NO_CODE_PAGE_ADVICE`)."""
+    suggestion = suggested_code_page(data, config.fallback_encodings)
+    if suggestion is None:
+        return NO_CODE_PAGE_ADVICE
+    name = addable_code_pages()[suggestion.encoding]
+    quoted = excerpt(data, suggestion.text, suggestion.encoding)
+    return (f"in {name} it reads as {quoted!r}: if that is its code page, add "
+            f"\"{name}\" to decode.fallback_encodings in corpus.toml, or re-save it as UTF-8")
+
+
+def sound_reading(data: bytes, chosen: str, config: DecodeConfig) -> Reading | None:
+    """A reading of ``data`` that is sound where the chosen code page's, ``chosen``, reads
+    as UTF-8 characters cut short (mojibake): plausible, with no mojibake, and surely in
+    a language its code page is made for (:data:`SURE`); one in a listed code page
+    first (in the configured order), else the first of :func:`readings_elsewhere` so.
+
+    Bytes of a code page's letters begin UTF-8 characters too (cp1251's ``п`` is EF,
+    cp1253's ``ό`` F3), and read in a wrong code page they look like UTF-8 cut short: a
+    sound cp1251 file, cp1251 listed first, whose reading in cp1250 won on fewer mistyped
+    words, and a sound cp1253 one with the default list were told they were UTF-8 files
+    damaged there, to restore (QA s81 decodelong 8)."""
+    for name in config.fallback_encodings:
+        encoding = codecs.lookup(name).name
+        if encoding == chosen:
+            continue
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _sound(evidence(Reading(encoding, text, None))):
+            return Reading(encoding, text, None)
+    return next((found.reading for found in readings_elsewhere(data, config.fallback_encodings)
+                 if _sound(found)), None)
+
+
+def _sound(found: Evidence) -> bool:
+    """Whether a reading (its evidence) is sound text (:func:`sound_reading`)."""
+    return plausible(found.judgement) and found.fit >= SURE \
+        and mojibake_at(found.reading.text[:JUDGED_CHARS]) < 0
