@@ -22,7 +22,10 @@ import corpuskit
 
 #: Modules of the build pipeline that checking a package never needs.
 PIPELINE = ("corpuskit.build", "corpuskit.engine", "corpuskit.normalize", "corpuskit.decode",
-            "corpuskit.codepages", "corpuskit.plausibility", "corpuskit.language", "ftfy",
+            "corpuskit.codepages", "corpuskit.codepagelanguages", "corpuskit.centraleurope",
+            "corpuskit.cyrillicspelling", "corpuskit.hebrewspelling", "corpuskit.kanaspelling",
+            "corpuskit.doubtfulreading", "corpuskit.secondlook", "corpuskit.damagedreading",
+            "corpuskit.refusal", "corpuskit.plausibility", "corpuskit.language", "ftfy",
             "py3langid", "numpy")
 
 
