@@ -209,9 +209,11 @@ def spelled_as_hebrew(data: bytes, encoding: str) -> bool:
 
 #: Shares (per mille) of the letters of Hebrew, and of Russian's, Ukrainian's and
 #: Bulgarian's (small letters, the three languages' shares averaged), in the lines of seven
-#: words or more of the system's message catalogues (Debian's, /usr/share/locale: 12,794
-#: Hebrew letters, 2.4 million Cyrillic ones). A letter of Cyrillic not among them (``ґ``)
-#: is taken to be as rare as :data:`_RAREST_SHARE`.
+#: words or more of the system's message catalogues (Debian's, /usr/share/locale; each
+#: distinct line of a language once: 12,794 Hebrew letters, 2.4 million Cyrillic ones). A
+#: letter of Cyrillic not among them (``ґ``, ``ѝ``: their shares round to 0.0) is taken to
+#: be as rare as :data:`_RAREST_SHARE`, the least share. ``tools/derive_tables.py
+#: hebrew-shares`` and ``cyrillic-shares`` count them again (``--check``: against these).
 _HEBREW_SHARES = {
     "א": 48.6, "ב": 45.9, "ג": 14.5, "ד": 21.7, "ה": 80.2, "ו": 92.6, "ז": 8.4, "ח": 22.9,
     "ט": 9.5, "י": 114.4, "ך": 6.9, "כ": 20.9, "ל": 69.6, "ם": 21.7, "מ": 61.6, "ן": 14.9,
