@@ -23,6 +23,7 @@ import codecs
 from .centraleurope import one_alphabet
 from .codepagelanguages import NO_LANGUAGE, Reading, language_fit, lettered_fit
 from .cyrillicspelling import cyrillic_by_spelling_and_case
+from .greekspelling import greek_by_quotes
 from .hebrewspelling import hebrew_by_spelling
 from .kanaspelling import kana_by_spelling
 from .normalize import C1_CONTROLS, Repairs
@@ -122,6 +123,8 @@ def best_legacy(data: bytes, encodings: tuple[str, ...]) -> Reading | None:
         tied = _fewest_foreign_letters(tied, grouped, judged)
     if len(tied) > 1:
         tied = one_alphabet(tied, grouped, judged, _listing(encodings))
+    if len(tied) > 1:
+        tied = greek_by_quotes(tied, grouped, data)  # (QA s82 fix-greek: Άγιος, ’γιος)
     if len(tied) > 1:
         tied = hebrew_by_spelling(tied, decodings, data)
     if len(tied) > 1:

@@ -24,6 +24,7 @@ from .codepagelanguages import SURE, Reading, addable_code_pages, language_fits,
 from .codepages import candidates
 from .config import DecodeConfig
 from .doubtfulreading import LIKELY, Evidence, coherence, doubtful, evidence, why_better
+from .greekspelling import other_greek_page
 from .hebrewspelling import hebrew_by_letters, read_as_hebrew, spelled_as_hebrew
 from .kanaspelling import read_as_japanese
 from .normalize import Repairs, mojibake_at
@@ -190,6 +191,11 @@ def second_look(data: bytes, reading: Reading, config: DecodeConfig) -> Reading:
     coherence ratio and one language identification more."""
     chosen = doubtful(reading)
     found = clearly_better(data, chosen, config) if chosen is not None else None
+    if found is None and (greek := other_greek_page(data, reading.encoding)) is not None:
+        # cp1253's Ά is ISO-8859-7's ’, and ISO-8859-7's cp1253's ¶: neither reading looks
+        # mistyped nor doubtful, and cp1253's ``Άγιος`` was built as ``’γιος`` with
+        # iso8859-7 alone listed (QA s82 fix-greek); where Greek writes them tells.
+        found = evidence(Reading(greek.encoding, data.decode(greek.encoding), None)), greek.why
     if found is None:
         # Shift_JIS's Japanese read as gb18030 is a run of hanzi with no word mistyped,
         # where its own reading may have one (``名前(N)``): neither doubtful when short

@@ -44,7 +44,10 @@ from .writer import TEMP_PREFIX, copy_into, write_file
 from .zippieces import read_range
 
 #: Part of every cache key: changed with the entries' format, and with anything that
-#: gives other records for the same bytes within one corpuskit version (v56: a word
+#: gives other records for the same bytes within one corpuskit version (v57: Greek in
+#: cp1253 and in ISO-8859-7 are told apart by where Greek writes ``Ά`` and ``’``, so
+#: cp1253's ``Άγιος`` is read in it where both are listed, not as ``’γιος``, and
+#: ISO-8859-7's aphaeresis ``που ’ναι`` not as cp1253's ``που Άναι``; v56: a word
 #: holding a letter that only languages the text is not in write (Estonian's ``š`` read
 #: in cp1252 as Icelandic's ``ð``, ``Tðehhi``) loses a tie to a reading without, so
 #: Estonian in cp1257 is read in it when listed, and the second look takes a reading
@@ -171,7 +174,7 @@ from .zippieces import read_range
 #: reads clearly better is refused; v12: a text of only invisible characters, such as a
 #: soft hyphen, is refused), so that no entry made before serves records a fresh build
 #: would not make.
-CACHE_FORMAT = "corpuskit-shard-cache-v56"
+CACHE_FORMAT = "corpuskit-shard-cache-v57"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
 #: The names of the files a build writes in each folder of the cache: a shard entry's

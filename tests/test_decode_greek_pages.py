@@ -1,0 +1,95 @@
+"""cp1253 against ISO-8859-7: Greek's two code pages read its letters alike but for ``Ά``
+(A2 in cp1253, ISO-8859-7's quote mark ``’``; B6 in ISO-8859-7, cp1253's pilcrow ``¶``),
+so that neither reading looks mistyped, and both are Greek. Where Greek writes those
+bytes tells (corpuskit.greekspelling): ``’`` after a word (elision) or after a short word
+aphaeresis follows, ``Ά`` opening a word of small unaccented letters anywhere else. With
+only the other code page listed the file is refused naming its own; with both listed its
+own wins, whichever is listed first (QA s82 fix-greek: cp1253's ``Άγιος`` was built as
+ISO-8859-7's ``’γιος`` with exit 0)."""
+
+from __future__ import annotations
+
+import pytest
+
+from corpuskit.config import DecodeConfig
+from corpuskit.decode import decode
+from corpuskit.models import Decoded, DocumentProblem, RawDocument
+
+ISO_ONLY = DecodeConfig(("iso8859-7",))
+CP1253_ONLY = DecodeConfig(("cp1253",))
+BOTH = [DecodeConfig(("iso8859-7", "cp1253")), DecodeConfig(("cp1253", "iso8859-7"))]
+
+#: Greek in cp1253 with capital ``Ά`` at a sentence's start, after a capital word and
+#: after a word ending in a consonant (the first three QA's, the last a system message,
+#: which was built as ISO-8859-7's with both listed).
+CAPITAL_ALPHA = [
+    "Άγιος Νικόλαος είναι μια πόλη στην Κρήτη. Άλλες πόλεις είναι το Ηράκλειο και τα Χανιά.",
+    "Η Άννα πήγε στην Άνδρο το καλοκαίρι και έμεινε εκεί δύο εβδομάδες με την οικογένειά της.",
+    "Άρθρο 5: Όλοι οι πολίτες έχουν δικαίωμα στην εκπαίδευση.",
+    "Άγνωστη εντολή %s",
+]
+#: Greek in ISO-8859-7 with its ``’``: elision, aphaeresis, quotes, and its own ``Ά``.
+APOSTROPHES = [
+    "Σ’ αγαπώ, μου είπε, και θα ’ρθω αύριο το πρωί να σε δω.",
+    "Το υπομενού που ’ναι προσδεμένο σε αυτό το στοιχείο του μενού.",
+    "βοήθεια μη διαθέσιμη σ’ αυτήν την έκδοση",
+    "Δεν υπάρχει κλάδος με όνομα ’%s’.",
+    "Ενεργοποίηση ‘πλήκτρων εναλλαγής’",
+    "Ν’ είναι ο νέος ρόλος υπερχρήστης;",
+    "Άγνωστη μορφή αρχειοθέτησης: δεν είναι έγκυρο αρχείο.",
+]
+
+
+def run(data: bytes, config: DecodeConfig) -> Decoded:
+    return decode(RawDocument(id="doc", path="doc.txt", data=data), config)
+
+
+def refusal(data: bytes, config: DecodeConfig) -> str:
+    with pytest.raises(DocumentProblem) as caught:
+        run(data, config)
+    assert caught.value.problem.code == "undecodable"
+    return caught.value.problem.message
+
+
+@pytest.mark.parametrize("text", CAPITAL_ALPHA)
+def test_cp1253_with_capital_alpha_is_refused_with_iso8859_7_alone_listed(text: str) -> None:
+    message = refusal(text.encode("cp1253"), ISO_ONLY)
+    assert 'add "cp1253" to decode.fallback_encodings' in message
+    assert "iso8859-7 reads it as '" in message and "’" in message
+
+
+@pytest.mark.parametrize("config", BOTH, ids=["iso-first", "cp1253-first"])
+@pytest.mark.parametrize("text", CAPITAL_ALPHA)
+def test_cp1253_with_capital_alpha_is_read_where_both_are_listed(
+        text: str, config: DecodeConfig) -> None:
+    decoded = run(text.encode("cp1253"), config)
+    assert (decoded.text, decoded.encoding) == (text, "cp1253")
+
+
+@pytest.mark.parametrize("text", APOSTROPHES)
+def test_iso8859_7_with_its_quote_marks_is_read_with_it_alone_listed(text: str) -> None:
+    decoded = run(text.encode("iso8859-7"), ISO_ONLY)
+    assert (decoded.text, decoded.encoding) == (text, "iso8859-7")
+
+
+@pytest.mark.parametrize("config", BOTH, ids=["iso-first", "cp1253-first"])
+@pytest.mark.parametrize("text", APOSTROPHES)
+def test_iso8859_7_with_its_quote_marks_is_read_where_both_are_listed(
+        text: str, config: DecodeConfig) -> None:
+    decoded = run(text.encode("iso8859-7"), config)
+    assert (decoded.text, decoded.encoding) == (text, "iso8859-7")
+
+
+@pytest.mark.parametrize("text", APOSTROPHES)
+def test_iso8859_7_is_refused_with_cp1253_alone_listed(text: str) -> None:
+    """cp1253 reads ISO-8859-7's ``’`` as ``Ά`` (``που Άναι``, ``σΆ``), its ``‘`` as
+    ``΅`` and its ``Ά`` as ``¶`` (``¶γνωστη``); the aphaeresis was built so, exit 0."""
+    message = refusal(text.encode("iso8859-7"), CP1253_ONLY)
+    assert 'add "iso8859-7" to decode.fallback_encodings' in message
+
+
+def test_the_refusal_names_the_words_that_tell() -> None:
+    message = refusal(CAPITAL_ALPHA[0].encode("cp1253"), ISO_ONLY)
+    assert "2 words in it hold a sign where Greek writes the letter cp1253 reads, such as " \
+           "'’γιος', '’λλες'" in message
+    assert "in cp1253 it reads as 'Άγιος Νικόλαος" in message
