@@ -23,7 +23,8 @@ import corpuskit
 #: Modules of the build pipeline that checking a package never needs.
 PIPELINE = ("corpuskit.build", "corpuskit.engine", "corpuskit.normalize", "corpuskit.decode",
             "corpuskit.codepages", "corpuskit.codepagelanguages", "corpuskit.centraleurope",
-            "corpuskit.cyrillicspelling", "corpuskit.hebrewspelling", "corpuskit.kanaspelling",
+            "corpuskit.cyrillicspelling", "corpuskit.greekspelling", "corpuskit.hebrewspelling",
+            "corpuskit.kanaspelling",
             "corpuskit.doubtfulreading", "corpuskit.secondlook", "corpuskit.damagedreading",
             "corpuskit.refusal", "corpuskit.plausibility", "corpuskit.language", "ftfy",
             "py3langid", "numpy")
