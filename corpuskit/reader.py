@@ -9,6 +9,7 @@ archive is ever written.
 
 from __future__ import annotations
 
+import codecs
 import io
 import os
 import stat
@@ -195,7 +196,48 @@ def not_an_archive(path: Path) -> str:
     if is_lfs_pointer(path):
         return LFS_ADVICE
     other = other_archive(path)
-    return NOT_AN_ARCHIVE if other is None else other.advice(path)
+    if other is not None:
+        return other.advice(path)
+    if path.suffix.lower() == ".zip":  # what a download saved in its place (QA consumer 1)
+        return not_a_zip(path)
+    return NOT_AN_ARCHIVE
+
+
+#: A file's first bytes read, and of those shown in hex where they are no text, where it
+#: is refused as no zip archive.
+_SHOWN_START = 24
+_HEX_SHOWN = 8
+
+
+def not_a_zip(path: Path) -> str:
+    """Why the file ``path``, named ``.zip`` but no zip archive at all (it neither starts
+    as one does nor ends in corpuskit's seal), is refused, with what it starts with: a
+    web page saved in the archive's place (an error or sign-in page) is named one. (QA:
+    validate called such a file a damaged corpuskit archive, to restore from version
+    control, where load said "does not start as a zip archive does".)"""
+    text, shown = _file_start(path)
+    page = text.lstrip().lower().startswith(("<!doctype html", "<html"))
+    what = ("" if not shown else f": it starts with {shown}"
+            + (", a web page (a download that saved an error or sign-in page in the "
+               "archive's place)" if page else "") + ", where a zip archive starts with 'PK'")
+    return f"named .zip but not a zip archive{what}; get it again from where it was published"
+
+
+def _file_start(path: Path) -> tuple[str, str]:
+    """The text the file ``path`` starts with ("" if it is no UTF-8) and its start in
+    words: that text quoted, else its first bytes in hex; ("", "") if it cannot be read."""
+    try:
+        fd = open_regular(str(path))  # a pipe is never waited on
+        with os.fdopen(fd, "rb") as handle:
+            head = handle.read(_SHOWN_START)
+    except OSError:
+        return "", ""
+    try:  # a character cut by the read's end is held back, not called invalid
+        text = codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return "", ("the bytes " + " ".join(f"{byte:02x}" for byte in head[:_HEX_SHOWN])
+                    + ("..." if len(head) > _HEX_SHOWN else ""))
+    return text, f"'{one_line(text)}" + ("...'" if len(head) == _SHOWN_START else "'")
 
 
 def seeds_given(folder: Path) -> str:

@@ -281,6 +281,9 @@ def test_garbage_and_empty_files(tmp_path: Path, content: bytes,
     if content == b"PK\x05\x06" + b"\0" * 18:  # a zip of no entries: no package (QA: newb 6)
         assert codes(report) == {"not-a-package"} and "an empty zip archive" in out, out
         return
+    if not content.startswith(b"PK"):  # no zip at all, damaged or not (QA consumer 1)
+        assert codes(report) == {"not-a-package"} and report.kind == "other", out
+        return
     assert codes(report) <= {"archive-error", "missing-file", "archive-seal-mismatch"}
     assert "[archive-error]" in out
 

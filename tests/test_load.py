@@ -646,6 +646,42 @@ def test_an_empty_or_truncated_archive_is_told_to_be_fetched_again(
     assert not (tmp_path / "out.csv").exists()
 
 
+@pytest.mark.parametrize(("content", "starts"), [
+    (b"<!DOCTYPE html><html><body>404 Not Found</body></html>\n",
+     "it starts with '<!DOCTYPE html><html><bo...', a web page"),
+    (b"\xff\xfe\x00junk", "it starts with the bytes ff fe 00 6a 75 6e 6b, where"),
+    (b"", "an empty file, not a package archive"),
+], ids=["web page", "binary", "empty"])
+def test_validate_calls_a_zip_that_is_no_zip_what_load_calls_it(
+        content: bytes, starts: str, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """An HTML error page saved as the release's .zip was a damaged corpuskit archive to
+    validate (archive-error, a seal "changed or appended", "restore it from version
+    control"), where load, info, export and diff said not-a-package (QA consumer 1). It is
+    one not-a-package problem from each, in the same words, saying what the file starts
+    with and to get it again; a zip cut short stays an archive-error (tested above)."""
+    target = tmp_path / f"{sample().release.name}.zip"
+    target.write_bytes(content)
+    with pytest.raises(InputError) as caught:
+        corpuskit.load(target)
+    [problem] = caught.value.problems
+    assert problem.code == "not-a-package" and starts in problem.message
+    assert "get it again from where it was published" in problem.message
+    report = corpuskit.validate(target)
+    assert report.kind == "other"
+    assert [(p.code, p.message) for p in report.problems] == [
+        ("not-a-package", problem.message)]
+    assert main(["validate", str(target)]) == 1
+    out = capsys.readouterr().out
+    assert f"{target}: {problem.message} [not-a-package]" in out
+    assert "version control" not in out and "seal" not in out, out
+    for command in (["info", str(target)], ["diff", str(target), str(sample().release)],
+                    ["export", str(target), "--format", "csv", "--out",
+                     str(tmp_path / "out.csv")]):
+        assert main(command) == 1, command
+        assert f"{problem.message} [not-a-package]" in capsys.readouterr().err, command
+
+
 def test_a_file_that_is_no_archive_is_still_an_input_error(tmp_path: Path) -> None:
     target = tmp_path / "notes.zip"
     target.write_bytes(b"not a zip at all")

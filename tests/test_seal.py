@@ -145,8 +145,10 @@ def test_the_seal_and_other_problems_are_reported_together(tmp_path: Path) -> No
     target.write_bytes(bytes(data))
     found = codes(validate(target, jobs=1))
     assert "archive-seal-mismatch" in found and "archive-error" in found
-    target.write_bytes(b"garbage" * 20)  # not a zip at all: both problems
+    target.write_bytes(b"PK\x03\x04" + b"garbage" * 20)  # a zip's start, no more: both
     assert codes(validate(target, jobs=1)) == {"archive-error", "archive-seal-mismatch"}
+    target.write_bytes(b"garbage" * 20)  # no zip at all: no seal to speak of (QA consumer 1)
+    assert codes(validate(target, jobs=1)) == {"not-a-package"}
 
 
 def test_a_published_checksum_is_still_verified(tmp_path: Path) -> None:

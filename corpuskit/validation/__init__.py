@@ -57,7 +57,14 @@ from ..package import DOCUMENTS_PATH
 from ..packagesource import DESCRIPTOR
 from ..pathargs import given_flag, given_text, missing_given, url_given
 from ..problems import Problem, ProblemList
-from ..reader import PACKAGE_MARKERS, descriptor_given, folder_kind, is_archive_file
+from ..reader import (
+    PACKAGE_MARKERS,
+    descriptor_given,
+    folder_kind,
+    is_archive_file,
+    may_be_archive,
+    not_an_archive,
+)
 from ..regularfiles import unreadable_given
 from ..semver import RELEASE_NAME, named_as_release, names_its_release
 from ..submodules import unfetched_submodule
@@ -453,6 +460,13 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
     foreign = foreign_package(target) if kind in ("package", "archive") else None
     if foreign is not None:  # one problem, not each file and key of ours it lacks (QA)
         return ValidationReport(shown, OTHER, (Problem(".", "not-a-package", foreign),),
+                                mode=mode, reproduce=reproduce)
+    if kind == "archive" and not may_be_archive(target) and not is_lfs_pointer(target):
+        # Named .zip but no zip at all (a web page a download saved): no archive, damaged
+        # or not, as load, info, export and diff say (QA consumer 1: archive-error and a
+        # seal "changed or appended", to restore from version control)
+        return ValidationReport(shown, OTHER,
+                                (Problem(".", "not-a-package", not_an_archive(target)),),
                                 mode=mode, reproduce=reproduce)
     archive = archive_of_sidecar(target) if kind is None else None
     if archive is not None:  # as validate_all checks it (QA: "is no package archive")
