@@ -343,12 +343,16 @@ class Corpus:
     def records(self) -> Iterator[Record]:
         """Every document, in id order, streamed (one line in memory at a time).
 
-        Of a verified package, nothing is yielded once the records' file was changed since
-        :func:`load` verified it (its size, times or inode differ: any write sets its
-        ctime); a change while it is read is caught by its sha256 at the end of a full
-        pass, or where a line cannot be read or parsed (:meth:`_failed`). A partial read
-        (``in``, a loop left early) yielded records changed after the check, with no error
-        (QA)."""
+        Of a verified package, a records file (or archive) written to since :func:`load`
+        verified it is refused before any record is read, even by ``in`` or a loop left
+        early: :class:`~corpuskit.errors.PackageIntegrityError` (its size, times or inode
+        differ: any write sets its ctime; looked at again as the file is opened). Each of
+        its records is checked against its text (its counts and text_sha256) before it is
+        yielded. A change made while the records are read is caught by the file's sha256
+        at the end of a full pass, or where a line cannot be read or parsed
+        (:meth:`_failed`): a read left before that end has not compared it. (QA: a
+        partial read once yielded records changed after the check, with no error; QA
+        consumer 2: this said so as if it still did.)"""
         changed = self._since_verified()
         if changed is not None:
             raise PackageIntegrityError(str(self.path), [changed])

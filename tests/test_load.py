@@ -421,6 +421,19 @@ def test_a_change_after_load_is_refused_before_a_partial_read(kind: str,
         next(iter(corpus))
 
 
+def test_the_records_docstring_says_a_change_after_load_is_refused() -> None:
+    """help(Corpus.records) ended "A partial read (``in``, a loop left early) yielded
+    records changed after the check, with no error", which reads as how it behaves, where
+    it raises as README says and the test above checks (QA consumer 2)."""
+    said = " ".join((corpuskit.Corpus.records.__doc__ or "").split())
+    assert "yielded records changed after the check, with no error (QA)." not in said
+    assert ("written to since :func:`load` verified it is refused before any record is "
+            "read, even by ``in`` or a loop left early") in said
+    readme = " ".join((Path(__file__).parents[1] / "README.md").read_text("utf-8").split())
+    assert ("written to since the check is refused before any record is read, even by `in` "
+            "or a loop left early") in readme
+
+
 @pytest.mark.parametrize("kind", ["folder", "archive"])
 def test_a_package_deleted_after_load_is_said_to_be_gone(kind: str, tmp_path: Path) -> None:
     """A package removed after load was said to have changed ("its size, times or inode
