@@ -82,6 +82,14 @@ CHANGED_WHILE_READ = ("changed while it was read (its size, times or inode diffe
 CHANGED_WHILE_VERIFIED = ("changed while load verified it (replaced or written to: its size, "
                           "times or inode differ from when the check began), so what would "
                           "be read is not what was checked; load the package again")
+#: What to do about a package recording a setting this corpuskit does not know. corpuskit
+#: is installed from its repository, as README says: the name on PyPI is another
+#: project's, so "pip install the newer version" installed that (QA consumer 3).
+NEWER_ADVICE = ("made by a newer corpuskit, it is read with that one: install the latest "
+                "from corpuskit's repository (pip install 'corpuskit @ "
+                "git+https://github.com/corpuskit/corpuskit', or @ the commit its publisher "
+                "built it with), not by 'pip install corpuskit': that name on PyPI is another "
+                "project's")
 #: Why records are not read from a file that no longer exists where :func:`load` verified it.
 GONE_SINCE_VERIFIED = ("no longer exists: deleted, moved or renamed since load verified it; "
                        "load the package again from where it is now")
@@ -122,8 +130,7 @@ class PackageIntegrityError(InputError):
                    "its files were replaced or written to while load verified them, so "
                    "it was not loaded"
                    if all(p.message == CHANGED_WHILE_VERIFIED for p in found) else
-                   "it records a setting this corpuskit does not know: made by a newer "
-                   "corpuskit, it is read with that one (pip install the newer version)"
+                   f"it records a setting this corpuskit does not know: {NEWER_ADVICE}"
                    if any(NEWER_CORPUSKIT in p.message for p in found) else
                    # (QA: a sidecar of another form was called damage of the archive)
                    "the archive's own seal holds, and it is the published checksum beside "
@@ -652,8 +659,8 @@ def load(path: str | os.PathLike[str], *, verify: bool = True,
         try:
             descriptor = read_descriptor(source)
         except InputError as error:  # of a verified package: it changed since validate
-            if not verify:
-                raise
+            if not verify:  # named with its package, as verified (QA consumer 3: not so)
+                raise read_error(location, error) from None
             raise PackageIntegrityError(str(location), _changed_while_verified(
                 source, stamped) or error.problems) from None
         changed = _changed_while_verified(source, stamped) if verify else []

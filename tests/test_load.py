@@ -1046,10 +1046,9 @@ def test_a_package_this_user_may_not_read_is_said_to_be_unreadable(tmp_path: Pat
                            "as its owner [unreadable-file]"), message
 
 
-def test_a_package_of_a_newer_corpuskit_is_said_to_be_one_not_damaged(tmp_path: Path) -> None:
-    """A normalization step this corpuskit does not know: validate said a newer corpuskit
-    may have made the package, load that it was "modified, damaged or renamed: do not use
-    it" (QA). load says what validate says, and what to do."""
+def _newer_package(tmp_path: Path) -> Path:
+    """A copy of the sample as a newer corpuskit could write it: a normalization step this
+    one does not know, its tag manifest signed again."""
     import json
 
     from corpuskit.package import pretty_json
@@ -1060,12 +1059,43 @@ def test_a_package_of_a_newer_corpuskit_is_said_to_be_one_not_damaged(tmp_path: 
     data["corpuskit"]["process"]["normalize"]["steps"].append("future-step")
     descriptor.write_bytes(pretty_json(data))
     rewrite_tagmanifest(package)
+    return package
+
+
+def test_a_package_of_a_newer_corpuskit_is_said_to_be_one_not_damaged(tmp_path: Path) -> None:
+    """A normalization step this corpuskit does not know: validate said a newer corpuskit
+    may have made the package, load that it was "modified, damaged or renamed: do not use
+    it" (QA). load says what validate says, and what to do."""
+    package = _newer_package(tmp_path)
     with pytest.raises(corpuskit.PackageIntegrityError) as refused:
         corpuskit.load(package)
     said = str(refused.value)
     assert "it records a setting this corpuskit does not know: made by a newer corpuskit, " \
         "it is read with that one" in said, said
     assert "damaged" not in said, said
+
+
+def test_a_package_of_a_newer_corpuskit_is_told_how_corpuskit_is_installed(
+        tmp_path: Path) -> None:
+    """The advice was "pip install the newer version", which installs PyPI's corpuskit,
+    another project (README); and with verify=False the descriptor's problem named
+    datapackage.json without its package (QA consumer 3)."""
+    package = _newer_package(tmp_path)
+    with pytest.raises(corpuskit.PackageIntegrityError) as refused:
+        corpuskit.load(package)
+    said = str(refused.value)
+    assert "pip install the newer version" not in said, said
+    assert ("install the latest from corpuskit's repository (pip install 'corpuskit @ "
+            "git+https://github.com/corpuskit/corpuskit', or @ the commit its publisher "
+            "built it with), not by 'pip install corpuskit': that name on PyPI is another "
+            "project's") in said, said
+    with pytest.raises(InputError) as unverified:
+        corpuskit.load(package, verify=False)
+    assert str(unverified.value).startswith(
+        f"{package}: datapackage.json is not a valid corpuskit package descriptor: "), \
+        str(unverified.value)
+    assert [(p.path, p.code) for p in unverified.value.problems] == [
+        ("datapackage.json", "schema-error")]
 
 
 def test_seeds_holding_a_document_named_datapackage_json_are_told_to_be_built(
