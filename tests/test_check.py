@@ -1197,6 +1197,37 @@ def test_a_change_of_the_seeds_changelog_is_the_seeds_not_the_release(
     assert check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1).valid
 
 
+def test_a_release_changelog_edited_and_resigned_beside_a_sound_zip_is_the_release_edit(
+        repo: Path) -> None:
+    """The release folder's CHANGELOG.md edited and its tag manifest re-signed, the seeds
+    and the zip as released: check blamed seeds/CHANGELOG.md and advised 'release patch',
+    which would publish a needless version (QA forge3 3). The zip beside it is a fresh
+    build's and holds the seeds' CHANGELOG.md: the folder changed, to be restored from
+    the zip, as check says of the edit unsigned."""
+    changelog = repo / "seeds/CHANGELOG.md"
+    changelog.write_text("# Changelog\n\n## 1.0.0\n\n- First release.\n", "utf-8")
+    shutil.rmtree(repo / "dist")
+    build(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    release = repo / "dist/validate-sample-1.0.0"
+    edited = release / "CHANGELOG.md"
+    edited.write_text("# Changelog\n\n## 1.0.0\n\n- First release, 3 documents.\n", "utf-8")
+    unsigned = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    rewrite_tagmanifest(release)
+    assert validate(release).valid
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    said = {Path(p.path).name: p for p in report.problems}
+    assert set(said) == {"CHANGELOG.md", "tagmanifest-sha256.txt"}, said
+    assert {p.code for p in said.values()} == {"stale-release"}
+    restore = ("the release changed after it was built: restore it from the release's zip "
+               "or from version control (git checkout)")
+    for problem in said.values():
+        assert restore in problem.message, problem
+        assert "release patch" not in problem.message and "seeds/CHANGELOG.md" not in \
+            problem.message, problem
+    [before] = [p.message for p in unsigned.problems if p.path == str(edited)]
+    assert said["CHANGELOG.md"].message == before  # as said of the edit unsigned
+
+
 @pytest.mark.parametrize("gone", ["missing", "empty"])
 def test_a_seeds_changelog_deleted_is_said_missing_and_to_be_restored_first(
         repo: Path, gone: str, capsys: pytest.CaptureFixture[str],
