@@ -20,7 +20,8 @@ import corpuskit
 
 CONFIG = {
     "licenses": [{"name": "CC-BY-NC-4.0", "path": "https://creativecommons.org/licenses/by-nc/4.0/"}],
-    "sources": [{"title": "The archive", "path": "https://example.org/archive"}],
+    "sources": [{"title": "The archive", "path": "https://example.org/archive"},
+                {"title": "Hand written"}],
     "contributors": [{"title": "Ann", "roles": ["author"], "email": "ann@example.org"},
                      {"title": "Bob", "roles": ["contributor"]}],
 }
@@ -54,8 +55,8 @@ def _resigned_copy(release: Path, tmp_path: Path, old: str, new: str) -> Path:
      "datapackage.json's contributors"),
     ("- Bob (contributor)", "- Bob (maintainer)", "datapackage.json's contributors"),
     ("(`CC-BY-NC-4.0`)", "(`CC-BY-4.0`)", "datapackage.json's licenses"),
-    ("- The archive <https://example.org/archive>\n\n### Personal",
-     "- Another archive <https://example.org/archive>\n\n### Personal",
+    ("- The archive <https://example.org/archive>\n- Hand written\n\n### Personal",
+     "- Another archive <https://example.org/archive>\n- Hand written\n\n### Personal",
      "datapackage.json's sources"),
 ])
 def test_a_changed_list_of_the_card_is_reported(release: Path, tmp_path: Path, old: str,
@@ -65,6 +66,37 @@ def test_a_changed_list_of_the_card_is_reported(release: Path, tmp_path: Path, o
     assert problems and {(p.path, p.code) for p in problems} == {
         ("README.md", "metadata-mismatch")}, problems
     assert any(where in p.message or "holds a link" in p.message for p in problems), problems
+
+
+@pytest.mark.parametrize(("old", "new", "after"), [
+    ("- Hand written\n\n## Uses", "- Licensed from Reuters, all texts public domain\n\n## Uses",
+     0),
+    ("- Hand written\n\n## Uses", "- Hand written\n- Licensed from Reuters\n\n## Uses", 1),
+    ("- The archive <https://example.org/archive>\n- Hand written\n\n## Uses",
+     "- Hand written\n\n## Uses", 0),
+])
+def test_the_sources_list_under_dataset_sources_is_compared(
+        release: Path, tmp_path: Path, old: str, new: str, after: int) -> None:
+    """The list under "### Dataset Sources" changed alone (a source's title without a link
+    edited, one added or dropped), the card re-signed: validate --reproduce passed, where
+    README says the lists of sources are compared; only the producers' list was, and a
+    line there only when it held a link (QA forge3 2). It is compared as that list is, at
+    the line where it differs."""
+    card = (release / "README.md").read_text("utf-8").split("\n")
+    [heading] = [number for number, line in enumerate(card, start=1)
+                 if line == "- **Sources:**"]
+    first = card.index("- Hand written" if old.startswith("- Hand") else
+                       "- The archive <https://example.org/archive>") + 1 + after
+    assert first <= card.index("## Uses")  # the list under "### Dataset Sources"
+    copy = _resigned_copy(release, tmp_path, old, new)
+    for fast in (False, True):
+        problems = corpuskit.validate(copy, jobs=1, fast=fast, reproduce=not fast).problems
+        assert [(p.path, p.code, p.location) for p in problems] == [
+            ("README.md", "metadata-mismatch", f"line {first}")], problems
+        assert problems[0].message.startswith("the section ")
+        assert "datapackage.json's sources" in problems[0].message \
+            or "corpuskit ends it before" in problems[0].message, problems
+    assert heading < first
 
 
 def test_a_changed_line_with_a_link_is_not_called_html(release: Path, tmp_path: Path) -> None:

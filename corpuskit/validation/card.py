@@ -14,15 +14,18 @@ states what that knows:
 - the parts that state the records' statistics, each whole (:data:`SECTIONS`: the
   composition, with its tables of languages and lengths, and the tables of codecs and
   normalization steps; :data:`PARAGRAPHS`: the share of rights lines), when validate read
-  every record (not with ``--fast``).
+  every record (not with ``--fast``), and those that list the package's metadata, each
+  whole (:data:`SECTIONS`: the sources, under "Dataset Sources" and as the source data
+  producers; the licenses; the contributors and contact).
 
 The rest is prose, and is not compared (corpuskit's wording may change from one version
-to the next); but the card's rendered structure is (:mod:`.cardrender`: its headings,
-tables, code blocks, HTML and link reference definitions, as CommonMark renders them), and
-a line that renders as one of the compared lines while written otherwise
-(another list marker, more spaces), and HTML corpuskit does not write (a comment or element
-that hides lines or shows others), are differences too. Each difference is a
-``metadata-mismatch`` at its line.
+to the next), nor is the description, the maintainer's prose, which the card gives under
+its title and under "Dataset Description" (croissant.json's copy is compared); but the
+card's rendered structure is (:mod:`.cardrender`: its headings, tables, code blocks,
+HTML and link reference definitions, as CommonMark renders them), and a line that renders
+as one of the compared lines while written otherwise (another list marker, more spaces),
+and HTML corpuskit does not write (a comment or element that hides lines or shows others),
+are differences too. Each difference is a ``metadata-mismatch`` at its line.
 
 corpus.toml's titles, names and addresses are escaped in the card as Markdown needs to
 show them as they are (:mod:`corpuskit.markdowntext`), and every license the Hugging Face
@@ -67,9 +70,12 @@ EXAMPLE = BODY_LINES[-1]
 CITATION = "```bibtex"
 #: The body's parts compared whole: a section from its heading to the next heading, or a
 #: paragraph to the blank line after it. They state the records' statistics, or lists of
-#: the package's metadata (its sources; its licenses; its contributors and contact).
-SECTIONS = ("### Composition", "Decoding:", "#### Who are the source data producers?",
-            "## Distribution and Rights", "## Maintenance")
+#: the package's metadata (its sources, twice; its licenses; its contributors and contact).
+#: The sources' list under "### Dataset Sources" runs from its "Sources:" item to the
+#: next heading (QA forge3 2: a source's title without a link, edited there, passed).
+SECTIONS = ("### Composition", "Decoding:", "- **Sources:**",
+            "#### Who are the source data producers?", "## Distribution and Rights",
+            "## Maintenance")
 PARAGRAPHS = ("Documents with a copyright or footer line:",)
 #: What is known only when every statistic of the records is (all of them read, and
 #: matching their schema): body lines, sections and paragraphs.
@@ -102,6 +108,7 @@ _SOURCES = {
     "Documents with a copyright or footer line:": "the records' rights lines",
     EXAMPLE: "the records' languages and dates",
     # (QA: a contact, a contributor's roles or a license shown otherwise, re-signed, passed)
+    "- **Sources:**": "datapackage.json's sources",
     "#### Who are the source data producers?": "datapackage.json's sources",
     "## Distribution and Rights": "datapackage.json's licenses and the records' rights lines",
     "## Maintenance": "datapackage.json's contributors",
