@@ -45,6 +45,7 @@ from .config import CHANGELOG_NAME, CONFIG_NAME, CorpusConfig, load_config
 from .discover import read_changelog, skip_reason
 from .dist import (
     ARCHIVE_SUFFIX,
+    Releases,
     case_twins,
     descriptor_created,
     descriptor_of,
@@ -174,7 +175,13 @@ def _check(seeds: Path, dist: Path, *, source_date_epoch: str | int | None,
         refused, why = unusable
         return _report(target, [refused], compared=False, not_compared=f"--dist {dist} {why}")
     release, archive = dist / name, dist / f"{name}.zip"
-    releases = survey_releases(dist, config.name)  # zip-only releases too
+    # Zip-only releases too, and every zip beside its folder, read as far as a zip alone
+    # is (QA forge3 1: an older release's zip of 7 bytes passed, "dist: current")
+    releases = survey_releases(dist, config.name, beside=True)
+    if any(path == release for _, path in releases.found):
+        # The seeds' own zip beside its folder is compared with a fresh build's, below
+        releases = replace(releases, damaged=tuple(item for item in releases.damaged
+                                                   if item.path != archive))
     newest = releases.latest
     in_the_way = not_a_zip_file(archive)  # never opened, nor followed
     blocking = not_a_release_folder(release)
@@ -205,6 +212,7 @@ def _check(seeds: Path, dist: Path, *, source_date_epoch: str | int | None,
         problems.append(Problem(str(damaged.path), "not-a-package",
                                 f"named as a release of {config.name}, but {damaged.reason}: "
                                 f"{restore_or_move(damaged.path, dist)}"))
+    problems.extend(_older_zip_problems(releases, archive, dist))
     for twin, earlier in case_twins(dist, config.name):  # (QA: both passed check)
         problems.append(Problem(str(twin), "name-collision", (
             f"named as a release of {config.name} whose name differs from that of "
@@ -652,6 +660,31 @@ NOT_READ = "cannot be read by this user"
 #: What ``not_compared`` says (after dist/) when another corpus's release, named alike,
 #: stands where the seeds' release goes.
 ANOTHER_CORPUS_HERE = "holds the release of another corpus where that of the seeds goes"
+
+
+def _older_zip_problems(releases: Releases, archive: Path, dist: Path) -> list[Problem]:
+    """The seal's and the published ``.sha256``'s form (``validate --fast``'s check of
+    them) of each release's zip in ``dist``, beside its folder or alone, but ``archive``,
+    the seeds' own, which is compared with a fresh build's. No byte of them is hashed: an
+    older release's zip may be hundreds of MB, and check reads one as far as a zip alone
+    is read for its release (its end records, central directory and datapackage.json:
+    :func:`~corpuskit.dist.survey_releases`); 'validate' of the folder of releases hashes
+    them (QA forge3 1: an older release's zip of 7 bytes, or a .sha256 beside it that is
+    no checksum of it, passed check)."""
+    problems: list[Problem] = []
+    damaged = {item.path for item in releases.damaged}
+    for _, path in releases.found:
+        zipped = path if is_archive(path) else path.with_name(path.name + ARCHIVE_SUFFIX)
+        if zipped == archive or zipped in damaged or not os.path.lexists(zipped) \
+                or not_a_zip_file(zipped) is not None:
+            continue  # the seeds' own (compared), named already, or none (a folder alone)
+        for problem in check_archive_checksums(zipped, fast=True):
+            advice = "" if sidecar_problem(problem) else (
+                f"; restore it from a published copy ('corpuskit validate {dist}' checks "
+                "every release in full)")
+            problems.append(Problem(str(zipped), problem.code, problem.message + advice,
+                                    problem.location))
+    return problems
 
 
 def _left_by_a_release(seeds: Path, config: CorpusConfig,

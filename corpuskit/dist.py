@@ -334,15 +334,18 @@ def _archive_damage(archive: Path, name: str, version: Version) -> str | None:
     return None
 
 
-def survey_releases(dist: Path, name: str) -> Releases:
+def survey_releases(dist: Path, name: str, *, beside: bool = False) -> Releases:
     """The releases of ``name`` in ``dist`` and the entries named as releases of it that
     are none (see :class:`Releases`).
 
     A version counts by its folder when the folder's datapackage.json names it (a copy
     renamed to another version is not one: it would pass for the latest release); else by
     its zip, when the zip's own datapackage.json and top folder name it. A zip beside a
-    release folder is not read here: ``check`` compares the seeds' own, and ``validate
-    dist`` finds a zip that holds another package than its folder."""
+    release folder is read only with ``beside`` (``check`` and ``release``, which name a
+    zip there that is no release of it, as a zip alone: QA forge3 1, a file of 7 bytes
+    in place of an older release's zip passed check); not by ``build``, whose incremental
+    run would read every older release's central directory. ``validate dist`` finds a
+    zip that holds another package than its folder."""
     folders, archives = _named_as_releases(dist, name)
     found: dict[Version, Path] = {}
     damaged: list[DamagedRelease] = []
@@ -354,11 +357,11 @@ def survey_releases(dist: Path, name: str) -> Releases:
             damaged.append(_damaged(folder, reason, _other_corpus(
                 descriptor_of(folder), folder.name, name)))
     for version, archive in archives:
-        if version in found:
+        if version in found and not beside:
             continue
         reason = _archive_damage(archive, name, version)
         if reason is None:
-            found[version] = archive
+            found.setdefault(version, archive)
         else:
             descriptor, top = archive_descriptor(archive)
             stem = archive.name[:-len(ARCHIVE_SUFFIX)]

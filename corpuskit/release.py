@@ -574,7 +574,9 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         remove_replacing_leftovers(changelog_path)
     old_toml = toml_path.read_bytes()
     old_changelog = read_changelog(seeds)
-    releases = survey_releases(dist, config.name)  # zip-only releases too
+    # Zip-only releases too, and the zip beside each folder, a release's file that people
+    # download: one that is no release is refused (QA forge3 1: released after a 7-byte one)
+    releases = survey_releases(dist, config.name, beside=True)
     denied = {item.path: problem for item in releases.damaged
               if not os.path.islink(item.path)
               and (problem := unreadable_release(item.path)) is not None}

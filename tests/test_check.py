@@ -24,7 +24,7 @@ import corpuskit
 from corpuskit.build import build
 from corpuskit.changelog import versions_in
 from corpuskit.check import check
-from corpuskit.errors import InputError
+from corpuskit.errors import InputError, ReleaseError
 from corpuskit.schemacheck import load_schema
 from corpuskit.semver import Version
 from corpuskit.validation import validate
@@ -610,6 +610,74 @@ def test_a_zip_alone_written_otherwise_is_told_to_release_patch(repo: Path) -> N
     later = str(int(EPOCH) + 86_400)
     corpuskit.release(repo / "seeds", repo / "dist", "patch", source_date_epoch=later, jobs=1)
     assert check(repo / "seeds", repo / "dist", source_date_epoch=later, jobs=1).valid
+
+
+@pytest.fixture
+def two_releases(repo: Path) -> tuple[Path, Path, str]:
+    """``repo`` after a minor release (1.1.0, current) beside 1.0.0: the seeds, dist and
+    the release time to check with."""
+    later = str(int(EPOCH) + 86_400)
+    (repo / "seeds/added.txt").write_text("Added\n\nA document about rivers and bridges.\n")
+    corpuskit.release(repo / "seeds", repo / "dist", source_date_epoch=later, jobs=1)
+    assert check(repo / "seeds", repo / "dist", source_date_epoch=later, jobs=1).valid
+    return repo / "seeds", repo / "dist", later
+
+
+@pytest.mark.parametrize("damage", ["garbage", "another-version", "truncated"])
+def test_an_older_release_zip_beside_its_folder_that_is_none_fails_check_and_release(
+        two_releases: tuple[Path, Path, str], damage: str) -> None:
+    """An older release's zip, beside its folder, replaced by 7 bytes: check said "dist:
+    current" and release went on, where README says check names a zip named as a release
+    that holds none (not-a-package) and release refuses until it is restored; only a zip
+    whose folder was removed was read (QA forge3 1). It is read as that one is."""
+    seeds, dist, later = two_releases
+    older = dist / "validate-sample-1.0.0.zip"
+    if damage == "garbage":
+        older.write_bytes(b"garbage")
+    elif damage == "another-version":
+        shutil.copyfile(dist / "validate-sample-1.1.0.zip", older)
+    else:
+        older.write_bytes(older.read_bytes()[:-200])
+    report = check(seeds, dist, source_date_epoch=later, jobs=1)
+    assert [(p.path, p.code) for p in report.problems] == [(str(older), "not-a-package")]
+    assert report.problems[0].message.startswith("named as a release of validate-sample, "
+                                                 "but ")
+    assert "restore it from a published copy" in report.problems[0].message
+    (seeds / "more.txt").write_text("More\n\nAnother document about the long roads.\n")
+    with pytest.raises(ReleaseError, match=rf"{re.escape(str(older))} is named as a release"):
+        corpuskit.release(seeds, dist, source_date_epoch=later, jobs=1)
+    assert sorted(p.name for p in dist.iterdir() if not p.name.startswith(".")) == [
+        "validate-sample-1.0.0", "validate-sample-1.0.0.zip", "validate-sample-1.1.0",
+        "validate-sample-1.1.0.zip"]
+
+
+def test_an_older_release_zip_is_checked_for_its_seal_and_sha256_form_unhashed(
+        two_releases: tuple[Path, Path, str]) -> None:
+    """Of an older release's zip check reads its end, as validate --fast does: a seal that
+    is none (bytes appended) and a published .sha256 that is no checksum of it are named
+    (QA forge3 1); the digests are not computed (an older release's zip may be hundreds of
+    MB: README says 'validate dist' compares them)."""
+    seeds, dist, later = two_releases
+    older = dist / "validate-sample-1.0.0.zip"
+    sound = older.read_bytes()
+    older.write_bytes(sound + b"x")
+    report = check(seeds, dist, source_date_epoch=later, jobs=1)
+    assert [(p.path, p.code, p.location) for p in report.problems] == [
+        (str(older), "archive-seal-mismatch", "zip comment")]
+    assert report.problems[0].message.endswith(
+        f"; restore it from a published copy ('corpuskit validate {dist}' checks every "
+        "release in full)")
+    older.write_bytes(sound)
+    sidecar = dist / "validate-sample-1.0.0.zip.sha256"
+    sidecar.write_text("not a checksum\n")
+    report = check(seeds, dist, source_date_epoch=later, jobs=1)
+    assert [(p.path, p.code, p.location) for p in report.problems] == [
+        (str(older), "archive-error", "published sha256")]
+    sidecar.write_text(f"{hashlib.sha256(sound).hexdigest()}  {older.name}\n")
+    assert check(seeds, dist, source_date_epoch=later, jobs=1).valid
+    sidecar.write_text(f"{'0' * 64}  {older.name}\n")  # a digest: not compared by check
+    assert check(seeds, dist, source_date_epoch=later, jobs=1).valid
+    assert not validate(dist).valid
 
 
 def test_changed_seeds_leave_the_advice_to_the_descriptor(repo: Path) -> None:
