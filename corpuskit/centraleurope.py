@@ -2,7 +2,8 @@
 letters alike and each other's few others as letters that look typed: words spelled as no
 language of Central Europe spells them (:func:`misspelt_words`, :func:`mixes_alphabets`),
 Polish's own letters beside Czech's, ``ą``, ``ę`` and ``ľ`` where Polish and Slovak never
-write them, a sign the other code page reads as a letter inside a word (``©túr``).
+write them (or in a text writing letters they lack), a sign the other code page reads as a
+letter inside a word (``©túr``) or a quotation mark closing none (``nastavi»``).
 
 Of the two readings, the one not so misread wins in the ranking (:func:`one_alphabet`);
 with only the misread one's code page listed, the file is refused naming the other
@@ -61,19 +62,46 @@ _VOWELS = "aáäâăeéěëiíîoóôöőuúůüűyýąęAÁÄÂĂEÉĚËIÍÎO�
 #: s81). Not before ``s``: Slovak's ``ľsť`` (cunning), ``ľstivý``.
 _NOT_SLOVAK_L_BEFORE_CONSONANT = re.compile(
     f"(?:^|(?<=[^{_VOWELS}]))[ľĽ](?=[^{_VOWELS}sS])")
+#: ``ľ`` or ``Ľ`` after a vowel before a consonant Slovak never writes after it, or after a
+#: consonant Slovak never writes before it. Counted in the Slovak catalogues of Debian 12
+#: (``/usr/share/locale/sk``, 2,509 ``ľ`` in their words), Slovak writes ``ľ`` after a
+#: vowel only before b k m n ň p s š t v (``voľba``, ``veľký``, ``veľmi``, ``poľný``,
+#: ``Poľsko``, ``zvoľte``, ``akákoľvek``; but one typo, ``tabuľla``), and after a
+#: consonant only after b d h k s v z (``kľúč``, ``hľadať``, ``podľa``, ``vľavo``,
+#: ``zľava``), to which words the catalogues lack add č m p š t ž (``pľúca``,
+#: ``šľahačka``, ``žľab``). Czech, Slovenian and Croatian ``ž`` read as ``ľ`` stand
+#: elsewhere too: ``kaľdé``, ``razpoloľljivi``, ``Drľava``, ``podrľavaju`` (QA s82
+#: qa-decode2), where Slovak's letters would be ``ž`` (``každé``), and where they are not
+#: (``moľnost``, ``veľký``) only the text tells.
+_SLOVAK_AFTER_L = "bkmnňpsštvBKMNŇPSŠTV"
+_SLOVAK_BEFORE_L = "bčdhkmpsštvzžBČDHKMPSŠTVZŽ"
+_NOT_SLOVAK_L_NEIGHBOUR = re.compile(
+    f"(?<=[{_VOWELS}])[ľĽ](?=[^{_VOWELS}{_SLOVAK_AFTER_L}])"
+    f"|(?<=[^{_VOWELS}{_SLOVAK_BEFORE_L}])[ľĽ]")
+#: Letters Slovak lacks that Czech (``ř ě ů``) and Croatian (``ć đ``) write: a text
+#: writing them in its words is in no language that writes ``ľ``, and its ``ľ`` is
+#: ISO-8859-2's ``ž`` read in cp1250 (``je vyľadováno ověření``; QA s82). Only words
+#: beginning in lower case count, for the letters and the ``ľ``: names (``Dvořák``, ``Veľký
+#: Krtíš``) may stand in another language's text.
+_NOT_SLOVAK = frozenset("řěůćđŘĚŮĆĐ")
 
 
 def misspelt_words(text: str) -> Iterator[tuple[str, str]]:
     """The words of ``text`` that no language of Central Europe spells so, in order, each
     with what in it is so spelled: ``ľ`` where Slovak never writes it
-    (:data:`_NOT_SLOVAK_L`, :data:`_NOT_SLOVAK_L_BEFORE_CONSONANT`), ``Ą`` or ``Ę``
-    beginning a word, and, in a word that begins in lower case, Polish's own letters
-    beside letters Polish lacks (``srediąče``, ``będš``) or ``ą``, ``ę`` where Polish never
-    writes them (:data:`_NOT_POLISH_NASAL`); and a sign that the code page reading alike
-    reads as a letter, where no word holds a sign (:func:`_signs_in_words`: ``©túr``).
+    (:data:`_NOT_SLOVAK_L`, :data:`_NOT_SLOVAK_L_BEFORE_CONSONANT`,
+    :data:`_NOT_SLOVAK_L_NEIGHBOUR`; and, in a word beginning in lower case, in a text
+    writing letters Slovak lacks in such words, :data:`_NOT_SLOVAK`), ``Ą`` or ``Ę``
+    beginning a word, ``ą`` beside a vowel, and, in a word that begins in lower case,
+    Polish's own letters beside letters Polish lacks (``srediąče``, ``będš``), ``ą``, ``ę``
+    where Polish never writes them (:data:`_NOT_POLISH_NASAL`) or ``ą`` in a text writing
+    letters Polish lacks in such words; and a sign that the code page reading alike reads
+    as a letter, where no word holds a sign (:func:`_signs_in_words`: ``©túr``,
+    ``nastavi»``).
 
-    Words, not the whole text, are judged, and a capitalised word only for ``ľ`` and a
-    word-initial ``Ą``: a Czech text naming Poles (``Zając``, ``Dąbrowski``, ``Wałęsově``)
+    Words, not the whole text, are judged, and a capitalised word only for ``ľ``, a
+    word-initial ``Ą`` and ``ą`` beside a vowel, and a text by its words beginning in lower
+    case: a Czech text naming Poles (``Zając``, ``Dąbrowski``, ``Wałęsově``)
     writes Polish's letters beside its own in a text, and in a name, where a misreading
     writes them in its common words too (QA s80: such a Czech text in cp1250 was refused,
     and built as ISO-8859-2's ``Zajšc`` once iso8859-2 was listed)."""
@@ -86,25 +114,24 @@ def _misspelt_letters(text: str) -> Iterator[tuple[int, str, str]]:
     language of Central Europe spells them, each with where it starts and why."""
     if "ľ" not in text and "Ľ" not in text and _POLISH_ONLY.isdisjoint(text):
         return
+    not_slovak = _written_in_small_words(text, _NOT_SLOVAK)
+    not_polish = _written_in_small_words(text, _NOT_POLISH)
     for match in _JUDGED_WORD.finditer(text):
         at, word = match.start(), match.group()
-        wrong_l = _NOT_SLOVAK_L.search(word)
-        if wrong_l is not None:
-            yield at, word, (f"ľ before {wrong_l.group()[1]}, where Slovak, the one language "
-                             "that writes ľ, writes l")
+        why = _misspelt_l(word, not_slovak)
+        if why is not None:
+            yield at, word, why
             continue
-        wrong_l = _NOT_SLOVAK_L_BEFORE_CONSONANT.search(word)
-        if wrong_l is not None:
-            where = "at a word's start" if wrong_l.start() == 0 else "after a consonant"
-            yield at, word, (f"{wrong_l.group()} before a consonant {where}, where Slovak, "
-                             "the one language that writes ľ, writes it before a consonant "
-                             "only after a vowel")
-            continue
+        nasal = _NOT_POLISH_NASAL.search(word)
         if not word[0].islower():
-            # A capitalised word may be a name (Zając), but no name begins with Ą or Ę.
+            # A capitalised word may be a name (Zając), but no name begins with Ą or Ę,
+            # nor writes ą beside a vowel, where it is ISO-8859-2's š read in cp1250
+            # (Greąka, Faleąné: QA s82; ę is one letter in both, and tells neither).
             if _NOT_POLISH_CAPITAL_NASAL.search(word) is not None:
                 yield at, word, (f"{word[0]} at a word's start, where Polish, the one "
                                  "language that writes it, never does")
+            elif nasal is not None and "ą" in nasal.group():
+                yield at, word, _misplaced_nasal(nasal)
             continue
         letters = set(word)
         if letters & _POLISH_ONLY and letters & _NOT_POLISH:
@@ -112,11 +139,74 @@ def _misspelt_letters(text: str) -> Iterator[tuple[int, str, str]]:
                              f"beside {', '.join(sorted(letters & _NOT_POLISH))}, which "
                              "Polish lacks")
             continue
-        nasal = _NOT_POLISH_NASAL.search(word)
         if nasal is not None:
-            yield at, word, (f"{nasal.group().strip('aeiouyóáéěíýúůäô')} "
-                             f"{_where_nasal(nasal.group(), nasal.start())}, where Polish, "
-                             "the one language that writes it, never does")
+            yield at, word, _misplaced_nasal(nasal)
+            continue
+        if not_polish is not None and "ą" in word:
+            # A text writing letters Polish lacks in its common words is no Polish: its
+            # small words' ą is ISO-8859-2's š read in cp1250 (miąke, hmonąka), where a
+            # text naming Poles writes it in names (QA s82). Not ę, one letter in both.
+            yield at, word, (f"ą in a text that writes {not_polish} in its words (such as "
+                             f"{_first_small_word(text, not_polish)!r}), which Polish, the "
+                             "one language that writes ą, lacks")
+
+
+#: A word.
+_WORD = re.compile("[^\\W\\d_]+")
+
+
+def _written_in_small_words(text: str, letters: frozenset[str]) -> str | None:
+    """The first of ``letters`` that a word of ``text`` beginning with a small letter
+    writes, or None: what a text writes in its common words, not in names (a Czech text
+    naming ``Dvořák`` or ``Veľký Krtíš`` writes their letters in capitalised words)."""
+    if letters.isdisjoint(text):
+        return None
+    for match in _WORD.finditer(text):
+        word = match.group()
+        if word[0].islower() and not letters.isdisjoint(word):
+            return next(char for char in word if char in letters)
+    return None
+
+
+def _first_small_word(text: str, letter: str) -> str:
+    """The first word of ``text`` beginning with a small letter that writes ``letter``,
+    for a message."""
+    return next(match.group() for match in _WORD.finditer(text)
+                if match.group()[0].islower() and letter in match.group())
+
+
+def _misspelt_l(word: str, not_slovak: str | None) -> str | None:
+    """Why ``word``'s ``ľ`` or ``Ľ`` is written where Slovak, the one language that writes
+    it, never does, for a message; None if it is not. ``not_slovak`` is a letter Slovak
+    lacks that the text writes in its common words (:func:`_written_in_small_words`), if
+    any."""
+    wrong_l = _NOT_SLOVAK_L.search(word)
+    if wrong_l is not None:
+        return (f"ľ before {wrong_l.group()[1]}, where Slovak, the one language that writes "
+                "ľ, writes l")
+    wrong_l = _NOT_SLOVAK_L_BEFORE_CONSONANT.search(word)
+    if wrong_l is not None:
+        where = "at a word's start" if wrong_l.start() == 0 else "after a consonant"
+        return (f"{wrong_l.group()} before a consonant {where}, where Slovak, the one "
+                "language that writes ľ, writes it before a consonant only after a vowel")
+    wrong_l = _NOT_SLOVAK_L_NEIGHBOUR.search(word)
+    if wrong_l is not None:
+        at = wrong_l.start()
+        pair = word[at - 1:at + 2] if word[at - 1] in _VOWELS else word[at - 1:at + 1]
+        return (f"{wrong_l.group()} in {pair}, where Slovak, the one language that writes "
+                "it, never writes it")
+    if not_slovak is not None and word[0].islower() and "ľ" in word:
+        return (f"ľ in a text that writes {not_slovak} in its words, which Slovak, the one "
+                "language that writes ľ, lacks")
+    return None
+
+
+def _misplaced_nasal(nasal: re.Match[str]) -> str:
+    """Why the ``ą`` or ``ę`` :data:`_NOT_POLISH_NASAL` found is misplaced, for a
+    message."""
+    return (f"{nasal.group().strip('aeiouyóáéěíýúůäô')} "
+            f"{_where_nasal(nasal.group(), nasal.start())}, where Polish, the one language "
+            "that writes it, never does")
 
 
 def _where_nasal(found: str, start: int) -> str:
@@ -182,19 +272,26 @@ def _signs_in_words(text: str) -> Iterator[tuple[int, str, str]]:
             start -= 1
         while done < len(text) and (text[done].isalpha() or text[done] in signs):
             done += 1
-        why = _misplaced_sign(text[start:done], signs)
+        why = _misplaced_sign(text[start:done], signs, text[:start])
         if why is not None:
             yield start, text[start:done], why
 
 
-def _misplaced_sign(word: str, signs: frozenset[str]) -> str | None:
+#: The quotation mark that opens a quote each of :func:`_signs_read_as_letters`' closes:
+#: ``«so»`` (Polish, Slovenian, Croatian) and ``»so«`` (Czech, Slovak, Hungarian).
+_OPENING = {"»": "«", "«": "»"}
+
+
+def _misplaced_sign(word: str, signs: frozenset[str], preceding: str) -> str | None:
     """Why a sign of ``signs`` in ``word`` (letters and those signs) stands where no word
     of a language of Central Europe holds one, for a message; None if none does: between
     letters, before them but for a quotation mark (Czech and Slovak write ``»so«`` as well
     as ``„so“``), a sign marking a name before a capital (``©Microsoft``) and the micro
     sign as a unit's prefix (``µm``, ``µA``: not before a small vowel, where it is Slovak's
-    ``ľ``, ``µahko``), or after them but for a quotation mark and a sign marking a name
-    (``Microsoft®``)."""
+    ``ľ``, ``µahko``), or after them but for a sign marking a name (``Microsoft®``) and a
+    quotation mark that one in ``preceding``, the text before the word, opens (``«so»``,
+    ``»so«``): a ``»`` closing no ``«`` is ISO-8859-2's ``ť`` read in cp1250, which ends
+    every Slovak infinitive (``nastavi»``, ``by»``; QA s82)."""
     letters = [at for at, char in enumerate(word) if char not in signs]
     if not letters:
         return None
@@ -210,8 +307,10 @@ def _misplaced_sign(word: str, signs: frozenset[str]) -> str | None:
                                or (category == "Ll" and (word[first].isupper()
                                                          or word[first] not in _VOWELS))):
             return f"{sign} before its letters, where no word holds a sign"
-        if at > last and not (quote or category == "So"):
-            return f"{sign} after its letters, where no word holds a sign"
+        opened = quote and (_OPENING[sign] in preceding or _OPENING[sign] in word[:at])
+        if at > last and not (opened or category == "So"):
+            closing = f", closing no {_OPENING[sign]}," if quote else ""
+            return f"{sign} after its letters{closing} where no word holds a sign"
     return None
 
 

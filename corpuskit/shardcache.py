@@ -44,7 +44,10 @@ from .writer import TEMP_PREFIX, copy_into, write_file
 from .zippieces import read_range
 
 #: Part of every cache key: changed with the entries' format, and with anything that
-#: gives other records for the same bytes within one corpuskit version (v57: Greek in
+#: gives other records for the same bytes within one corpuskit version (v58: ISO-8859-2's
+#: ž, š and ť read in cp1250 where Slovak never writes ľ, Polish never ą, or as a ``»``
+#: closing no quote count as misread, so ``kaľdé``, ``Greąka``, ``nastavi»`` are read in
+#: ISO-8859-2 where it is listed and refused naming it where not; v57: Greek in
 #: cp1253 and in ISO-8859-7 are told apart by where Greek writes ``Ά`` and ``’``, so
 #: cp1253's ``Άγιος`` is read in it where both are listed, not as ``’γιος``, and
 #: ISO-8859-7's aphaeresis ``που ’ναι`` not as cp1253's ``που Άναι``; v56: a word
@@ -174,7 +177,7 @@ from .zippieces import read_range
 #: reads clearly better is refused; v12: a text of only invisible characters, such as a
 #: soft hyphen, is refused), so that no entry made before serves records a fresh build
 #: would not make.
-CACHE_FORMAT = "corpuskit-shard-cache-v57"
+CACHE_FORMAT = "corpuskit-shard-cache-v58"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
 #: The names of the files a build writes in each folder of the cache: a shard entry's
