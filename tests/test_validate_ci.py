@@ -5,6 +5,7 @@ themselves with examples.
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import shutil
@@ -47,6 +48,8 @@ def test_pre_commit_manifest_is_valid() -> None:
     for hook in hooks:
         assert {"id", "name", "entry", "language"} <= hook.keys()
         assert hook["language"] == "python" and hook["pass_filenames"] is False
+        # run on every commit: pre-commit selects no deleted file (QA ciauthor 1)
+        assert hook["always_run"] is True
         re.compile(str(hook["files"]))
     try:
         from pre_commit.clientlib import load_manifest
@@ -103,11 +106,53 @@ def test_the_readme_s_hooks_for_other_folders_run_when_those_change(
         files.move(corpus_repo / folder, news / folder)
     for hook in _hooks():
         mine = hooks[str(hook["id"])]
-        assert re.search(str(mine["files"]), "corpora/news/seeds/a.txt")
-        assert not re.search(str(hook["files"]), "corpora/news/seeds/a.txt")
+        # they run on every commit (always_run), whatever their files pattern matches
+        assert mine.get("always_run", hook["always_run"]) is True or \
+            re.search(str(mine["files"]), "corpora/news/seeds/a.txt")
         argv = [*shlex.split(str(hook["entry"])), *mine["args"]]
         code, out, err = run(capsys, *argv[1:])
         assert code == 0, (argv, out + err)
+
+
+def _pre_commit_selects(hook: dict[str, object], staged: list[str]) -> bool:
+    """Whether pre-commit runs ``hook`` for a commit of ``staged`` (the paths that git
+    diff --staged names, deleted ones too): as pre_commit/git.py get_staged_files
+    (--diff-filter=ACMRTUXB, "everything except for D") and commands/run.py
+    _filter_by_include_exclude (``files``, and os.path.lexists) select them."""
+    selected = [path for path in staged
+                if re.search(str(hook["files"]), path) and os.path.lexists(path)]
+    return bool(selected) or hook.get("always_run", False) is True
+
+
+@pytest.mark.parametrize("deleted", ["a seed", "the release"])
+def test_the_hooks_run_for_a_commit_that_only_deletes(
+        corpus_repo: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch, deleted: str) -> None:
+    """A commit whose only change was 'git rm seeds/x.txt' (a document withdrawn without a
+    release) or 'git rm -r dist/<release>' skipped both hooks, "(no files to check)", and a
+    stale dist/ was committed (QA ciauthor 1): pre-commit never selects a deleted path.
+    Both hooks run on every commit, and check fails such a commit."""
+    git = shutil.which("git")
+    assert git is not None, "git is needed: corpus repositories are git repositories"
+    quiet = {"capture_output": True, "check": True}
+    identity = ["-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([git, "init", "-q", "."], **quiet)
+    subprocess.run([git, "add", "-A"], **quiet)
+    subprocess.run([git, *identity, "commit", "-qm", "first release"], **quiet)
+    seed = next(path for path in sorted(Path("seeds").rglob("*.txt")))
+    gone = str(seed) if deleted == "a seed" else "dist/validate-sample-1.0.0"
+    subprocess.run([git, "rm", "-rq", gone], **quiet)
+    staged = subprocess.run([git, "diff", "--staged", "--name-only", "-z"],
+                            **quiet).stdout.decode().split("\0")
+    assert any(path.startswith(gone) for path in staged)
+    monkeypatch.setenv("PRE_COMMIT", "1")  # as pre-commit runs its hooks
+    for hook in _hooks():
+        assert _pre_commit_selects(hook, [path for path in staged if path]), hook["id"]
+        argv = [*shlex.split(str(hook["entry"])), *hook.get("args", [])]
+        code, out, err = run(capsys, *argv[1:])
+        if hook["id"] == "corpuskit-check":
+            assert code == 1, out + err
+            assert (seed.name if deleted == "a seed" else "validate-sample-1.0.0") in out
 
 
 def _readme_workflow_steps() -> list[dict[str, object]]:
