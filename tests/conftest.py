@@ -113,8 +113,10 @@ def _no_source_date_epoch() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch,
                           tmp_path_factory: pytest.TempPathFactory) -> None:
-    """No SOURCE_DATE_EPOCH from the caller's shell; the CLI's cache in a temporary folder."""
+    """No SOURCE_DATE_EPOCH from the caller's shell; the CLI's cache in a temporary folder;
+    no GITHUB_WORKSPACE of a CI run of the tests, which --format github's paths follow."""
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))
 
 

@@ -885,6 +885,23 @@ def test_missing_release_and_archive(repo: Path, capsys: pytest.CaptureFixture[s
     assert out.splitlines()[-1] == "::error title=corpuskit::dist: not current, 2 problems"
 
 
+def test_github_annotations_of_check_name_files_from_the_repository_top(
+        repo: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """check run in a corpus below the repository's top (working-directory:) named its
+    files from there, which GitHub reads from the top: annotations on no file (QA
+    ciauthor 2). With GITHUB_WORKSPACE set, they are named from the workspace."""
+    (repo / "dist/validate-sample-1.0.0/README.md").write_text("edited\n")
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(repo.parent))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.chdir(repo / "seeds")
+    code, out, _ = run(capsys, "check", "-j", "1", "--format", "github", "--seeds", ".",
+                       "--dist", "../dist")
+    assert code == 1 and (f"::error file={repo.name}/dist/validate-sample-1.0.0/README.md,"
+                          in out), out
+    assert "file=../" not in out, out
+
+
 def test_version_bump_without_release(repo: Path) -> None:
     toml = (repo / "seeds/corpus.toml").read_text().replace('"1.0.0"', '"1.1.0"')
     (repo / "seeds/corpus.toml").write_text(toml)

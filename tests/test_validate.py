@@ -212,6 +212,34 @@ def test_github_format_sums_up_every_target_with_its_advice(
         in summaries[0]
 
 
+def test_github_annotations_name_files_from_the_repository_top(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """From a step with ``working-directory: corpora/news`` (or with ``../dist``), file=
+    was relative to that folder, which GitHub's runner reads from the repository's top:
+    the annotations pointed at no file (QA ciauthor 2). With GITHUB_WORKSPACE set, a path
+    inside it is named from it; one outside it is left as it was."""
+    news = tmp_path / "corpora" / "news"
+    damaged = copy_release(news / "dist")
+    (damaged / "README.md").write_text("changed\n")
+    (news / "seeds").mkdir()
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path))
+    top = f"corpora/news/dist/{damaged.name}"
+    for where, path in ((news, f"dist/{damaged.name}"),
+                        (news / "seeds", f"../dist/{damaged.name}"), (tmp_path, top),
+                        (news, str(damaged))):
+        monkeypatch.chdir(where)
+        code, out, _ = run(capsys, "validate", "--format", "github", "--jobs", "1", path)
+        assert code == 1 and f"::error file={top}/README.md,title=checksum-mismatch::" in out, \
+            (path, out)
+        assert "file=dist/" not in out and "file=../" not in out
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(news / "seeds"))  # the package is outside it
+    monkeypatch.chdir(news)
+    code, out, _ = run(capsys, "validate", "--format", "github", "--jobs", "1",
+                       f"dist/{damaged.name}")
+    assert code == 1 and f"::error file=dist/{damaged.name}/README.md," in out, out
+
+
 def test_missing_path_is_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, _, err = run(capsys, "validate", str(tmp_path / "nowhere"))
     assert code == 2 and "does not exist" in err

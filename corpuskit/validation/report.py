@@ -373,11 +373,39 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def _workspace_path(path: str) -> str:
+    """``path`` (as given, from the working folder) relative to ``$GITHUB_WORKSPACE``, the
+    repository's top, where it is inside it; else as it is. GitHub's runner takes a
+    relative ``file=`` as relative to the repository's top, and makes relative only an
+    absolute one under the workspace, so ``dist/...`` from a step with
+    ``working-directory: corpora/news``, or ``../dist/...``, pointed at no file and the
+    annotation was lost (QA ciauthor 2)."""
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if not workspace or not path:
+        return path
+    try:
+        whole = os.path.normpath(os.path.join(os.getcwd(), path))
+        # the working folder is a real path: the workspace as given, or where it leads
+        for top in dict.fromkeys((os.path.abspath(workspace), os.path.realpath(workspace))):
+            inside = os.path.relpath(whole, top)
+            if inside != os.pardir and not inside.startswith(os.pardir + os.sep):
+                return inside.replace(os.sep, "/")
+    except (OSError, ValueError):  # no working folder; another drive than the workspace's
+        pass
+    return path
+
+
+def _file_property(path: str) -> str:
+    """The ``file=`` property of an annotation on ``path``."""
+    return f"file={_escape_property(_workspace_path(path))}"
+
+
 def render_github(report: ValidationReport) -> list[str]:
     """GitHub Actions workflow commands: one ``::error`` per problem, then the summary
     (``title=corpuskit``): a ``::notice`` if valid, else an ``::error``.
 
-    ``file`` is the problem's file, and ``line`` is set when the location is a line number
+    ``file`` is the problem's file (relative to ``$GITHUB_WORKSPACE`` where it is inside
+    it: :func:`_workspace_path`), and ``line`` is set when the location is a line number
     of it. For an archive ``file`` is the archive, whose lines mean nothing: the message
     starts with the member and the location, as the text format writes them
     (``data/documents.jsonl:line 3: ...``). ``title`` is the code. A check that could not
@@ -389,12 +417,12 @@ def render_github(report: ValidationReport) -> list[str]:
             where = ":".join(part for part in (problem.path, problem.location)
                              if part not in ("", "."))
             message = f"{where}: {problem.message}" if where else problem.message
-            lines.append(f"::error file={_escape_property(report.target)},"
+            lines.append(f"::error {_file_property(report.target)},"
                          f"title={_escape_property(problem.code)}::{_escape_data(message)}")
             continue
         file = report.display_path(problem)
         message = problem.message
-        props = [f"file={_escape_property(file)}"]
+        props = [_file_property(file)]
         if about_environment(problem):  # no file to annotate: named in the text
             props, message = [], f"{problem.path}: {message}"
         match = _LINE.match(problem.location)
@@ -408,10 +436,10 @@ def render_github(report: ValidationReport) -> list[str]:
         props.append(f"title={_escape_property(problem.code)}")
         lines.append(f"::error {','.join(props)}::{_escape_data(message)}")
     for path, reason in report.skipped:
-        lines.append(f"::notice file={_escape_property(report.shown_path(path))},"
+        lines.append(f"::notice {_file_property(report.shown_path(path))},"
                      f"title=skipped::{_escape_data(f'not packaged: {reason}')}")
     for path, message in report.notes:
-        lines.append(f"::notice file={_escape_property(path)},title=note::"
+        lines.append(f"::notice {_file_property(path)},title=note::"
                      f"{_escape_data(message)}")
     for path, message in report.not_checked:
         file = report.target if report.kind == "archive" else report.shown_path(path)
@@ -419,7 +447,7 @@ def render_github(report: ValidationReport) -> list[str]:
             message = _stopped_alone(message, report)
         elif report.kind == "archive":
             message = f"{path}: {message}"
-        lines.append(f"::warning file={_escape_property(file)},title=not-checked::"
+        lines.append(f"::warning {_file_property(file)},title=not-checked::"
                      f"{_escape_data(message)}")
     # One summary a target, valid or not: its advice (what Git did and the .gitattributes
     # lines that stop it, to get the package again, to chmod what cannot be read, how many
