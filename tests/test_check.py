@@ -882,7 +882,7 @@ def test_missing_release_and_archive(repo: Path, capsys: pytest.CaptureFixture[s
     code, out, _ = run(capsys, "check", "--format", "github")
     assert code == 1 and out.count("::error file=dist/validate-sample-1.0.0") == 2
     # and the summary, as for a current dist/ (QA: none when not current)
-    assert out.splitlines()[-1] == "::error title=corpuskit::dist: not current, 2 problems"
+    assert out.splitlines()[0] == "::error title=corpuskit::dist: not current, 2 problems"
 
 
 def test_github_annotations_of_check_name_files_from_the_repository_top(

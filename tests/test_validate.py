@@ -153,7 +153,7 @@ def test_github_format_escapes_and_annotates(tmp_path: Path) -> None:
         Problem("data/x%.jsonl", "schema-error", "50% bad\nsecond line\r", "line 7 /title"),
         Problem("datapackage.json", "checksum-mismatch", "differs", "/resources/0/hash"),
     ))
-    lines = render_github(report)
+    lines = render_github(report)[1:]  # after the summary
     assert lines[0] == ("::error file=dist/a%2Cb%3Ac/data/x%25.jsonl,line=7,title=schema-error"
                         "::/title: 50%25 bad%0Asecond line%0D")
     assert lines[1] == ("::error file=dist/a%2Cb%3Ac/datapackage.json,title=checksum-mismatch"
@@ -181,14 +181,14 @@ def test_github_format_for_archives_sets_no_line_of_the_archive() -> None:
         Problem(".", "archive-error", "truncated"),
     ))
     assert render_github(report) == [
-        "::error file=dist/a.zip,title=record-mismatch::data/documents.jsonl:line 3: "
-        "words differ",
-        "::error file=dist/a.zip,title=bagit-error::bag-info.txt:Payload-Oxum: says 9 files",
-        "::error file=dist/a.zip,title=archive-error::truncated",
         "::error title=corpuskit::dist/a.zip: 3 problems in archive (0 documents, 0 files; "
         "full checks); it is not as it was built: get it again from where it was published, "
         "or restore it from version control (a build of your own of the seeds' version that "
         "was never published: remove it and run 'corpuskit build')",
+        "::error file=dist/a.zip,title=record-mismatch::data/documents.jsonl:line 3: "
+        "words differ",
+        "::error file=dist/a.zip,title=bagit-error::bag-info.txt:Payload-Oxum: says 9 files",
+        "::error file=dist/a.zip,title=archive-error::truncated",
     ]
 
 
@@ -238,6 +238,27 @@ def test_github_annotations_name_files_from_the_repository_top(
     code, out, _ = run(capsys, "validate", "--format", "github", "--jobs", "1",
                        f"dist/{damaged.name}")
     assert code == 1 and f"::error file=dist/{damaged.name}/README.md," in out, out
+
+
+def test_github_format_gives_each_target_s_advice_before_its_problems(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A release whose text files Git checked out with CR LF: its summary, the one
+    annotation that says what to do (the .gitattributes lines), was the 130th of 130
+    ::error lines, and GitHub shows the first 10 of a step (QA ciauthor 3). Each target's
+    summary comes before its problems' annotations."""
+    from corpuskit.lineends import CONVERTED
+
+    damaged = copy_release(tmp_path / "dist")
+    for path in damaged.rglob("*"):
+        data = path.read_bytes() if path.is_file() else b"\0"
+        if b"\0" not in data and path.suffix != ".parquet":  # as Git converts text files
+            path.write_bytes(data.replace(b"\n", b"\r\n"))
+    code, out, _ = run(capsys, "validate", "--format", "github", "--jobs", "1",
+                       str(tmp_path / "dist"))
+    errors = [line for line in out.splitlines() if line.startswith("::error")]
+    assert code == 1 and len(errors) > 10, out
+    assert errors[0].startswith(f"::error title=corpuskit::{damaged}: ")
+    assert "dist/** -text" in errors[0] and CONVERTED in errors[0], errors[0]
 
 
 def test_missing_path_is_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -401,8 +401,8 @@ def _file_property(path: str) -> str:
 
 
 def render_github(report: ValidationReport) -> list[str]:
-    """GitHub Actions workflow commands: one ``::error`` per problem, then the summary
-    (``title=corpuskit``): a ``::notice`` if valid, else an ``::error``.
+    """GitHub Actions workflow commands: the summary (``title=corpuskit``), a ``::notice``
+    if valid, else an ``::error``, then one ``::error`` per problem.
 
     ``file`` is the problem's file (relative to ``$GITHUB_WORKSPACE`` where it is inside
     it: :func:`_workspace_path`), and ``line`` is set when the location is a line number
@@ -452,13 +452,14 @@ def render_github(report: ValidationReport) -> list[str]:
     # One summary a target, valid or not: its advice (what Git did and the .gitattributes
     # lines that stop it, to get the package again, to chmod what cannot be read, how many
     # problems are not listed) is in no one file's annotation (QA: an invalid target had
-    # none, and the CI log lacked what the text format says to do)
+    # none, and the CI log lacked what the text format says to do). It comes first:
+    # GitHub shows 10 error annotations of a step, and the advice that explains every
+    # other was the 130th of 130 (QA ciauthor 3)
     level = "notice" if report.valid else "error"
     summary = report.summary()
     if any(path == STOPPED_AT for path, _ in report.not_checked):  # as the warning says it
         summary = _stopped_alone(summary, report)
-    lines.append(f"::{level} title=corpuskit::{_escape_data(summary)}")
-    return lines
+    return [f"::{level} title=corpuskit::{_escape_data(summary)}", *lines]
 
 
 def _stopped_alone(message: str, report: ValidationReport) -> str:
