@@ -610,9 +610,18 @@ def _check(seeds: Path, dist: Path, *, source_date_epoch: str | int | None,
                    f"{config.version}, so a build no longer writes it)" if differing else
                    f"if this one was never published, delete it and run '{build_command}' "
                    "to write it again")
+        rewrite = f"a fresh build's archive is sealed: {rewrite}"
+        if any(p.code == SEAL_CODE and said_converted((p.message,)) for p in sealed):
+            # Git converted the zip's line ends as it checked it out, which a checkout
+            # repeats: the seeds did not change for it (QA ciauthor 4), and the folder's
+            # advice, where Git converted it too, is the zip's
+            advised = next((p.path for p in problems if said_converted((p.message,))
+                            and ".gitattributes" in p.message), None)
+            rewrite = (f"line ends converted by Git (see {advised})" if advised else
+                       line_ends_advice((dist,), f"{archive} has CR LF where the zip as "
+                                        "written has LF"))
         problems.extend(Problem(str(archive), p.code, p.message if sidecar_problem(p) else (
-            f"{p.message}; a fresh build's archive is sealed: {rewrite}"),
-            p.location) for p in sealed)
+            f"{p.message}; {rewrite}"), p.location) for p in sealed)
         if folder_removed:
             own = [p for p in problems if p.path == str(archive) and p.code != "stale-release"]
             if any(not sidecar_problem(p) for p in own):

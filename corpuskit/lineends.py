@@ -90,6 +90,24 @@ def file_converted(path: Path | str, recorded: str) -> str | None:
         return None
 
 
+def crlf_throughout(path: Path | str) -> int:
+    """How many CR LF the file at ``path`` holds when every LF in it follows a CR, as in a
+    binary file (a release's zip) whose LF Git's line-end handling made CR LF on checkout
+    (a ``text`` attribute forced on it): at least two, as a zip's compressed bytes, where
+    about one byte in 256 is an LF, almost never keep to that. 0 otherwise, or where it
+    cannot be read. Asked only of a zip already failing its seal (read once more)."""
+    found, last = 0, b""
+    try:
+        for chunk in _file_chunks(path):
+            if _LONE_LF.search(last + chunk):  # the byte before the chunk's first LF too
+                return 0
+            found += chunk.count(b"\n")
+            last = chunk[-1:]
+    except OSError:
+        return 0
+    return found if found >= 2 else 0
+
+
 def read_manifest(release: Path) -> dict[str, str]:
     """The entries of a release's ``manifest-sha256.txt`` (path in the package to hex
     digest), from its folder or its zip, read as validate reads it
@@ -226,6 +244,6 @@ def shown(paths: Sequence[str], limit: int = 3) -> str:
 
 
 __all__ = ["CONVERTED", "converted", "converted_note", "converted_raw_files",
-           "converted_seeds", "file_converted", "in_work_tree", "line_ends_advice",
-           "raw_input_alone", "read_manifest", "said_converted", "seeds_converted_advice",
-           "shown", "swapped_digests"]
+           "converted_seeds", "crlf_throughout", "file_converted", "in_work_tree",
+           "line_ends_advice", "raw_input_alone", "read_manifest", "said_converted",
+           "seeds_converted_advice", "shown", "swapped_digests"]

@@ -124,6 +124,37 @@ def test_a_checkout_that_converted_line_ends_is_told_so(repo: Path) -> None:
     assert not any("(git checkout)" in p.message for p in report.problems), report.problems
 
 
+@pytest.mark.parametrize("folder", [True, False])
+def test_a_release_zip_git_converted_is_named_so(repo: Path, folder: bool,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The release's zip checked out with a text attribute forced on it (every LF made CR
+    LF), its folder converted too: check said of the zip "restore it from a published
+    copy (the seeds changed since version 1.0.0 ...)", which they had not (QA ciauthor 4).
+    Its problem says Git converted it and points at the folder's advice; kept as its zip
+    only, it gives that advice itself."""
+    import re as patterns
+
+    from corpuskit.lineends import CONVERTED
+
+    monkeypatch.chdir(repo)
+    archive = Path("dist/validate-sample-1.0.0.zip")
+    archive.write_bytes(patterns.sub(rb"(?<!\r)\n", b"\r\n", archive.read_bytes()))
+    if folder:
+        for each in ("seeds", "dist"):
+            _checked_out_with_crlf(Path(each))
+    else:
+        shutil.rmtree("dist/validate-sample-1.0.0")
+    report = check(Path("seeds"), Path("dist"), source_date_epoch=EPOCH, jobs=1)
+    [seal] = [p for p in report.problems if p.code == "archive-seal-mismatch"]
+    assert CONVERTED in seal.message and "seeds changed" not in seal.message, seal
+    assert "published copy" not in seal.message, seal
+    if folder:
+        [advised] = [p for p in report.problems if ".gitattributes" in p.message]
+        assert seal.message.endswith(f"; line ends converted by Git (see {advised.path})")
+    else:
+        assert "'dist/** -text'" in seal.message, seal
+
+
 @pytest.mark.parametrize("converted", ["seeds and dist", "dist"])
 def test_line_end_advice_is_given_once_in_every_format(
         repo: Path, converted: str, monkeypatch: pytest.MonkeyPatch,

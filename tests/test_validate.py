@@ -261,6 +261,34 @@ def test_github_format_gives_each_target_s_advice_before_its_problems(
     assert "dist/** -text" in errors[0] and CONVERTED in errors[0], errors[0]
 
 
+def test_a_zip_git_converted_is_said_to_be_so(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A release kept as its zip, checked out with a text attribute forced on it (a later
+    '* text eol=crlf' in .gitattributes): every LF became CR LF, and validate told to get
+    it again or restore it from version control, which writes the same bytes (QA ciauthor
+    4). Its seal's problem says Git converted it, and the summary what to do."""
+    from corpuskit.lineends import CONVERTED
+
+    monkeypatch.chdir(tmp_path)
+    Path("dist").mkdir()
+    archive = copy_archive(Path("dist"))
+    archive.write_bytes(re.sub(rb"(?<!\r)\n", b"\r\n", archive.read_bytes()))  # as Git
+    report = validate(archive, jobs=1)
+    [seal] = [p for p in report.problems if p.code == "archive-seal-mismatch"]
+    assert CONVERTED in seal.message, seal
+    summary = report.summary()
+    assert "'dist/** -text'" in summary and "git checkout -- dist" in summary, summary
+    assert "restore it from version control" not in summary, summary
+    code, out, _ = run(capsys, "validate", "--format", "github", "--jobs", "1", str(archive))
+    assert code == 1 and out.startswith(f"::error title=corpuskit::{archive}: ") \
+        and "dist/** -text" in out.splitlines()[0], out
+    # a zip damaged otherwise is not said to be converted: an LF of it stands alone
+    damaged = built().archive.read_bytes()
+    archive.write_bytes(damaged[:100] + bytes([damaged[100] ^ 1]) + damaged[101:])
+    assert not any(CONVERTED in p.message for p in validate(archive, jobs=1).problems)
+
+
 def test_missing_path_is_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, _, err = run(capsys, "validate", str(tmp_path / "nowhere"))
     assert code == 2 and "does not exist" in err

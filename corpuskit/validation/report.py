@@ -18,7 +18,7 @@ from ..lineends import line_ends_advice, said_converted, shown
 from ..problems import Problem, about_environment, one_line, ordered, printable_data
 from ..regularfiles import readable_request
 from ..wording import counted, shell_word, shown_in
-from .seal import sidecar_problem
+from .seal import SEAL_CODE, sidecar_problem
 
 #: Bumped when the JSON structure changes incompatibly (fields are only ever added:
 #: ``not_checked`` was, within version 1).
@@ -250,6 +250,13 @@ class ValidationReport:
             converted = [problem.path for problem in self.problems
                          if problem.code == "checksum-mismatch" and said_converted(
                              (problem.message,))]
+            if self.kind == "archive" and any(
+                    problem.code == SEAL_CODE and said_converted((problem.message,))
+                    for problem in self.problems):  # a zip Git converted (QA ciauthor 4)
+                advice = "; " + line_ends_advice(
+                    (_releases_folder(self.target),),
+                    "it is not as it was built: it has CR LF where the zip as written has LF",
+                    seeds_too=True)
             if converted:  # Git's line-end handling, which version control repeats (QA)
                 # Other files changed, missing or added (a checksum a metadata file holds,
                 # at its JSON pointer, is of a converted file: QA, both ways wrong)

@@ -29,6 +29,7 @@ from ..archiveseal import (
     SIDECAR_SUFFIX,
     sha256_of_prefix,
 )
+from ..lineends import CONVERTED, crlf_throughout
 from ..problems import Problem
 from ..wording import counted
 
@@ -246,8 +247,33 @@ def check_archive_checksums(archive: Path, *, fast: bool = False) -> list[Proble
 
     ``fast`` checks only the form of each: that the archive ends in a well-formed seal,
     and that the sidecar is a checksum line of the archive, as the full check reads it; no
-    byte is hashed.
+    byte is hashed. A seal that fails on an archive whose every LF follows a CR says that
+    Git's line-end handling converted it (:func:`_converted_seal`).
     """
+    problems = _archive_checksums(archive, fast=fast)
+    if fast or not any(problem.code == SEAL_CODE for problem in problems):
+        return problems
+    return _converted_seal(archive, problems)
+
+
+def _converted_seal(archive: Path, problems: list[Problem]) -> list[Problem]:
+    """``problems`` with the seal's saying that Git converted the archive's line ends where
+    every LF in it follows a CR (:func:`~corpuskit.lineends.crlf_throughout`): a zip
+    checked out with a ``text`` attribute forced on it (a later ``* text eol=crlf``) was
+    told to be restored from version control, which writes the same bytes (QA ciauthor
+    4). The summaries and check give the ``.gitattributes`` advice."""
+    crlf = crlf_throughout(archive)
+    if not crlf:
+        return problems
+    note = (f"; each of its {crlf:,} LF bytes follows a CR, as a zip's compressed bytes "
+            f"almost never do: {CONVERTED}, which made every LF CR LF as it checked the "
+            "archive out")
+    return [Problem(p.path, p.code, p.message + note, p.location) if p.code == SEAL_CODE
+            else p for p in problems]
+
+
+def _archive_checksums(archive: Path, *, fast: bool) -> list[Problem]:
+    """:func:`check_archive_checksums`, but for what Git converted."""
     sidecars = _sidecars(archive)
     try:
         with archive.open("rb") as handle:
