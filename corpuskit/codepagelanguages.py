@@ -21,7 +21,8 @@ from .schemacheck import load_schema
 
 
 class Reading(NamedTuple):
-    """The chosen legacy decoding; ``judgement`` is ``None`` when it was the only candidate
+    """A legacy decoding of a file: the code page (codec name), the text it gives, and how
+    plausible that text was judged; ``judgement`` is ``None`` when it was the only candidate
     (nothing was judged to choose it)."""
 
     encoding: str

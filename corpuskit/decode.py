@@ -2,8 +2,10 @@
 
 Order: byte order mark → strict UTF-8 → the configured legacy code pages, the most
 plausible reading of them (:mod:`corpuskit.codepages`, judged by
-:mod:`corpuskit.plausibility`). Nothing is ever decoded with replacement characters;
-binary data is refused.
+:mod:`corpuskit.plausibility` and the spelling rules of each script's module), looked at
+once more when doubtful (:mod:`corpuskit.secondlook`: a code page that reads the file
+clearly better is used if listed, else named in the refusal). Nothing is ever decoded with
+replacement characters; binary data is refused.
 """
 
 from __future__ import annotations
