@@ -349,6 +349,29 @@ _SURROGATE_PAIR = re.compile(rb"\xed[\xa0-\xaf][\x80-\xbf]\xed[\xb0-\xbf][\x80-\
 _CUT_AT_END = re.compile(rb"(?:[\xc2-\xdf]|[\xe0-\xef][\x80-\xbf]?|[\xf0-\xf4][\x80-\xbf]{0,2})\Z")
 
 
+#: A byte UTF-8 writes only after a character's first byte (80-BF) where none can own it,
+#: after an ASCII byte or at the start, then a byte that begins a UTF-8 character: a sign
+#: of the code page's own before one of its letters (cp1252's ``»Ü``, BB DC), which no
+#: UTF-8 character cut short makes (that would take its first byte lost as well).
+_STRAY_SIGN = re.compile(rb"(?<![\x80-\xff])[\x80-\xbf](?=[\xc2-\xf4])")
+
+
+def _made_by_stray_signs(data: bytes, encoding: str) -> bool:
+    """Whether the mojibake the single-byte code page ``encoding`` reads in ``data`` is
+    made by :data:`_STRAY_SIGN` bytes, a sign such as ``»`` before a letter beyond ASCII,
+    not by UTF-8 characters cut short: the reading with them replaced shows none (QA s82
+    decode2 1: German quoting ``»Überblick«`` in cp1252, Czech ``»Čeština«`` in cp1250,
+    Lithuanian ``»Šiauliai«``, Turkish ``»Şehir«``, were refused as UTF-8 damaged there,
+    their code page listed alone, though the files held no UTF-8)."""
+    if multibyte(encoding) or not _STRAY_SIGN.search(data):  # (its bytes go in pairs)
+        return False
+    try:
+        unsigned = decode_with(_STRAY_SIGN.sub(b"?", data), encoding)
+    except UnicodeDecodeError:  # (never: the code page read each byte alone, and "?" too)
+        return False
+    return not looks_bad(unsigned)
+
+
 def _cut_characters_repaired(data: bytes, encoding: str, text: str) -> tuple[str, str] | None:
     """Why the code page ``encoding``'s reading ``text`` of ``data`` is no text, and the
     line where it shows, or None: it holds mojibake made of UTF-8 characters cut short,
@@ -365,7 +388,7 @@ def _cut_characters_repaired(data: bytes, encoding: str, text: str) -> tuple[str
         without = decode_with(_CUT_CHARACTER.sub(b"?", data), encoding)
     except UnicodeDecodeError:  # a byte that code page reads only with the one replaced
         return None
-    if looks_bad(without):
+    if looks_bad(without) or _made_by_stray_signs(data, encoding):
         return None
     repaired = fix_encoding(text)
     made = ", which no repair makes text"

@@ -1309,6 +1309,53 @@ def test_utf8_characters_cut_short_that_a_code_page_reads_as_mojibake_are_refuse
                          "keep it UTF-8") and 'add "' not in said, said
 
 
+#: Sound text quoting a word in guillemets that point inwards (German, Czech), the word's
+#: first letter beyond ASCII: », BB, is a byte UTF-8 writes only after a character's first
+#: byte, and the letter's byte (DC, C8, D0, DE) begins a UTF-8 character.
+GUILLEMET_QUOTES = [
+    ("Die Ausstellung zeigt Gemälde, und der Katalog heißt »Überblick« seit Jahren.\n",
+     "cp1252"),
+    ("Der Katalog heißt »Ärzte« seit Jahren.\n", "cp1252"),
+    ("Výstava ukazuje obrazy a katalog se už léta jmenuje »Čeština« a podobně.\n", "cp1250"),
+    ("Katalogas jau daug metų vadinasi »Šiauliai« ir panašiai.\n", "cp1257"),
+    ("Nustatykite x1, y1 ir »č, y2, kad programa veiktų teisingai.\n", "cp1257"),
+    ("Müzedeki katalogun adı yıllardır »Şehir« olarak kalıyor.\n", "cp1254"),
+]
+
+
+@pytest.mark.parametrize(("text", "code_page"), GUILLEMET_QUOTES)
+@pytest.mark.parametrize("first", [True, False])
+def test_a_guillemet_before_a_letter_beyond_ascii_is_read_in_its_code_page(
+        text: str, code_page: str, first: bool) -> None:
+    """QA s82 decode2 1: ``»Ü`` was taken for mojibake of a UTF-8 character cut short and
+    the file refused as UTF-8 damaged there, its code page listed alone or first, though
+    it held no UTF-8: no character cut short makes a byte such as » after ASCII."""
+    listed = (code_page, *(page for page in DecodeConfig().fallback_encodings
+                           if page != code_page)) if first else (code_page,)
+    decoded = run(text.encode(code_page), DecodeConfig(listed))
+    assert (decoded.encoding, decoded.text) == (code_page, text)
+
+
+@pytest.mark.parametrize(("data", "said"), [
+    # A UTF-8 file that lost the second byte of the Ü after a » (C2 BB C3 62 ...).
+    (b"Der Katalog hei\xc3\x9ft \xc2\xbb\xc3berblick\xc2\xab seit Jahren.\n",
+     "though the rest of it is UTF-8"),
+    (b"Titel \xc2\xbb\xc3berblick\xc2\xab\n", "though the rest of it is UTF-8"),
+    # A character cut short beside a code page's guillemets: they do not excuse it.
+    (b"Le caf\xc3 \xbb est bon\n", "come out as mojibake ('caf\xc3')"),
+    (b"Der Katalog hei\xc3 \xbb\xdcberblick\xab seit Jahren.\n",
+     "come out as mojibake ('hei\xc3')"),
+])
+def test_utf8_cut_short_beside_a_guillemet_is_still_refused(data: bytes, said: str) -> None:
+    for listed in (DecodeConfig(), DecodeConfig(("cp1252",))):
+        with pytest.raises(DocumentProblem) as caught:
+            run(data, listed)
+        message = caught.value.problem.message
+        assert caught.value.problem.code == "undecodable", message
+        assert said in message, message
+        assert "restore the file from where it came" in message, message
+
+
 @pytest.mark.parametrize("text", ["Le café est bon\n", "Le café", "NAO Ã SEI\n",
                                   "SÃO PAULO É UMA CIDADE\n",
                                   "Déjà vu: le cafÃ© du coin est très bon.\n"])
