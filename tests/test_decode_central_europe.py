@@ -194,6 +194,20 @@ def test_readings_that_each_keep_to_one_alphabet_go_by_the_configured_order() ->
     ("Veľký Krtíš leží blízko hranic, řekl starosta", False),
     ("Wąchock, będą mówić o Dvořákovi", False),
     ("Řekl: »Ahoj«, ona «Dzień dobry», on »Čau«", False),
+    # QA s82 fix-latin2c: š in a Polish text writing no other letter Polish lacks (cp1250's
+    # ą read in ISO-8859-2), in small words and beside Polish's letters; ť or Ť before a
+    # consonant at a word's start, and ť, Ť alone (cp1250's » and «), Š before a year (©).
+    ("błędny typ przy mapowaniu cišgle otwarte", True),
+    ("został Błšd przy mapowaniu", True),
+    ("nu s-a putut executa Ťdupť pentru fd", True),
+    ("manjka zaključni ť;Ť ime dejanja", True),
+    ("Copyright Š 2022 Free Software Foundation", True),
+    # Sorbian writes ł beside š, and ř, ě, č too; a Polish text naming Škoda; Š, Ž as labels
+    # and initials; Slovak's ť before a vowel.
+    ("Hornjoserbšćina je jich rěč, a wjele ludźi hišće čita", False),
+    ("Błąd w aucie Škoda", False),
+    ("Š_irina: 5, Ž, Š. Novák", False),
+    ("ťava a ťukať", False),
 ])
 def test_mixes_alphabets(text: str, mixed: bool) -> None:
     assert mixes_alphabets(text) is mixed
@@ -296,9 +310,11 @@ def test_polish_iso8859_2_with_only_iso8859_2_listed_is_refused_naming_cp1250() 
         run(POLISH.encode("cp1250"), config)
     message = caught.value.problem.message
     assert "iso8859-2 reads it as 'stolicš Polski" in message
-    # ``stolicš Wisłš`` are no words no language spells so (a word starting in a capital
-    # may be a name): cp1250's ś, 9C, is a C1 control in ISO-8859-2.
-    assert "but it holds C1 controls (U+009C first, on line 1), which no text holds" in message
+    # A Polish text writes no š (QA s82 fix-latin2c; before, only cp1250's ś, 9C, a C1
+    # control in ISO-8859-2, told).
+    assert ("but words in it are spelled as no language of Central Europe spells them "
+            "('stolicš': š in a text that writes ę in its words (such as 'największym') and "
+            "no other letter Polish lacks") in message
     assert 'add "cp1250" to decode.fallback_encodings' in message
 
 
@@ -636,3 +652,75 @@ def test_cp1250_text_with_slovak_l_or_polish_nasals_stays_cp1250(
     assert not mixes_alphabets(text)
     decoded = run(text.encode("cp1250"), config)
     assert decoded.text == text and text.encode("cp1250").decode(decoded.encoding) == text
+
+
+#: QA s82 fix-latin2c: Polish and Romanian in cp1250 built as ISO-8859-2 with iso8859-2
+#: listed first (``cišgle``, ``Błšd``, ``Ťdupť``, ``Copyright Š 2022``), and Slovenian and
+#: Croatian in ISO-8859-2 built as cp1250 with cp1250 listed first (``Teľavam``,
+#: ``moľnost``, ``Uporabniąki``, ``pruľanu``), with exit 0: each is one of the system's
+#: catalogues' paragraphs the QA built so.
+CP1250_READ_AS_ISO = {
+    "pl-ciagle": "Odstępy w\xa0pikselach między ikoną a\xa0etykietą Zaznaczenie przy "
+                 "mapowaniu ciągle otwarte składniki błędny typ -size `%c' szybkie "
+                 "wygenerowanie nowej pary kluczy , Lekkie lub nieczęste użycie przekleństw",
+    "pl-blad": "kerebe --%s wymaga co najmniej jednego argumentu, .dsc Błąd przydzielania "
+               "pamięci -b, --binary          czytanie w trybie binarnym niesprawdzanie CRL "
+               "dla głównych certyfikatów",
+    "ro-dup": "%s: semnale multiple specificate Tip de notă necunoscut: (0x%08x) nu s-a putut "
+              "executa «dup» pentru fd %d",
+    "ro-copyright": "Pagină principală imagine de CD brută Copyright © 2022 Free Software "
+                    "Foundation, Inc. Antetul XPM nu a fost găsit (doar limbajul C++)",
+    "sl-quotes": "Datoteka pisave DOS Ime ikone, ki naj se uporabi za tiskalnik Na ustrezno "
+                 "tipko tipkovnice Dvorak. manjka zaključni »;« ime dejanja mora biti podano "
+                 "po določilu id programa",
+}
+ISO_READ_AS_CP1250 = {
+    "sl-tezavam": "Ni mogoče prebrati iz cevi podrejenega procesa (%s) Težavam navzlic "
+                  "nadaljujemo, pričakujte napake pri razčlembi. Uporaba: %s [IZBIRA] URL "
+                  "DATOTEKA",
+    "sl-moznost": "vrstica preglednice bat Republika Islandija Izbrana možnost omogoča, da se "
+                  "ob vključitvi ohranjevalnika zaslona zaklene zaslon.",
+    "sl-uporabniski": "Prerazporejanje pritajenosti ... Uporabniški podatki Branje podatkov o "
+                      "stanju Slika maske, ki naj se uporabi z GdkImage ali GdkPixmap --boost "
+                      "                prepoznaj oblikovne nize Boost",
+    "hr-pruzanu": "Nema trase (rute, puta) do računala Odabrana je neispravna vrsta za pružanu "
+                  "stavku. Ispravne vrijednosti su: Potomak mrtav ili zaustavljen Potrebna je "
+                  "ovjera za postavljenje nepromjenjivog naziva lokalnog računala, kao i "
+                  "prijatnog naziva računala.",
+}
+#: cp1250 listed after iso8859-2.
+ISO_BEFORE_CP1250 = DecodeConfig(("iso8859-2", "cp1250"))
+
+
+@pytest.mark.parametrize("name", list(CP1250_READ_AS_ISO))
+def test_cp1250_text_iso8859_2_reads_as_polish_with_s_or_lone_letters_stays_cp1250(
+        name: str) -> None:
+    text = CP1250_READ_AS_ISO[name]
+    for config in (ISO_FIRST, ISO_BEFORE_CP1250):
+        decoded = run(text.encode("cp1250"), config)
+        assert (decoded.encoding, decoded.text) == ("cp1250", text)
+    with pytest.raises(DocumentProblem) as caught:
+        run(text.encode("cp1250"), DecodeConfig(("iso8859-2",)))
+    assert 'add "cp1250" to decode.fallback_encodings' in caught.value.problem.message
+
+
+@pytest.mark.parametrize("name", list(ISO_READ_AS_CP1250))
+def test_iso8859_2_text_in_a_language_without_l_or_nasal_a_is_read_in_iso8859_2(
+        name: str) -> None:
+    text = ISO_READ_AS_CP1250[name]
+    decoded = run(text.encode("iso8859-2"), ISO_AFTER)
+    assert (decoded.encoding, decoded.text) == ("iso8859-2", text)
+    with pytest.raises(DocumentProblem) as caught:
+        run(text.encode("iso8859-2"), DecodeConfig())
+    message = caught.value.problem.message
+    assert "(the language identifier finds it in" in message
+    assert 'add "iso8859-2" to decode.fallback_encodings' in message
+
+
+def test_a_czech_text_naming_slovaks_and_poles_keeps_cp1250_with_iso8859_2_first() -> None:
+    # The language says nothing of a capitalised word in Czech, which names Slovaks and
+    # Poles: ľ and ą there are names' (QA s82 fix-latin2c).
+    text = ("Starosta obce Veľký Krtíš a brankář Zając přijeli do Prahy, kde je přivítal "
+            "primátor. Řekl, že spolupráce měst bude pokračovat i příští rok.\n")
+    decoded = run(text.encode("cp1250"), ISO_FIRST)
+    assert (decoded.encoding, decoded.text) == ("cp1250", text)
