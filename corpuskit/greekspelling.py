@@ -9,13 +9,17 @@ iso8859-7 alone listed, Greek in cp1253 was built with exit 0 as ``’γιος �
 ’λλες πόλεις`` (QA s82 fix-greek).
 
 Greek writes ``’`` where a vowel is dropped: after a word (elision, ``σ’ αγαπώ``, ``απ’
-την``) and, mid-sentence, before a word after a short word ending in a vowel (aphaeresis,
-``που ’ναι``, ``θα ’ρθω``), and as a closing quote. A capital ``Ά`` begins a word whose
-other letters are small and unaccented (the ``Ά`` bears its accent: ``Άγιος``, ``Άννα``),
-at a sentence's start or as a name, after any word. So where the byte A2 stands before
-small letters with no accent, after no letter and not after a word aphaeresis follows, it
-is cp1253's ``Ά``; where it follows a small letter, or stands before an accented word, a
-Latin word or no letter, ISO-8859-7's ``’``. The bytes A1 (ISO-8859-7's opening quote
+την``) and, mid-sentence, before a word after a short word or one ending in a vowel
+(aphaeresis, ``που ’ναι``, ``θα ’ρθω``, ``το ’ξερα``), and as a closing quote. A capital
+``Ά`` begins a word whose other letters are small and unaccented (the ``Ά`` bears its
+accent: ``Άγιος``, ``Άννα``), at a sentence's start or as a name, after an article (``το
+Άργος``) or any word. Where the byte A2 stands before small letters with no accent, so,
+both may: at a sentence's start and after an article it is cp1253's ``Ά``, after a
+particle (``θα``, ``μη``) ISO-8859-7's ``’``, and after another word the letters' ending
+tells, a verb form's (``’ναι``, ``’ρθει``) from a name's or a noun's (``Άργος``, ``Άρη``),
+or, where both end so (``τα Άγραφα``, ``τα ’πα``), nothing (QA s82 review 1, 2). Where
+A2 follows a small letter, or stands before an accented word, a Latin word or no letter,
+it is ISO-8859-7's ``’``. The bytes A1 (ISO-8859-7's opening quote
 ``‘``, cp1253's spacing accent ``΅``, which no text writes alone), B5 (cp1253's micro sign
 ``µ``, ISO-8859-7's ``΅``) and B6 beside a Greek letter (ISO-8859-7's ``Ά``) tell too.
 """
@@ -41,16 +45,38 @@ _TELLING = re.compile(rb"[\xa1\xa2\xb5\xb6]")
 _SMALL_GREEK = re.compile("[\u03ac-\u03ce]+")
 _ACCENTED = frozenset("άέήίόύώΐΰ")
 _ACCENTED_CAPITALS = frozenset("ΆΈΉΊΌΎΏ")
-#: The short words ending in a vowel that Greek's aphaeresis follows (``που ’ναι``, ``θα
-#: ’ρθω``, ``να ’χει``, ``μου ’πε``, ``το ’ξερα``), and the spaces between. Not ``με``
-#: and ``σε``, which are elided themselves (``μ’ αρέσει``, ``σ’ αγαπώ``), and before a
-#: capital ``Ά`` as any word is (``Διάδραση με Άλλους``).
-_APHAERESIS_HOSTS = "να|θα|που|πού|το|τα|μου|σου|του|τι|τί|δε|κι|ό,τι"
-_AFTER_HOST = re.compile(f"(?:^|[^\\w])(?:{_APHAERESIS_HOSTS})[ \t]+$", re.IGNORECASE)
+_VOWELS = frozenset("αεηιουωάέήίόύώϊϋΐΰ")
+#: The particles that Greek's aphaeresis follows and no name does (``θα ’ρθω``, ``να
+#: ’χει``, ``που ’ναι``, ``μη ’ρθεις``, ``τι ’ναι``, ``κι ’ρθε``; ``ό,τι`` ends in ``τι``).
+#: Not the articles and pronouns ``το``, ``τα``, ``του``, ``μου``, ``σου``, which it
+#: follows too (``το ’ξερα``, ``μου ’πε``) but so does a name (``το Άργος``, ``του Άρη``:
+#: :data:`_VERB_ENDINGS` tell), nor ``με`` and ``σε``, which are elided themselves (``μ’
+#: αρέσει``, ``σ’ αγαπώ``) (QA s82 review 1, 2).
+_APHAERESIS_HOSTS = frozenset({"να", "θα", "που", "πού", "μη", "μην", "δε", "δεν", "κι", "τι",
+                               "τί"})
+#: The articles that are no pronoun a verb follows: a name or a noun follows them
+#: (``η Άννα``, ``την Άνοιξη``, ``στις Άλπεις``), not aphaeresis (QA s82 review 1).
+_ARTICLES = frozenset({"ο", "η", "οι", "τον", "την", "τη", "των", "τις", "στον", "στην", "στη",
+                       "στου", "στης", "στων", "στους", "στις"})
+#: How the verb forms aphaeresis leaves end (``’ναι``, ``’μαι``, ``’ρθει``, ``’ρθεις``,
+#: ``’πε``, ``’μαστε``, ``’ταν``, ``’χουν``), where no word Greek writes with an initial
+#: ``Ά`` does in the system's messages (Άκυρος, Άγνωστη, Άνοιγμα, Άρθρωμα, Άχρηστοι).
+_VERB_ENDINGS = ("αι", "ει", "εις", "ε", "αν", "ουν")
+#: How both end: ``’πα``, ``’ξερα``, ``’χω``, ``’πες`` as ``Άγραφα``, ``Άδεια``, ``Άνω``,
+#: ``Άξονες``; the other endings (``Άργος``, ``Άρη``, ``Άλλο``, ``Άλλοι``) and a noun's
+#: ``-μα`` and ``-ια`` (``Άνοιγμα``, ``Άδεια``) are a name's or a noun's, which cp1253's
+#: ``Ά`` opens.
+_SHARED_ENDINGS = ("α", "ω", "ες")
+_NOUN_ENDINGS = ("μα", "ια")
+#: Letters of the longest short word (a pronoun, conjunction or particle: ``τους ’πα``,
+#: ``όταν ’ρθα``, ``ποιος ’χα``), which aphaeresis follows whatever its last letter;
+#: after a longer word, a noun's or a verb's, only where that ends in a vowel.
+_SHORT_WORD = 5
+#: What the letters after a word's dropped vowel never begin with: a vowel or a doubled
+#: consonant (``Άιλαντ``, ``Άννα``, ``Άλλες``, ``Άρρητα``).
+_NO_APHAERESIS = re.compile(r"[αεηιουωϊϋ]|(.)\1")
 #: Marks of a menu's key (GTK's ``_``, Qt's ``&``), which may stand inside a word.
 _ACCELERATORS = frozenset("_&")
-#: Characters before a byte that :func:`_after_host` looks at.
-_HOST_CHARS = 12
 #: Words a message names as telling.
 _EXAMPLES = 3
 
@@ -148,10 +174,10 @@ def _quote_or_capital(text: str, at: int, start: int) -> str | None:
     """What ISO-8859-7's ``’`` at ``at`` (A2, cp1253's ``Ά``; after no Greek letter)
     says, its word's letters from ``start``: before no letter or a Latin one (a quote),
     ISO-8859-7; before small Greek letters, ISO-8859-7 where they bear an accent (a word
-    has one, and ``Ά`` would be it) or where a word aphaeresis follows is just before,
-    else cp1253; None before a capital (``ΆΓΙΟΣ`` written in capitals, or a sentence
-    beginning with aphaeresis, ``’Ρθε``), but a capital beginning a word written as typed
-    (``’Όνομα``), which ISO-8859-7 says."""
+    has one, and ``Ά`` would be it), else what the word before and the letters' ending
+    say (:func:`_capital_or_aphaeresis`); None before a capital (``ΆΓΙΟΣ`` written in
+    capitals, or a sentence beginning with aphaeresis, ``’Ρθε``), but a capital beginning
+    a word written as typed (``’Όνομα``), which ISO-8859-7 says."""
     after = text[start:start + 1]
     if not after.isalpha():
         return ISO_8859_7
@@ -162,9 +188,35 @@ def _quote_or_capital(text: str, at: int, start: int) -> str | None:
         word = _SMALL_GREEK.match(text, start + 1)
         typed = after in _ACCENTED_CAPITALS or word is not None
         return ISO_8859_7 if typed or not after.isupper() else None
-    if _ACCENTED.intersection(rest.group()) or _after_host(text, at):
+    if _ACCENTED.intersection(rest.group()):
         return ISO_8859_7
-    return CP1253
+    return _capital_or_aphaeresis(_word_before(text, at), rest.group())
+
+
+def _capital_or_aphaeresis(before: str | None, rest: str) -> str | None:
+    """What A2 before the small unaccented letters ``rest`` says, ``before`` being the
+    word before it and spaces (:func:`_word_before`): cp1253's capital ``Ά`` at a
+    sentence's start, after a sign or nothing (aphaeresis follows a word), and after an
+    article; ISO-8859-7's aphaeresis after a particle (``θα ’ρθω``, ``μη ’ρθεις``); after
+    another word (``το``, ``του``, ``εγώ``), what the letters' ending says: a verb form's
+    (``εγώ ’μαι``, ``μου ’πε``) ISO-8859-7, a name's or a noun's (``το Άργος``, ``του
+    Άρη``) cp1253, and None where both end so (``τα Άγραφα``, ``τα ’πα``), so that the
+    other votes, the other tie-breakers or the listed order decide (QA s82 review 1, 2:
+    the articles counted as aphaeresis's words, ``το ’ργος``, and any other word as a
+    name's, ``μη Άρθεις``)."""
+    if before is None or before in _ARTICLES:
+        return CP1253
+    if before in _APHAERESIS_HOSTS:
+        return ISO_8859_7
+    if _NO_APHAERESIS.match(rest):
+        return CP1253
+    if rest.endswith(_VERB_ENDINGS):
+        return ISO_8859_7
+    if not rest.endswith(_SHARED_ENDINGS) or rest.endswith(_NOUN_ENDINGS):
+        return CP1253
+    # Aphaeresis follows a vowel (``το ’πα``) or a short word, a name any word
+    # (``διαγραφής Άξονες``).
+    return None if before[-1] in _VOWELS or len(before) <= _SHORT_WORD else CP1253
 
 
 def _greek(char: str) -> bool:
@@ -173,10 +225,17 @@ def _greek(char: str) -> bool:
     return "\u0386" <= char <= "\u03ce" and char.isalpha()
 
 
-def _after_host(text: str, at: int) -> bool:
-    """Whether a word that aphaeresis follows (:data:`_AFTER_HOST`) and spaces stand just
-    before ``at``."""
-    return _AFTER_HOST.search(text[max(0, at - _HOST_CHARS):at]) is not None
+def _word_before(text: str, at: int) -> str | None:
+    """The word (in small letters) that stands before ``at`` with spaces between; None
+    where no space does (a sign, a Latin letter of ``%s``) or none stands before them (the
+    text's or a line's start, a sign: a sentence's start)."""
+    end = at
+    while end > 0 and text[end - 1] in " \t\xa0":
+        end -= 1
+    start = end
+    while start > 0 and text[start - 1].isalpha():
+        start -= 1
+    return text[start:end].lower() if start < end < at else None
 
 
 def _word_at(text: str, at: int) -> str:

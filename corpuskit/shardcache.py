@@ -44,50 +44,53 @@ from .writer import TEMP_PREFIX, copy_into, write_file
 from .zippieces import read_range
 
 #: Part of every cache key: changed with the entries' format, and with anything that
-#: gives other records for the same bytes within one corpuskit version (v60: ``š`` in a
-#: Polish text, ``Ť`` or ``ť`` before a consonant at a word's start or alone, ``Š``
-#: before a year, and ``ľ`` or ``ą`` in a text the language identifier finds in no
-#: language writing them count as misread, so ``cišgle``, ``Ťdupť``, ``moľnost``,
-#: ``Uporabniąki`` are read in the other code page where it is listed and refused naming
-#: it where not; v59: a code page's sign whose byte UTF-8 writes only after a
-#: character's first byte, before a letter beyond ASCII (``»Überblick«`` in cp1252), is
-#: no UTF-8 cut short, so such text is read in its code page, not refused; v58:
-#: ISO-8859-2's ž, š and ť read in cp1250 where Slovak never writes ľ, Polish never ą,
-#: or as a ``»`` closing no quote count as misread, so ``kaľdé``, ``Greąka``,
-#: ``nastavi»`` are read in ISO-8859-2 where it is listed and refused naming it where
-#: not; v57: Greek in cp1253 and in ISO-8859-7 are told apart by where Greek writes
-#: ``Ά`` and ``’``, so cp1253's ``Άγιος`` is read in it where both are listed, not as
-#: ``’γιος``, and ISO-8859-7's aphaeresis ``που ’ναι`` not as cp1253's ``που Άναι``;
-#: v56: a word holding a letter that only languages the text is not in write (Estonian's
-#: ``š`` read in cp1252 as Icelandic's ``ð``, ``Tðehhi``) loses a tie to a reading
-#: without, so Estonian in cp1257 is read in it when listed, and the second look takes a
-#: reading likely (80%), not only surely, in its language where the chosen one is
-#: misread in its words or in no language of its code page (Latvian, Lithuanian and
-#: Turkish no longer built as cp1252, Ukrainian in KOI8-U as KOI8-R's ``з╕``); v55:
-#: Hebrew in cp1255 holding a geresh, gershayim or maqaf (``צ׳כית``, ``ארה״ב``,
-#: ``ב־Ctrl``), or a right-to-left mark beside ``%s``, is read as cp1255 where listed
-#: and refused naming it where not, and so is long Hebrew (50 letters or more) whose
-#: letters are far likelier Hebrew's than Cyrillic's however its words are written
-#: (lines in visual order), no longer built as KOI8-R's capitals or cp1251's small
-#: letters; v54: a word after a time is a time zone only where it is one's designator
-#: (``Z``, ``+02:00``, ``UTC+2``, ``CEST``), so ``August 25, 2023 at 10:00 Paris`` is no
-#: date line and stays in the text, and with no year, only an English month before the
-#: day looks like a date, so ``Mars 3`` and ``Avril 14`` are titles again, and a ``;``
-#: ends a Greek line too where its first word is Greek or most of its words are, so ``Τι
-#: είναι το iPhone 15 Pro Max;`` is a title; v53: a word's scripts are judged in the
-#: parts its punctuation leaves (``--arm64[=ПАРАМ]``), and a word in capitals with an
-#: ending (``KÄÄNNÖSJOUKOsta``) is no case swap; a code page reading UTF-8 cut short
-#: gives way to one reading the file soundly; a Korean reading putting Hangul before
-#: Hanja is never clearly better; v52: gb18030's reading of Japanese in Shift_JIS or
-#: cp932, dense in the hanzi it reads kana as (``偁偄偆``), is read in a listed Shift_JIS
-#: code page, or refused naming cp932, where it was built as gb18030 for fewer mistyped
-#: words; v51: of readings with as few mistyped words, one holding C1 controls loses to
-#: any without, and none is taken for clearly better than one without; of cp1250 and
-#: ISO-8859-2, a reading is compared whatever code page it is recorded in, so a cp1250
-#: file that cp1252, listed first, reads alike (``©2024 ... všechna``) is no longer
-#: built as ISO-8859-2's ``Š2024 ... v\x9aechna``; v50: Hebrew in cp1255 of ten words or
-#: more with one in ten not written as Hebrew writes its words (a letter alone, ``ב
-#: 2023``, or a final form out of place) is read as cp1255 where listed and refused
+#: gives other records for the same bytes within one corpuskit version (v61: Greek's
+#: ``Ά`` after an article (``το Άργος``, ``του Άρη``) is cp1253's, and ``’`` after a
+#: particle or before a verb form (``μη ’ρθεις``, ``εγώ ’μαι``) ISO-8859-7's, so neither
+#: is refused with its code page listed, and a word either could be (``τα Άγραφα``, ``τα
+#: ’πα``) tells neither; v60: ``š`` in a Polish text, ``Ť`` or ``ť`` before a consonant
+#: at a word's start or alone, ``Š`` before a year, and ``ľ`` or ``ą`` in a text the
+#: language identifier finds in no language writing them count as misread, so
+#: ``cišgle``, ``Ťdupť``, ``moľnost``, ``Uporabniąki`` are read in the other code page
+#: where it is listed and refused naming it where not; v59: a code page's sign whose
+#: byte UTF-8 writes only after a character's first byte, before a letter beyond ASCII
+#: (``»Überblick«`` in cp1252), is no UTF-8 cut short, so such text is read in its code
+#: page, not refused; v58: ISO-8859-2's ž, š and ť read in cp1250 where Slovak never
+#: writes ľ, Polish never ą, or as a ``»`` closing no quote count as misread, so
+#: ``kaľdé``, ``Greąka``, ``nastavi»`` are read in ISO-8859-2 where it is listed and
+#: refused naming it where not; v57: Greek in cp1253 and in ISO-8859-7 are told apart by
+#: where Greek writes ``Ά`` and ``’``, so cp1253's ``Άγιος`` is read in it where both
+#: are listed, not as ``’γιος``, and ISO-8859-7's aphaeresis ``που ’ναι`` not as
+#: cp1253's ``που Άναι``; v56: a word holding a letter that only languages the text is
+#: not in write (Estonian's ``š`` read in cp1252 as Icelandic's ``ð``, ``Tðehhi``) loses
+#: a tie to a reading without, so Estonian in cp1257 is read in it when listed, and the
+#: second look takes a reading likely (80%), not only surely, in its language where the
+#: chosen one is misread in its words or in no language of its code page (Latvian,
+#: Lithuanian and Turkish no longer built as cp1252, Ukrainian in KOI8-U as KOI8-R's
+#: ``з╕``); v55: Hebrew in cp1255 holding a geresh, gershayim or maqaf (``צ׳כית``,
+#: ``ארה״ב``, ``ב־Ctrl``), or a right-to-left mark beside ``%s``, is read as cp1255
+#: where listed and refused naming it where not, and so is long Hebrew (50 letters or
+#: more) whose letters are far likelier Hebrew's than Cyrillic's however its words are
+#: written (lines in visual order), no longer built as KOI8-R's capitals or cp1251's
+#: small letters; v54: a word after a time is a time zone only where it is one's
+#: designator (``Z``, ``+02:00``, ``UTC+2``, ``CEST``), so ``August 25, 2023 at 10:00
+#: Paris`` is no date line and stays in the text, and with no year, only an English
+#: month before the day looks like a date, so ``Mars 3`` and ``Avril 14`` are titles
+#: again, and a ``;`` ends a Greek line too where its first word is Greek or most of its
+#: words are, so ``Τι είναι το iPhone 15 Pro Max;`` is a title; v53: a word's scripts
+#: are judged in the parts its punctuation leaves (``--arm64[=ПАРАМ]``), and a word in
+#: capitals with an ending (``KÄÄNNÖSJOUKOsta``) is no case swap; a code page reading
+#: UTF-8 cut short gives way to one reading the file soundly; a Korean reading putting
+#: Hangul before Hanja is never clearly better; v52: gb18030's reading of Japanese in
+#: Shift_JIS or cp932, dense in the hanzi it reads kana as (``偁偄偆``), is read in a
+#: listed Shift_JIS code page, or refused naming cp932, where it was built as gb18030
+#: for fewer mistyped words; v51: of readings with as few mistyped words, one holding C1
+#: controls loses to any without, and none is taken for clearly better than one without;
+#: of cp1250 and ISO-8859-2, a reading is compared whatever code page it is recorded in,
+#: so a cp1250 file that cp1252, listed first, reads alike (``©2024 ... všechna``) is no
+#: longer built as ISO-8859-2's ``Š2024 ... v\x9aechna``; v50: Hebrew in cp1255 of ten
+#: words or more with one in ten not written as Hebrew writes its words (a letter alone,
+#: ``ב 2023``, or a final form out of place) is read as cp1255 where listed and refused
 #: naming it where not, no longer built as KOI8-R's capitals or cp1251's small letters;
 #: v49: of cp1250 and ISO-8859-2, a reading is misread too where a word holds a sign the
 #: other reads as a letter (``©túr``, ``¶lub``, ``veµký``), ``ľ`` or ``Ľ`` before a
@@ -184,7 +187,7 @@ from .zippieces import read_range
 #: reads clearly better is refused; v12: a text of only invisible characters, such as a
 #: soft hyphen, is refused), so that no entry made before serves records a fresh build
 #: would not make.
-CACHE_FORMAT = "corpuskit-shard-cache-v60"
+CACHE_FORMAT = "corpuskit-shard-cache-v61"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
 #: The names of the files a build writes in each folder of the cache: a shard entry's

@@ -13,6 +13,7 @@ import pytest
 
 from corpuskit.config import DecodeConfig
 from corpuskit.decode import decode
+from corpuskit.greekspelling import greek_code_page
 from corpuskit.models import Decoded, DocumentProblem, RawDocument
 
 ISO_ONLY = DecodeConfig(("iso8859-7",))
@@ -93,3 +94,62 @@ def test_the_refusal_names_the_words_that_tell() -> None:
     assert "2 words in it hold a sign where Greek writes the letter cp1253 reads, such as " \
            "'’γιος', '’λλες'" in message
     assert "in cp1253 it reads as 'Άγιος Νικόλαος" in message
+
+
+#: Greek in cp1253 with ``Ά`` opening a name after an article that is also a pronoun
+#: aphaeresis follows (``το``, ``τα``, ``του``): built as ISO-8859-7's ``Το ’ργος`` with both
+#: listed, refused with cp1253 alone (QA s82 review 1).
+NAME_AFTER_ARTICLE = [
+    "Το Άργος είναι μια από τις αρχαιότερες πόλεις της Ευρώπης.",
+    "Η ομάδα του Άρη κέρδισε χθες στο γήπεδο της Θεσσαλονίκης.",
+]
+#: Greek in ISO-8859-7 with aphaeresis after a word that is no article (``μη``, ``εγώ``):
+#: refused with iso8859-7 alone, built as cp1253's ``Μη Άρθεις`` with both (QA s82 review 2).
+APHAERESIS_AFTER_OTHERS = [
+    "Ο υπουργός είπε: «Μη ’ρθεις αύριο, η σύσκεψη αναβλήθηκε».",
+    "Εγώ ’μαι εδώ από το πρωί και κανείς δεν ήρθε να μου μιλήσει.",
+    "Μου ’ρεσε πολύ η ταινία, αλλά αυτό ’ναι άλλο θέμα.",
+]
+
+
+@pytest.mark.parametrize("config", [CP1253_ONLY, *BOTH], ids=["alone", "iso-first", "cp1253-first"])
+@pytest.mark.parametrize("text", NAME_AFTER_ARTICLE)
+def test_cp1253_with_a_name_after_an_article_is_read_in_it(
+        text: str, config: DecodeConfig) -> None:
+    decoded = run(text.encode("cp1253"), config)
+    assert (decoded.text, decoded.encoding) == (text, "cp1253")
+
+
+@pytest.mark.parametrize("text", NAME_AFTER_ARTICLE)
+def test_cp1253_with_a_name_after_an_article_is_refused_with_iso8859_7_alone(text: str) -> None:
+    assert 'add "cp1253" to decode.fallback_encodings' in refusal(text.encode("cp1253"), ISO_ONLY)
+
+
+def test_two_names_after_articles_outvote_none() -> None:
+    """``του Άρη`` and ``η Άννα`` tied 1 to 1 (the article ``του`` counted as a word
+    aphaeresis follows) and were built as ``του ’ρη ... η ’ννα`` with iso8859-7 alone."""
+    text = "Η συνάντηση έγινε στο σπίτι του Άρη, όπου ήταν και η αδελφή του η Άννα."
+    assert "2 words in it hold a sign where Greek writes the letter cp1253 reads" \
+        in refusal(text.encode("cp1253"), ISO_ONLY)
+
+
+@pytest.mark.parametrize("config", [ISO_ONLY, *BOTH], ids=["alone", "iso-first", "cp1253-first"])
+@pytest.mark.parametrize("text", APHAERESIS_AFTER_OTHERS)
+def test_iso8859_7_with_aphaeresis_after_any_word_is_read_in_it(
+        text: str, config: DecodeConfig) -> None:
+    decoded = run(text.encode("iso8859-7"), config)
+    assert (decoded.text, decoded.encoding) == (text, "iso8859-7")
+
+
+@pytest.mark.parametrize(("text", "code_page"), [
+    ("Τα Άγραφα είναι ορεινή περιοχή της Ευρυτανίας.", "cp1253"),
+    ("Τα ’πα όλα στη μάνα μου χθες το βράδυ.", "iso8859-7"),
+])
+def test_a_word_either_could_be_tells_neither_and_refuses_no_listed_page(
+        text: str, code_page: str) -> None:
+    """``τα Άγραφα`` (a name) and ``τα ’πα`` (``είπα``) end alike after a word that is an
+    article and a pronoun: no vote, so the file is read in its code page where that is
+    listed, alone or with the other, as before the votes were counted."""
+    assert greek_code_page(text.encode(code_page)) is None
+    decoded = run(text.encode(code_page), DecodeConfig((code_page,)))
+    assert (decoded.text, decoded.encoding) == (text, code_page)
