@@ -18,15 +18,25 @@ told of a sound reading, if it has one (:func:`sound_reading`).
 from __future__ import annotations
 
 import codecs
+import re
 
 from .centraleurope import mixed_alphabets_advice, one_alphabet_elsewhere
-from .codepagelanguages import SURE, Reading, addable_code_pages, language_fits, reads_alike
+from .codepagelanguages import (
+    MULTIBYTE,
+    SURE,
+    Reading,
+    addable_code_pages,
+    language_fits,
+    reads_alike,
+)
 from .codepages import candidates
 from .config import DecodeConfig
+from .damagedreading import damaged_code_page
 from .doubtfulreading import LIKELY, Evidence, coherence, doubtful, evidence, why_better
 from .greekspelling import other_greek_page
 from .hebrewspelling import hebrew_by_letters, read_as_hebrew, spelled_as_hebrew
 from .kanaspelling import read_as_japanese
+from .misreadalone import capitals_only, misread_alone, undecoded_advice
 from .normalize import Repairs, mojibake_at
 from .plausibility import JUDGED_CHARS, judge, more_implausible_than, plausible
 from .refusal import BetterElsewhere, excerpt
@@ -189,6 +199,8 @@ def second_look(data: bytes, reading: Reading, config: DecodeConfig) -> Reading:
     code page the configuration could add. Asked of doubtful readings
     only (:func:`doubtful`), so the files of a corpus whose code pages are right cost one
     coherence ratio and one language identification more."""
+    judged = reading.judgement or judge(reading.text)
+    reading = reading._replace(judgement=judged)  # (judged once, here and when doubted)
     chosen = doubtful(reading)
     found = clearly_better(data, chosen, config) if chosen is not None else None
     if found is None and (greek := other_greek_page(data, reading.encoding)) is not None:
@@ -216,6 +228,13 @@ def second_look(data: bytes, reading: Reading, config: DecodeConfig) -> Reading:
             # mistyped (``příąí``, ``Leľí``) and the language is the same, so only its
             # letters tell, as they do between the two when both are listed (QA s80).
             raise BetterElsewhere(mixed_alphabets_advice(data, reading, alike))
+        misread = misread_alone(judged.text, reading.encoding)
+        if misread is not None and damaged_code_page(data, reading, config) is None:
+            # A file in a code page corpuskit does not decode: no reading is clearly
+            # better, and this one was built, exit 0 (QA s82 qa-decode2 3: ``t¨ent¨u``).
+            # (A listed code page's file damaged at a byte it leaves undefined is told so
+            # after, by the decoding: cp1250's ``pasadoŤ`` is cp1252's ``pasado\x8d``.)
+            raise BetterElsewhere(_misread_advice(data, reading, misread, config))
         return reading
     better, why = found
     other = better.reading
@@ -230,6 +249,55 @@ def second_look(data: bytes, reading: Reading, config: DecodeConfig) -> Reading:
         "decode.fallback_encodings in corpus.toml, or re-save it as UTF-8")
 
 
+def _misread_advice(data: bytes, reading: Reading, misread: str, config: DecodeConfig
+                    ) -> str:
+    """What a file whose chosen ``reading`` is ``misread`` on its own
+    (:func:`~corpuskit.misreadalone.misread_alone`) is told: the code page to add if one
+    reads it as text in a language it is made for (:func:`named_reading`), else that it
+    may be in a code page corpuskit does not decode."""
+    said = f"{reading.encoding} reads it as {excerpt(data, reading.text, reading.encoding)!r}, " \
+        f"but {misread}"
+    other = named_reading(data, config.fallback_encodings)
+    if other is None:
+        return f"{said}; {undecoded_advice(reading.encoding)}"
+    name = addable_code_pages()[other.encoding]
+    return (f"{said}; in {name} it reads as {excerpt(data, other.text, other.encoding)!r}: "
+            f"if that is its code page, add \"{name}\" to decode.fallback_encodings in "
+            "corpus.toml, or re-save it as UTF-8")
+
+
+def named_reading(data: bytes, configured: tuple[str, ...]) -> Reading | None:
+    """The reading of ``data`` in a code page the configuration could add that a refused
+    file is told to add: the best of :func:`readings_elsewhere` that is in a language
+    the code page is made for (:func:`_in_its_language`) and not misread on its own
+    (:func:`~corpuskit.misreadalone.misread_alone`), nor in capitals only
+    (:func:`~corpuskit.misreadalone.capitals_only`: KOI8's reading of Cyrillic's small
+    letters in another code page); None if none is. Thai in cp874 was told to add cp932,
+    whose reading is half-width katakana, and Russian in mac-cyrillic iso8859-5, each of
+    which built garbage (QA s82 qa-decode2 4)."""
+    return next((found.reading for found in readings_elsewhere(data, configured)
+                 if _in_its_language(found) and not capitals_only(found.judgement.text)
+                 and misread_alone(found.judgement.text, found.reading.encoding) is None),
+                None)
+
+
+#: Half-width katakana, which a Japanese code page reads Thai's letters in cp874 as.
+_HALFWIDTH_KATAKANA = re.compile("[\uff61-\uff9f]")
+
+
+def _in_its_language(found: Evidence) -> bool:
+    """Whether a reading elsewhere may be named to a refused file by its language: likely
+    in a language its code page is made for (:data:`LIKELY`), or, in a code page of
+    Chinese, Japanese or Korean with no word mistyped, in another script it also writes
+    (Chinese in gb18030 holding Greek sentences is Greek to the identifier), but for
+    Japanese pages' half-width katakana (Thai in cp874 read as cp932, ``菽靆ﾒﾁﾒﾃｶ``, 2%
+    Japanese). A one-byte page's reading in no language of its own is no text to add it
+    for (Latvian in ISO-8859-4 read as iso8859-2, ``Albŕnija``, 2% in its languages)."""
+    return found.fit >= LIKELY or (
+        found.judgement.implausibility == 0 and found.reading.encoding in MULTIBYTE
+        and not _HALFWIDTH_KATAKANA.search(found.judgement.text))
+
+
 #: What a file no code page reads as text is told to do. Adding its code page helps only
 #: if that is not listed already: a sound cp1252 file with cp1252 alone listed, refused,
 #: was told to "add its code page" (QA s81 decodelong 7).
@@ -240,7 +308,7 @@ NO_CODE_PAGE_ADVICE = ("re-save it as UTF-8, or, if its code page is not among t
 def what_to_do(data: bytes, config: DecodeConfig) -> str:
     """The end of an undecodable file's message: the code page to add, if one reads the
     file as text, else the two ways out (:data:`NO_CODE_PAGE_ADVICE`)."""
-    suggestion = suggested_code_page(data, config.fallback_encodings)
+    suggestion = named_reading(data, config.fallback_encodings)
     if suggestion is None:
         return NO_CODE_PAGE_ADVICE
     name = addable_code_pages()[suggestion.encoding]

@@ -24,7 +24,7 @@ import corpuskit
 PIPELINE = ("corpuskit.build", "corpuskit.engine", "corpuskit.normalize", "corpuskit.decode",
             "corpuskit.codepages", "corpuskit.codepagelanguages", "corpuskit.centraleurope",
             "corpuskit.cyrillicspelling", "corpuskit.greekspelling", "corpuskit.hebrewspelling",
-            "corpuskit.kanaspelling",
+            "corpuskit.kanaspelling", "corpuskit.misreadalone",
             "corpuskit.doubtfulreading", "corpuskit.secondlook", "corpuskit.damagedreading",
             "corpuskit.refusal", "corpuskit.plausibility", "corpuskit.language", "ftfy",
             "py3langid", "numpy")

@@ -1,0 +1,241 @@
+"""Readings misread on their own evidence, whether or not a code page corpuskit decodes
+reads the file better (:func:`misread_alone`), and what a file so read is told
+(:func:`undecoded_advice`).
+
+A file in a code page corpuskit does not decode (cp866, mac-cyrillic, kz1048, ISO-8859-15,
+-13, -4, -6, mac-roman, cp1258, cp874) reads in one it decodes as text with a few words
+misread: the bytes the two pages share read alike, the others as letters or signs of
+another alphabet. With no other reading clearly better (none reads it right), it was
+built, exit 0 (QA s82 qa-decode2 3: ``t¨ent¨u``, ``n½uds``, ``представлениЯ``,
+``ќўжаты``, ``Japonø (¥Sun``). The signs below are those such readings show and sound text
+does not: of 7,340 paragraphs of the system's messages in the language and code page
+pairs corpuskit decodes (QA s81 and s82 sets), none shows one, and none of 27,380
+decodings of them under four lists each changes; of 5,708 decodings of 2,654 paragraphs in
+code pages it does not decode, 2,459 were built misread, 955 still are (README).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from itertools import pairwise
+
+from .codepagelanguages import language_fits
+from .language import rank
+from .plausibility import _BETWEEN_LETTERS, foreign_letter_words, script, words_of
+
+#: Signs that may stand between two letters of sound text beside those of
+#: :data:`~corpuskit.plausibility._BETWEEN_LETTERS`: Hebrew's maqaf, geresh and gershayim,
+#: the acute accent typed for an apostrophe (``geht´s``), an ellipsis (``wait…what``).
+_SOUND_BETWEEN = _BETWEEN_LETTERS | frozenset("\u05be\u05f3\u05f4´…")
+#: Categories of characters that may stand between letters: marks, format characters
+#: (Persian's zero-width non-joiner, ``ستون\u200cها``; bidirectional marks; soft hyphens),
+#: quotes, brackets and dashes.
+_SOUND_CATEGORIES = frozenset({"Cf", "Pi", "Pf", "Ps", "Pe", "Pd"})
+#: Currency signs that a wrong code page reads a letter or a quote as (ISO-8859-13's
+#: ``„`` is cp1252's ``¥``: ``¥Sun´``); typed text writes them before numbers.
+_CURRENCIES = frozenset("¥¤£¢")
+#: Letters of one or two Cyrillic alphabets (py3langid's labels), which a wrong code page
+#: reads another alphabet's letters as: cp1251 reads kz1048's ``қ ұ ғ ү ң`` as
+#: Macedonian's, Belarusian's and Ukrainian's ``ќ ў є ї ѕ`` (``ќўжаты`` for ``құжаты``),
+#: and mac-cyrillic's capitals as Serbian's and Macedonian's (``Ђшанти``, ``Ќе``).
+#: ``і``, which many write, is none of them.
+_CYRILLIC_FEW_WRITE: dict[str, frozenset[str]] = {
+    letter: frozenset(languages) for letters, languages in (
+        ("ђЂћЋ", ("sr",)), ("јЈљЉњЊџЏ", ("sr", "mk")), ("ѓЃќЌѕЅ", ("mk",)),
+        ("ўЎ", ("be", "uz")), ("єЄїЇґҐ", ("uk", "rue")))
+    for letter in letters}
+#: Below this probability that a text is in one of the languages that write such a letter,
+#: a word holding it is misread (as for the Latin letters of
+#: :data:`~corpuskit.plausibility._FEW_WRITE`).
+_FEW_WRITE_SHARE = 0.5
+#: Words holding a Latin letter only a few languages write, in a text in none of them
+#: (:func:`~corpuskit.plausibility.foreign_letter_words`), that make a reading misread on
+#: their own: one is a name (``Guðmundsdóttir`` in English, ``AÐERTY`` in Danish); and
+#: below what probability of its most probable language of its code page: an English
+#: text naming ``Guðmundsdóttir`` and ``Þingvellir`` is English, Lithuanian in
+#: ISO-8859-13 read as cp1252 (``Japonø``, ``deðinëje``) 5% in any of cp1252's.
+_FOREIGN_WORDS = 2
+_FOREIGN_UNSURE = 0.8
+#: Symbols beyond ASCII in one word that make it noise (cp866's Russian read as cp1252,
+#: ``¢à¥¬ï``).
+_NOISE_SYMBOLS = 3
+_LETTER_RUNS = re.compile(r"[^\W\d_]+")
+#: Words a message quotes.
+_SHOWN = 3
+
+
+def _east_asian(char: str) -> bool:
+    """Whether ``char`` is CJK or full-width punctuation, which Chinese and Japanese write
+    between their words and ASCII ones with no space (``FSFAP、MIT``, ``%s：clean``)."""
+    return "\u3000" <= char <= "\u303f" or "\uff00" <= char <= "\uffef"
+
+
+def _sign_between_letters(word: str) -> bool:
+    """Whether ``word`` holds a sign beyond ASCII between two letters, neither East Asian
+    (whose text has no spaces), nor the sign their punctuation (:func:`_east_asian`):
+    ``t¨ent¨u``, ``n½uds``, ``Sada¶as``, ``أس×ر``."""
+    for at in range(1, len(word) - 1):
+        char = word[at]
+        if char.isascii() or char.isalpha() or char in _SOUND_BETWEEN:
+            continue
+        category = unicodedata.category(char)
+        if category[0] == "M" or category in _SOUND_CATEGORIES or _east_asian(char) \
+                or unicodedata.name(char, "").startswith("ARABIC"):  # (``،`` unspaced)
+            continue
+        before, after = word[at - 1], word[at + 1]
+        if before.isalpha() and after.isalpha() and "CJK" not in (script(before),
+                                                                   script(after)):
+            return True
+    return False
+
+
+def _symbol_between_east_asian(word: str) -> bool:
+    """Whether ``word`` holds a symbol beyond ASCII but an arrow between two East Asian
+    letters: Thai in cp874 read as Big5, gb18030 or a Japanese code page (``抉△彃``,
+    ``禮珗÷蹴``), where Chinese and Japanese write quotes and stops and, of symbols,
+    arrows (``右→左``); none of 2,400 paragraphs of theirs holds one."""
+    for at in range(1, len(word) - 1):
+        char = word[at]
+        if char.isascii() or unicodedata.category(char)[0] != "S" \
+                or "ARROW" in unicodedata.name(char, ""):
+            continue
+        before, after = word[at - 1], word[at + 1]
+        if before.isalpha() and after.isalpha() and script(before) == script(after) == "CJK":
+            return True
+    return False
+
+
+def _capital_after_small(word: str) -> bool:
+    """Whether a run of letters of ``word`` has a capital beyond ASCII after two small
+    letters, last in the run (``представлениЯ``: mac-cyrillic's ``я`` read as cp1251) or,
+    Latin, anywhere (``hiĚnh``, ``fźr``... ``thõÌi``). Camel case writes a capital
+    after small letters to begin a part of two letters or more, Latin ones in ASCII
+    (``СимВек``, ``ИксКБ``, ``ΔημοσΚλειδί``)."""
+    for run in _LETTER_RUNS.findall(word):
+        for at in range(2, len(run)):
+            char = run[at]
+            if char.isupper() and not char.isascii() and run[at - 1].islower() \
+                    and run[at - 2].islower() \
+                    and (at == len(run) - 1 or script(char) == "LATIN"):
+                return True
+    return False
+
+
+def _scripts_touching(word: str) -> bool:
+    """Whether two letters beyond ASCII of two scripts touch in ``word`` (``هطçر``;
+    Chinese writes Greek letters so, ``的α混色``, and no other)."""
+    for one, other in pairwise(word):
+        if one.isalpha() and other.isalpha() and not one.isascii() \
+                and not other.isascii():
+            scripts = {script(one), script(other)}
+            if len(scripts) == 2 and "" not in scripts and scripts != {"CJK", "GREEK"}:
+                return True
+    return False
+
+
+def _currency_before_letter(word: str) -> bool:
+    """Whether ``word`` has a currency sign of :data:`_CURRENCIES` right before a letter."""
+    return any(one in _CURRENCIES and other.isalpha() for one, other in pairwise(word))
+
+
+def _noise(word: str) -> bool:
+    """Whether ``word`` holds letters and :data:`_NOISE_SYMBOLS` symbols beyond ASCII."""
+    symbols = sum(1 for char in word
+                  if not char.isascii() and unicodedata.category(char)[0] == "S")
+    return symbols >= _NOISE_SYMBOLS and any(char.isalpha() for char in word)
+
+
+#: The word signs (name as a message says it, test), in the order a message names them.
+_WORD_SIGNS = (
+    ("a sign between letters", _sign_between_letters),
+    ("a symbol between East Asian letters", _symbol_between_east_asian),
+    ("a capital after small letters", _capital_after_small),
+    ("letters of two scripts touching", _scripts_touching),
+    ("a currency sign before a letter", _currency_before_letter),
+    ("symbols among letters throughout", _noise),
+)
+
+
+def _other_cyrillic_alphabet(text: str, words: list[str]) -> list[str]:
+    """The ``words`` of ``text`` holding a letter of :data:`_CYRILLIC_FEW_WRITE` whose
+    languages ``text`` is unlikely to be in (the language asked only of a text holding
+    one)."""
+    if not any(char in _CYRILLIC_FEW_WRITE for char in text):
+        return []
+    sample = "\n".join(line for line in text.splitlines() if not line.isascii())
+    shares = dict(rank(sample[:1500]))
+    foreign = {letter for letter, languages in _CYRILLIC_FEW_WRITE.items()
+               if sum(shares.get(language, 0.0) for language in languages)
+               < _FEW_WRITE_SHARE}
+    return [word for word in words if not foreign.isdisjoint(word)]
+
+
+def misread_alone(text: str, encoding: str) -> str | None:
+    """Why ``text``, a legacy reading in ``encoding`` (its codec name) as normalization's
+    fix-encoding step leaves it, is misread on its own evidence, naming a few of its
+    words; None if it shows no such sign.
+    The signs: a word with a sign between letters, a capital after small letters
+    (:func:`_capital_after_small`), letters of two scripts touching, a currency sign
+    before a letter, or symbols among its letters throughout; words holding letters of
+    another Cyrillic alphabet than the text's; two words or more holding Latin letters
+    only languages the text is not in write, in a text unsure of its language
+    (:data:`_FOREIGN_UNSURE`)."""
+    words = [word for word in words_of(text) if not word.isascii()]
+    for what, test in _WORD_SIGNS:
+        found = [word for word in words if test(word)]
+        if found:
+            return _said(what, found)
+    cyrillic = _other_cyrillic_alphabet(text, words)
+    if cyrillic:
+        return _said("letters of another Cyrillic alphabet than the text's", cyrillic)
+    foreign = foreign_letter_words(text, words)
+    if len(set(foreign)) >= _FOREIGN_WORDS \
+            and language_fits(text, encoding)[1] < _FOREIGN_UNSURE:
+        return _said("letters only languages the text is not in write", foreign)
+    return None
+
+
+#: From how many cased letters beyond ASCII, and what share of them capitals, a reading
+#: is in capitals only (:func:`capitals_only`).
+_CAPITALS_LETTERS = 20
+_CAPITALS_SHARE = 0.9
+
+
+def capitals_only(text: str) -> bool:
+    """Whether ``text`` writes its cased letters beyond ASCII in capitals, nearly all of
+    :data:`_CAPITALS_LETTERS` or more: as KOI8 reads the small letters of Cyrillic in
+    another code page (mac-cyrillic's ``представления`` as ``ОПЕДЯРЮБКЕМХЪ``), never
+    offered as a code page to add (QA s82 qa-decode2 4)."""
+    cased = [char for char in text if not char.isascii() and char.isalpha()
+             and (char.isupper() or char.islower())]
+    return len(cased) >= _CAPITALS_LETTERS \
+        and sum(1 for char in cased if char.isupper()) >= _CAPITALS_SHARE * len(cased)
+
+
+def _said(what: str, words: list[str]) -> str:
+    """That ``words`` show ``what``, a few quoted."""
+    shown = ", ".join(repr(word[:30]) for word in list(dict.fromkeys(words))[:_SHOWN])
+    return f"words in it are misread, with {what}, such as {shown}"
+
+
+#: Code pages corpuskit does not decode whose text a code page it decodes reads with
+#: such signs (by that page's codec name), named in the advice.
+_UNDECODED_KIN = {
+    "cp1252": "iso8859-15, mac-roman, iso8859-13", "cp1254": "iso8859-15, mac-roman",
+    "cp1250": "iso8859-16, cp1258, mac-latin2", "iso8859-2": "iso8859-16, iso8859-4",
+    "cp1257": "iso8859-13, iso8859-4", "cp1251": "cp866, mac-cyrillic, kz1048",
+    "koi8-r": "cp866, mac-cyrillic", "koi8-u": "cp866, mac-cyrillic",
+    "iso8859-5": "cp866, mac-cyrillic", "cp1256": "iso8859-6",
+}
+#: Named where the reading's code page has none of its own above.
+_UNDECODED_OTHERS = "cp874, cp1258, iso8859-15, cp866"
+
+
+def undecoded_advice(encoding: str) -> str:
+    """What a file whose reading in ``encoding`` is misread on its own, and which no code
+    page corpuskit decodes reads as text, is told: that it may be in a code page
+    corpuskit does not decode (a few named), and to re-save it as UTF-8."""
+    pages = _UNDECODED_KIN.get(encoding, _UNDECODED_OTHERS)
+    return (f"no code page corpuskit decodes reads it as text: it may be in one corpuskit "
+            f"does not decode, such as {pages}; re-save it as UTF-8")
