@@ -215,29 +215,50 @@ def not_a_zip(path: Path) -> str:
     web page saved in the archive's place (an error or sign-in page) is named one. (QA:
     validate called such a file a damaged corpuskit archive, to restore from version
     control, where load said "does not start as a zip archive does".)"""
-    text, shown = _file_start(path)
+    head, text, shown = _file_start(path)
     page = text.lstrip().lower().startswith(("<!doctype html", "<html"))
-    what = ("" if not shown else f": it starts with {shown}"
-            + (", a web page (a download that saved an error or sign-in page in the "
-               "archive's place)" if page else "") + ", where a zip archive starts with 'PK'")
+    begun = [magic for magic in ZIP_MAGIC if head and magic.startswith(head) and magic != head]
+    if begun:
+        # 'PK' alone: the start of a zip's signature, so no "it starts with 'PK', where a
+        # zip archive starts with 'PK'" (QA s82 review 5)
+        what = (f": it holds only {_bytes(len(head))} {shown}, the start of a zip archive's "
+                f"signature '{one_line(begun[0].decode('ascii'))}' and no more: a download "
+                "or copy cut short")
+    else:
+        what = ("" if not shown else f": it starts with {shown}"
+                + (", a web page (a download that saved an error or sign-in page in the "
+                   "archive's place)" if page else "")
+                + f", where a zip archive starts with {_ZIP_SIGNATURE}"
+                  " ('PK\\x05\\x06' if it holds no files)")
     return f"named .zip but not a zip archive{what}; get it again from where it was published"
 
 
-def _file_start(path: Path) -> tuple[str, str]:
-    """The text the file ``path`` starts with ("" if it is no UTF-8) and its start in
-    words: that text quoted, else its first bytes in hex; ("", "") if it cannot be read."""
+#: A zip archive's first four bytes, as a file's start is shown (QA s82 review 5: 'PK'
+#: alone was said, which a text starting "PKG-INFO" starts with too).
+_ZIP_SIGNATURE = "'PK\\x03\\x04'"
+
+
+def _bytes(count: int) -> str:
+    """``count`` bytes in words: "the 1 byte", "the 3 bytes"."""
+    return f"the {count} byte" + ("" if count == 1 else "s")
+
+
+def _file_start(path: Path) -> tuple[bytes, str, str]:
+    """The first bytes of the file ``path``, the text they are ("" if no UTF-8) and its
+    start in words: that text quoted, else its first bytes in hex; (b"", "", "") if it
+    cannot be read."""
     try:
         fd = open_regular(str(path))  # a pipe is never waited on
         with os.fdopen(fd, "rb") as handle:
             head = handle.read(_SHOWN_START)
     except OSError:
-        return "", ""
+        return b"", "", ""
     try:  # a character cut by the read's end is held back, not called invalid
         text = codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError:
-        return "", ("the bytes " + " ".join(f"{byte:02x}" for byte in head[:_HEX_SHOWN])
-                    + ("..." if len(head) > _HEX_SHOWN else ""))
-    return text, f"'{one_line(text)}" + ("...'" if len(head) == _SHOWN_START else "'")
+        return head, "", ("the bytes " + " ".join(f"{byte:02x}" for byte in head[:_HEX_SHOWN])
+                          + ("..." if len(head) > _HEX_SHOWN else ""))
+    return head, text, f"'{one_line(text)}" + ("...'" if len(head) == _SHOWN_START else "'")
 
 
 def seeds_given(folder: Path) -> str:

@@ -664,7 +664,13 @@ def test_an_empty_or_truncated_archive_is_told_to_be_fetched_again(
      "it starts with '<!DOCTYPE html><html><bo...', a web page"),
     (b"\xff\xfe\x00junk", "it starts with the bytes ff fe 00 6a 75 6e 6b, where"),
     (b"", "an empty file, not a package archive"),
-], ids=["web page", "binary", "empty"])
+    # QA s82 review 5: "it starts with 'PK', where a zip archive starts with 'PK'"
+    (b"PK", "it holds only the 2 bytes 'PK', the start of a zip archive's signature "
+            "'PK\\x03\\x04' and no more: a download or copy cut short; get it again"),
+    (b"PKG-INFO: hello\nthis is text\n",
+     "it starts with 'PKG-INFO: hello\\nthis is ...', where a zip archive starts with "
+     "'PK\\x03\\x04' ('PK\\x05\\x06' if it holds no files); get it again"),
+], ids=["web page", "binary", "empty", "PK alone", "text starting PK"])
 def test_validate_calls_a_zip_that_is_no_zip_what_load_calls_it(
         content: bytes, starts: str, tmp_path: Path,
         capsys: pytest.CaptureFixture[str]) -> None:
