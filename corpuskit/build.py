@@ -1206,6 +1206,14 @@ def _archive_matches(built: Path, archive: Path, created: str | None, config: Co
     damage = check_archive_checksums(archive)
     if damage and all(sidecar_problem(problem) for problem in damage):
         raise ReleaseExistsError(f"{archive}: {damage[0].message}; then build again")
+    by_git = next((problem for problem in damage if said_converted((problem.message,))), None)
+    if by_git is not None:
+        # Git converted its line ends (the seal's problem says so): a copy restored from
+        # Git is converted again (QA s82 review 6: "restore it from a published copy")
+        raise ReleaseExistsError(
+            f"{archive} is not as it was built ({by_git.message}); "
+            + line_ends_advice((out,), f"{archive} has CR LF where the zip as written has LF")
+            + "; then build again")
     if damage:
         raise ReleaseExistsError(
             f"{archive} is damaged ({damage[0].message}); released archives are immutable: "

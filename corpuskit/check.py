@@ -64,6 +64,7 @@ from .errors import CorpuskitError, InputError, UsageError
 from .gitlfs import LFS_ADVICE, LFS_FILE_ADVICE, is_lfs_pointer
 from .gitworktree import Beyond, LeftOut, beyond_work_tree, untracked, work_tree
 from .lineends import (
+    CONVERTED,
     RAW_PREFIX,
     converted_raw_files,
     line_ends_advice,
@@ -71,6 +72,8 @@ from .lineends import (
     said_converted,
     seeds_converted_advice,
     shown,
+    zip_converted,
+    zips_converted_advice,
 )
 from .package import BAGIT_TXT
 from .packagesource import DESCRIPTOR
@@ -198,6 +201,7 @@ def _check(seeds: Path, dist: Path, *, source_date_epoch: str | int | None,
     # one was called renamed, and failing validate, which it passes).
     foreign = {damaged.path for damaged in releases.damaged
                if damaged.other is not None and damaged.path not in denied}
+    converted_zips: list[Path] = []  # by Git's line-end handling (QA s82 review 6)
     for damaged in releases.damaged:
         if damaged.path in denied or (damaged.path == release and blocking is not None):
             continue  # (this version's folder in the way: said below, with its advice)
@@ -209,9 +213,13 @@ def _check(seeds: Path, dist: Path, *, source_date_epoch: str | int | None,
             problems.append(Problem(str(damaged.path), "not-a-package", _another_corpus(
                 damaged.path, damaged.other, seeds, dist, config.name, config.version)))
             continue
+        if is_archive(damaged.path) and zip_converted(damaged.path):
+            converted_zips.append(damaged.path)
+            continue
         problems.append(Problem(str(damaged.path), "not-a-package",
                                 f"named as a release of {config.name}, but {damaged.reason}: "
                                 f"{restore_or_move(damaged.path, dist)}"))
+    problems.extend(_converted_zip_problems(releases, converted_zips, config.name, dist))
     problems.extend(_older_zip_problems(releases, archive, dist))
     for twin, earlier in case_twins(dist, config.name):  # (QA: both passed check)
         problems.append(Problem(str(twin), "name-collision", (
@@ -620,6 +628,8 @@ def _check(seeds: Path, dist: Path, *, source_date_epoch: str | int | None,
             rewrite = (f"line ends converted by Git (see {advised})" if advised else
                        line_ends_advice((dist,), f"{archive} has CR LF where the zip as "
                                         "written has LF"))
+            if advised == str(archive):  # its folder removed, the zip unreadable: said so
+                rewrite = "line ends converted by Git (its not-a-package problem says what to do)"
         problems.extend(Problem(str(archive), p.code, p.message if sidecar_problem(p) else (
             f"{p.message}; {rewrite}"), p.location) for p in sealed)
         if folder_removed:
@@ -669,6 +679,21 @@ NOT_READ = "cannot be read by this user"
 #: What ``not_compared`` says (after dist/) when another corpus's release, named alike,
 #: stands where the seeds' release goes.
 ANOTHER_CORPUS_HERE = "holds the release of another corpus where that of the seeds goes"
+
+
+def _converted_zip_problems(releases: Releases, zips: list[Path], name: str,
+                            dist: Path) -> list[Problem]:
+    """The ``not-a-package`` problem of each release's zip in ``zips`` that cannot be read
+    for Git's line-end handling (:func:`~corpuskit.lineends.zip_converted`): the first
+    gives the ``.gitattributes`` advice for them all, the others point at it. Restoring
+    them from a published copy, as a damaged zip is told, a checkout converts again (QA
+    s82 review 6: the latest zip alone was given the advice)."""
+    reasons = {item.path: item.reason for item in releases.damaged}
+    return [Problem(str(path), "not-a-package", (
+        f"named as a release of {name}, but {reasons[path]}: "
+        + (zips_converted_advice(dist, zips) if index == 0 else
+           f"{CONVERTED}, as every LF byte in it follows a CR (see {zips[0]})")))
+        for index, path in enumerate(zips)]
 
 
 def _older_zip_problems(releases: Releases, archive: Path, dist: Path) -> list[Problem]:

@@ -108,6 +108,26 @@ def crlf_throughout(path: Path | str) -> int:
     return found if found >= 2 else 0
 
 
+def zip_converted(archive: Path) -> bool:
+    """Whether the release's zip ``archive``, found damaged, is one whose line ends Git
+    converted (:func:`crlf_throughout`); a symbolic link is never followed (QA s82 review
+    6: an older release's zip so converted was told to be restored from a published copy,
+    where a checkout from Git writes the same bytes)."""
+    return not os.path.islink(archive) and crlf_throughout(archive) > 0
+
+
+def zips_converted_advice(out: Path, zips: Sequence[Path]) -> str:
+    """What to do about release ``zips`` in the folder of releases ``out`` whose line ends
+    Git converted (:func:`zip_converted`): check, release and build give it for any zip of
+    a release they read, as validate does."""
+    one = len(zips) == 1
+    which = ("" if one else "each of ") + shown([str(path) for path in zips])
+    return line_ends_advice((out,), (
+        f"every LF byte in {which} follows a CR, as a zip's compressed bytes almost never "
+        f"do: {'it has' if one else 'they have'} CR LF where the {'zip' if one else 'zips'} "
+        f"as written {'has' if one else 'have'} LF"))
+
+
 def read_manifest(release: Path) -> dict[str, str]:
     """The entries of a release's ``manifest-sha256.txt`` (path in the package to hex
     digest), from its folder or its zip, read as validate reads it
@@ -246,4 +266,5 @@ def shown(paths: Sequence[str], limit: int = 3) -> str:
 __all__ = ["CONVERTED", "converted", "converted_note", "converted_raw_files",
            "converted_seeds", "crlf_throughout", "file_converted", "in_work_tree",
            "line_ends_advice", "raw_input_alone", "read_manifest", "said_converted",
-           "seeds_converted_advice", "shown", "swapped_digests"]
+           "seeds_converted_advice", "shown", "swapped_digests", "zip_converted",
+           "zips_converted_advice"]

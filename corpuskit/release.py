@@ -95,6 +95,8 @@ from .lineends import (
     raw_input_alone,
     said_converted,
     seeds_converted_advice,
+    zip_converted,
+    zips_converted_advice,
 )
 from .lineends import shown as shown_paths
 from .markdowntext import code_span, markdown_text
@@ -585,6 +587,10 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
     # A folder of releases named as a release: never one, nothing to restore (QA)
     misplaced = [item for item in unsound if releases_in_place(item.path) is not None]
     damaged = [item for item in unsound if item not in misplaced]
+    # Zips Git's line-end handling converted: a copy restored from Git is converted again
+    # (QA s82 review 6: told to restore them, with no word of Git)
+    by_git = [item for item in damaged if is_archive(item.path) and zip_converted(item.path)]
+    damaged = [item for item in damaged if item not in by_git]
     alike = [item for item in releases.damaged
              if item.path not in denied and item.other is not None]
     said: list[str] = []
@@ -599,6 +605,10 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
         them = "it" if len(damaged) == 1 else "them"
         said.append(f"{named}; restore {them} from a published copy ('corpuskit validate' "
                     f"names what is wrong) or move {them} out of {dist}")
+    if by_git:
+        said.append("; ".join(f"{item.path} is named as a release of {config.name} but "
+                              f"{item.reason}" for item in by_git)
+                    + "; " + zips_converted_advice(dist, [item.path for item in by_git]))
     if misplaced:
         them = "it" if len(misplaced) == 1 else "them"
         said.append("; ".join(f"{item.path} is named as a release of {config.name} but "

@@ -151,8 +151,13 @@ def test_a_release_zip_git_converted_is_named_so(repo: Path, folder: bool,
     if folder:
         [advised] = [p for p in report.problems if ".gitattributes" in p.message]
         assert seal.message.endswith(f"; line ends converted by Git (see {advised.path})")
-    else:
-        assert "'dist/** -text'" in seal.message, seal
+    else:  # the zip alone cannot be read: its not-a-package problem holds the advice
+        [advised] = [p for p in report.problems if ".gitattributes" in p.message]
+        assert (advised.path, advised.code) == (str(archive), "not-a-package"), advised
+        assert "'dist/** -text'" in advised.message, advised
+        assert "published copy" not in advised.message, advised  # (QA s82 review 6)
+        assert seal.message.endswith("; line ends converted by Git (its not-a-package "
+                                     "problem says what to do)"), seal
 
 
 @pytest.mark.parametrize("converted", ["seeds and dist", "dist"])
@@ -709,6 +714,70 @@ def test_an_older_release_zip_is_checked_for_its_seal_and_sha256_form_unhashed(
     sidecar.write_text(f"{'0' * 64}  {older.name}\n")  # a digest: not compared by check
     assert check(seeds, dist, source_date_epoch=later, jobs=1).valid
     assert not validate(dist).valid
+
+
+def _crlf(archive: Path) -> None:
+    """``archive`` as Git checks it out with a text attribute forced on it."""
+    archive.write_bytes(re.sub(rb"(?<!\r)\n", b"\r\n", archive.read_bytes()))
+
+
+@pytest.mark.parametrize("converted", ["older", "both"])
+def test_older_release_zips_git_converted_are_told_the_gitattributes_advice(
+        two_releases: tuple[Path, Path, str], converted: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An older release's zip whose every LF Git made CR LF on checkout: check told it
+    "restore it from a published copy" (a checkout from Git writes the same bytes) where
+    the latest zip was given the .gitattributes advice, and release never named Git (QA
+    s82 review 6). Both give the advice, once; the latest zip's problem points at it."""
+    from corpuskit.lineends import CONVERTED
+
+    seeds, dist, later = two_releases
+    monkeypatch.chdir(seeds.parent)
+    seeds, dist = Path("seeds"), Path("dist")
+    older, latest = dist / "validate-sample-1.0.0.zip", dist / "validate-sample-1.1.0.zip"
+    _crlf(older)
+    if converted == "both":
+        _crlf(latest)
+    report = check(seeds, dist, source_date_epoch=later, jobs=1)
+    [told] = [p for p in report.problems if p.path == str(older)]
+    assert told.code == "not-a-package", told
+    assert told.message.startswith("named as a release of validate-sample, but "), told
+    assert CONVERTED in told.message and "'dist/** -text'" in told.message, told
+    assert "published copy" not in told.message, told
+    assert sum(".gitattributes" in p.message for p in report.problems) == 1, report.problems
+    if converted == "both":
+        [seal] = [p for p in report.problems if p.code == "archive-seal-mismatch"]
+        assert seal.path == str(latest) and seal.message.endswith(
+            f"; line ends converted by Git (see {older})"), seal
+    else:
+        assert [p.path for p in report.problems] == [str(older)]
+    (seeds / "more.txt").write_text("More\n\nAnother document about the long roads.\n")
+    with pytest.raises(ReleaseError) as refused:
+        corpuskit.release(seeds, dist, source_date_epoch=later, jobs=1)
+    said = str(refused.value)
+    assert f"{older} is named as a release of validate-sample but " in said, said
+    assert CONVERTED in said and "'dist/** -text'" in said, said
+    assert "published copy" not in said, said
+    assert not (dist / "validate-sample-1.2.0").exists()
+
+
+def test_build_tells_the_gitattributes_advice_for_a_zip_git_converted(
+        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """build, finding the release's zip Git converted (its seal says so), said "released
+    archives are immutable: restore it from a published copy", which a checkout from Git
+    converts again (QA s82 review 6). It gives the .gitattributes advice."""
+    from corpuskit.errors import ReleaseExistsError
+    from corpuskit.lineends import CONVERTED
+
+    monkeypatch.chdir(repo)
+    archive = Path("dist/validate-sample-1.0.0.zip")
+    _crlf(archive)
+    with pytest.raises(ReleaseExistsError) as refused:
+        build(Path("seeds"), Path("dist"), source_date_epoch=EPOCH, jobs=1)
+    said = str(refused.value)
+    assert said.startswith(f"{archive} is not as it was built ("), said
+    assert CONVERTED in said and "'dist/** -text'" in said, said
+    assert "published copy" not in said and said.endswith("; then build again"), said
 
 
 def test_changed_seeds_leave_the_advice_to_the_descriptor(repo: Path) -> None:
