@@ -240,6 +240,27 @@ def test_github_annotations_name_files_from_the_repository_top(
     assert code == 1 and f"::error file=dist/{damaged.name}/README.md," in out, out
 
 
+def test_github_annotations_name_a_file_reached_through_a_link_from_the_workspace(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A release given through a symbolic link into the workspace, the workspace given by
+    its real path: file= kept the absolute path through the link, which GitHub's runner
+    makes relative only under the workspace as it names it (QA s82 review 7). The path is
+    compared where its links lead, and named from the workspace."""
+    repo = tmp_path / "repo"
+    damaged = copy_release(repo / "dist")
+    (damaged / "README.md").write_text("changed\n")
+    (tmp_path / "link").symlink_to(repo)
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(repo))
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    code, out, _ = run(capsys, "validate", "--format", "github", "--jobs", "1",
+                       str(tmp_path / "link" / "dist" / damaged.name))
+    assert code == 1 and (f"::error file=dist/{damaged.name}/README.md,"
+                          "title=checksum-mismatch::") in out, out
+    assert f"file={tmp_path}" not in out, out
+
+
 def test_github_format_gives_each_target_s_advice_before_its_problems(
         capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """A release whose text files Git checked out with CR LF: its summary, the one

@@ -386,17 +386,22 @@ def _workspace_path(path: str) -> str:
     relative ``file=`` as relative to the repository's top, and makes relative only an
     absolute one under the workspace, so ``dist/...`` from a step with
     ``working-directory: corpora/news``, or ``../dist/...``, pointed at no file and the
-    annotation was lost (QA ciauthor 2)."""
+    annotation was lost (QA ciauthor 2). A path is inside the workspace as given or where
+    its links lead (a path through a link into the workspace is named from it too)."""
     workspace = os.environ.get("GITHUB_WORKSPACE")
     if not workspace or not path:
         return path
     try:
         whole = os.path.normpath(os.path.join(os.getcwd(), path))
-        # the working folder is a real path: the workspace as given, or where it leads
-        for top in dict.fromkeys((os.path.abspath(workspace), os.path.realpath(workspace))):
-            inside = os.path.relpath(whole, top)
-            if inside != os.pardir and not inside.startswith(os.pardir + os.sep):
-                return inside.replace(os.sep, "/")
+        # the working folder is a real path: the workspace as given, or where it leads;
+        # the path as given, or where it leads, for one given through a link into the
+        # workspace (QA s82 review 7: '<ws>/link/dist/...', link -> repo, kept absolute)
+        tops = dict.fromkeys((os.path.abspath(workspace), os.path.realpath(workspace)))
+        for where in dict.fromkeys((whole, os.path.realpath(whole))):
+            for top in tops:
+                inside = os.path.relpath(where, top)
+                if inside != os.pardir and not inside.startswith(os.pardir + os.sep):
+                    return inside.replace(os.sep, "/")
     except (OSError, ValueError):  # no working folder; another drive than the workspace's
         pass
     return path
