@@ -14,6 +14,7 @@ from typing import NamedTuple
 from charset_normalizer.cd import coherence_ratio
 
 from .codepagelanguages import (
+    CYRILLIC_PAGES,
     MULTIBYTE,
     NO_LANGUAGE,
     SURE,
@@ -23,6 +24,8 @@ from .codepagelanguages import (
     lettered_fit,
     reads_alike,
 )
+from .cyrillicspelling import misread_as_cyrillic
+from .hebrewspelling import hebrew_by_letters, spelled_as_hebrew
 from .normalize import C1_CONTROLS
 from .plausibility import JUDGED_CHARS, Judgement, foreign_letter_words, judge, plausible, words_of
 from .wording import counted
@@ -128,7 +131,8 @@ def doubtful(reading: Reading) -> Evidence | None:
     """The evidence on a chosen legacy reading if it is doubtful (it has :data:`_MISTYPED`
     implausible words or more, it is in no language of its code page, or, over
     :func:`_sure_chars` characters of non-ASCII words, its letters fit no language well or
-    its most probable language is unsure), else None: the readings another may be clearly
+    its most probable language is unsure, or, in a Cyrillic code page, its words show it
+    misread, :func:`_cyrillic_misread`), else None: the readings another may be clearly
     better than (:func:`why_better`)."""
     found = evidence(reading)
     coherent = found.coherence >= _COHERENT or reading.encoding in MULTIBYTE
@@ -136,7 +140,7 @@ def doubtful(reading: Reading) -> Evidence | None:
             found.judgement.word_chars < _sure_chars(reading)
             or (coherent and found.top >= _unsure(reading))) \
             and not (found.judgement.implausibility and _has_alike(reading.encoding)) \
-            and not found.judgement.foreign:
+            and not found.judgement.foreign and not _cyrillic_misread(found):
         return None  # no reading could be clearly better (why_better): none is looked for
     return found
 
@@ -221,7 +225,9 @@ def _misread_words(other: Evidence, chosen: Evidence) -> str | None:
     (:func:`~corpuskit.plausibility.foreign_letter_words`) where the other has fewer and
     is likely in a language that writes letters beyond ASCII (:func:`lettered_fit`), or
     it is in no language of its code page where the other is surely in its own
-    (:data:`SURE`, of them all).
+    (:data:`SURE`, of them all), or it is a Cyrillic reading whose words show it misread
+    (:func:`_cyrillic_misread`) where the other is in an alphabet with letter case
+    (:func:`_cased`).
 
     Such a reading is misread in its words, which tells more than any language's
     probability: a text mixing languages, or close ones, is less than :data:`SURE` in
@@ -242,6 +248,16 @@ def _misread_words(other: Evidence, chosen: Evidence) -> str | None:
                 "which reads most letters alike and is made for the same languages")
     if chosen.fit <= NO_LANGUAGE and other.fit >= SURE:
         return f"that is in no language {chosen.reading.encoding} is made for"
+    if odd < _MISTYPED and other.reading.encoding not in CYRILLIC_PAGES \
+            and _cased(other.judgement.text) and (odd_words := _cyrillic_misread(chosen)):
+        # Greek read as cp1251 or KOI8-R is a Cyrillic language to the identifier, and a
+        # short line of it has a word or two that look mistyped, too few to doubt it
+        # (QA s82 review 3): its words are spelled and cased as no Cyrillic language writes.
+        # (With more, the reading is doubted and beaten on them, as it was, below.)
+        # Only an alphabet of capitals and small letters tells its case: Hebrew and Arabic,
+        # which have none, read the abbreviations of Cyrillic (``кВт МГц``, ``ИЛд``) as
+        # text their language identifier is as sure of (cp1255's ``ךֲע ֳּצ``).
+        return _unspelled_cyrillic(odd_words)
     if chosen.judgement.foreign > other.judgement.foreign \
             and lettered_fit(other.judgement.text, other.reading.encoding) >= LIKELY:
         return _foreign_letters(chosen)
@@ -250,6 +266,57 @@ def _misread_words(other: Evidence, chosen: Evidence) -> str | None:
 
 #: Words a message names as holding letters of a language the text is not in.
 _FOREIGN_EXAMPLES = 3
+
+
+def _cyrillic_misread(found: Evidence) -> list[str]:
+    """The words of a reading in a Cyrillic code page that show it misread
+    (:func:`~corpuskit.cyrillicspelling.misread_as_cyrillic`) where the language
+    identifier is unsure which Cyrillic language it is in (:func:`_unsure`); none in
+    another code page. Greek read as cp1251 is 13% to 60% in its most probable one; a line
+    of Russian naming abbreviations (``использовать КДР как локальную кодировку``) is
+    surely Russian, and its reading in cp1252, in no alphabet of Cyrillic's spellings,
+    was taken for clearly better."""
+    if found.reading.encoding not in CYRILLIC_PAGES or found.top >= _unsure(found.reading):
+        return []
+    words = misread_as_cyrillic(found.judgement.text)
+    if words and _hebrew(found.reading):
+        # Hebrew read as cp1251 is spelled as no Cyrillic language spells either, and a
+        # geresh read as a capital (``чшйцЧе``) mixes its case: the second look's Hebrew
+        # rules name cp1255, where this named cp1253 (QA s82 fix-greekshort).
+        return []
+    return words
+
+
+def _hebrew(reading: Reading) -> bool:
+    """Whether a Cyrillic code page's ``reading`` is Hebrew in cp1255 by its spelling or
+    its letters (:func:`~corpuskit.hebrewspelling.spelled_as_hebrew`,
+    :func:`~corpuskit.hebrewspelling.hebrew_by_letters`)."""
+    try:
+        data = reading.text.encode(reading.encoding)
+    except UnicodeEncodeError:  # (a reading is its code page's: never, but not Hebrew)
+        return False
+    return spelled_as_hebrew(data, reading.encoding) or hebrew_by_letters(data,
+                                                                          reading.encoding)
+
+
+def _cased(text: str) -> bool:
+    """Whether ``text`` has letters beyond ASCII, all capitals or small letters (Greek's,
+    not Hebrew's or Arabic's, which have no case), and small ones among them: KOI8-R reads
+    Cyrillic's small letters as capitals, and a code page of another alphabet its capitals
+    as small letters, so a small-letter line of KOI8-R is capitals only there (cp1253's
+    ``ΤΜΣ: %pa`` for ``тлс: %pa``)."""
+    letters = [char for char in text if char.isalpha() and not char.isascii()]
+    return bool(letters) and all(char.isupper() or char.islower() for char in letters) \
+        and any(char.islower() for char in letters)
+
+
+def _unspelled_cyrillic(words: list[str]) -> str:
+    """Why a Cyrillic reading whose ``words`` show it misread (:func:`_cyrillic_misread`) is
+    so, naming a few."""
+    shown = ", ".join(repr(word[:30]) for word in list(dict.fromkeys(words))[:_FOREIGN_EXAMPLES])
+    return (f"{counted(len(words), 'word')} in it {'is' if len(words) == 1 else 'are'} "
+            f"spelled or cased as no Cyrillic language writes "
+            f"{'it' if len(words) == 1 else 'them'}, such as {shown}")
 
 
 def _foreign_letters(chosen: Evidence) -> str:

@@ -44,7 +44,12 @@ from .writer import TEMP_PREFIX, copy_into, write_file
 from .zippieces import read_range
 
 #: Part of every cache key: changed with the entries' format, and with anything that
-#: gives other records for the same bytes within one corpuskit version (v62: a legacy
+#: gives other records for the same bytes within one corpuskit version (v63: a reading
+#: in cp1251 or KOI8-R, in capitals and small letters, unsure of its Cyrillic language,
+#: with two words or a third of them spelled or cased as no Cyrillic language writes
+#: them (or one, its letter pairs rare), is doubtful and loses to a reading in an
+#: alphabet with letter case, so a short line of Greek (``Фп ўсгпт еЯнбй``) is refused
+#: naming cp1253 or iso8859-7 with the default code pages; v62: a legacy
 #: reading misread on its own evidence, with no other clearly better, is refused, not
 #: built: text in a code page corpuskit does not decode, ``t¨ent¨u``, ``представлениЯ``;
 #: v61: Greek's ``Ά`` after an article (``το Άργος``, ``του Άρη``) is cp1253's, and
@@ -189,7 +194,7 @@ from .zippieces import read_range
 #: reads clearly better is refused; v12: a text of only invisible characters, such as a
 #: soft hyphen, is refused), so that no entry made before serves records a fresh build
 #: would not make.
-CACHE_FORMAT = "corpuskit-shard-cache-v62"
+CACHE_FORMAT = "corpuskit-shard-cache-v63"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
 #: The names of the files a build writes in each folder of the cache: a shard entry's
