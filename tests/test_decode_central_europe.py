@@ -208,6 +208,24 @@ def test_readings_that_each_keep_to_one_alphabet_go_by_the_configured_order() ->
     ("Błąd w aucie Škoda", False),
     ("Š_irina: 5, Ž, Š. Novák", False),
     ("ťava a ťukať", False),
+    # QA s82 review 4: Slovak writes ľ beside consonants its catalogues never write it
+    # beside (the prefix veľ- before any, a name's ľg, f before ľ, ľp at a word's start).
+    ("Oľga, veľryba, fľak, fľaša", False),
+    ("veľrieka, veľmoc, veľvyslanec, veľtrh, veľkonočný, veľdielo, veľjašter", False),
+    ("Topoľčany, kuľhať, veľchrám, pokiaľže", False),
+    ("džungľa, figľa, nocľah, najľahší, horľavý, bŕľať, fixľovať", False),
+    ("ľpieť, ľnúť, Ľvov, Iľja Iľjič", False),
+    ("VEĽRYBA, OĽGA", False),
+    # ... but not where Czech, Slovak, Slovenian and Croatian write ž: after d and r, after
+    # n, before c, and before j but in the name Iľja (Slovenian's bližji, Omrežje); nor
+    # where ISO-8859-2 reads Polish capitals' Ą (DAJĄ, DOWIĄZANIE).
+    ("drľať", True),
+    ("oranľový", True),
+    ("v poloľce", True),
+    ("bliľji", True),
+    ("Omreľje, Najstroľja", True),
+    ("DAJĽ", True),
+    ("DOWIĽZANIE", True),
 ])
 def test_mixes_alphabets(text: str, mixed: bool) -> None:
     assert mixes_alphabets(text) is mixed
@@ -724,3 +742,47 @@ def test_a_czech_text_naming_slovaks_and_poles_keeps_cp1250_with_iso8859_2_first
             "primátor. Řekl, že spolupráce měst bude pokračovat i příští rok.\n")
     decoded = run(text.encode("cp1250"), ISO_FIRST)
     assert (decoded.encoding, decoded.text) == ("cp1250", text)
+
+
+# -- Slovak's ľ beside the consonants its dictionary writes it beside (QA s82 review 4) ----
+
+#: Slovak in cp1250 with no š, ž, ť (which ISO-8859-2 reads as C1 controls), whose ľ stands
+#: where the Slovak catalogues never write it: a name's ľg (``Oľga``), the prefix veľ-
+#: before r, d and c (``veľryba``, ``veľdielo``, ``veľchrám``), f and g before ľ (``fľak``,
+#: ``figľa``), ľ before č, h and j (``Topoľčian``, ``kuľhá``, ``Iľja``) and at a word's
+#: start before p or v (``ľpia``, ``Ľvova``). With cp1250 alone or in the default list,
+#: each was refused (``'Oľga': ľ in Oľg, where Slovak ... never writes it``); with
+#: iso8859-2 listed after cp1250, built as ISO-8859-2's ``Ožga``, ``vežryba``, ``fžak``,
+#: exit 0.
+SLOVAK_L_BESIDE_CONSONANTS = {
+    "olga": "Oľga kúpila veľa kníh a dala ich svojej dcére.\n",
+    "velryba": "Vo vode plávala veľryba a deti na ňu pozerali z lode.\n",
+    "flak": "Na obruse bol veľký fľak od kávy.\n",
+    "paragraph": (
+        "Oľga a Ľudovít mali na obruse fľak od vína. Veľvyslanec bol na veľtrhu v Nitre. "
+        "Dunaj je veľrieka a toto veľdielo vzniklo za kráľa Mateja. Pes kuľhá na ľavú nohu "
+        "a ovce sa pasú na lúke pod hoľou. Cesta z Topoľčian do Ľvova trvala celý deň. "
+        "Horľavá kvapalina vychrlila plamene. Bez figľa by prehral, ale ten figeľ sa mu "
+        "vydaril. Iľja Iľjič Oblomov je postava románu. Veľchrám bol plný ľudí a veľduch "
+        "tej doby bol obľúbený medzi ľudom. Oľgin otec pracuje ako učiteľ v Poľsku. Nemám "
+        "rád ľudí, ktorí ľpia na peniazoch.\n"),
+}
+#: cp1250 alone, cp1250 then iso8859-2, the default list, and the default list with
+#: iso8859-2 after it. (With iso8859-2 listed first, ISO-8859-2's ``Ožga`` is spelled as
+#: Czech and Slovenian spell words, and the code page listed first wins: README's tie.)
+CP1250_LISTED = {
+    "cp1250-alone": DecodeConfig(("cp1250",)),
+    "cp1250-first": DecodeConfig(("cp1250", "iso8859-2")),
+    "default": DecodeConfig(),
+    "iso-after": ISO_AFTER,
+}
+
+
+@pytest.mark.parametrize("listed", list(CP1250_LISTED))
+@pytest.mark.parametrize("name", list(SLOVAK_L_BESIDE_CONSONANTS))
+def test_slovak_l_where_the_catalogues_never_write_it_stays_cp1250(
+        name: str, listed: str) -> None:
+    text = SLOVAK_L_BESIDE_CONSONANTS[name]
+    assert not re.search("[šžťśźŠŽŤŚŹ]", text)
+    decoded = run(text.encode("cp1250"), CP1250_LISTED[listed])
+    assert decoded.text == text and text.encode("cp1250").decode(decoded.encoding) == text
