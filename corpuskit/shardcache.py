@@ -44,26 +44,28 @@ from .writer import TEMP_PREFIX, copy_into, write_file
 from .zippieces import read_range
 
 #: Part of every cache key: changed with the entries' format, and with anything that
-#: gives other records for the same bytes within one corpuskit version (v64: Slovak's
-#: ``ľ`` counts as misread beside consonants Slovak's spelling dictionary never writes
-#: it beside, not those its catalogues do not, so cp1250's ``Oľga``, ``veľryba``,
-#: ``fľak`` are read in cp1250, not refused or read as ISO-8859-2's ``Ožga``; v63: a
-#: reading in cp1251 or KOI8-R, in capitals and small letters, unsure of its Cyrillic
-#: language, with two words or a third of them spelled or cased as no Cyrillic language
-#: writes them (or one, its letter pairs rare), is doubtful and loses to a reading in an
-#: alphabet with letter case, so a short line of Greek (``Фп ўсгпт еЯнбй``) is refused
-#: naming cp1253 or iso8859-7 with the default code pages; v62: a legacy reading misread
-#: on its own evidence, with no other clearly better, is refused, not built: text in a
-#: code page corpuskit does not decode, ``t¨ent¨u``, ``представлениЯ``; v61: Greek's
-#: ``Ά`` after an article (``το Άργος``, ``του Άρη``) is cp1253's, and ``’`` after a
-#: particle or before a verb form (``μη ’ρθεις``, ``εγώ ’μαι``) ISO-8859-7's, so neither
-#: is refused with its code page listed, and a word either could be (``τα Άγραφα``, ``τα
-#: ’πα``) tells neither; v60: ``š`` in a Polish text, ``Ť`` or ``ť`` before a consonant
-#: at a word's start or alone, ``Š`` before a year, and ``ľ`` or ``ą`` in a text the
-#: language identifier finds in no language writing them count as misread, so
-#: ``cišgle``, ``Ťdupť``, ``moľnost``, ``Uporabniąki`` are read in the other code page
-#: where it is listed and refused naming it where not; v59: a code page's sign whose
-#: byte UTF-8 writes only after a character's first byte, before a letter beyond ASCII
+#: gives other records for the same bytes within one corpuskit version (v65: UTF-8 whose
+#: only whole character stands beside one cut short, ``\xc2\xbb\xc3berblick``, is
+#: refused, not read in cp1252 as ``Â»Ãberblick``; v64: Slovak's ``ľ`` counts as misread
+#: beside consonants Slovak's spelling dictionary never writes it beside, not those its
+#: catalogues do not, so cp1250's ``Oľga``, ``veľryba``, ``fľak`` are read in cp1250,
+#: not refused or read as ISO-8859-2's ``Ožga``; v63: a reading in cp1251 or KOI8-R, in
+#: capitals and small letters, unsure of its Cyrillic language, with two words or a
+#: third of them spelled or cased as no Cyrillic language writes them (or one, its
+#: letter pairs rare), is doubtful and loses to a reading in an alphabet with letter
+#: case, so a short line of Greek (``Фп ўсгпт еЯнбй``) is refused naming cp1253 or
+#: iso8859-7 with the default code pages; v62: a legacy reading misread on its own
+#: evidence, with no other clearly better, is refused, not built: text in a code page
+#: corpuskit does not decode, ``t¨ent¨u``, ``представлениЯ``; v61: Greek's ``Ά`` after
+#: an article (``το Άργος``, ``του Άρη``) is cp1253's, and ``’`` after a particle or
+#: before a verb form (``μη ’ρθεις``, ``εγώ ’μαι``) ISO-8859-7's, so neither is refused
+#: with its code page listed, and a word either could be (``τα Άγραφα``, ``τα ’πα``)
+#: tells neither; v60: ``š`` in a Polish text, ``Ť`` or ``ť`` before a consonant at a
+#: word's start or alone, ``Š`` before a year, and ``ľ`` or ``ą`` in a text the language
+#: identifier finds in no language writing them count as misread, so ``cišgle``,
+#: ``Ťdupť``, ``moľnost``, ``Uporabniąki`` are read in the other code page where it is
+#: listed and refused naming it where not; v59: a code page's sign whose byte UTF-8
+#: writes only after a character's first byte, before a letter beyond ASCII
 #: (``»Überblick«`` in cp1252), is no UTF-8 cut short, so such text is read in its code
 #: page, not refused; v58: ISO-8859-2's ž, š and ť read in cp1250 where Slovak never
 #: writes ľ, Polish never ą, or as a ``»`` closing no quote count as misread, so
@@ -197,7 +199,7 @@ from .zippieces import read_range
 #: reads clearly better is refused; v12: a text of only invisible characters, such as a
 #: soft hyphen, is refused), so that no entry made before serves records a fresh build
 #: would not make.
-CACHE_FORMAT = "corpuskit-shard-cache-v64"
+CACHE_FORMAT = "corpuskit-shard-cache-v65"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
 #: The names of the files a build writes in each folder of the cache: a shard entry's

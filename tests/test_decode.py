@@ -1356,6 +1356,28 @@ def test_utf8_cut_short_beside_a_guillemet_is_still_refused(data: bytes, said: s
         assert "restore the file from where it came" in message, message
 
 
+@pytest.mark.parametrize("data", [
+    b"Titel \xc2\xbb\xc3berblick\n", b"Titel \xc2\xbb\xc3berblick",
+    b"Der Katalog heisst \xc2\xbb\xc3berblick seit Jahren.\n",
+    # ... and the character cut short before the whole one (a \xc3\x9f lost its second byte).
+    b"Die Strasse hei\xc3\xc2\xbb seit Jahren.\n",
+])
+def test_utf8_cut_short_beside_its_one_whole_character_is_refused(data: bytes) -> None:
+    """QA s82 fix-decodemisc 1: UTF-8 whose ``Ü`` after a ``»`` lost its second byte, no
+    other character beyond ASCII in the file, was built as cp1252's ``Â»Ãberblick``, exit
+    0: one whole character is too few to count the file UTF-8, and with the cut ``Ã``
+    alone replaced the whole ``»``'s ``Â»`` is mojibake still. No cp1252, cp1250, cp1254
+    or cp1257 text of the QA's holds a whole UTF-8 character beside one cut short."""
+    for listed in (DecodeConfig(), DecodeConfig(("cp1252",))):
+        with pytest.raises(DocumentProblem) as caught:
+            run(data, listed)
+        message = caught.value.problem.message
+        assert caught.value.problem.code == "undecodable", message
+        assert "read in cp1252, UTF-8 characters cut short come out as mojibake ('" in message, \
+            message
+        assert "restore the file from where it came" in message, message
+
+
 @pytest.mark.parametrize("text", ["Le café est bon\n", "Le café", "NAO Ã SEI\n",
                                   "SÃO PAULO É UMA CIDADE\n",
                                   "Déjà vu: le cafÃ© du coin est très bon.\n"])
