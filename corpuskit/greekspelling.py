@@ -123,6 +123,15 @@ def other_greek_page(data: bytes, encoding: str) -> GreekPage | None:
     return found
 
 
+def told_greek_page(data: bytes, first: str, second: str) -> str | None:
+    """Where ``first`` and ``second`` (codec names) are Greek's two code pages, the one
+    :func:`greek_code_page` says ``data`` is in; else None."""
+    if {first, second} != _GREEK_PAGES:
+        return None
+    found = greek_code_page(data)
+    return found.encoding if found is not None else None
+
+
 def greek_by_quotes(tied: list[int], grouped: list[tuple[tuple[str, ...], str]],
                     data: bytes) -> list[int]:
     """The readings ``tied`` (indices in ``grouped``: the code pages that read each, and

@@ -33,7 +33,7 @@ from .codepages import candidates
 from .config import DecodeConfig
 from .damagedreading import damaged_code_page
 from .doubtfulreading import LIKELY, Evidence, coherence, doubtful, evidence, why_better
-from .greekspelling import other_greek_page
+from .greekspelling import other_greek_page, told_greek_page
 from .hebrewspelling import hebrew_by_letters, read_as_hebrew, spelled_as_hebrew
 from .kanaspelling import read_as_japanese
 from .misreadalone import capitals_only, misread_alone, undecoded_advice
@@ -88,31 +88,45 @@ def readings_elsewhere(data: bytes, excluded: tuple[str, ...],
               in enumerate(_other_readings(data, excluded, preferred))]
     readable = [(order, found) for order, found in judged if plausible(found.judgement)]
     readable.sort(key=_ranking)
-    return [found for _, found in _letters_before_symbols(readable)]
+    return [found for _, found in _letters_before_symbols(readable, data)]
 
 
-def _letters_before_symbols(ranked: list[tuple[int, Evidence]]
+def _letters_before_symbols(ranked: list[tuple[int, Evidence]], data: bytes
                             ) -> list[tuple[int, Evidence]]:
     """``ranked`` (readings elsewhere, in :func:`_ranking`'s order), but a reading in a code
     page that reads alike with one before it (:func:`reads_alike`) moved before that one
     where it has letters where that one has symbols, and no symbol where that one has a
-    letter (:func:`_letters_where_symbols`).
+    letter (:func:`_letters_where_symbols`); of Greek's two code pages, the one where
+    Greek writes the characters it reads (:func:`~corpuskit.greekspelling.told_greek_page`)
+    wherever that tells.
 
     cp1253 and ISO-8859-7 read Greek's letters alike but ``Ά``, A2 in cp1253 and B6 in
     ISO-8859-7, each of which the other reads as a symbol (``’``, ``¶``); their readings
     tie on mistyped words (a quote or a pilcrow may begin a word), and the ranking, on the
     letters' fit, advised the other code page, whose reading ``’γιος`` was then built
-    with exit 0 (QA s81 decodelong 9)."""
+    with exit 0 (QA s81 decodelong 9). But ISO-8859-7's ``’`` where Greek drops a vowel
+    (``να ’ναι``) is cp1253's letter ``Ά`` (``να Άναι``): 200 of 283 such ISO-8859-7
+    texts, no Greek page listed, were told to add cp1253, then, that added, refused again
+    naming iso8859-7, where Greek's spelling told it (QA s82 fix-decodemisc 2)."""
     result = list(ranked)
     for at in range(len(result)):
         chosen = result[at][1].reading
         for later in range(at + 1, len(result)):
             other = result[later][1].reading
             if reads_alike(chosen.encoding, other.encoding) \
-                    and _letters_where_symbols(other.text, chosen.text):
+                    and _reads_better_alike(data, other, chosen):
                 result.insert(at, result.pop(later))
                 break
     return result
+
+
+def _reads_better_alike(data: bytes, reading: Reading, other: Reading) -> bool:
+    """Whether ``reading`` of ``data`` comes before ``other``, in a code page that reads
+    alike (:func:`_letters_before_symbols`)."""
+    told = told_greek_page(data, reading.encoding, other.encoding)
+    if told is not None:
+        return told == reading.encoding
+    return _letters_where_symbols(reading.text, other.text)
 
 
 def _letters_where_symbols(text: str, other: str) -> bool:
@@ -186,11 +200,26 @@ def clearly_better(data: bytes, chosen: Evidence, config: DecodeConfig
         survivors.append((order, Evidence(Reading(encoding, text, None), judgement, fit, top,
                                           coherence(judgement.text))))
     survivors.sort(key=_ranking)
-    for _, found in _letters_before_symbols(survivors):
+    for _, found in _letters_before_symbols(survivors, data):
         why = why_better(found, chosen)
         if why is not None:
-            return found, why
+            return _greek_page_told(data, found), why
     return None
+
+
+def _greek_page_told(data: bytes, found: Evidence) -> Evidence:
+    """``found``, or the reading in Greek's other code page where the characters Greek
+    writes say the file is in that one (:func:`~corpuskit.greekspelling.other_greek_page`).
+    The two read alike but for a letter or two, which may sway the language identifier's
+    probability across :data:`~corpuskit.doubtfulreading.LIKELY` or
+    :data:`~corpuskit.codepagelanguages.SURE`, or make a word look mistyped: what makes one
+    clearly better than the chosen reading makes the other so (QA s82 fix-decodemisc 2:
+    ISO-8859-7's ``να ’χει`` and ``’%lu’``, its ``’`` cp1253's ``Ά``, were told to add
+    cp1253, and cp1253's ``%s%sΆγνωστο``, cp1253 added, to add iso8859-7)."""
+    greek = other_greek_page(data, found.reading.encoding)
+    if greek is None:
+        return found
+    return evidence(Reading(greek.encoding, data.decode(greek.encoding), None))
 
 
 def second_look(data: bytes, reading: Reading, config: DecodeConfig) -> Reading:
@@ -274,11 +303,27 @@ def named_reading(data: bytes, configured: tuple[str, ...]) -> Reading | None:
     (:func:`~corpuskit.misreadalone.capitals_only`: KOI8's reading of Cyrillic's small
     letters in another code page); None if none is. Thai in cp874 was told to add cp932,
     whose reading is half-width katakana, and Russian in mac-cyrillic iso8859-5, each of
-    which built garbage (QA s82 qa-decode2 4)."""
-    return next((found.reading for found in readings_elsewhere(data, configured)
-                 if _in_its_language(found) and not capitals_only(found.judgement.text)
-                 and misread_alone(found.judgement.text, found.reading.encoding) is None),
-                None)
+    which built garbage (QA s82 qa-decode2 4). Of Greek's two code pages, the one the
+    characters Greek writes say (:func:`_other_greek_reading`)."""
+    named = next((found.reading for found in readings_elsewhere(data, configured)
+                  if _in_its_language(found) and not capitals_only(found.judgement.text)
+                  and misread_alone(found.judgement.text, found.reading.encoding) is None),
+                 None)
+    return _other_greek_reading(data, named, configured) if named is not None else None
+
+
+def _other_greek_reading(data: bytes, named: Reading, configured: tuple[str, ...]
+                         ) -> Reading:
+    """``named``, or, where it is one of Greek's two code pages and the characters Greek
+    writes say the file is in the other (:func:`~corpuskit.greekspelling.other_greek_page`)
+    and that is not listed, the other's reading. Their letters' fit differs by ``’`` and
+    ``Ά`` alone, which may put the right one below :data:`LIKELY` (QA s82 fix-decodemisc
+    2: ISO-8859-7's ``Η ομάδα ’%s’``, 70% Greek, was told to add cp1253, 82%, and, that
+    added, iso8859-7)."""
+    greek = other_greek_page(data, named.encoding)
+    if greek is None or greek.encoding in {codecs.lookup(name).name for name in configured}:
+        return named
+    return Reading(greek.encoding, data.decode(greek.encoding), None)
 
 
 #: Half-width katakana, which a Japanese code page reads Thai's letters in cp874 as.

@@ -153,3 +153,56 @@ def test_a_word_either_could_be_tells_neither_and_refuses_no_listed_page(
     assert greek_code_page(text.encode(code_page)) is None
     decoded = run(text.encode(code_page), DecodeConfig((code_page,)))
     assert (decoded.text, decoded.encoding) == (text, code_page)
+
+
+DEFAULT = DecodeConfig()
+#: Greek in ISO-8859-7 whose ``’`` cp1253 reads as its letter ``Ά``: where Greek drops a
+#: vowel (aphaeresis, after ``να``: ``να Άναι``), and as quotes (``Ά%luΆ``). The first two
+#: were told to add cp1253 where no code page judged them clearly better; the third and
+#: fourth where cp1253's reading was clearly better than the chosen one and ISO-8859-7's,
+#: its language less probable with ``’`` in it, was not; the last where ISO-8859-7's
+#: reading was too little Greek (70%) to name, and cp1253's (82%) was not.
+TOLD_ISO_8859_7 = [
+    "%s: η μεταβλητή αναφοράς δεν μπορεί να ’ναι πίνακας",
+    "%s χρειάζεται να ’χει οριστεί μία υποδοχή με --slot",
+    "Η ποιότητα του JPEG πρέπει να ’χει τιμή μεταξύ 0 και 100· η τιμή «%d» δεν επιτρέπεται.",
+    "%s: Ο GID ’%lu’ δεν υπάρχει",
+    "%s: Η ομάδα ’%s’ δεν υπάρχει",
+]
+
+
+@pytest.mark.parametrize("text", TOLD_ISO_8859_7)
+def test_iso8859_7_with_the_default_list_is_told_to_add_iso8859_7(text: str) -> None:
+    """QA s82 fix-decodemisc 2: with no Greek code page listed, ISO-8859-7's aphaeresis was
+    told to add cp1253 (the reading with a letter where ISO-8859-7 has a symbol), and,
+    that added, was refused again naming iso8859-7. The advice, followed, reads it."""
+    data = text.encode("iso8859-7")
+    message = refusal(data, DEFAULT)
+    assert 'add "iso8859-7" to decode.fallback_encodings' in message, message
+    assert 'add "cp1253"' not in message, message
+    decoded = run(data, DecodeConfig((*DEFAULT.fallback_encodings, "iso8859-7")))
+    assert (decoded.text, decoded.encoding) == (text, "iso8859-7")
+
+
+@pytest.mark.parametrize("text", [*CAPITAL_ALPHA[:3], "Άκυρη πίσω παραπομπή"])
+def test_cp1253_with_the_default_list_is_told_to_add_cp1253(text: str) -> None:
+    """The reverse: cp1253's ``Ά`` opening a word, which ISO-8859-7 reads as ``’``. The
+    last was told to add iso8859-7, cp1253's reading too little Greek (79%) to name."""
+    data = text.encode("cp1253")
+    message = refusal(data, DEFAULT)
+    assert 'add "cp1253" to decode.fallback_encodings' in message, message
+    decoded = run(data, DecodeConfig((*DEFAULT.fallback_encodings, "cp1253")))
+    assert (decoded.text, decoded.encoding) == (text, "cp1253")
+
+
+def test_cp1253_that_greek_spelling_tells_is_read_where_it_alone_is_listed() -> None:
+    """The same the other way round: cp1253's ``%s%sΆγνωστο`` (a name put before
+    ``Άγνωστο``), whose word ISO-8859-7's ``s’γνωστο`` reads without a mistyped word, was
+    refused with cp1253 listed, naming iso8859-7, though it had been told to add cp1253."""
+    text = ("Εκκίνηση Αναλογία διαστάσεων γραμμής δρομέα %s%sΆγνωστο σήμα %d %s: μη "
+            "αναγνωρίσιμος τύπος έναρξης «%s» Εβδομαδιαίως")
+    data = text.encode("cp1253")
+    assert 'add "cp1253" to decode.fallback_encodings' in refusal(data, DEFAULT)
+    for config in (CP1253_ONLY, DecodeConfig((*DEFAULT.fallback_encodings, "cp1253"))):
+        decoded = run(data, config)
+        assert (decoded.text, decoded.encoding) == (text, "cp1253")
