@@ -2483,3 +2483,34 @@ def test_a_file_read_empty_as_it_was_rewritten_is_said_to_have_changed(
     with pytest.raises(InputError) as refused:
         build(seeds, tmp_path / "out", jobs=1, cache=None)
     assert [(p.path, p.code) for p in refused.value.problems] == [("b.txt", "empty-document")]
+
+
+
+@pytest.mark.parametrize("reset", [False, True], ids=["close", "reset"])
+def test_a_peer_that_closes_at_once_is_told_so_before_dask_connects(reset: bool) -> None:
+    """A peer that closes (or resets) each connection as it accepts it is named so by the
+    first look at it (``_refused``), not left to Dask, which connects to it again until its
+    time is up and named it so only if its last try saw the close in time: the test of
+    such peers through a whole build failed once with the suite running on two loaded
+    cores. A peer that says something first (as a scheduler's handshake does), or waits
+    for the client to, is left to Dask."""
+
+    def answer(client: socket.socket, held: list[socket.socket]) -> None:
+        if reset:
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        client.close()
+
+    def greet(client: socket.socket, held: list[socket.socket]) -> None:
+        client.sendall(b"hello")
+        held.append(client)
+
+    def wait(client: socket.socket, held: list[socket.socket]) -> None:
+        held.append(client)
+
+    with _fake_peer(answer) as address:
+        assert daskengine._refused(address) == (
+            "it closed the connection without answering as a Dask scheduler (if it is one "
+            "that uses TLS, give its tls:// address)")
+    for peer in (greet, wait):
+        with _fake_peer(peer) as address:
+            assert daskengine._refused(address) is None
