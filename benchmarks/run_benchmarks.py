@@ -80,6 +80,7 @@ import sys
 import tempfile
 import threading
 import time
+import tomllib
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -93,11 +94,6 @@ from corpuskit.package import DOCUMENTS_PATH
 from corpuskit.problems import one_line
 from corpuskit.reader import PACKAGE_MARKERS
 from corpuskit.semver import Version
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 HERE = Path(__file__).resolve().parent
 WORK: list[Path] = [Path.cwd()]

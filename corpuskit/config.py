@@ -9,7 +9,7 @@ import math
 import os
 import re
 import stat
-import sys
+import tomllib
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -33,11 +33,6 @@ from .semver import named_as_release
 from .submodules import unfetched_submodule
 from .visible import BIDI_CONTROL, BLANK_GLYPH, shows_text
 from .wording import shell_word
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 CONFIG_NAME = "corpus.toml"
 #: The schema of :data:`CONFIG_NAME` (in ``schemas/``).

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-import sys
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from contextvars import ContextVar
@@ -36,10 +35,7 @@ from .schemacheck import (
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+import tomllib
 
 #: The keywords of corpus.schema.json whose errors are worded here (the annotations,
 #: ``description`` and ``title``, refuse nothing).

@@ -32,7 +32,6 @@ last, so pieces made in any process, at any time, join into the same stream:
 from __future__ import annotations
 
 import json
-import sys
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -84,8 +83,7 @@ class Compression:
         a zip whose members differed from a cold build's in 1 to 3 compressed streams), so
         ``fast`` is still not reproducible (:data:`COMPRESSIONS`). A compressor object
         deflated 2 KB texts at 171 MB/s against the one-shot's 187."""
-        if self.module is isal_zlib or (self.module is zlib and sys.version_info < (3, 11)):
-            # zlib takes wbits in its one-shot compress from Python 3.11 on
+        if self.module is isal_zlib:
             compressor = self.compressor()
             return bytes(compressor.compress(chunk) + compressor.flush())
         result: bytes = self.module.compress(chunk, self.level, wbits=-15)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import sys
+import tomllib
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, replace
@@ -126,13 +126,6 @@ from .writer import (
 )
 from .zipsource import ZipSource
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
-
-
-
 
 @dataclass(frozen=True)
 class ReleaseResult:
@@ -174,7 +167,7 @@ def release_time(source_date_epoch: str | None) -> str:
     from_env = parse_source_date_epoch(source_date_epoch)
     if from_env is not None:
         return from_env
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # -- corpus.toml --------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from .problems import Problem
 #: The start of SOURCE_DATE_EPOCH's seconds, and the first and last second a release time
 #: can be: those a zip's entries can carry, as for corpus.toml's ``created``, which
 #: ``release`` writes from it (:func:`corpuskit.config.outside_zip_dates`).
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 EARLIEST_EPOCH = 315532800  # 1980-01-01T00:00:00Z
 LATEST_EPOCH = 4354819199  # 2107-12-31T23:59:59Z
 
@@ -89,7 +89,7 @@ def epoch_of(created: str) -> str | None:
         stamp = dt.datetime.strptime(created, "%Y-%m-%dT%H:%M:%SZ")
     except ValueError:
         return None
-    return str(int((stamp.replace(tzinfo=dt.timezone.utc) - EPOCH).total_seconds()))
+    return str(int((stamp.replace(tzinfo=dt.UTC) - EPOCH).total_seconds()))
 
 
 def time_recorded_after(config: CorpusConfig, earlier: str | None) -> str | None:

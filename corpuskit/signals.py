@@ -77,7 +77,7 @@ def told_when_ended(interrupt: BaseException, note: str, *, replace: bool = Fals
     """Have the CLI say ``note`` when ``interrupt`` (Ctrl-C, :class:`Terminated`; or memory,
     threads or open files run out) ends the run: what it left to finish ("aborted" alone said
     nothing of a release folder left without its zip, QA). Kept as the exception's
-    ``__notes__`` (Python 3.11's ``add_note``, written so that 3.10 keeps them too);
-    ``replace``: this note instead of those added on the way."""
-    notes = [] if replace else list(getattr(interrupt, "__notes__", ()))
-    setattr(interrupt, "__notes__", [*notes, note])  # noqa: B010 (an attribute 3.10 lacks)
+    ``__notes__`` (``add_note``); ``replace``: this note instead of those added on the way."""
+    if replace:
+        interrupt.__notes__ = []
+    interrupt.add_note(note)

@@ -2816,7 +2816,6 @@ def test_the_shipped_and_benchmark_configurations_take_the_compiled_check() -> N
     builds never import jsonschema."""
     import subprocess
     import sys
-
     import tomllib
 
     from corpuskit.recordshape import schema_shape

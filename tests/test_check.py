@@ -936,7 +936,7 @@ def test_other_time_stamp_is_explained(repo: Path) -> None:
     none, that the build must have none either."""
     import datetime as dt
 
-    kept = dt.datetime.fromtimestamp(int(EPOCH), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    kept = dt.datetime.fromtimestamp(int(EPOCH), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     for given, fresh in (("1800000000", "2027-01-15T08:00:00Z"), (None, "absent")):
         report = check(repo / "seeds", repo / "dist", source_date_epoch=given, jobs=1)
         [said] = [p.message for p in report.problems if p.location == "/created"]

@@ -6,7 +6,7 @@ import json
 import os
 import re
 import shutil
-import sys
+import tomllib
 import tracemalloc
 import zipfile
 from collections.abc import Iterator
@@ -32,11 +32,6 @@ from corpuskit.diff import (
 from corpuskit.errors import InputError
 from corpuskit.models import Record
 from corpuskit.records import sha256_hex
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10 only
-    import tomli as tomllib
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"

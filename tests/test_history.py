@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,11 +22,6 @@ from jsonschema import Draft202012Validator
 
 from corpuskit.cli import main
 from corpuskit.diff import diff
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"

@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +38,6 @@ from corpuskit.release import (
 )
 from corpuskit.semver import Version, bump_rank
 from corpuskit.validation import validate_all
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
@@ -948,7 +944,7 @@ def test_a_release_time_equal_to_the_latest_release_is_said_by_release_itself(
     that the two releases say they were made at once, naming the time and where it came
     from."""
     write_doc(seeds, "b.txt", "Another harbour", "Boats came back to the quay at dawn.")
-    same = str(int(dt.datetime(2026, 11, 28, tzinfo=dt.timezone.utc).timestamp()))
+    same = str(int(dt.datetime(2026, 11, 28, tzinfo=dt.UTC).timestamp()))
     made = release(seeds, dist, source_date_epoch=same, jobs=1)
     assert (made.version, made.created) == ("1.1.0", "2026-11-28T00:00:00Z")
     assert made.notes == (
@@ -1030,11 +1026,11 @@ def test_failed_build_restores_corpus_toml_and_changelog(
 
 def test_release_is_reproducible_from_the_recorded_time(seeds: Path, dist: Path) -> None:
     write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
-    before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
     result = release(seeds, dist, jobs=1)  # no SOURCE_DATE_EPOCH: the clock, recorded
     stamp = dt.datetime.strptime(result.created, "%Y-%m-%dT%H:%M:%SZ").replace(
-        tzinfo=dt.timezone.utc)
-    assert before <= stamp <= dt.datetime.now(dt.timezone.utc)
+        tzinfo=dt.UTC)
+    assert before <= stamp <= dt.datetime.now(dt.UTC)
     assert f'created = "{result.created}"' in (seeds / "corpus.toml").read_text("utf-8")
     assert result.build is not None
     release_bytes = snapshot(result.build.release)

@@ -315,7 +315,6 @@ def test_the_readme_lists_the_built_in_patterns_as_they_are() -> None:
     """Its example differed from the built-in © pattern: copied with one pattern added, a
     line "2021-2023 © Foo Inc." was no longer taken out (QA)."""
     import re
-
     import tomllib
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
@@ -331,7 +330,6 @@ def test_the_readme_warns_of_list_items_and_its_narrower_patterns_keep_them() ->
     the built-in patterns take, and its narrower patterns keep those in the text while
     taking notices."""
     import re
-
     import tomllib
 
     from corpuskit.extract import extract_parts

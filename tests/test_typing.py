@@ -21,7 +21,7 @@ def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def run_mypy(program: str, cache: Path) -> tuple[str, str, int]:
     """``mypy --strict`` on ``program`` as a consumer's code, without any configuration."""
     api = pytest.importorskip("mypy.api")
-    out, err, status = api.run(["--strict", "--python-version", "3.10",
+    out, err, status = api.run(["--strict", "--python-version", "3.11",
                                 "--ignore-missing-imports", "--config-file", "/dev/null",
                                 "--cache-dir", str(cache), "-c", program])
     return out, err, status

@@ -10,10 +10,10 @@ import re
 import shlex
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
-import tomllib
 import yaml
 from _validate_support import EPOCH, built, run
 from conftest import REPO, tree_bytes
