@@ -997,12 +997,12 @@ def load_config(seeds: Path) -> CorpusConfig:
         # A byte order mark (Windows editors write one) is no part of TOML: skipped.
         data = tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise InputError([not_utf8(CONFIG_NAME, "config-error", raw, exc)]) from None
+        raise _unreadable_config(not_utf8(CONFIG_NAME, "config-error", raw, exc)) from None
     except RecursionError:  # tomllib reads nested arrays and tables recursively
-        raise InputError(
-            [Problem(CONFIG_NAME, "config-error",
-                     "arrays or tables nested too deeply to read; corpus.toml needs no "
-                     "nesting deeper than a few levels")]
+        raise _unreadable_config(
+            Problem(CONFIG_NAME, "config-error",
+                    "arrays or tables nested too deeply to read; corpus.toml needs no "
+                    "nesting deeper than a few levels")
         ) from None
     except tomllib.TOMLDecodeError as exc:
         # tomllib puts the position only in its message ("... (at line 3, column 7)").
@@ -1055,8 +1055,17 @@ def load_config(seeds: Path) -> CorpusConfig:
             # An inline array or table given more to after it (QA s77: [[sources]] after
             # sources = [...] was told of unclosed quotes): the key, given twice.
             line, advice = _inline_again(text, str(exc), line)
-        raise InputError(
-            [Problem(CONFIG_NAME, "config-error", f"not valid TOML: {reason}; {advice}",
-                     f"line {line}" if line else "")]
+        raise _unreadable_config(
+            Problem(CONFIG_NAME, "config-error", f"not valid TOML: {reason}; {advice}",
+                    f"line {line}" if line else "")
         ) from None
     return parse_config(data, source=raw.decode("utf-8-sig"))
+
+
+def _unreadable_config(problem: Problem) -> ConfigError:
+    """The error of a corpus.toml that cannot be read as TOML (``problem``: not UTF-8,
+    not valid TOML, nested too deeply): a :class:`ConfigError`, as every problem of the
+    configuration is, so that each command sums it up as it sums up a misspelled key
+    ("1 problem in seeds; nothing was written"), not as "1 problem found" (QA s83
+    newuser 3a). No settings: which files are documents cannot be told."""
+    return ConfigError([problem], f"{CONFIG_NAME} is not a valid corpus configuration")

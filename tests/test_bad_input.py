@@ -368,6 +368,36 @@ def test_config_nested_too_deeply(tmp_path: Path, capsys: pytest.CaptureFixture[
                      "corpus.toml needs no nesting deeper than a few levels [config-error]"]
 
 
+@pytest.mark.parametrize("written", [
+    pytest.param(b'note = "unclosed\n', id="not-toml"),
+    pytest.param(b"# caf\xe9\n", id="not-utf8"),
+    pytest.param(b"x = " + b"[" * 5000 + b"]" * 5000 + b"\n", id="nested-too-deeply"),
+    pytest.param(b"titel = 1\n", id="misspelled-key"),
+])
+@pytest.mark.parametrize("command", ["build", "release", "info"])
+def test_every_config_error_ends_with_the_same_summary(
+        written: bytes, command: str, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A corpus.toml that is not TOML (or not UTF-8, or nested too deeply) ended "corpuskit:
+    1 problem found", where every other config-error ends "corpuskit: N problems in
+    <seeds>; nothing was written" (QA s83 newuser 3a): one summary for all of them."""
+    seeds = make_seeds(tmp_path, GOOD)
+    toml = seeds / "corpus.toml"
+    toml.write_bytes(written + toml.read_bytes())  # at its top, before any [table]
+    out = tmp_path / "out"
+    arguments = {"build": ["build", str(seeds), "--out", str(out)],
+                 "release": ["release", "--seeds", str(seeds), "--out", str(out)],
+                 "info": ["info", str(seeds)]}[command]
+    capsys.readouterr()
+    assert main(arguments) == 1
+    err = capsys.readouterr().err
+    [problem] = error_lines(err)
+    assert problem.endswith("[config-error]")
+    assert err.splitlines()[-1] == f"corpuskit: 1 problem in {seeds}" + (
+        "" if command == "info" else "; nothing was written")
+    assert not out.exists()
+
+
 @pytest.mark.parametrize(("key", "value"), [
     ("name", "corpus\n"), ("version", "1.0.0\n"), ("created", "2026-11-28T00:00:00Z\n"),
 ])
