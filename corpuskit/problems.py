@@ -7,6 +7,7 @@ stable slugs that scripts may match on.
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 from collections.abc import Iterable
@@ -72,10 +73,27 @@ CODES: dict[str, str] = {
 }
 
 
+#: The byte order marks of the Unicode encodings other than UTF-8, as
+#: ``(mark, encoding, byte order)``: UTF-32's first, as FF FE 00 00 begins with FF FE.
+OTHER_UNICODE_MARKS = (
+    (codecs.BOM_UTF32_LE, "UTF-32", "little-endian"),
+    (codecs.BOM_UTF32_BE, "UTF-32", "big-endian"),
+    (codecs.BOM_UTF16_LE, "UTF-16", "little-endian"),
+    (codecs.BOM_UTF16_BE, "UTF-16", "big-endian"),
+)
+
+
 def not_utf8(path: str, code: str, data: bytes, error: UnicodeDecodeError) -> Problem:
     """The problem of a text file of the seeds (``corpus.toml``, ``CHANGELOG.md``) whose
     ``data`` is not UTF-8: the byte, and its line (QA: CHANGELOG.md's named only the byte's
-    offset, where corpus.toml's named its line)."""
+    offset, where corpus.toml's named its line); or, where ``data`` begins with UTF-16's
+    or UTF-32's byte order mark, that encoding (QA s83 newuser 3b: a corpus.toml saved as
+    UTF-16 was told only "not UTF-8 (byte 0, b'\\xff')")."""
+    for mark, encoding, order in OTHER_UNICODE_MARKS:
+        if data.startswith(mark):
+            return Problem(path, code, f"saved as {encoding} ({order}, with the byte order "
+                                       f"mark {mark.hex(' ').upper()}), not UTF-8; save it "
+                                       "as UTF-8", "line 1")
     line = data.count(b"\n", 0, error.start) + 1
     return Problem(path, code, f"not UTF-8 (byte {error.start}, "
                                f"{data[error.start:error.start + 1]!r}); save it as UTF-8",

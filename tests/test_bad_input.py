@@ -360,6 +360,27 @@ def test_config_that_is_not_utf8_names_the_line(
                                 "save it as UTF-8 [config-error]"]
 
 
+@pytest.mark.parametrize(("encoding", "said"), [
+    ("utf-16-le", "UTF-16 (little-endian, with the byte order mark FF FE)"),
+    ("utf-16-be", "UTF-16 (big-endian, with the byte order mark FE FF)"),
+    ("utf-32-le", "UTF-32 (little-endian, with the byte order mark FF FE 00 00)"),
+    ("utf-32-be", "UTF-32 (big-endian, with the byte order mark 00 00 FE FF)"),
+], ids=["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_config_saved_as_utf16_or_utf32_is_said_to_be(
+        encoding: str, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A corpus.toml saved as UTF-16 with its byte order mark (Notepad's "Unicode") was told
+    only "not UTF-8 (byte 0, b'\\xff')" (QA s83 newuser 3b): its encoding is named, from
+    the mark, with what to do."""
+    seeds = make_seeds(tmp_path, GOOD, toml="")
+    (seeds / "corpus.toml").write_bytes(
+        "\ufeff".encode(encoding) + toml_text(corpus_config()).encode(encoding))
+    code, err = run_build(seeds, tmp_path / "out", capsys)
+    assert code == 1
+    assert error_lines(err) == [f"error: corpus.toml:line 1: saved as {said}, not UTF-8; "
+                                "save it as UTF-8 [config-error]"]
+    assert not (tmp_path / "out").exists()
+
+
 def test_config_nested_too_deeply(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """tomllib reads nesting recursively: a RecursionError traceback."""
     toml = toml_text(corpus_config()) + "x = " + "[" * 5000 + "]" * 5000 + "\n"
@@ -2145,8 +2166,9 @@ def test_a_changelog_that_is_not_utf8_is_refused_by_build_and_validate(
     out = tmp_path / "out"
     code, err = run_build(seeds, out, capsys)
     assert code == 1
-    assert error_lines(err) == ["error: CHANGELOG.md:line 1: not UTF-8 (byte 0, b'\\xff'); "
-                                "save it as UTF-8 [unreadable-file]"]
+    assert error_lines(err) == ["error: CHANGELOG.md:line 1: saved as UTF-16 (little-endian, "
+                                "with the byte order mark FF FE), not UTF-8; save it as UTF-8 "
+                                "[unreadable-file]"]
     assert not out.exists()
     (seeds / "CHANGELOG.md").write_bytes(b"# Changelog\n\n## 1.0.0\n\nCaf\xe9 notes.\n")
     assert main(["validate", str(seeds)]) == 1
