@@ -814,15 +814,15 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
             if not changed:  # (QA: "the same processing settings, outputs", of seeds whose
                 # [output] compression had changed, and nothing said of it)
                 also += _compression_changed(config, previous_path, toml_path)
+            # Nothing changed at all: one wording, with a bump or without, dry run or not
+            # (QA s83 newuser 3c: 'release --dry-run' said "change documents or metadata
+            # first", 'release minor' "change something first").
             raise ReleaseError(
                 f"nothing to release: {seeds} has the same documents and metadata as "
                 f"{config.name} {previous} ({previous_path}){restore}"
                 + (f"; only its processing settings, outputs or {CHANGELOG_NAME} changed "
                    f"since, which '{patch}' releases"
-                   if bump is None and changed
-                   else f", and the same processing settings, outputs and {CHANGELOG_NAME}; "
-                   "change documents or metadata first"
-                   if bump is None else
+                   if bump is None and changed else
                    f", and the same processing settings, outputs and {CHANGELOG_NAME}; change "
                    "something first") + also)
         if bump is not None and bump_rank(bump) < bump_rank(required):
