@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import tomllib
+import sys
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, replace
@@ -126,6 +126,13 @@ from .writer import (
 )
 from .zipsource import ZipSource
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+
+
+
 
 @dataclass(frozen=True)
 class ReleaseResult:
@@ -167,7 +174,7 @@ def release_time(source_date_epoch: str | None) -> str:
     from_env = parse_source_date_epoch(source_date_epoch)
     if from_env is not None:
         return from_env
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # -- corpus.toml --------------------------------------------------------------------------
@@ -545,33 +552,128 @@ def release(
     refuse_misplaced_folders(seeds, out=dist, cache=cache)  # before the lock is made there
     with suppress(InputError):  # seeds that cannot be read: said below, with their documents
         refuse_release_named_out(dist, load_config(seeds))
+    run = _ReleaseRun(bump, source_date_epoch, dry_run, jobs, cache, allow_line_ends,
+                      progress, compare_progress)
     if dry_run:
-        return _release(seeds, dist, bump, source_date_epoch, True, jobs, cache,
-                        allow_line_ends, progress, compare_progress)
+        return _release(seeds, dist, run)
     # One lock for the diff, the edits and the build: a concurrent build or release of
     # the same dist waits for none of it half-done (build's own lock is re-entrant).
     with output_lock(dist), seeds_lock(seeds):
-        return _release(seeds, dist, bump, source_date_epoch, False, jobs, cache,
-                        allow_line_ends, progress, compare_progress)
+        return _release(seeds, dist, run)
 
 
-def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str | None,
-             dry_run: bool, jobs: int | None, cache: Path | None,
-             allow_line_ends: bool = False, progress: Progress | None = None,
-             compare_progress: Progress | None = None) -> ReleaseResult:
+
+@dataclass(frozen=True)
+class _ReleaseRun:
+    """How a release was asked for: :func:`release`'s arguments, checked."""
+
+    bump: str | None  # the bump asked for; None: the one the diff requires
+    source_date_epoch: str | None
+    dry_run: bool
+    jobs: int | None
+    cache: Path | None
+    allow_line_ends: bool
+    progress: Progress | None
+    compare_progress: Progress | None
+
+
+@dataclass(frozen=True)
+class _SeedsFiles:
+    """The seeds' corpus.toml and CHANGELOG.md, and their bytes before the release."""
+
+    toml_path: Path
+    toml: bytes
+    changelog_path: Path
+    changelog: bytes | None  # None: the seeds have none
+
+
+@dataclass(frozen=True)
+class _NextVersion:
+    """The version a release makes, and the diff it was chosen by."""
+
+    result: Diff  # the seeds against the latest release (against nothing for a first one)
+    version: str
+    previous: str | None  # the latest release's version; None for a first release
+    required: str | None  # the smallest bump the diff allows; None for a first release
+    bump: str | None  # the bump as the changelog entry labels it; None for a first release
+    least: str | None  # the bump the changes require, as the entry labels it
+    latest: tuple[Version, Path] | None  # the latest release; None for a first release
+    final: tuple[Version, Path] | None  # the latest final release, after a pre-release
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _History:
+    """The release time of a release and the changelog its entry goes into."""
+
+    created: str
+    source_date_epoch: str | None  # the build's: "" where corpus.toml's time is kept
+    changelog: str | None  # the changelog before this release's entry; None: none
+    recorded_entry: str  # a recorded release's entry, finished as it was released; or ""
+    time_kept: bool  # corpus.toml's release time kept, finishing a recorded release
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """What a release writes into the seeds: its changelog entry, the new CHANGELOG.md
+    and corpus.toml."""
+
+    entry: str  # "" when CHANGELOG.md already had an entry for a first release
+    changelog: str | None  # None: the seeds keep having no CHANGELOG.md
+    toml: bytes
+    notes: tuple[str, ...]
+
+
+def _release(seeds: Path, dist: Path, run: _ReleaseRun) -> ReleaseResult:
+    """The release (see :func:`release`), its steps in order: refuse unsound releases in
+    ``dist``, choose the next version and its time, write nothing where a release is in the
+    way, make the new corpus.toml and changelog texts, then build (or, failing, restore)."""
     try:
         config = load_config(seeds)
     except InputError as error:  # with the documents' problems, where they can be found
-        raise every_seeds_problem(seeds, error, jobs, source_date_epoch) from None
+        raise every_seeds_problem(seeds, error, run.jobs, run.source_date_epoch) from None
     toml_path, changelog_path = seeds / CONFIG_NAME, seeds / CHANGELOG_NAME
-    if not dry_run:  # what a release killed while it wrote them left (QA)
+    if not run.dry_run:  # what a release killed while it wrote them left (QA)
         remove_replacing_leftovers(toml_path)
         remove_replacing_leftovers(changelog_path)
-    old_toml = toml_path.read_bytes()
-    old_changelog = read_changelog(seeds)
+    files = _SeedsFiles(toml_path, toml_path.read_bytes(), changelog_path, read_changelog(seeds))
     # Zip-only releases too, and the zip beside each folder, a release's file that people
     # download: one that is no release is refused (QA forge3 1: released after a 7-byte one)
     releases = survey_releases(dist, config.name, beside=True)
+    _refuse_unsound_releases(releases, config, dist, toml_path)
+    if releases.latest is None:
+        chosen, history = _first_release(seeds, dist, config, run, files)
+    else:
+        chosen = _next_version(seeds, dist, config, releases, releases.latest, run, files)
+        history = _recorded_history(seeds, dist, config, releases, releases.latest, chosen,
+                                    run, files)
+    release_name = f"{config.name}-{chosen.version}"
+    _refuse_taken_names(dist, release_name)
+    texts = _new_texts(seeds, dist, config, releases, chosen, history, files)
+    notes = [*chosen.notes, *history.notes, *texts.notes]
+    version, previous, created = chosen.version, chosen.previous, history.created
+    if run.dry_run:
+        return ReleaseResult(config.name, version, previous, chosen.bump, chosen.required,
+                             created, texts.entry, chosen.result, None, tuple(notes))
+    built = _build_or_restore(seeds, dist, dist / release_name, version, files, texts, run,
+                              history.source_date_epoch, chosen.result.new.content_hash)
+    if previous is not None and created == chosen.result.old.created:
+        source_date_epoch = history.source_date_epoch
+        whence = (f"{CONFIG_NAME}'s created, kept" if history.time_kept
+                  else f"SOURCE_DATE_EPOCH={source_date_epoch}"
+                  if source_date_epoch is not None and source_date_epoch.strip()
+                  else "this machine's clock, within the second of that release")
+        notes.append(_same_time_note(config.name, version, previous, created, whence))
+    return ReleaseResult(config.name, version, previous, chosen.bump, chosen.required,
+                         created, texts.entry, chosen.result, built, (*notes, *built.notes))
+
+
+def _refuse_unsound_releases(releases: Releases, config: CorpusConfig, dist: Path,
+                             toml_path: Path) -> None:
+    """Refuse to release while a folder or zip in ``dist`` named as a release of
+    ``config.name`` is none: unreadable, damaged, converted by Git, a folder of releases,
+    or another corpus's release. Every one is said at once."""
     denied = {item.path: problem for item in releases.damaged
               if not os.path.islink(item.path)
               and (problem := unreadable_release(item.path)) is not None}
@@ -614,364 +716,418 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                       f"--out the folder that holds the releases of {config.name}")
     if said:  # every such release at once (QA: one was hidden behind another)
         raise ReleaseError("; ".join(said) + ", then release again")
-    latest = releases.latest
+
+
+def _first_release(seeds: Path, dist: Path, config: CorpusConfig, run: _ReleaseRun,
+                   files: _SeedsFiles) -> tuple[_NextVersion, _History]:
+    """The first release of ``config.name`` in ``dist``: the version in corpus.toml, its
+    time, and the seeds' changelog, refused where the seeds record another release."""
+    bump, source_date_epoch = run.bump, run.source_date_epoch
     notes: list[str] = []
-    recorded_entry = ""  # a recorded release's entry, finished as it was released
-    least: str | None = None  # the bump the changes require, as the entry labels it
+    result = _seeds_relative(seeds, lambda: diff_against_nothing(seeds, run.compare_progress))
+    others = other_corpora(dist, config.name)  # a renamed corpus: said in a note below
+    recorded = config.metadata.get("created")
+    base_changelog = _decode_changelog(files.changelog)
+    carried = release_recording(dist, others, recorded) \
+        if others and isinstance(recorded, str) else None
+    if carried is not None:
+        # A renamed corpus's first release took the old name's release time and kept
+        # its changelog, headed with the old name, as its own (QA).
+        old_name, carried_release = carried
+        kept = f", and {CHANGELOG_NAME} its history" if base_changelog is not None else ""
+        move = f" and move {CHANGELOG_NAME} out of {seeds}" if base_changelog is not None \
+            else ""
+        raise ReleaseError(
+            f"{CONFIG_NAME} records the release time of {carried_release} in {dist} "
+            f"(created = {recorded}){kept}: a first release of {config.name} would "
+            f"carry {'them' if kept else 'it'} over under its new name. If the corpus was "
+            f"renamed, set name = \"{old_name}\" back in {CONFIG_NAME} to carry on that "
+            f"history; to start {config.name}'s own, remove the created line from "
+            f"{CONFIG_NAME}{move}, then release again")
+    if recorded and base_changelog is not None \
+            and _first_release_time(config, source_date_epoch) == str(recorded):
+        # The seeds record the release of their version, with its content hash: other
+        # content than that is no release of it, even where --out holds none (QA: s76's
+        # open list, a clone without dist/ released a second, other 2.0.0, and wrote
+        # its hash over the record).
+        refused = recorded_other_content(seeds, dist, config, base_changelog,
+                                         str(result.new.content_hash), "release")
+        if refused is not None:
+            raise ReleaseError(refused)
+    if recorded and not others and config.version in versions_in(base_changelog) \
+            and remove_changelog_entry(base_changelog or "", config.name, changelog_entry(
+                config.version, str(recorded), result, None)) is None:
+        # The seeds record a release of this version, of other documents than these (or
+        # a maintainer wrote both by hand, as a first release may keep them): said, not
+        # refused. A release into another folder (a typo for dist) made a second, other
+        # release of it in silence (QA); refused, the first release of a corpus whose
+        # maintainer wrote its entry and time was (QA, round 2).
+        earlier = _recorded_after(base_changelog, config.version)
+        if earlier is not None and _first_release_time(config, source_date_epoch) \
+                == str(recorded):
+            # The release of a version after an earlier one, its entry and time kept:
+            # made again byte for byte from the seeds it was made from (a clone not
+            # keeping dist/), which its entry cannot be compared with here (QA: "this is
+            # another 1.1.0", of that very release).
+            notes.append(
+                f"{dist} holds no release of {config.name}: this makes {config.version} "
+                f"again as {CONFIG_NAME} and {CHANGELOG_NAME} record its release after "
+                f"{earlier} (created = {recorded}, and its entry), byte for byte that "
+                f"release if these seeds are the ones it was made from (a clone that "
+                f"does not keep {dist}); if they changed since, it holds other documents "
+                f"than the published {config.version}: then remove "
+                f"{dist / config.release_name} and its zip, and give --out the folder "
+                "that holds the releases")
+        else:
+            notes.append(
+                f"{dist} holds no release of {config.name}, but {CONFIG_NAME} records a "
+                f"release time (created = {recorded}) and {CHANGELOG_NAME} an entry for "
+                f"{config.version} that is not the one this release writes: if "
+                f"{config.version} was released in another folder, this is another "
+                f"{config.version}, which may hold other documents; then remove "
+                f"{dist / config.release_name} and its zip, and give --out the folder "
+                "that holds the releases")
+    version, previous, required = config.version, None, None
+    ahead = ahead_problems(base_changelog or "", version, None) if run.dry_run else []
+    if ahead:  # its build refuses them: a dry run said it would release (QA)
+        raise InputError(ahead, f"{counted(len(ahead), 'problem')} in {seeds}; "
+                                "nothing was written")
+    if others:
+        notes.append(f"{dist} holds releases of {', '.join(others)}, none of "
+                     f"{config.name}: this is the first release of {config.name}, its "
+                     "own history; if the corpus was renamed, set its old name back in "
+                     f"{CONFIG_NAME} to carry on that history")
+    if bump is not None:
+        notes.append(f"no earlier release of {config.name} in {dist}: the version in "
+                     f"{CONFIG_NAME} ({version}) is the first release; '{bump}' was not "
+                     "applied")
+    created = _first_release_time(config, source_date_epoch)
+    return (_NextVersion(result, version, previous, required, None, None, None, None,
+                         tuple(notes)),
+            _History(created, source_date_epoch, base_changelog, "", False, ()))
 
-    if latest is None:
-        result = _seeds_relative(seeds, lambda: diff_against_nothing(seeds, compare_progress))
-        others = other_corpora(dist, config.name)  # a renamed corpus: said in a note below
-        recorded = config.metadata.get("created")
-        base_changelog = _decode_changelog(old_changelog)
-        carried = release_recording(dist, others, recorded) \
-            if others and isinstance(recorded, str) else None
-        if carried is not None:
-            # A renamed corpus's first release took the old name's release time and kept
-            # its changelog, headed with the old name, as its own (QA).
-            old_name, carried_release = carried
-            kept = f", and {CHANGELOG_NAME} its history" if base_changelog is not None else ""
-            move = f" and move {CHANGELOG_NAME} out of {seeds}" if base_changelog is not None \
-                else ""
-            raise ReleaseError(
-                f"{CONFIG_NAME} records the release time of {carried_release} in {dist} "
-                f"(created = {recorded}){kept}: a first release of {config.name} would "
-                f"carry {'them' if kept else 'it'} over under its new name. If the corpus was "
-                f"renamed, set name = \"{old_name}\" back in {CONFIG_NAME} to carry on that "
-                f"history; to start {config.name}'s own, remove the created line from "
-                f"{CONFIG_NAME}{move}, then release again")
-        if recorded and base_changelog is not None \
-                and _first_release_time(config, source_date_epoch) == str(recorded):
-            # The seeds record the release of their version, with its content hash: other
-            # content than that is no release of it, even where --out holds none (QA: s76's
-            # open list, a clone without dist/ released a second, other 2.0.0, and wrote
-            # its hash over the record).
-            refused = recorded_other_content(seeds, dist, config, base_changelog,
-                                             str(result.new.content_hash), "release")
-            if refused is not None:
-                raise ReleaseError(refused)
-        if recorded and not others and config.version in versions_in(base_changelog) \
-                and remove_changelog_entry(base_changelog or "", config.name, changelog_entry(
-                    config.version, str(recorded), result, None)) is None:
-            # The seeds record a release of this version, of other documents than these (or
-            # a maintainer wrote both by hand, as a first release may keep them): said, not
-            # refused. A release into another folder (a typo for dist) made a second, other
-            # release of it in silence (QA); refused, the first release of a corpus whose
-            # maintainer wrote its entry and time was (QA, round 2).
-            earlier = _recorded_after(base_changelog, config.version)
-            if earlier is not None and _first_release_time(config, source_date_epoch) \
-                    == str(recorded):
-                # The release of a version after an earlier one, its entry and time kept:
-                # made again byte for byte from the seeds it was made from (a clone not
-                # keeping dist/), which its entry cannot be compared with here (QA: "this is
-                # another 1.1.0", of that very release).
-                notes.append(
-                    f"{dist} holds no release of {config.name}: this makes {config.version} "
-                    f"again as {CONFIG_NAME} and {CHANGELOG_NAME} record its release after "
-                    f"{earlier} (created = {recorded}, and its entry), byte for byte that "
-                    f"release if these seeds are the ones it was made from (a clone that "
-                    f"does not keep {dist}); if they changed since, it holds other documents "
-                    f"than the published {config.version}: then remove "
-                    f"{dist / config.release_name} and its zip, and give --out the folder "
-                    "that holds the releases")
-            else:
-                notes.append(
-                    f"{dist} holds no release of {config.name}, but {CONFIG_NAME} records a "
-                    f"release time (created = {recorded}) and {CHANGELOG_NAME} an entry for "
-                    f"{config.version} that is not the one this release writes: if "
-                    f"{config.version} was released in another folder, this is another "
-                    f"{config.version}, which may hold other documents; then remove "
-                    f"{dist / config.release_name} and its zip, and give --out the folder "
-                    "that holds the releases")
-        version, previous, required = config.version, None, None
-        ahead = ahead_problems(base_changelog or "", version, None) if dry_run else []
-        if ahead:  # its build refuses them: a dry run said it would release (QA)
-            raise InputError(ahead, f"{counted(len(ahead), 'problem')} in {seeds}; "
-                                    "nothing was written")
-        if others:
-            notes.append(f"{dist} holds releases of {', '.join(others)}, none of "
-                         f"{config.name}: this is the first release of {config.name}, its "
-                         "own history; if the corpus was renamed, set its old name back in "
-                         f"{CONFIG_NAME} to carry on that history")
-        if bump is not None:
-            notes.append(f"no earlier release of {config.name} in {dist}: the version in "
-                         f"{CONFIG_NAME} ({version}) is the first release; '{bump}' was not "
-                         "applied")
-        created = _first_release_time(config, source_date_epoch)
-    else:
-        previous_version, previous_path = latest
-        previous = str(previous_version)
-        _require_intact(previous_path, jobs, seeds)
-        result = _seeds_relative(seeds, lambda: diff(previous_path, seeds,
-                                                     progress=compare_progress))
-        required = result.bump
-        if result.underived:  # (QA: a release's record re-signed was released as a change)
-            notes.append(underived_note(result.underived, result.old, result.new))
-        if not allow_line_ends and raw_input_alone(result):
-            # Seeds whose line ends Git converted: the same text, no change to release
-            # (QA: a major release was proposed, "raw input changed"). Their files are
-            # read again only when every change is one of raw input alone.
-            converted = converted_seeds(seeds, previous_path)
-            if len(converted) == len(result.changed):
-                # The advice ends with the command that releases them (QA: docs 4, it was
-                # given a second time here).
-                advice = seeds_converted_advice(seeds, dist, previous_path, converted, bump)
-                raise ReleaseError(f"nothing to release since {config.name} {previous} "
-                                   f"({previous_path}) but line ends: {advice}")
-        zip_only = is_archive(previous_path)
-        if not zip_only and not previous_path.with_name(f"{previous_path.name}.zip").exists():
-            # A release is its folder and its zip: none is released after one left half
-            # made (with a change, it went ahead, and nothing wrote that zip again: QA).
-            missing = (f"{config.name} {previous} ({previous_path}) has no zip beside it: a "
-                       "build or release was interrupted after the folder was in place (or "
-                       "the zip was removed)")
-            if required == "none" and packaging_changed(config, previous_path,
-                                                         old_changelog):
-                raise ReleaseError(unfinished_release(config.name, previous, previous_path,
-                                                      seeds, dist, settings=True))
-            if required == "none":
-                raise ReleaseError(f"{missing}; run '{command('build', seeds=seeds, out=dist)}'"
-                                   " to write its zip, which finishes it")
-            raise ReleaseError(unfinished_release(config.name, previous, previous_path, seeds,
-                                                  dist))
-        # Settings, outputs or CHANGELOG.md changed since the previous release (asked
-        # of its files once: every refusal below depends on it).
-        changed = required == "none" and packaging_changed(config, previous_path,
-                                                           old_changelog)
-        if required == "none" and not changed and bump is not None \
-                and config.version == previous:
-            # The same documents, metadata, settings and changelog: this corpuskit may
-            # still write the release's files otherwise (a new form of croissant.json or
-            # the card), which 'check' calls stale, naming 'release patch', and only a new
-            # version publishes (QA: refused, "change something first", with nothing left
-            # to change). Asked only with a bump given: it builds the seeds once more
-            # (plain 'release' refuses at once, as 'check' names the bump).
-            changed = written_otherwise(seeds, dist, previous_path, jobs)
-        # A pre-release made final: its content, released as the version it leads to
-        # (QA: 1.1.0-rc.1 unchanged could not become 1.1.0: "nothing to release", and the
-        # advice went in a circle)
-        # Its release killed before its folder was in place leaves the seeds at the final
-        # version, with its entry and time: finished by the same release again (QA: it
-        # was refused, "an entry for 2.0.0 ... never released; remove that entry").
-        finishing = (required == "none" and bool(previous_version.prerelease)
-                     and config.version in (previous, str(previous_version.bump("patch"))))
-        if finishing:
-            bump = bump or "patch"
-        if required == "none" and (bump is None or not changed) and not finishing:
-            # Settings and outputs ([output] parquet, a normalization step that changes no
-            # text) change the package's files, not its content: released when asked for.
-            # An entry of a version never released is said first, at its line, as build
-            # and 'release patch' say it: "nothing to release" sent the user to 'release
-            # patch', which then refused that entry (QA).
-            unreleased = entries_after(_decode_changelog(old_changelog), previous_version)
-            if unreleased:
-                raise _unreleased_entries(changelog_path, unreleased, previous, dist, None)
-            restore = (f" (its zip only, the folder removed: "
-                       f"'{command('build', seeds=seeds, out=dist)}' puts the folder back)"
-                       if zip_only and config.version == previous else "")
-            if config.version != previous and not changed:
-                # These seeds are that release under another version, which build refuses
-                # with these words: said, not only "nothing to release" (QA).
-                raise ReleaseError(
-                    f"nothing to release: {seeds} has the same documents and metadata as "
-                    f"{config.name} {previous} ({previous_path}), and the same processing "
-                    f"settings and outputs, but version {config.version} in {toml_path}"
-                    f"{_other_version(config.version, latest, releases)}: "
-                    f"{relabel_advice(seeds, dist, previous, result)}")
-            gone = _changelog_gone(seeds, dist, previous_path, previous_version) \
-                if bump is None and not changed and config.version == previous else None
-            if gone is not None:  # (QA: 'the same ... CHANGELOG.md', where check said missing)
-                raise ReleaseError(
-                    f"nothing to release: {seeds} has the same documents and metadata as "
-                    f"{config.name} {previous} ({previous_path}){restore}, and the same "
-                    f"processing settings and outputs, but {gone}")
-            # 'release patch' is named only for what it releases: with nothing changed at
-            # all it refuses too, "change something first" (QA: a detour).
-            patch = command("release", seeds=seeds, out=dist, arguments=("patch",))
-            seeds_changelog = _decode_changelog(old_changelog)
-            # Not if the release's own CHANGELOG.md has its entry: it was released, and the
-            # seeds are behind it (put back from an earlier commit: QA). The one a build
-            # writes without a seeds CHANGELOG.md, "## 1.0.0 (unreleased)", is no release's
-            # (QA: the README's try build, then release, was told to change documents).
-            only_built = (not has_entry(seeds_changelog, previous) if seeds_changelog
-                          is not None else not config.metadata.get("created")) \
-                and not has_entry(recorded_changelog(previous_path, previous_version),
-                                  previous)
-            # What else the seeds say of the latest release (a version built alone, a
-            # release time edited), told after "nothing to release".
-            also = (f". {previous} was made with 'corpuskit build' alone (the seeds record "
-                    f"no release of it: no {CHANGELOG_NAME} entry or release time): if it "
-                    f"was never published, remove {previous_path.name} and its zip from "
-                    f"{dist} and run '{command('release', seeds=seeds, out=dist)}', which "
-                    "makes it with its entry and time; if it was, the next change is "
-                    "released after it" if only_built and not zip_only else "")
-            stated = config.metadata.get("created")
-            if not also and stated and result.old.created and stated != result.old.created:
-                # (QA: 'check' named the edited time; release said nothing of it)
-                also = (f". {toml_path}'s created ({stated}) is not the release time of "
-                        f"{previous} ({result.old.created}), which release set there: "
-                        f"put it back, and 'corpuskit check' finds dist current again")
-            if not changed:  # (QA: "the same processing settings, outputs", of seeds whose
-                # [output] compression had changed, and nothing said of it)
-                also += _compression_changed(config, previous_path, toml_path)
-            # Nothing changed at all: one wording, with a bump or without, dry run or not
-            # (QA s83 newuser 3c: 'release --dry-run' said "change documents or metadata
-            # first", 'release minor' "change something first").
-            raise ReleaseError(
-                f"nothing to release: {seeds} has the same documents and metadata as "
-                f"{config.name} {previous} ({previous_path}){restore}"
-                + (f"; only its processing settings, outputs or {CHANGELOG_NAME} changed "
-                   f"since, which '{patch}' releases"
-                   if bump is None and changed else
-                   f", and the same processing settings, outputs and {CHANGELOG_NAME}; change "
-                   "something first") + also)
-        if bump is not None and bump_rank(bump) < bump_rank(required):
-            if previous_version.bump(bump) != previous_version.bump(required):
-                raise _too_small(bump, result, previous, seeds, dist)
-            # A pre-release completed: the same version as the bump required, so that one
-            # (QA: 'release patch' after 1.0.0-rc.1 was "too small", run 'release minor',
-            # which made the same 1.0.0)
-            bump = required
-        bump = bump or required
-        version = str(previous_version.bump(bump))
-        final = _latest_final(releases, previous_version) if previous_version.prerelease \
-            else None
-        if final is not None:
-            # A pre-release made final is held to the changes since the latest final
-            # release, not only those since the pre-release (QA: 1.0.1-rc.1, removing a
-            # document of 1.0.0, became 1.0.1 by a plain release)
-            _require_final_bump(seeds, dist, config.name, version, latest, result, final)
-        least = required  # what the changes require, as the entry labels it
-        if previous_version.prerelease:
-            # Labelled by what the release is, not by the bump typed (QA: the same 2.0.0
-            # after 1.0.0 was a "Patch", "Minor" or "Major release" by the argument), from
-            # the latest final release, not from the pre-release (QA: 2.0.0 of 2.0.0-rc.1
-            # was a "Patch release", and of a changed one a "Minor release", after 1.0.0)
-            made_from = final[0] if final else None
-            bump = final_level(Version.parse(version), made_from)
-            if required != "none":
-                least = final_level(previous_version.bump(required), made_from)
-        created = release_time(source_date_epoch)
-        _require_later(created, result.old.created, previous, source_date_epoch)
-        carried_from: Path | None = None  # the release whose CHANGELOG.md is carried on
-        if old_changelog is not None:
-            base_changelog = _decode_changelog(old_changelog)
-        else:  # carry the history on from the latest release's copy that records one
-            base_changelog, carried_from = _carried_history(releases.found) or (None, None)
-        unfinished = _unfinished_release_entry(config, previous_version, result,
-                                               base_changelog, final[0] if final else None)
-        recorded_line = entry_line(base_changelog, config.version)
-        if unfinished is None and recorded_line is not None \
-                and config.metadata.get("created") \
-                and Version.parse(config.version) > Version.parse(version):
-            # The seeds record a later release than --out holds: another folder's (QA: a
-            # typo for dist was told to remove entries, and released a second, other 1.1.0
-            # after 1.0.0 where the seeds were at 2.0.0).
-            recorded = [entry.word for entry in entries_after(base_changelog,
-                                                              previous_version)]
-            raise ReleaseError(
-                f"{toml_path} has version {config.version} with its release time, and "
-                f"{changelog_path} its entry (line {recorded_line}), but the latest release "
-                f"in {dist} is {previous}: the seeds record releases that {dist} does not "
-                f"hold ({', '.join(recorded)}). If {dist} is not the folder of "
-                f"{config.name}'s releases, give --out the one that is; if they were not "
-                f"kept, put them (folders and zips) into {dist} first"
-                + (f". Releasing here would make {version} after {previous}, another release "
-                   f"than the seeds' {version}" if version in recorded else ""))
-        kept = held = ""  # corpus.toml's release time, kept, and what held it
-        stated = config.metadata.get("content_hash")
-        if unfinished is not None and version == config.version and stated \
-                and stated != result.new.content_hash:
-            # Its entry is the one these seeds write, but not its content: an edit inside a
-            # document the entry names, or a new value of a field it lists (QA: a second,
-            # other 1.1.0 was released, and check called it current).
-            raise ReleaseError(other_content_refusal(
-                seeds, dist, config, entry_line(base_changelog or "", version) or 0,
-                str(stated), str(result.new.content_hash), "release"))
-        if unfinished is not None and version == config.version:
-            # The seeds are those of a release of this version that is not in dist: killed
-            # before its folder was in place, or made elsewhere and not kept there (a dist
-            # not committed). Its recorded time is kept: the same entry, the same bytes as
-            # that release's (QA: re-stamped, one version became two different zips).
-            # Its entry too, in the words it was released with (an earlier corpuskit's).
-            kept, (base_changelog, recorded_entry) = str(config.metadata["created"]), unfinished
-            held = (f"{CONFIG_NAME} and {CHANGELOG_NAME} held the release time and entry of "
-                    f"{config.name} {version}, which is not in {dist} (an interrupted "
-                    "release, or one made in another folder or clone and not kept there)")
-        elif unfinished is not None:
-            # The release of another bump, recorded and not in --out: published from
-            # another clone, or killed here. Replacing its entry rewrote history where it
-            # was published (QA: a forced 'release major', pulled into a clone whose dist
-            # held 1.0.0, became 1.1.0 by a plain release, its 2.0.0 entry deleted).
-            asked = bump or required
-            finish = command("release", seeds=seeds, out=dist,
-                             arguments=(_bump_of(previous_version, config.version),))
-            raise ReleaseError(
-                f"{toml_path} and {changelog_path} record the release of {config.name} "
-                f"{config.version} after {previous} (its time and entry), which is not in "
-                f"{dist}, and this {asked} release would be {version}: if {config.version} "
-                f"was published, put it (its folder and zip) into {dist} first; if its "
-                f"release was interrupted, finish it with '{finish}'; to release {version} "
-                f"instead, remove its entry from {CHANGELOG_NAME}, then release again")
-        elif (recorded := _recorded_time_of(config, version, result.old.created,
-                                            base_changelog)) is not None:
-            # Killed after corpus.toml was written, before CHANGELOG.md was (QA: released
-            # again later, it took a new time, unlike a release left with both written).
-            kept = recorded
-            held = (f"{CONFIG_NAME} held the version and release time of {config.name} "
-                    f"{version}, which is not in {dist} (a release interrupted before it "
-                    f"wrote {CHANGELOG_NAME})")
-        elif (config.version not in (previous, version)
-                and Version.parse(config.version) > previous_version):
-            notes.append(f"{CONFIG_NAME} said version {config.version}; the release is "
-                         f"{version}, the {bump} bump of the latest release {previous}")
-        if kept:
-            ignored = (" (not SOURCE_DATE_EPOCH's)"
-                       if resolve_created(config, source_date_epoch) != kept else "")
-            # The build takes corpus.toml's created: "" is no release time, where None
-            # would be the environment's SOURCE_DATE_EPOCH again (QA: api 1)
-            created, source_date_epoch = kept, ""
-            notes.append(f"{held}: this release finishes it with that time{ignored}, the "
-                         "same bytes as that release")
-        if carried_from is not None and (
-                carried_ahead := entries_after(base_changelog, previous_version)):
-            # Not the seeds' to remove: they have no CHANGELOG.md (QA: 'seeds/CHANGELOG.md
-            # (line 3)' was named, a file that did not exist).
-            raise _carried_entries(carried_from, carried_ahead, previous, dist)
-        written = entry_line(base_changelog, version)
-        if written is not None:
-            time = time_recorded_after(config, result.old.created)
-            elsewhere = (
-                f"; if {version} was released from these seeds in another folder or clone "
-                f"({CONFIG_NAME} records a release time, {time}, after {previous}'s), "
-                f"put that release into {dist} first: the next release then follows it "
-                "(removing the entry would make a second, other "
-                f"{version})" if config.version == version and time is not None else "")
-            raise ReleaseError(
-                f"{changelog_path} already has an entry for {version} (line {written}), "
-                f"which is not released in {dist} and is not the entry this release writes "
-                "(written by hand, or left by an interrupted release of other content)"
-                f"{elsewhere}; otherwise remove that entry, corpuskit writes it, and run "
-                "the release again")
-        unreleased = entries_after(base_changelog, previous_version)
-        if unreleased:
-            raise _unreleased_entries(changelog_path, unreleased, previous, dist, version)
 
-    release_name = f"{config.name}-{version}"
-    # Every release, a zip whose folder was removed too, is at most the latest: anything
-    # under the new version's name is in the way (left there since it was surveyed).
+def _next_version(seeds: Path, dist: Path, config: CorpusConfig, releases: Releases,
+                  latest: tuple[Version, Path], run: _ReleaseRun, files: _SeedsFiles
+                  ) -> _NextVersion:
+    """The version a release after ``latest`` makes: the bump asked for, or the one the
+    diff requires, refused where there is nothing to release or the bump is too small."""
+    bump = run.bump
+    notes: list[str] = []
+    previous_version, previous_path = latest
+    previous = str(previous_version)
+    _require_intact(previous_path, run.jobs, seeds)
+    result = _seeds_relative(seeds, lambda: diff(previous_path, seeds,
+                                                 progress=run.compare_progress))
+    required = result.bump
+    if result.underived:  # (QA: a release's record re-signed was released as a change)
+        notes.append(underived_note(result.underived, result.old, result.new))
+    if not run.allow_line_ends and raw_input_alone(result):
+        # Seeds whose line ends Git converted: the same text, no change to release
+        # (QA: a major release was proposed, "raw input changed"). Their files are
+        # read again only when every change is one of raw input alone.
+        converted = converted_seeds(seeds, previous_path)
+        if len(converted) == len(result.changed):
+            # The advice ends with the command that releases them (QA: docs 4, it was
+            # given a second time here).
+            advice = seeds_converted_advice(seeds, dist, previous_path, converted, bump)
+            raise ReleaseError(f"nothing to release since {config.name} {previous} "
+                               f"({previous_path}) but line ends: {advice}")
+    zip_only = is_archive(previous_path)
+    if not zip_only and not previous_path.with_name(f"{previous_path.name}.zip").exists():
+        # A release is its folder and its zip: none is released after one left half
+        # made (with a change, it went ahead, and nothing wrote that zip again: QA).
+        missing = (f"{config.name} {previous} ({previous_path}) has no zip beside it: a "
+                   "build or release was interrupted after the folder was in place (or "
+                   "the zip was removed)")
+        if required == "none" and packaging_changed(config, previous_path,
+                                                     files.changelog):
+            raise ReleaseError(unfinished_release(config.name, previous, previous_path,
+                                                  seeds, dist, settings=True))
+        if required == "none":
+            raise ReleaseError(f"{missing}; run '{command('build', seeds=seeds, out=dist)}'"
+                               " to write its zip, which finishes it")
+        raise ReleaseError(unfinished_release(config.name, previous, previous_path, seeds,
+                                              dist))
+    # Settings, outputs or CHANGELOG.md changed since the previous release (asked
+    # of its files once: every refusal below depends on it).
+    changed = required == "none" and packaging_changed(config, previous_path,
+                                                       files.changelog)
+    if required == "none" and not changed and bump is not None \
+            and config.version == previous:
+        # The same documents, metadata, settings and changelog: this corpuskit may
+        # still write the release's files otherwise (a new form of croissant.json or
+        # the card), which 'check' calls stale, naming 'release patch', and only a new
+        # version publishes (QA: refused, "change something first", with nothing left
+        # to change). Asked only with a bump given: it builds the seeds once more
+        # (plain 'release' refuses at once, as 'check' names the bump).
+        changed = written_otherwise(seeds, dist, previous_path, run.jobs)
+    # A pre-release made final: its content, released as the version it leads to
+    # (QA: 1.1.0-rc.1 unchanged could not become 1.1.0: "nothing to release", and the
+    # advice went in a circle)
+    # Its release killed before its folder was in place leaves the seeds at the final
+    # version, with its entry and time: finished by the same release again (QA: it
+    # was refused, "an entry for 2.0.0 ... never released; remove that entry").
+    finishing = (required == "none" and bool(previous_version.prerelease)
+                 and config.version in (previous, str(previous_version.bump("patch"))))
+    if finishing:
+        bump = bump or "patch"
+    if required == "none" and (bump is None or not changed) and not finishing:
+        raise _nothing_to_release(seeds, dist, config, releases, latest, result, bump,
+                                  changed, files)
+    if bump is not None and bump_rank(bump) < bump_rank(required):
+        if previous_version.bump(bump) != previous_version.bump(required):
+            raise _too_small(bump, result, previous, seeds, dist)
+        # A pre-release completed: the same version as the bump required, so that one
+        # (QA: 'release patch' after 1.0.0-rc.1 was "too small", run 'release minor',
+        # which made the same 1.0.0)
+        bump = required
+    bump = bump or required
+    version = str(previous_version.bump(bump))
+    final = _latest_final(releases, previous_version) if previous_version.prerelease \
+        else None
+    if final is not None:
+        # A pre-release made final is held to the changes since the latest final
+        # release, not only those since the pre-release (QA: 1.0.1-rc.1, removing a
+        # document of 1.0.0, became 1.0.1 by a plain release)
+        _require_final_bump(seeds, dist, config.name, version, latest, result, final)
+    least = required  # what the changes require, as the entry labels it
+    if previous_version.prerelease:
+        # Labelled by what the release is, not by the bump typed (QA: the same 2.0.0
+        # after 1.0.0 was a "Patch", "Minor" or "Major release" by the argument), from
+        # the latest final release, not from the pre-release (QA: 2.0.0 of 2.0.0-rc.1
+        # was a "Patch release", and of a changed one a "Minor release", after 1.0.0)
+        made_from = final[0] if final else None
+        bump = final_level(Version.parse(version), made_from)
+        if required != "none":
+            least = final_level(previous_version.bump(required), made_from)
+    return _NextVersion(result, version, previous, required, bump, least, latest, final,
+                        tuple(notes))
+
+
+def _nothing_to_release(seeds: Path, dist: Path, config: CorpusConfig, releases: Releases,
+                        latest: tuple[Version, Path], result: Diff, bump: str | None,
+                        changed: bool, files: _SeedsFiles) -> ReleaseError:
+    """The refusal of a release whose documents and metadata are those of ``latest``
+    (``changed``: its settings, outputs or CHANGELOG.md changed; ``bump``: the one asked)."""
+    previous_version, previous_path = latest
+    previous = str(previous_version)
+    zip_only = is_archive(previous_path)
+    # Settings and outputs ([output] parquet, a normalization step that changes no
+    # text) change the package's files, not its content: released when asked for.
+    # An entry of a version never released is said first, at its line, as build
+    # and 'release patch' say it: "nothing to release" sent the user to 'release
+    # patch', which then refused that entry (QA).
+    unreleased = entries_after(_decode_changelog(files.changelog), previous_version)
+    if unreleased:
+        return _unreleased_entries(files.changelog_path, unreleased, previous, dist, None)
+    restore = (f" (its zip only, the folder removed: "
+               f"'{command('build', seeds=seeds, out=dist)}' puts the folder back)"
+               if zip_only and config.version == previous else "")
+    if config.version != previous and not changed:
+        # These seeds are that release under another version, which build refuses
+        # with these words: said, not only "nothing to release" (QA).
+        return ReleaseError(
+            f"nothing to release: {seeds} has the same documents and metadata as "
+            f"{config.name} {previous} ({previous_path}), and the same processing "
+            f"settings and outputs, but version {config.version} in {files.toml_path}"
+            f"{_other_version(config.version, latest, releases)}: "
+            f"{relabel_advice(seeds, dist, previous, result)}")
+    gone = _changelog_gone(seeds, dist, previous_path, previous_version) \
+        if bump is None and not changed and config.version == previous else None
+    if gone is not None:  # (QA: 'the same ... CHANGELOG.md', where check said missing)
+        return ReleaseError(
+            f"nothing to release: {seeds} has the same documents and metadata as "
+            f"{config.name} {previous} ({previous_path}){restore}, and the same "
+            f"processing settings and outputs, but {gone}")
+    # 'release patch' is named only for what it releases: with nothing changed at
+    # all it refuses too, "change something first" (QA: a detour).
+    patch = command("release", seeds=seeds, out=dist, arguments=("patch",))
+    seeds_changelog = _decode_changelog(files.changelog)
+    # Not if the release's own CHANGELOG.md has its entry: it was released, and the
+    # seeds are behind it (put back from an earlier commit: QA). The one a build
+    # writes without a seeds CHANGELOG.md, "## 1.0.0 (unreleased)", is no release's
+    # (QA: the README's try build, then release, was told to change documents).
+    only_built = (not has_entry(seeds_changelog, previous) if seeds_changelog
+                  is not None else not config.metadata.get("created")) \
+        and not has_entry(recorded_changelog(previous_path, previous_version),
+                          previous)
+    # What else the seeds say of the latest release (a version built alone, a
+    # release time edited), told after "nothing to release".
+    also = (f". {previous} was made with 'corpuskit build' alone (the seeds record "
+            f"no release of it: no {CHANGELOG_NAME} entry or release time): if it "
+            f"was never published, remove {previous_path.name} and its zip from "
+            f"{dist} and run '{command('release', seeds=seeds, out=dist)}', which "
+            "makes it with its entry and time; if it was, the next change is "
+            "released after it" if only_built and not zip_only else "")
+    stated = config.metadata.get("created")
+    if not also and stated and result.old.created and stated != result.old.created:
+        # (QA: 'check' named the edited time; release said nothing of it)
+        also = (f". {files.toml_path}'s created ({stated}) is not the release time of "
+                f"{previous} ({result.old.created}), which release set there: "
+                f"put it back, and 'corpuskit check' finds dist current again")
+    if not changed:  # (QA: "the same processing settings, outputs", of seeds whose
+        # [output] compression had changed, and nothing said of it)
+        also += _compression_changed(config, previous_path, files.toml_path)
+    # Nothing changed at all: one wording, with a bump or without, dry run or not
+    # (QA s83 newuser 3c: 'release --dry-run' said "change documents or metadata
+    # first", 'release minor' "change something first").
+    return ReleaseError(
+        f"nothing to release: {seeds} has the same documents and metadata as "
+        f"{config.name} {previous} ({previous_path}){restore}"
+        + (f"; only its processing settings, outputs or {CHANGELOG_NAME} changed "
+           f"since, which '{patch}' releases"
+           if bump is None and changed else
+           f", and the same processing settings, outputs and {CHANGELOG_NAME}; change "
+           "something first") + also)
+
+
+def _recorded_history(seeds: Path, dist: Path, config: CorpusConfig, releases: Releases,
+                      latest: tuple[Version, Path], chosen: _NextVersion, run: _ReleaseRun,
+                      files: _SeedsFiles) -> _History:
+    """The release time of ``chosen`` and the changelog its entry goes into: what the
+    seeds record of earlier releases carried on, an interrupted release's time and entry
+    kept, and refused where they record releases ``dist`` does not hold."""
+    previous_version = latest[0]
+    previous = str(previous_version)
+    result, version, required, bump, final = (chosen.result, chosen.version, chosen.required,
+                                              chosen.bump, chosen.final)
+    source_date_epoch = run.source_date_epoch
+    recorded_entry = ""
+    notes: list[str] = []
+    created = release_time(source_date_epoch)
+    _require_later(created, result.old.created, previous, source_date_epoch)
+    carried_from: Path | None = None  # the release whose CHANGELOG.md is carried on
+    if files.changelog is not None:
+        base_changelog = _decode_changelog(files.changelog)
+    else:  # carry the history on from the latest release's copy that records one
+        base_changelog, carried_from = _carried_history(releases.found) or (None, None)
+    unfinished = _unfinished_release_entry(config, previous_version, result,
+                                           base_changelog, final[0] if final else None)
+    recorded_line = entry_line(base_changelog, config.version)
+    if unfinished is None and recorded_line is not None \
+            and config.metadata.get("created") \
+            and Version.parse(config.version) > Version.parse(version):
+        # The seeds record a later release than --out holds: another folder's (QA: a
+        # typo for dist was told to remove entries, and released a second, other 1.1.0
+        # after 1.0.0 where the seeds were at 2.0.0).
+        recorded = [entry.word for entry in entries_after(base_changelog,
+                                                          previous_version)]
+        raise ReleaseError(
+            f"{files.toml_path} has version {config.version} with its release time, and "
+            f"{files.changelog_path} its entry (line {recorded_line}), but the latest release "
+            f"in {dist} is {previous}: the seeds record releases that {dist} does not "
+            f"hold ({', '.join(recorded)}). If {dist} is not the folder of "
+            f"{config.name}'s releases, give --out the one that is; if they were not "
+            f"kept, put them (folders and zips) into {dist} first"
+            + (f". Releasing here would make {version} after {previous}, another release "
+               f"than the seeds' {version}" if version in recorded else ""))
+    kept = held = ""  # corpus.toml's release time, kept, and what held it
+    stated = config.metadata.get("content_hash")
+    if unfinished is not None and version == config.version and stated \
+            and stated != result.new.content_hash:
+        # Its entry is the one these seeds write, but not its content: an edit inside a
+        # document the entry names, or a new value of a field it lists (QA: a second,
+        # other 1.1.0 was released, and check called it current).
+        raise ReleaseError(other_content_refusal(
+            seeds, dist, config, entry_line(base_changelog or "", version) or 0,
+            str(stated), str(result.new.content_hash), "release"))
+    if unfinished is not None and version == config.version:
+        # The seeds are those of a release of this version that is not in dist: killed
+        # before its folder was in place, or made elsewhere and not kept there (a dist
+        # not committed). Its recorded time is kept: the same entry, the same bytes as
+        # that release's (QA: re-stamped, one version became two different zips).
+        # Its entry too, in the words it was released with (an earlier corpuskit's).
+        kept, (base_changelog, recorded_entry) = str(config.metadata["created"]), unfinished
+        held = (f"{CONFIG_NAME} and {CHANGELOG_NAME} held the release time and entry of "
+                f"{config.name} {version}, which is not in {dist} (an interrupted "
+                "release, or one made in another folder or clone and not kept there)")
+    elif unfinished is not None:
+        # The release of another bump, recorded and not in --out: published from
+        # another clone, or killed here. Replacing its entry rewrote history where it
+        # was published (QA: a forced 'release major', pulled into a clone whose dist
+        # held 1.0.0, became 1.1.0 by a plain release, its 2.0.0 entry deleted).
+        asked = bump or required
+        finish = command("release", seeds=seeds, out=dist,
+                         arguments=(_bump_of(previous_version, config.version),))
+        raise ReleaseError(
+            f"{files.toml_path} and {files.changelog_path} record the release of {config.name} "
+            f"{config.version} after {previous} (its time and entry), which is not in "
+            f"{dist}, and this {asked} release would be {version}: if {config.version} "
+            f"was published, put it (its folder and zip) into {dist} first; if its "
+            f"release was interrupted, finish it with '{finish}'; to release {version} "
+            f"instead, remove its entry from {CHANGELOG_NAME}, then release again")
+    elif (recorded_time := _recorded_time_of(config, version, result.old.created,
+                                             base_changelog)) is not None:
+        # Killed after corpus.toml was written, before CHANGELOG.md was (QA: released
+        # again later, it took a new time, unlike a release left with both written).
+        kept = recorded_time
+        held = (f"{CONFIG_NAME} held the version and release time of {config.name} "
+                f"{version}, which is not in {dist} (a release interrupted before it "
+                f"wrote {CHANGELOG_NAME})")
+    elif (config.version not in (previous, version)
+            and Version.parse(config.version) > previous_version):
+        notes.append(f"{CONFIG_NAME} said version {config.version}; the release is "
+                     f"{version}, the {bump} bump of the latest release {previous}")
+    if kept:
+        ignored = (" (not SOURCE_DATE_EPOCH's)"
+                   if resolve_created(config, source_date_epoch) != kept else "")
+        # The build takes corpus.toml's created: "" is no release time, where None
+        # would be the environment's SOURCE_DATE_EPOCH again (QA: api 1)
+        created, source_date_epoch = kept, ""
+        notes.append(f"{held}: this release finishes it with that time{ignored}, the "
+                     "same bytes as that release")
+    if carried_from is not None and (
+            carried_ahead := entries_after(base_changelog, previous_version)):
+        # Not the seeds' to remove: they have no CHANGELOG.md (QA: 'seeds/CHANGELOG.md
+        # (line 3)' was named, a file that did not exist).
+        raise _carried_entries(carried_from, carried_ahead, previous, dist)
+    written = entry_line(base_changelog, version)
+    if written is not None:
+        time = time_recorded_after(config, result.old.created)
+        elsewhere = (
+            f"; if {version} was released from these seeds in another folder or clone "
+            f"({CONFIG_NAME} records a release time, {time}, after {previous}'s), "
+            f"put that release into {dist} first: the next release then follows it "
+            "(removing the entry would make a second, other "
+            f"{version})" if config.version == version and time is not None else "")
+        raise ReleaseError(
+            f"{files.changelog_path} already has an entry for {version} (line {written}), "
+            f"which is not released in {dist} and is not the entry this release writes "
+            "(written by hand, or left by an interrupted release of other content)"
+            f"{elsewhere}; otherwise remove that entry, corpuskit writes it, and run "
+            "the release again")
+    unreleased = entries_after(base_changelog, previous_version)
+    if unreleased:
+        raise _unreleased_entries(files.changelog_path, unreleased, previous, dist, version)
+    return _History(created, source_date_epoch, base_changelog, recorded_entry, bool(kept),
+                    tuple(notes))
+
+
+def _refuse_taken_names(dist: Path, release_name: str) -> None:
+    """Every release, a zip whose folder was removed too, is at most the latest: anything
+    under the new version's name is in the way (left there since it was surveyed)."""
     for taken in (dist / release_name, dist / f"{release_name}.zip"):
         if os.path.lexists(taken):
             raise ReleaseError(f"{taken} already exists but is not the latest release; "
                                "released versions are immutable: move it away first")
 
+
+def _new_texts(seeds: Path, dist: Path, config: CorpusConfig, releases: Releases,
+               chosen: _NextVersion, history: _History, files: _SeedsFiles) -> _Texts:
+    """The release's changelog entry, and the CHANGELOG.md and corpus.toml it writes."""
+    result, version, previous, created = (chosen.result, chosen.version, chosen.previous,
+                                          history.created)
+    base_changelog = history.changelog
+    notes: list[str] = []
     entry = ""
     # A first release keeps an entry the maintainer wrote, however its heading spells the
     # version (a "## v1.0.0" got a second entry for 1.0.0); later ones always add theirs.
     if previous is not None or version not in versions_in(base_changelog):
-        entry = recorded_entry or changelog_entry(version, created, result, previous, bump,
-                                                  required=least)
-    if previous is not None:
+        entry = history.recorded_entry or changelog_entry(
+            version, created, result, previous, chosen.bump, required=chosen.least)
+    if chosen.latest is not None:
+        previous_version, previous_path = chosen.latest
         from_first = base_changelog is None  # every release a build's alone, no history
         base_changelog, built_alone, behind = _with_built_versions(
             base_changelog, releases.found, config.name,
@@ -981,7 +1137,7 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                          f"with one (the seeds' {CHANGELOG_NAME} is behind {dist}: put back "
                          f"from an earlier commit?): each is taken as {previous_path.name}'s "
                          f"{CHANGELOG_NAME} has it, below this release's")
-        if built_alone and old_changelog is None:
+        if built_alone and files.changelog is None:
             # Where they come from, the seeds having none (QA: no entry, and no word)
             first = f" (for {built_alone[0]}, the first, its documents)" if from_first else ""
             notes.append(f"{seeds} had no {CHANGELOG_NAME}, and no release in {dist} held "
@@ -1001,25 +1157,30 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
     # that did not write it, made again here): they stay as they were.
     recorded_alone = (version == config.version and created == config.metadata.get("created")
                       and "content_hash" not in config.metadata)
-    new_toml = update_corpus_toml(old_toml.decode("utf-8"), version, created,
+    new_toml = update_corpus_toml(files.toml.decode("utf-8"), version, created,
                                   None if recorded_alone else result.new.content_hash
                                   ).encode("utf-8")
-    if dry_run:
-        return ReleaseResult(config.name, version, previous, bump if previous else None,
-                             required, created, entry, result, None, tuple(notes))
+    return _Texts(entry, new_changelog, new_toml, tuple(notes))
 
-    placed = dist / release_name  # not there before (refused above): the build puts it
+
+def _build_or_restore(seeds: Path, dist: Path, placed: Path, version: str, files: _SeedsFiles,
+                      texts: _Texts, run: _ReleaseRun, source_date_epoch: str | None,
+                      expected_content: str | None) -> BuildResult:
+    """Write corpus.toml and CHANGELOG.md and build the release ``placed`` (not there
+    before: refused above); on failure, put the seeds' files back, or keep them where
+    the release's folder is in place (its zip to be written by 'corpuskit build')."""
     try:
-        if new_toml != old_toml:
-            replace_file_atomically(toml_path, new_toml)
-        if new_changelog is not None and new_changelog.encode("utf-8") != old_changelog:
-            replace_file_atomically(changelog_path, new_changelog.encode("utf-8"))
-        built = build(seeds, dist, source_date_epoch=source_date_epoch, jobs=jobs,
-                      cache=cache, entry_checked=True,
-                      expected_content=result.new.content_hash, progress=progress)
+        if texts.toml != files.toml:
+            replace_file_atomically(files.toml_path, texts.toml)
+        if texts.changelog is not None \
+                and texts.changelog.encode("utf-8") != files.changelog:
+            replace_file_atomically(files.changelog_path, texts.changelog.encode("utf-8"))
+        built = build(seeds, dist, source_date_epoch=source_date_epoch, jobs=run.jobs,
+                      cache=run.cache, entry_checked=True,
+                      expected_content=expected_content, progress=run.progress)
     except BaseException as failure:
         if not placed.is_dir():
-            _restore(toml_path, old_toml, changelog_path, old_changelog)
+            _restore(files.toml_path, files.toml, files.changelog_path, files.changelog)
             raise
         # The build put the release's folder in place and was stopped (an interrupt, a full
         # disk) before its zip: the seeds keep the release's version and changelog entry,
@@ -1039,14 +1200,7 @@ def _release(seeds: Path, dist: Path, bump: str | None, source_date_epoch: str |
                                      f"'{command('build', seeds=seeds, out=dist)}' to write "
                                      "its zip, which finishes the release", replace=True)
         raise
-    if previous is not None and created == result.old.created:
-        whence = (f"{CONFIG_NAME}'s created, kept" if kept
-                  else f"SOURCE_DATE_EPOCH={source_date_epoch}"
-                  if source_date_epoch is not None and source_date_epoch.strip()
-                  else "this machine's clock, within the second of that release")
-        notes.append(_same_time_note(config.name, version, previous, created, whence))
-    return ReleaseResult(config.name, version, previous, bump if previous else None, required,
-                         created, entry, result, built, (*notes, *built.notes))
+    return built
 
 
 def _unreleased_entries(changelog_path: Path, unreleased: list[Entry], previous: str,
