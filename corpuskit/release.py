@@ -6,7 +6,7 @@ semantic version among its ``<name>-X.Y.Z/`` folders and, where the folder was r
 :mod:`corpuskit.dist`), diffs the seeds against it, folder or zip (:mod:`corpuskit.diff`),
 refuses to run while a folder or zip named as a release is none (damaged or renamed),
 refuses a bump smaller than the diff requires, writes the new ``version`` and the release
-time stamp ``created`` into ``corpus.toml`` (line edits that keep comments and layout),
+time stamp ``created`` into ``corpus.toml`` (edited with tomlkit, keeping comments and layout),
 puts a changelog entry at the top of ``CHANGELOG.md``, and builds the new release beside
 the older ones. If anything fails after the first write, ``corpus.toml`` and
 ``CHANGELOG.md`` get their previous bytes back.
@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
-import sys
+import tomllib
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, replace
@@ -29,6 +28,10 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
+from tomlkit.items import AoT, Item, Table
+from tomlkit.toml_document import TOMLDocument
 
 from .archivecompression import archive_compression, compression_changed
 from .build import (
@@ -126,13 +129,6 @@ from .writer import (
 )
 from .zipsource import ZipSource
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
-
-
-
 
 @dataclass(frozen=True)
 class ReleaseResult:
@@ -174,21 +170,10 @@ def release_time(source_date_epoch: str | None) -> str:
     from_env = parse_source_date_epoch(source_date_epoch)
     if from_env is not None:
         return from_env
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # -- corpus.toml --------------------------------------------------------------------------
-
-#: A top-level ``version``, ``created`` or ``content_hash`` line; the key bare or quoted
-#: (``"version"``, ``'version'``: TOML's same key, QA).
-_KEY_LINE = re.compile(
-    r"^(?P<lead>[ \t]*(?P<quote>[\"']?)(?P<key>version|created|content_hash)(?P=quote)[ \t]*"
-    r"=[ \t]*)"
-    r"(?P<value>\"(?:[^\"\\\r\n]|\\.)*\"|'[^'\r\n]*'|[^ \t#\r\n]+)"
-    r"(?P<rest>[^\r\n]*?)(?P<eol>\r?\n)?$"
-)
-_TABLE_HEADER = re.compile(r"^[ \t]*\[")
-
 
 def update_corpus_toml(text: str, version: str, created: str,
                        content_hash: str | None = None) -> str:
@@ -196,61 +181,71 @@ def update_corpus_toml(text: str, version: str, created: str,
     and ``content_hash`` too where one is given (the release's content hash, which a build
     of that version compares with its own where the release is not in its output folder).
 
-    Only those lines change (a ``created`` line is added right after ``version`` if there is
-    none, a ``content_hash`` line right after ``created``); comments, blank lines and key
-    order stay. The result is parsed back and must equal the original with just these keys
-    changed, or :class:`ReleaseError` is raised.
+    Edited with tomlkit, which keeps what it does not change byte for byte: only those
+    values change, each written as a basic string in place of the old one (a ``created``
+    line is added right after ``version`` if there is none, a ``content_hash`` line right
+    after ``created``, with the line end of the line before); comments, blank lines, key
+    spellings and order stay. The result is parsed back and must equal the original with
+    just these keys changed, or :class:`ReleaseError` is raised.
     """
     bom = "\ufeff" if text.startswith("\ufeff") else ""  # kept, as load_config skips it
     text = text[len(bom):]
-    lines = text.splitlines(keepends=True)
     values = {"version": version, "created": created}
     if content_hash is not None:
         values["content_hash"] = content_hash
-    found: dict[str, int] = {}
-    multiline: str | None = None
-    for index, line in enumerate(lines):
-        if multiline is not None:
-            if multiline in line:
-                multiline = None
-            continue
-        if _TABLE_HEADER.match(line):
-            break
-        match = _KEY_LINE.match(line)
-        if match and match.group("key") in values and match.group("key") not in found:
-            key = match.group("key")
-            found[key] = index
-            lines[index] = (f"{match.group('lead')}\"{values[key]}\"{match.group('rest')}"
-                            f"{match.group('eol') or ''}")
-            continue
-        for delimiter in ('"""', "'''"):
-            if line.count(delimiter) % 2 == 1:
-                multiline = delimiter
-                break
     by_hand = (f"version = \"{version}\" and created = \"{created}\""
                + (f" and content_hash = \"{content_hash}\"" if content_hash else ""))
-    if "version" not in found:
+    unsafe = ReleaseError(f"cannot update {CONFIG_NAME} safely, keeping its layout; set "
+                          f"{by_hand} by hand")
+    try:
+        document = tomlkit.parse(text)
+    except TOMLKitError:
+        raise unsafe from None
+    if _top_level_value(document, "version") is None:
         raise ReleaseError(f"cannot find the line 'version = ...' in {CONFIG_NAME}; write "
                            f"{by_hand} by hand")
-    for key, after in (("created", "version"), ("content_hash", "created")):
-        if key in values and key not in found:
-            at = found[after]
-            eol = "\r\n" if lines[at].endswith("\r\n") else "\n"
-            if not lines[at].endswith("\n"):
-                lines[at] += eol
-            lines.insert(at + 1, f'{key} = "{values[key]}"{eol}')
-            found = {k: i + 1 if i > at else i for k, i in found.items()}
-            found[key] = at + 1
-    updated = "".join(lines)
+    for key, after in (("version", None), ("created", "version"), ("content_hash", "created")):
+        if key not in values:
+            continue
+        if _top_level_value(document, key) is not None:
+            document[key] = tomlkit.string(values[key])
+        elif after is not None and key not in document:
+            _insert_after(document, after, key, values[key])
+        else:  # a table of that name (or a dotted key): not a value to replace
+            raise unsafe
+    updated = document.as_string()
     try:
-        expected = {**tomllib.loads(text), **values}
-        ok = tomllib.loads(updated) == expected
+        ok = tomllib.loads(updated) == {**tomllib.loads(text), **values}
     except tomllib.TOMLDecodeError:
         ok = False
     if not ok:
-        raise ReleaseError(f"cannot update {CONFIG_NAME} safely by editing its lines; set "
-                           f"{by_hand} by hand")
+        raise unsafe
     return bom + updated
+
+
+def _top_level_value(document: TOMLDocument, key: str) -> Item | None:
+    """The item of ``key`` among ``document``'s top-level key/value lines; None where there
+    is none, or ``key`` names a table (``[key]``, or dotted keys such as ``key.x = 1``)."""
+    for name, item in document.body:
+        if name is not None and name.key == key and not name.is_dotted() \
+                and not isinstance(item, (Table, AoT)):
+            return item
+    return None
+
+
+def _insert_after(document: TOMLDocument, anchor: str, key: str, value: str) -> None:
+    """Put the line ``key = "value"`` right after the top-level line of ``anchor``, ending
+    as that line ends (CRLF stays CRLF)."""
+    index = next(at for at, (name, _) in enumerate(document.body)
+                 if name is not None and name.key == anchor)
+    item = tomlkit.string(value)
+    item.trivia.trail = "\r\n" if document.body[index][1].trivia.trail.endswith("\r\n") \
+        else "\n"
+    if index + 1 < len(document.body):
+        # tomlkit has no public insert: _insert_at is what its own append uses
+        document._insert_at(index + 1, key, item)
+    else:
+        document.append(key, item)
 
 
 # -- CHANGELOG.md -----------------------------------------------------------------------

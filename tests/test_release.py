@@ -181,10 +181,33 @@ def test_update_corpus_toml_sets_the_content_hash_after_created() -> None:
 
 
 def test_update_corpus_toml_refuses_what_it_cannot_edit_safely() -> None:
-    with pytest.raises(ReleaseError, match="by hand"):  # the key written with an escape
-        update_corpus_toml('"vers\\u0069on" = "1.0.0"\n', "1.1.0", "2027-01-15T08:00:00Z")
-    with pytest.raises(ReleaseError, match="by hand"):  # a multi-line string
-        update_corpus_toml('version = """1.0.0"""\n', "1.1.0", "2027-01-15T08:00:00Z")
+    with pytest.raises(ReleaseError, match=r"cannot update corpus\.toml safely.*by hand"):
+        # a table named created, where the release time would go
+        update_corpus_toml('version = "1.0.0"\n\n[created]\nby = "x"\n', "1.1.0",
+                           "2027-01-15T08:00:00Z")
+    with pytest.raises(ReleaseError, match=r"cannot find the line 'version = \.\.\.'"):
+        update_corpus_toml('version.major = 1\n', "1.1.0", "2027-01-15T08:00:00Z")
+
+
+@pytest.mark.parametrize(("text", "updated"), [
+    # the key written with an escape: TOML's version key, as build reads it
+    ('"vers\\u0069on" = "1.0.0"\ncreated = "x"\n',
+     '"vers\\u0069on" = "1.1.0"\ncreated = "2027-01-15T08:00:00Z"\n'),
+    # a multi-line string
+    ('version = """1.0.0"""  # v\ncreated = "x"\n',
+     'version = "1.1.0"  # v\ncreated = "2027-01-15T08:00:00Z"\n'),
+    # a literal string holding three quotes, before the version: no multi-line string
+    ("title = 'Say \"\"\" twice'\nversion = '1.0.0'\ntitle2 = 'a'\n",
+     "title = 'Say \"\"\" twice'\nversion = \"1.1.0\"\ncreated = \"2027-01-15T08:00:00Z\"\n"
+     "title2 = 'a'\n"),
+])
+def test_update_corpus_toml_edits_what_a_line_by_line_edit_refused(text: str,
+                                                                    updated: str) -> None:
+    """corpus.toml is edited as TOML (tomlkit), not line by line: a version key spelled
+    with an escape, a version in a multi-line string, or a version after a string that
+    holds three quotes (taken by the line edit for the start of a multi-line string) was
+    refused with "set ... by hand" (QA s83 review 11); each is TOML that load_config reads."""
+    assert update_corpus_toml(text, "1.1.0", "2027-01-15T08:00:00Z") == updated
 
 
 def test_the_repository_corpus_toml_round_trips() -> None:
