@@ -26,8 +26,13 @@ from ftfy.chardata import CHARMAP_ENCODINGS, CONTROL_CHARS
 from .config import STEP_NEEDS, NormalizeConfig
 
 _FTFY_CONFIG = ftfy.TextFixerConfig(
-    # Never invent U+FFFD: a sequence that cannot be repaired in full stays as it was.
-    replace_lossy_sequences=False,
+    # ftfy's "sloppy" code pages encode U+FFFD as byte 1A, its mark of a byte already lost,
+    # and replace_lossy_sequences reads each 1A back as U+FFFD, alone or with the rest of
+    # the UTF-8 sequence it stands in (``â€�``, ``â€?``: one character lost, one U+FFFD).
+    # Without it (as before), a U+FFFD in a line repaired through such a code page, and
+    # that of ``ï¿½`` (U+FFFD's UTF-8 read as cp1252), became U+001A, which
+    # remove-control-chars deleted: text lost, exit 0 (QA).
+    replace_lossy_sequences=True,
     explain=False,
 )
 #: The same, asking for ftfy's explanation of a repair: its plan.
@@ -404,10 +409,16 @@ def _repair(line: str, repairs: Repairs | None) -> str:
 
 #: A transcoding plan of ftfy's: the code pages whose reading of UTF-8 it undoes, in order
 #: (each: encode with the code page, decode as UTF-8; more than one for mojibake of mojibake).
+#: A sloppy code page's byte 1A, ftfy's mark of a lost byte, is read as ftfy's repair
+#: reads it (:data:`_LOSSY_STEP`).
 Transcoding = tuple[str, ...]
 #: The decodings of such a plan: ftfy decodes as ``utf-8-variants`` bytes it holds CESU-8
 #: or Java's null in; the plan is applied decoding strict UTF-8 only.
 _UTF8_DECODINGS = frozenset({"utf-8", "utf-8-variants"})
+#: ftfy's step, after encoding with a sloppy code page, that reads its byte 1A (and the
+#: UTF-8 sequence it cuts short) as U+FFFD (``replace_lossy_sequences``): a plan's
+#: transcoding does it too (:func:`_transcoded`), so a plan holding it is still plain.
+_LOSSY_STEP = ("transcode", "replace_lossy_sequences")
 
 
 def fix_encoding_short_lines(text: str) -> str:
@@ -477,7 +488,8 @@ def _transcoding(line: str) -> Transcoding | None:
     """The code pages of ftfy's repair of ``line`` when it is plain transcoding (see
     :data:`Transcoding`), else None (no repair, or one that also rewrites bytes or text)."""
     explanation = ftfy.fix_encoding_and_explain(line, _FTFY_EXPLAINING).explanation or []
-    steps = [(step.action, step.parameter) for step in explanation]
+    steps = [(step.action, step.parameter) for step in explanation
+             if (step.action, step.parameter) != _LOSSY_STEP]
     encodes, decodes = steps[0::2], steps[1::2]
     if not steps or len(encodes) != len(decodes) or any(
             action != "encode" for action, _ in encodes) or any(
@@ -511,10 +523,15 @@ def _read_with(line: str, plan: Transcoding) -> str | None:
 
 
 def _transcoded(line: str, plan: Transcoding) -> str | None:
-    """``line`` transcoded by ``plan`` strictly, or None if it cannot be."""
+    """``line`` transcoded by ``plan`` strictly, or None if it cannot be. A sloppy code
+    page's byte 1A is read as ftfy's repair reads it (:data:`_LOSSY_STEP`), so a U+FFFD of
+    the line stays one (QA: it became U+001A, which remove-control-chars deleted)."""
     try:
         for codec in plan:
-            line = line.encode(codec).decode("utf-8")
+            encoded = line.encode(codec)
+            if codec.startswith("sloppy") and _FTFY_CONFIG.replace_lossy_sequences:
+                encoded = fixes.replace_lossy_sequences(encoded)
+            line = encoded.decode("utf-8")
     except UnicodeError:
         return None
     return line

@@ -44,9 +44,12 @@ from .writer import TEMP_PREFIX, copy_into, write_file
 from .zippieces import read_range
 
 #: Part of every cache key: changed with the entries' format, and with anything that
-#: gives other records for the same bytes within one corpuskit version (v66: a reading
-#: clearly better in one of Greek's two code pages is one in the page where Greek writes
-#: ``Ά`` and ``’`` so; v65: UTF-8 whose only whole character stands beside one cut
+#: gives other records for the same bytes within one corpuskit version (v67: the mojibake
+#: repair keeps U+FFFD, and reads ``ï¿½`` and a sequence a cp1252 reader cut short with
+#: U+FFFD (``â€�``) as U+FFFD, where a U+FFFD on a line it repaired or read with another
+#: line's plan, and every ``ï¿½``, became U+001A, which remove-control-chars deleted; v66:
+#: a reading clearly better in one of Greek's two code pages is one in the page where
+#: Greek writes ``Ά`` and ``’`` so; v65: UTF-8 whose only whole character stands beside one cut
 #: short, ``\xc2\xbb\xc3berblick``, is refused, not read in cp1252 as ``Â»Ãberblick``;
 #: v64: Slovak's ``ľ`` counts as misread beside consonants Slovak's spelling dictionary
 #: never writes it beside, not those its catalogues do not, so cp1250's ``Oľga``,
@@ -200,7 +203,7 @@ from .zippieces import read_range
 #: reads clearly better is refused; v12: a text of only invisible characters, such as a
 #: soft hyphen, is refused), so that no entry made before serves records a fresh build
 #: would not make.
-CACHE_FORMAT = "corpuskit-shard-cache-v66"
+CACHE_FORMAT = "corpuskit-shard-cache-v67"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
 #: The names of the files a build writes in each folder of the cache: a shard entry's

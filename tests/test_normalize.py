@@ -745,10 +745,18 @@ def test_short_lines_change_only_texts_ftfy_repairs_a_line_of(text: str) -> None
 
 def _read_as(line: str, plan: tuple[str, ...]) -> str | None:
     """``line`` encoded with each code page of ``plan`` and decoded as strict UTF-8 in
-    turn (the test's own reading of a plan), or None where a step fails."""
+    turn (the test's own reading of a plan), a sloppy code page's byte 1A (its U+FFFD) and
+    the UTF-8 it cuts short read as U+FFFD, as ftfy's repair reads them; or None where a
+    step fails."""
+    from ftfy.fixes import replace_lossy_sequences
+
+    def read(text: str, codec: str) -> str:
+        encoded = text.encode(codec)
+        return (replace_lossy_sequences(encoded) if codec.startswith("sloppy")
+                else encoded).decode("utf-8")
+
     try:
-        return functools.reduce(lambda text, codec: text.encode(codec).decode("utf-8"),
-                                plan, line)
+        return functools.reduce(read, plan, line)
     except UnicodeError:
         return None
 
@@ -802,6 +810,71 @@ def test_fix_encoding_takes_the_verdict_of_the_step_before_it(
     assert module.fix_encoding_short_lines(mojibake) != mojibake
     assert module.fix_encoding(mojibake) != mojibake
     assert asked.count(mojibake) == 2, "a text the step changed is another text"
+
+
+# U+FFFD through the mojibake repair: kept, never U+001A (which remove-control-chars deletes)
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # on a line of its own, beside a line ftfy repairs (read with that line's plan, by
+    # fix-encoding-short-lines): nodejs's buffer.md, "the Unicode replacement character
+    # `U+FFFD` \ufffd will be"
+    ("Bytes that are not UTF-8 show as \ufffd (U+FFFD).\n\nThis is a tÃ©st\n",
+     "Bytes that are not UTF-8 show as \ufffd (U+FFFD).\n\nThis is a tést\n"),
+    # on a line ftfy repairs through sloppy-windows-1252 (it cannot encode U+FFFD in latin-1)
+    ("The cafÃ© sign said \ufffd.\n", "The café sign said \ufffd.\n"),
+    # U+FFFD's UTF-8 read as cp1252: Python's test_email.py, "From: ï¿½ï¿½ï¿½..."
+    ("From: ï¿½ï¿½ï¿½ <xxx@example.org>\n\nSubject: ï¿½ï¿½ test\n",
+     "From: \ufffd\ufffd\ufffd <xxx@example.org>\n\nSubject: \ufffd\ufffd test\n"),
+    # a curly quote whose last byte was lost to U+FFFD by a cp1252 reader: one character
+    # lost, one U+FFFD (ftfy's replace_lossy_sequences)
+    ("He said â€œhiâ€\ufffd and left.\n", "He said “hi\ufffd and left.\n"),
+])
+def test_the_mojibake_repair_keeps_a_replacement_character(text: str, expected: str) -> None:
+    """QA (decode round, F2): ftfy's sloppy code pages encode U+FFFD as byte 1A, and with
+    ``replace_lossy_sequences`` off the repair decoded it as U+001A, which
+    remove-control-chars then deleted: a genuine U+FFFD vanished whenever another line of
+    its text was repaired, and every ``ï¿½`` vanished outright (exit 0, text lost)."""
+    once, steps = normalize(text, DEFAULT)
+    assert once == expected
+    assert "remove-control-chars" not in steps
+    assert normalize(once, DEFAULT) == (once, ())
+    assert replay(text, steps) == once
+
+
+def test_a_plan_reads_a_replacement_character_as_itself() -> None:
+    """A plan of ftfy's applied to a short line reads a sloppy code page's U+FFFD back as
+    U+FFFD: a line it would change only so is no repair."""
+    from corpuskit.normalize import _read_with, _transcoded, fix_encoding_line
+
+    plan = ("sloppy-windows-1252",)
+    assert _transcoded("show as \ufffd here", plan) == "show as \ufffd here"
+    assert _read_with("show as \ufffd here", plan) is None
+    assert _read_with("SiÄ™ \ufffd", plan) == "Się \ufffd"
+    assert fix_encoding_line("From: ï¿½ï¿½ <x@y>") == "From: \ufffd\ufffd <x@y>"
+
+
+#: A word of a clean line: letters, or U+FFFD standing alone.
+_WORD_OR_FFFD = st.one_of(_WORD, st.just("\ufffd"))
+
+
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_words(1, 12, _WORD_OR_FFFD), min_size=1, max_size=4), _words(3, 20),
+       st.sampled_from(["sloppy-windows-1252", "sloppy-windows-1250", "sloppy-windows-1251"]),
+       st.lists(st.integers(min_value=0, max_value=20), max_size=3), st.integers(0, 4))
+def test_a_text_keeps_its_replacement_characters_through_the_repair(
+        clean: list[str], words: str, code_page: str, inserts: list[int], at: int) -> None:
+    """Lines holding U+FFFD (as words) and one line of UTF-8 read in a code page (with
+    U+FFFD put between its words): however the repair reads the mojibake line and the
+    others, every U+FFFD is still there, and no U+001A was made."""
+    mojibake = words.encode("utf-8").decode(code_page).split(" ")
+    for place in inserts:
+        mojibake.insert(place % (len(mojibake) + 1), "\ufffd")
+    lines = [*clean, "\ufffd"]
+    lines.insert(at % (len(lines) + 1), " ".join(mojibake))
+    text = "\n".join(lines) + "\n"
+    once, steps = normalize(text, DEFAULT)
+    assert once.count("\ufffd") == text.count("\ufffd"), steps
+    assert "remove-control-chars" not in steps
 
 
 # fix-encoding and fix-encoding-short-lines judge each line alone, whatever its line break
