@@ -34,6 +34,7 @@ from .build import (
     unfinished_release,
 )
 from .changelog import has_entry, versions_in
+from .checkreport import CheckReport, NotCompared
 from .compare import (
     archive_differences,
     archives_match,
@@ -85,7 +86,7 @@ from .release import recorded_changelog
 from .runsettings import checked_source_date_epoch, release_time_advice, time_recorded_after
 from .semver import Version
 from .signals import told_when_ended
-from .validation.report import ANOTHER_CORPUS, ValidationReport, sort_problems
+from .validation.report import ANOTHER_CORPUS, sort_problems
 from .validation.seal import SEAL_CODE, check_archive_checksums, sidecar_problem
 from .wording import command, counted, shell_word
 from .writer import RESERVED_PREFIX, grant_reading, remove_orphans
@@ -97,7 +98,7 @@ TAG_MANIFEST = "tagmanifest-sha256.txt"
 def check(seeds: str | os.PathLike[str] = Path("seeds"),
           dist: str | os.PathLike[str] = Path("dist"), *,
           source_date_epoch: str | int | None = None, jobs: int | None = None,
-          progress: Progress | None = None) -> ValidationReport:
+          progress: Progress | None = None) -> CheckReport:
     """Compare a fresh build of ``seeds`` with its release in ``dist``; report differences.
 
     Problem paths are as a user finds them (``dist/<name>-<version>/README.md``,
@@ -107,6 +108,9 @@ def check(seeds: str | os.PathLike[str] = Path("seeds"),
     ``SOURCE_DATE_EPOCH``, as ``corpuskit check`` does, and ``""`` none (then corpus.toml's
     ``created``); one that is no time is a problem of the report. ``progress`` is told
     the documents the fresh build has processed, as :func:`corpuskit.build`'s is.
+    The report's :attr:`~CheckReport.not_compared_reason` says why nothing was compared,
+    if nothing was, and :meth:`~CheckReport.summary` and :meth:`~CheckReport.verdict`
+    what was found.
 
     Run by pre-commit (``PRE_COMMIT=1`` in the environment, which pre-commit sets for its
     hooks) in a Git work tree, it names too each file or folder of ``seeds`` and ``dist``
@@ -158,17 +162,16 @@ def _stale_of_untracked(problems: Sequence[Problem], found: Sequence[Problem], s
 
 
 def _check(seeds: Path, dist: Path, *, source_date_epoch: str | int | None,
-           jobs: int | None, progress: Progress | None) -> ValidationReport:
+           jobs: int | None, progress: Progress | None) -> CheckReport:
     """:func:`check`, of the work tree as it is (untracked files too)."""
     source_date_epoch = checked_source_date_epoch(source_date_epoch)
     problems: list[Problem] = []
-    target = str(dist)
     try:
         config = load_config(seeds)
     except InputError as error:  # with the documents' problems, where they can be found
         found = every_seeds_problem(seeds, error, jobs, source_date_epoch)
-        return _report(target, [_seeds_problem(seeds, p) for p in found.problems],
-                       compared=False)
+        return _report(seeds, dist, [_seeds_problem(seeds, p) for p in found.problems],
+                       not_compared="seeds-unbuildable")
     name = config.release_name
     build_command = command("build", seeds=seeds, out=dist)  # advice that runs as shown
     unusable = _dist_problem(dist, name, build_command)
@@ -176,7 +179,8 @@ def _check(seeds: Path, dist: Path, *, source_date_epoch: str | int | None,
         unusable = _inside_the_seeds(seeds, dist, name) or unusable
     if unusable is not None:
         refused, why = unusable
-        return _report(target, [refused], compared=False, not_compared=f"--dist {dist} {why}")
+        return _report(seeds, dist, [refused], not_compared="dist-unusable",
+                       why=f"--dist {dist} {why}")
     release, archive = dist / name, dist / f"{name}.zip"
     # Zip-only releases too, and every zip beside its folder, read as far as a zip alone
     # is (QA forge3 1: an older release's zip of 7 bytes passed, "dist: current")
@@ -340,7 +344,7 @@ def _check(seeds: Path, dist: Path, *, source_date_epoch: str | int | None,
                 state = "unbuilt" if _intact(archive, jobs) else "damaged"
                 problems.append(_zip_only_problem(release, seeds, config.version,
                                                   build_command, state))
-            return _report(target, problems, compared=False)
+            return _report(seeds, dist, problems, not_compared="seeds-unbuildable")
         sizes = [(result.release / rel).stat().st_size for rel in package_files(result.release)]
         # Seeds that hold that newer release's documents and metadata under their version
         # are to be labelled so, as build and release say: neither restored nor released
@@ -665,13 +669,14 @@ def _check(seeds: Path, dist: Path, *, source_date_epoch: str | int | None,
         if taken and not unread and not (zip_read or (folder_read and release.is_dir())):
             # Nothing of the seeds' release is there to compare: another corpus's stands in
             # its place (QA: the summary said dist/ was "not current").
-            return _report(target, problems, compared=False, not_compared=(
+            return _report(seeds, dist, problems, not_compared="another-corpus", why=(
                 f"{dist} {ANOTHER_CORPUS_HERE} ({' and '.join(taken)}): the release of "
                 f"{seeds} ({config.name} {config.version}) is missing"))
-        return _report(target, problems, files=len(sizes), size=sum(sizes),
-                       documents=result.documents, compared=not unread,
-                       not_compared=(f"{', '.join(p.path for p in unread)} "
-                                     f"{NOT_READ}") if unread else "", notes=notes)
+        return _report(seeds, dist, problems, files=len(sizes), size=sum(sizes),
+                       documents=result.documents,
+                       not_compared="release-unreadable" if unread else None,
+                       why=(f"{', '.join(p.path for p in unread)} {NOT_READ}"
+                            if unread else ""), notes=notes)
 
 
 #: How ``not_compared`` ends when a release in dist/ cannot be read by this user.
@@ -1119,16 +1124,17 @@ def _seeds_problem(seeds: Path, problem: Problem) -> Problem:
     return Problem(path, problem.code, problem.message, problem.location)
 
 
-def _report(target: str, problems: list[Problem], *, files: int = 0, size: int = 0,
-            documents: int = 0, compared: bool = True, not_compared: str = "",
-            notes: tuple[tuple[str, str], ...] = ()) -> ValidationReport:
+def _report(seeds: Path, dist: Path, problems: list[Problem], *, files: int = 0,
+            size: int = 0, documents: int = 0, not_compared: NotCompared | None = None,
+            why: str = "", notes: tuple[tuple[str, str], ...] = ()) -> CheckReport:
     """The report; ``files``, ``size`` and ``documents`` are those of the fresh build's
-    release folder, ``compared`` False when the seeds could not be built or ``dist`` is
-    no folder of releases (``not_compared`` says which, when not the seeds)."""
-    report = ValidationReport(target, "release", sort_problems(problems), files=files,
-                              bytes=size, documents=documents, command="check",
-                              compared=compared, notes=notes)
-    return replace(report, not_compared=not_compared) if not_compared else report
+    release folder; ``not_compared`` why ``dist`` was not compared, if it was not, and
+    ``why`` what was not, in words (those of ``seeds-unbuildable`` said here)."""
+    if not_compared == "seeds-unbuildable":
+        why = "the seeds cannot be built"
+    return CheckReport(str(dist), problems=sort_problems(problems), files=files, bytes=size,
+                       documents=documents, notes=notes, seeds=str(seeds),
+                       not_compared_reason=not_compared, not_compared=why)
 
 
 def _raw_input_alone(release: Path, built: Path) -> bool:

@@ -932,7 +932,7 @@ def check_command(seeds: Path, dist: Path, fmt: str, as_json: bool, jobs: int | 
       corpuskit check
       corpuskit check --seeds seeds --dist dist --format github
     """
-    from .check import ANOTHER_CORPUS_HERE, NOT_READ, check
+    from .check import check
     from .validation import render_github, render_text
 
     fmt = _output_format(fmt, as_json)
@@ -953,34 +953,7 @@ def check_command(seeds: Path, dist: Path, fmt: str, as_json: bool, jobs: int | 
         for line in (render_github if fmt == "github" else render_text)(report):
             _echo(line)
     if not report.valid:
-        count = len(report.problems)
-        if not report.compared and report.not_compared.startswith("--dist"):
-            raise ProblemsFound(f"{report.not_compared}; nothing was compared")
-        if not report.compared and report.not_compared.endswith(NOT_READ):
-            raise ProblemsFound(f"{report.not_compared} ({counted(count, 'problem')}), so "
-                                "it was not compared")
-        if not report.compared and ANOTHER_CORPUS_HERE in report.not_compared:
-            raise ProblemsFound(f"{report.not_compared} ({counted(count, 'problem')}); "
-                                "nothing was compared")
-        if not report.compared:
-            raise ProblemsFound(f"{seeds} cannot be built ({counted(count, 'problem')}); "
-                                f"{dist} was not compared")
-        if len(report.other_corpus_problems()) == count:
-            raise ProblemsFound(f"{dist} holds another corpus's release, named as a release "
-                                f"of this one ({counted(count, 'problem')}); the release of "
-                                f"{seeds} is current")
-        if all(problem.code == "unreadable-file" for problem in report.problems):
-            raise ProblemsFound(f"{dist}: {counted(count, 'release')} or file of a release "
-                                "cannot be read by this user; the rest compared equal")
-        if all(problem.code == "metadata-mismatch" and problem.location == "content_hash"
-               for problem in report.problems):
-            raise ProblemsFound(f"{dist} is current, but {report.problems[0].path} records "
-                                "another content hash than the release's (see above)")
-        if all(problem.code == "untracked-file" for problem in report.problems):
-            raise ProblemsFound(f"{dist} is current in the work tree, but commits, and so "
-                                "clean clones, leave out what Git does not track "
-                                f"({counted(count, 'problem')})")
-        raise ProblemsFound(f"{dist} is not current: {counted(count, 'problem')}")
+        raise ProblemsFound(report.verdict())
 
 
 #: The ending signals held from the moment a build's or release's work is in place to the

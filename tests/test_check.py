@@ -1212,6 +1212,44 @@ def test_bad_seeds_are_reported_with_their_paths(repo: Path,
     assert "not current" not in out + err
 
 
+def test_why_nothing_was_compared_is_a_value_of_the_report_and_in_its_json(
+        repo: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The verdict was told in the CLI from the words of the report's not_compared
+    (startswith "--dist", endswith "cannot be read by this user", ...), so rewording one
+    changed it, and neither --json nor a library caller got it (QA s83 review 3). The
+    report says why nothing was compared as a value, its summary and verdict follow from
+    it and the problems' codes, and its JSON holds the reason and the summary."""
+    seeds, dist = repo / "seeds", repo / "dist"
+    schema = load_schema("report.schema.json")
+    current = check(seeds, dist, source_date_epoch=EPOCH, jobs=1)
+    (repo / "notes.txt").write_text("notes\n")
+    unusable = check(seeds, repo / "notes.txt", source_date_epoch=EPOCH, jobs=1)
+    (seeds / "corpus.toml").write_text("name = 'x'\n")
+    unbuildable = check(seeds, dist, source_date_epoch=EPOCH, jobs=1)
+    assert [(report.compared, report.not_compared_reason)
+            for report in (current, unusable, unbuildable)] == [
+        (True, None), (False, "dist-unusable"), (False, "seeds-unbuildable")]
+    for report in (current, unusable, unbuildable):
+        data = report.as_dict()
+        jsonschema.validate(data, schema)
+        assert data["summary"] == report.summary()
+        assert data["not_compared_reason"] == report.not_compared_reason
+    assert current.verdict() == current.summary()
+    assert unusable.verdict() == f"--dist {repo / 'notes.txt'} is no folder of releases; " \
+        "nothing was compared"
+    count = len(unbuildable.problems)
+    assert unbuildable.verdict() == f"{seeds} cannot be built ({count} problems); {dist} " \
+        "was not compared"
+    monkeypatch.chdir(repo)
+    code, out, err = run(capsys, "check", "--json")
+    assert code == 1 and err.splitlines()[-1] == (
+        f"corpuskit: error: seeds cannot be built ({count} problems); dist was not compared")
+    data = json.loads(out)
+    assert data["not_compared_reason"] == "seeds-unbuildable"
+    assert data["summary"] == f"dist: not compared, the seeds cannot be built ({count} problems)"
+
+
 def test_check_counts_the_files_and_bytes_of_the_release(repo: Path) -> None:
     """check --json said "bytes": 0 for every release."""
     report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)

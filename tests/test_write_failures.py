@@ -1063,6 +1063,35 @@ def test_an_older_unreadable_release_beside_a_current_one_is_said_so(tmp_path: P
 
 
 @needs_permissions
+def test_the_seeds_release_that_cannot_be_read_is_not_compared_and_says_why(
+        tmp_path: Path) -> None:
+    """The seeds' own release whose datapackage.json this user may not read is not
+    compared: the CLI told so from the words of the report's not_compared ("... cannot be
+    read by this user"), which --json never held (QA s83 review 3). The JSON report says
+    why (release-unreadable), and its summary."""
+    seeds = write_seeds(tmp_path / "seeds", DOCS_V1, {"version": "1.0.0"})
+    out = tmp_path / "out"
+    assert run_here(build_args(seeds, out)).code == 0
+    descriptor = next(p for p in out.iterdir() if p.is_dir()) / "datapackage.json"
+    descriptor.chmod(0)
+    try:
+        text, as_json = [run_cli(["check", "--seeds", seeds, "--dist", out, "--jobs", "1",
+                                  *more], preexec_fn=drop_file_permission_override)
+                         for more in ([], ["--json"])]
+    finally:
+        descriptor.chmod(0o644)
+    assert text.code == 1 and as_json.code == 1, text.stderr
+    said = f"{descriptor} cannot be read by this user"
+    assert text.stdout.splitlines()[-1] == f"{out}: not compared, {said} (1 problem)", \
+        text.stdout
+    assert text.stderr.splitlines()[-1] == \
+        f"corpuskit: error: {said} (1 problem), so it was not compared", text.stderr
+    report = json.loads(as_json.stdout)
+    assert report["not_compared_reason"] == "release-unreadable", report
+    assert report["summary"] == text.stdout.splitlines()[-1]
+
+
+@needs_permissions
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root, to give files to another user")
 def test_another_users_folder_in_a_package_named_from_a_relative_path(tmp_path: Path) -> None:
     """A package whose data/ is another user's, not to be entered: validate called the

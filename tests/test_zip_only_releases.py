@@ -518,6 +518,30 @@ def test_another_corpus_in_the_seeds_place_is_said_so_in_the_summary(
     assert "not current" not in done.stdout + done.stderr
 
 
+def test_the_verdict_does_not_follow_the_words_of_a_folder_of_releases_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI told why nothing was compared from the words of the report's not_compared:
+    one that began with "--dist" was --dist's own problem. A folder of releases named
+    --dist, holding another corpus's release where the seeds' goes, was said so, without
+    its problems' count (QA s83 review 3: found by reading the CLI). The report's reason
+    says it, whatever the folder's name."""
+    _, dist, _ = _named_alike(tmp_path)
+    dist.rename(tmp_path / "--dist")
+    monkeypatch.chdir(tmp_path)
+    said = ("--dist holds the release of another corpus where that of the seeds goes "
+            "(a-1.0.0-2.0.0 and a-1.0.0-2.0.0.zip): the release of seeds (a 1.0.0-2.0.0) "
+            "is missing")
+    report = check("seeds", "./--dist", source_date_epoch=epoch(0), jobs=1)
+    assert report.not_compared_reason == "another-corpus"
+    assert report.verdict() == f"{said} (2 problems); nothing was compared"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch(0))
+    done = _corpuskit("check", "--seeds", "seeds", "--dist", "./--dist", "--jobs", "1")
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.splitlines()[-1] == f"--dist: not compared, {said} (2 problems)"
+    assert done.stderr.splitlines()[-1] == \
+        f"corpuskit: error: {said} (2 problems); nothing was compared"
+
+
 def test_another_corpus_named_as_an_older_release_leaves_the_seeds_current(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Another corpus's release named as an older release of this one (a-1.0.0-2.0.0 beside

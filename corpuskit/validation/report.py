@@ -49,7 +49,8 @@ def sort_problems(problems: Iterable[Problem]) -> tuple[Problem, ...]:
 
 @dataclass(frozen=True)
 class ValidationReport:
-    """What ``validate`` (or ``check``) found for one target.
+    """What ``validate`` (or ``check``: :class:`~corpuskit.checkreport.CheckReport`) found
+    for one target.
 
     ``kind`` is ``seeds``, ``package`` (a folder), ``archive`` (a ``.zip``), ``unreadable``
     (a target this user may not read, which cannot be told to be any of those) or, for
@@ -70,10 +71,6 @@ class ValidationReport:
     #: Files of a seeds folder a build passes over, ``(path, reason)``: named on stderr,
     #: as build names them (not part of the JSON report).
     skipped: tuple[tuple[str, str], ...] = ()
-    #: ``check`` only: False when the seeds could not be built, or dist/ is no folder of
-    #: releases, so dist/ was not compared; ``not_compared`` says why.
-    compared: bool = True
-    not_compared: str = "the seeds cannot be built"
     #: Checks that could not run, ``(path, why)``: data/documents.parquet is compared with
     #: the records only when pyarrow is installed. Said in the summary and the JSON report;
     #: they do not make the report invalid.
@@ -145,12 +142,6 @@ class ValidationReport:
         shown: dict[str, Any] = printable_data(data)
         return shown
 
-    def other_corpus_problems(self) -> list[Problem]:
-        """``check``: the problems of another corpus's releases in dist/, named as releases
-        of the seeds' corpus (what they hold is not the seeds' to compare)."""
-        return [problem for problem in self.problems if problem.code == "not-a-package"
-                and problem.message.startswith(ANOTHER_CORPUS)]
-
     def unreadable_problems(self) -> list[Problem]:
         """The ``unreadable-file`` problems of what this user may not read
         (:attr:`unreadable`), each naming its file as a user finds it: its permissions, not
@@ -175,33 +166,6 @@ class ValidationReport:
         count = len(self.problems)
         problems = counted(self.problem_count, "problem")
         what = f"{counted(self.documents, 'document')}, {counted(self.files, 'file')}"
-        if self.command == "check":
-            if count == 0:
-                return f"{self.target}: current, equal to a fresh build ({what})"
-            if not self.compared:
-                return f"{self.target}: not compared, {self.not_compared} ({problems})"
-            if all(problem.code == "untracked-file" for problem in self.problems):
-                # run by pre-commit: what a commit holds is not current (QA); a
-                # commit, or 'pre-commit run --all-files', alike (QA s78)
-                return (f"{self.target}: current in the work tree, equal to a fresh build "
-                        f"({what}), but {problems}: what Git does not track, which "
-                        "commits, and so clean clones, leave out")
-            if all(problem.code == "metadata-mismatch" and problem.location == "content_hash"
-                   for problem in self.problems):  # (QA: called current)
-                return (f"{self.target}: current, equal to a fresh build ({what}), but "
-                        f"{self.problems[0].path} records another content hash than the "
-                        "release's")
-            others = len(self.other_corpus_problems())
-            if others == count:  # the seeds' own compared equal
-                return (f"{self.target}: the seeds' release is current, equal to a fresh build "
-                        f"({what}), but {problems}: {self.target} holds another corpus's "
-                        "release, named as a release of this one")
-            if all(problem.code == "unreadable-file" for problem in self.problems):
-                # an older release this user may not read: the seeds' own compared equal
-                return (f"{self.target}: what could be read is equal to a fresh build "
-                        f"({what}), but {problems}: what this user may not read")
-            return f"{self.target}: not current, {problems}" + (
-                f" ({others} of them: another corpus's release named alike)" if others else "")
         refusals = [p for p in self.problems
                     if p.code == "not-a-package" and p.path in ("", ".")]
         if any(p.message.startswith(NAMED_AS_A_RELEASE) for p in refusals):
