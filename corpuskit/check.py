@@ -19,13 +19,14 @@ import os
 import signal
 import stat
 import tempfile
-from collections.abc import Collection, Sequence
-from dataclasses import replace
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .archive import package_files
 from .archivecompression import archive_compression, compression_changed
 from .build import (
+    BuildResult,
     build,
     every_seeds_problem,
     member_differs,
@@ -163,51 +164,210 @@ def _stale_of_untracked(problems: Sequence[Problem], found: Sequence[Problem], s
 
 def _check(seeds: Path, dist: Path, *, source_date_epoch: str | int | None,
            jobs: int | None, progress: Progress | None) -> CheckReport:
-    """:func:`check`, of the work tree as it is (untracked files too)."""
+    """:func:`check`, of the work tree as it is (untracked files too): the seeds' config
+    read, dist/ surveyed, the problems found before building, then the seeds rebuilt in a
+    temporary folder and compared."""
     source_date_epoch = checked_source_date_epoch(source_date_epoch)
-    problems: list[Problem] = []
     try:
         config = load_config(seeds)
     except InputError as error:  # with the documents' problems, where they can be found
         found = every_seeds_problem(seeds, error, jobs, source_date_epoch)
         return _report(seeds, dist, [_seeds_problem(seeds, p) for p in found.problems],
                        not_compared="seeds-unbuildable")
-    name = config.release_name
-    build_command = command("build", seeds=seeds, out=dist)  # advice that runs as shown
-    unusable = _dist_problem(dist, name, build_command)
+    inputs = _Inputs(seeds, dist, config, jobs)
+    unusable = _unusable_dist(inputs)
+    if unusable is not None:
+        return unusable
+    survey = _survey(inputs)
+    before = _problems_before_building(inputs, survey)
+    _clear_temporary_folder(seeds)
+    return _rebuild_and_compare(inputs, survey, before, source_date_epoch=source_date_epoch,
+                                progress=progress)
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """What a check compares: the seeds, their corpus.toml, the folder of releases."""
+
+    seeds: Path
+    dist: Path
+    config: CorpusConfig
+    jobs: int | None
+
+    @property
+    def release(self) -> Path:
+        """The folder of the seeds' release in dist/."""
+        return self.dist / self.config.release_name
+
+    @property
+    def archive(self) -> Path:
+        """The zip of the seeds' release in dist/."""
+        return self.dist / f"{self.config.release_name}.zip"
+
+    @property
+    def build_command(self) -> str:
+        """The build of the seeds into dist/: advice that runs as shown."""
+        return command("build", seeds=self.seeds, out=self.dist)
+
+    @property
+    def release_command(self) -> str:
+        """The release of the seeds into dist/, as advice."""
+        return command("release", seeds=self.seeds, out=self.dist)
+
+
+def _unusable_dist(inputs: _Inputs) -> CheckReport | None:
+    """The report of a ``--dist`` that is no folder of releases (or one inside the seeds):
+    nothing is compared. None for a folder of releases."""
+    seeds, dist = inputs.seeds, inputs.dist
+    name = inputs.config.release_name
+    unusable = _dist_problem(dist, name, inputs.build_command)
     if unusable is None or unusable[0].code == "missing-file":
         unusable = _inside_the_seeds(seeds, dist, name) or unusable
-    if unusable is not None:
-        refused, why = unusable
-        return _report(seeds, dist, [refused], not_compared="dist-unusable",
-                       why=f"--dist {dist} {why}")
-    release, archive = dist / name, dist / f"{name}.zip"
-    # Zip-only releases too, and every zip beside its folder, read as far as a zip alone
-    # is (QA forge3 1: an older release's zip of 7 bytes passed, "dist: current")
+    if unusable is None:
+        return None
+    refused, why = unusable
+    return _report(seeds, dist, [refused], not_compared="dist-unusable",
+                   why=f"--dist {dist} {why}")
+
+
+@dataclass(frozen=True)
+class _DistSurvey:
+    """What dist/ holds of the seeds' corpus, looked at before the fresh build."""
+
+    #: Its releases, zip-only releases too, and every zip beside its folder, read as far
+    #: as a zip alone is (QA forge3 1: an older release's zip of 7 bytes passed, "dist:
+    #: current"); the seeds' own zip beside its folder is not among the damaged: it is
+    #: compared with a fresh build's.
+    releases: Releases
+    #: Why the path of the seeds' zip holds no zip file (never opened, nor followed), and
+    #: why that of their folder no release folder; None where it does, or nothing is there.
+    in_the_way: str | None
+    blocking: str | None
+    #: The releases (and the seeds' folder or zip) this user may not read, and their
+    #: problems: said to be so, and not compared (QA: called stale, damaged or no package,
+    #: with advice to delete or restore them). A folder whose datapackage.json alone may
+    #: not be read is such a release too.
+    denied: Mapping[Path, Problem]
+    #: Another corpus's releases named alike ("a-1.0.0" 2.0.0 and "a" 1.0.0-2.0.0): not
+    #: renamed, nor to be restored, and nothing of the seeds to compare with (QA: a
+    #: zip-only one was called renamed, and failing validate, which it passes).
+    foreign: frozenset[Path]
+    #: The seeds' zip is a file, and (not a Git LFS pointer) fetched.
+    zipped: bool
+    fetched: bool
+    #: The seeds' zip is read and compared; their folder is.
+    zip_read: bool
+    folder_read: bool
+    #: The seeds' release is kept as its zip only, its folder removed.
+    folder_removed: bool
+    #: This version neither released nor in the way: the seeds may hold another release's
+    #: content under it (then to be labelled so).
+    unreleased: bool
+    #: The seeds hold what a release of their version writes into them before it builds.
+    left_by_a_release: bool
+    #: Releases of other corpora alone, where this one has none and no zip: a rename (QA:
+    #: called an interrupted release).
+    renamed: tuple[str, ...]
+    #: Seeds that still record the old name's release time, which release refuses to
+    #: carry over to the new name's first release: ``(time, release)``.
+    carried: tuple[str, str] | None
+    #: No zip of this version, where its folder is (or nothing is), and no other corpus's.
+    no_archive: bool
+
+    @property
+    def newest(self) -> tuple[Version, Path] | None:
+        """The latest release in dist/, its version and path."""
+        return self.releases.latest
+
+
+def _survey(inputs: _Inputs) -> _DistSurvey:
+    """What dist/ holds of the seeds' corpus (:class:`_DistSurvey`)."""
+    seeds, dist, config = inputs.seeds, inputs.dist, inputs.config
+    release, archive = inputs.release, inputs.archive
     releases = survey_releases(dist, config.name, beside=True)
     if any(path == release for _, path in releases.found):
-        # The seeds' own zip beside its folder is compared with a fresh build's, below
         releases = replace(releases, damaged=tuple(item for item in releases.damaged
                                                    if item.path != archive))
     newest = releases.latest
-    in_the_way = not_a_zip_file(archive)  # never opened, nor followed
+    in_the_way = not_a_zip_file(archive)
     blocking = not_a_release_folder(release)
-    # A release this user may not read is said to be so, and not compared: it was called
-    # stale, damaged or no package, with advice to delete or restore it (QA).
-    # A folder whose datapackage.json alone may not be read is such a release too.
     denied = {path: problem for path in (
         *(item.path for item in releases.damaged if not os.path.islink(item.path)),
         *((release,) if blocking is None else ()), *((archive,) if in_the_way is None else ()))
         if os.path.lexists(path) and (problem := unreadable_release(path)) is not None}
-    problems.extend(denied.values())
-    # Another corpus's release named alike ("a-1.0.0" 2.0.0 and "a" 1.0.0-2.0.0): not
-    # renamed, nor to be restored, and nothing of the seeds to compare with (QA: a zip-only
-    # one was called renamed, and failing validate, which it passes).
-    foreign = {damaged.path for damaged in releases.damaged
-               if damaged.other is not None and damaged.path not in denied}
+    foreign = frozenset(damaged.path for damaged in releases.damaged
+                        if damaged.other is not None and damaged.path not in denied)
+    zipped = in_the_way is None and archive.is_file()
+    fetched = not (zipped and is_lfs_pointer(archive))
+    zip_read = zipped and fetched and archive not in denied and archive not in foreign
+    renamed = tuple(other_corpora(dist, config.name)) if newest is None and not zipped \
+        else ()
+    recorded = config.metadata.get("created")
+    return _DistSurvey(
+        releases=releases, in_the_way=in_the_way, blocking=blocking, denied=denied,
+        foreign=foreign, zipped=zipped, fetched=fetched, zip_read=zip_read,
+        folder_read=release not in denied and release not in foreign,
+        folder_removed=zip_read and blocking is None and not release.is_dir(),
+        unreleased=blocking is None and not release.is_dir() and not zipped
+        and in_the_way is None,
+        left_by_a_release=blocking is None and not release.is_dir() and not zipped
+        and _left_by_a_release(seeds, config, newest),
+        renamed=renamed,
+        carried=release_recording(dist, renamed, recorded)
+        if renamed and isinstance(recorded, str) else None,
+        no_archive=in_the_way is None and not zipped and release not in foreign
+        and blocking is None)
+
+
+@dataclass(frozen=True)
+class _Before:
+    """The problems found before building: ``behind``, of a release newer than the seeds'
+    version (``newer`` says which), and ``absent``, of this version's folder not in
+    dist/, are apart, as what the fresh build finds may reword them."""
+
+    problems: tuple[Problem, ...]
+    newer: str = ""
+    behind: Problem | None = None
+    absent: Problem | None = None
+
+    def with_them(self, *more: Problem) -> list[Problem]:
+        """Every problem: these, ``behind``, ``absent``, and ``more``."""
+        return [*self.problems, *(p for p in (self.behind, self.absent) if p is not None),
+                *more]
+
+
+def _problems_before_building(inputs: _Inputs, survey: _DistSurvey) -> _Before:
+    """What is wrong in dist/ whatever the fresh build makes: releases this user may not
+    read, damaged or another corpus's, their seals, names that differ in case only, a
+    release newer than the seeds, releases the changelog does not list, and this
+    version's folder or zip that is none, or not in dist/."""
+    seeds, dist, config = inputs.seeds, inputs.dist, inputs.config
+    problems = [*survey.denied.values(), *_damaged_release_problems(inputs, survey),
+                *_older_zip_problems(survey.releases, inputs.archive, dist)]
+    for twin, earlier in case_twins(dist, config.name):  # (QA: both passed check)
+        problems.append(Problem(str(twin), "name-collision", (
+            f"named as a release of {config.name} whose name differs from that of "
+            f"{earlier} only in case: on macOS or Windows (file systems that ignore case) "
+            f"they are one path, and a copy or clone of {dist} there merges their files; "
+            f"keep one of them in {dist}, and give the other release a version that "
+            "differs in more than case")))
+    problems.extend(_unlisted_releases(seeds, dist, config, survey.releases.found))
+    problems.extend(_this_versions_problems(inputs, survey))
+    newer, behind = _newer_release(inputs, survey)
+    return _Before(tuple(problems), newer, behind, _absent_release(inputs, survey))
+
+
+def _damaged_release_problems(inputs: _Inputs, survey: _DistSurvey) -> list[Problem]:
+    """The problems of the releases named as the seeds' corpus's that are none: not
+    fetched (Git LFS), another corpus's, converted by Git's line-end handling, or
+    damaged (this user's unreadable ones are :attr:`_DistSurvey.denied`)."""
+    seeds, dist, config = inputs.seeds, inputs.dist, inputs.config
+    release, archive = inputs.release, inputs.archive
+    problems: list[Problem] = []
     converted_zips: list[Path] = []  # by Git's line-end handling (QA s82 review 6)
-    for damaged in releases.damaged:
-        if damaged.path in denied or (damaged.path == release and blocking is not None):
+    for damaged in survey.releases.damaged:
+        if damaged.path in survey.denied or (damaged.path == release
+                                             and survey.blocking is not None):
             continue  # (this version's folder in the way: said below, with its advice)
         if _not_fetched(damaged.path):  # a checkout without Git LFS: not damaged (QA)
             if damaged.path not in (archive, release):  # (this version's: said below)
@@ -223,87 +383,85 @@ def _check(seeds: Path, dist: Path, *, source_date_epoch: str | int | None,
         problems.append(Problem(str(damaged.path), "not-a-package",
                                 f"named as a release of {config.name}, but {damaged.reason}: "
                                 f"{restore_or_move(damaged.path, dist)}"))
-    problems.extend(_converted_zip_problems(releases, converted_zips, config.name, dist))
-    problems.extend(_older_zip_problems(releases, archive, dist))
-    for twin, earlier in case_twins(dist, config.name):  # (QA: both passed check)
-        problems.append(Problem(str(twin), "name-collision", (
-            f"named as a release of {config.name} whose name differs from that of "
-            f"{earlier} only in case: on macOS or Windows (file systems that ignore case) "
-            f"they are one path, and a copy or clone of {dist} there merges their files; "
-            f"keep one of them in {dist}, and give the other release a version that "
-            "differs in more than case")))
-    behind = None  # the problem of a release newer than the seeds' version: its index
-    newer = ""
-    if newest is not None and newest[0] > Version.parse(config.version):
-        zip_only = " (its zip only, the folder removed)" if is_archive(newest[1]) else ""
-        newer = (f"{dist} holds version {newest[0]}{zip_only}, newer than the seeds' version "
-                 f"{config.version}")
-        behind = len(problems)
-        problems.append(Problem(str(newest[1]), "stale-release",
-                                f"{newer}: the seeds are behind the latest release (restore "
-                                "them, or release again)"))
-    problems.extend(_unlisted_releases(seeds, dist, config, releases.found))
-    if in_the_way is not None and all(d.path != archive for d in releases.damaged):
+    problems.extend(_converted_zip_problems(survey.releases, converted_zips, config.name,
+                                            dist))
+    return problems
+
+
+def _newer_release(inputs: _Inputs, survey: _DistSurvey) -> tuple[str, Problem | None]:
+    """A release in dist/ newer than the seeds' version, in words, and its problem; ``("",
+    None)`` if there is none."""
+    newest, config = survey.newest, inputs.config
+    if newest is None or not newest[0] > Version.parse(config.version):
+        return "", None
+    zip_only = " (its zip only, the folder removed)" if is_archive(newest[1]) else ""
+    newer = (f"{inputs.dist} holds version {newest[0]}{zip_only}, newer than the seeds' "
+             f"version {config.version}")
+    return newer, Problem(str(newest[1]), "stale-release",
+                          f"{newer}: the seeds are behind the latest release (restore "
+                          "them, or release again)")
+
+
+def _this_versions_problems(inputs: _Inputs, survey: _DistSurvey) -> list[Problem]:
+    """The problems of the paths of this version's zip and folder: something else there
+    (moved out, then built), or a zip Git LFS did not fetch."""
+    dist, version = inputs.dist, inputs.config.version
+    release, archive = inputs.release, inputs.archive
+    problems: list[Problem] = []
+    if survey.in_the_way is not None and all(d.path != archive
+                                             for d in survey.releases.damaged):
         problems.append(Problem(str(archive), "not-a-package",
-                                f"named as the archive of version {config.version}, but "
-                                f"{in_the_way}: move it out of {dist}, then run "
-                                f"'{build_command}' to write the archive"))
-    zipped = in_the_way is None and archive.is_file()
-    fetched = not (zipped and is_lfs_pointer(archive))
-    if not fetched:  # a checkout without Git LFS: no stale archive, nothing to rebuild (QA)
-        problems.append(Problem(str(archive), "archive-error", LFS_ADVICE))
-    zip_read = zipped and fetched and archive not in denied and archive not in foreign
-    folder_read = release not in denied and release not in foreign
-    if blocking is not None:
+                                f"named as the archive of version {version}, but "
+                                f"{survey.in_the_way}: move it out of {dist}, then run "
+                                f"'{inputs.build_command}' to write the archive"))
+    if not survey.fetched:  # a checkout without Git LFS: no stale archive, nothing to rebuild
+        problems.append(Problem(str(archive), "archive-error", LFS_ADVICE))  # (QA)
+    if survey.blocking is not None:
         # With no zip beside it, the build advised writes both: said here, not again as
         # the zip's problem (QA: a folder of releases there was 24 problems)
         put = "the folder" if os.path.lexists(archive) else "the folder and its zip"
         problems.append(Problem(str(release), "not-a-package",
-                                f"named as the folder of version {config.version}, but "
-                                f"{blocking}: move it out of {dist}, then run "
-                                f"'{build_command}' to put {put} there"))
-    folder_removed = zip_read and blocking is None and not release.is_dir()  # said below
-    # This version neither released nor in the way: the seeds may hold another release's
-    # content under it (then to be labelled so, below).
-    unreleased = blocking is None and not release.is_dir() and not zipped \
-        and in_the_way is None
-    absent = None  # the problem of this version's folder, not in dist: its index
-    release_command = command("release", seeds=seeds, out=dist)
-    left_by_a_release = blocking is None and not release.is_dir() and not zipped \
-        and _left_by_a_release(seeds, config, newest)
-    # Releases of other corpora alone: a rename (QA: called an interrupted release)
-    renamed = other_corpora(dist, config.name) if newest is None and not zipped else []
-    recorded = config.metadata.get("created")
-    # Seeds that still record the old name's release time, which release refuses to carry
-    # over to the new name's first release
-    carried = release_recording(dist, renamed, recorded) \
-        if renamed and isinstance(recorded, str) else None
-    start_own = "" if carried is None else (
-        f"remove the created line from {CONFIG_NAME} (it is {carried[1]}'s release time) "
-        f"and move {CHANGELOG_NAME} out of {seeds}, then ")
-    if blocking is None and not release.is_dir() and not zipped:
-        absent = len(problems)
-        problems.append(Problem(str(release), "missing-file", (
-            f"the release of {seeds} (version {config.version}) is not in {dist}, which "
-            f"holds releases of {', '.join(renamed)} and none of {config.name}: if the "
-            f"corpus was renamed, set its old name back in {CONFIG_NAME} to carry on that "
-            f"history; else {start_own}'{release_command}' makes the first release of "
-            f"{config.name}"
-            if renamed else
-            f"the release of {seeds} (version {config.version}) is not in {dist}, and "
-            f"{CONFIG_NAME} and {CHANGELOG_NAME} hold its release time and entry, as a "
-            "release leaves them before it builds (an interrupted release, or one made in "
-            f"another folder or clone and not kept here): run '{release_command}', which "
-            "finishes it, or says what to do if the seeds changed since (if you wrote them "
-            f"by hand for a build of this version: '{build_command}')"
-            if left_by_a_release else
-            f"the release of {seeds} (version {config.version}) is not in {dist}; run "
-            f"'{build_command}' or '{release_command}'")))
-    no_archive = in_the_way is None and not zipped and release not in foreign \
-        and blocking is None
-    missing_archive = f"the archive of version {config.version} is not in {dist}"
-    # Named for this process: a check killed outright (a CI job's timeout) left its build
-    # in the temporary folder for good (QA); each check removes those of checks gone.
+                                f"named as the folder of version {version}, but "
+                                f"{survey.blocking}: move it out of {dist}, then run "
+                                f"'{inputs.build_command}' to put {put} there"))
+    return problems
+
+
+def _absent_release(inputs: _Inputs, survey: _DistSurvey) -> Problem | None:
+    """The problem of this version's release, neither its folder nor its zip in dist/
+    (nor anything else in their place): a first release after a rename, an interrupted
+    release, or none yet; None where either is there."""
+    seeds, dist, config = inputs.seeds, inputs.dist, inputs.config
+    release = inputs.release
+    if survey.blocking is not None or release.is_dir() or survey.zipped:
+        return None
+    renamed, release_command = survey.renamed, inputs.release_command
+    start_own = "" if survey.carried is None else (
+        f"remove the created line from {CONFIG_NAME} (it is {survey.carried[1]}'s release "
+        f"time) and move {CHANGELOG_NAME} out of {seeds}, then ")
+    return Problem(str(release), "missing-file", (
+        f"the release of {seeds} (version {config.version}) is not in {dist}, which "
+        f"holds releases of {', '.join(renamed)} and none of {config.name}: if the "
+        f"corpus was renamed, set its old name back in {CONFIG_NAME} to carry on that "
+        f"history; else {start_own}'{release_command}' makes the first release of "
+        f"{config.name}"
+        if renamed else
+        f"the release of {seeds} (version {config.version}) is not in {dist}, and "
+        f"{CONFIG_NAME} and {CHANGELOG_NAME} hold its release time and entry, as a "
+        "release leaves them before it builds (an interrupted release, or one made in "
+        f"another folder or clone and not kept here): run '{release_command}', which "
+        "finishes it, or says what to do if the seeds changed since (if you wrote them "
+        f"by hand for a build of this version: '{inputs.build_command}')"
+        if survey.left_by_a_release else
+        f"the release of {seeds} (version {config.version}) is not in {dist}; run "
+        f"'{inputs.build_command}' or '{release_command}'"))
+
+
+def _clear_temporary_folder(seeds: Path) -> None:
+    """Remove from the temporary folder, where the fresh build goes, the builds left there
+    by checks gone (a check killed outright, a CI job's timeout, left its build there for
+    good: QA). One inside the seeds is refused (a :class:`UsageError`): the build would
+    take it for documents."""
     temporary = Path(tempfile.gettempdir())
     if temporary.resolve().is_relative_to(seeds.resolve()):
         # (QA: "--out .../seeds/corpuskit-check-... is inside the seeds folder", of a check
@@ -312,371 +470,520 @@ def _check(seeds: Path, dist: Path, *, source_date_epoch: str | int | None,
                          f"folder {seeds}, where check's build of them would be taken for "
                          "documents; set TMPDIR to a folder outside it")
     remove_orphans(temporary, CHECK_PREFIX)
+
+
+def _rebuild_and_compare(inputs: _Inputs, survey: _DistSurvey, before: _Before, *,
+                         source_date_epoch: str | int | None,
+                         progress: Progress | None) -> CheckReport:
+    """The report: the seeds built in a temporary folder named for this process, removed
+    afterwards, and compared with dist/; or the seeds' problems, where they cannot be
+    built."""
     with tempfile.TemporaryDirectory(prefix=f"{CHECK_PREFIX}{os.getpid()}-") as temp:
         try:
-            result = build(seeds, Path(temp), source_date_epoch=source_date_epoch, jobs=jobs,
-                           released_in=dist, progress=progress)
-            if result.late_signals:  # held as its throwaway release was put in place: they
-                # end the check now (QA: Ctrl-C then was lost, and the check ran on, exit 0)
-                signal.raise_signal(result.late_signals[0])
-        except KeyboardInterrupt as stopped:  # Ctrl-C, SIGTERM: its build was a throwaway
-            # (QA: the build's own note sent the user to finish the temporary folder's
-            # release, which is removed as the check ends)
-            told_when_ended(stopped, f"the check's temporary build of {seeds} was stopped; "
-                                     f"nothing in {dist} was changed", replace=True)
-            raise
+            result = _fresh_build(inputs, Path(temp), source_date_epoch, progress)
         except InputError as error:
-            problems.extend(_seeds_problem(seeds, p) for p in error.problems)
-            # The build that makes the release refuses these seeds as check's did: it is
-            # made once their problems are mended (QA: build was advised as it stood).
-            once_mended = f"once the problems of {seeds} are mended, run"
-            if absent is not None:
-                problems[absent] = replace(problems[absent], message=(
-                    f"the release of {seeds} (version {config.version}) is not in {dist}; "
-                    f"{once_mended} '{build_command}' or "
-                    f"'{command('release', seeds=seeds, out=dist)}'"))
-            if no_archive:
-                problems.append(Problem(str(archive), "missing-file",
-                                        f"{missing_archive}; {once_mended} '{build_command}'"))
-            if folder_removed:  # the zip is not compared: what state is it in on its own?
-                problems.extend(Problem(str(archive), p.code, p.message, p.location)
-                                for p in check_archive_checksums(archive))
-                state = "unbuilt" if _intact(archive, jobs) else "damaged"
-                problems.append(_zip_only_problem(release, seeds, config.version,
-                                                  build_command, state))
-            return _report(seeds, dist, problems, not_compared="seeds-unbuildable")
-        sizes = [(result.release / rel).stat().st_size for rel in package_files(result.release)]
-        # Seeds that hold that newer release's documents and metadata under their version
-        # are to be labelled so, as build and release say: neither restored nor released
-        # again, which release refuses (QA: check advised it).
-        relabel = relabel_of_newest(seeds, dist, config, newest, result.release,
-                                    unreleased=unreleased)
-        if relabel is not None and behind is not None:
-            problems[behind] = replace(problems[behind], message=(
-                f"{newer}, and the seeds hold its documents and metadata: {relabel}"))
-        # Nor built or released as a version of their own, which release refuses (QA:
-        # check said to run build or release): that release's version is theirs to take.
-        held = (f", and the seeds hold the documents and metadata of {newest[0]} "
-                f"({newest[1]}) under this version, never released: {relabel}"
-                if relabel is not None and unreleased and newest is not None else "")
-        if held and absent is not None:
-            problems[absent] = replace(problems[absent], message=(
-                f"the release of {seeds} (version {config.version}) is not in {dist}{held}"))
-        differing: list[str] = []
-        edited = seeds_too = False
-        # A folder of releases in the folder's place is no release to compare: its files
-        # and those of the releases in it are no release's missing or extra files (QA)
-        if folder_read and blocking is None and release.is_dir():
-            unlisted: list[tuple[Path, OSError]] = []  # a file or folder that cannot be read
-            differing, built, present = compare_trees(result.release, release, unlisted)
-            # Files of it that a checkout without Git LFS left as pointers: not fetched,
-            # neither changed since the build nor to be rebuilt over (QA: called changed
-            # after its build, with advice to remove the folder and build).
-            pointers = [rel for rel in differing
-                        if rel in present and is_lfs_pointer(release / rel)]
-            problems.extend(Problem(str(release / rel), "lfs-pointer", LFS_FILE_ADVICE)
-                            for rel in pointers)
-            differing = [rel for rel in differing if rel not in pointers]
-            # A folder of it that is a symbolic link (data/, say) is one entry, never
-            # followed: named as validate names it, not its files as missing (QA: 'extra
-            # ... remove it', and every file under it missing).
-            linked = _linked_folders(release, differing, built, present)
-            differing = [rel for rel in differing
-                         if not any(rel.startswith(f"{folder}/") for folder in linked)]
-            inside = {path: Problem(str(path), "unreadable-file",
-                                    not_compared_reason(path, exc)) for path, exc in unlisted}
-            if not inside and differing:  # what else validate may find this user cannot read
-                inside = _unreadable_inside(release, jobs)
-            if inside:  # a file or folder in it cannot be read: not compared (QA)
-                denied.update(inside)
-                problems.extend(inside.values())
-                differing = []
-            fresh, kept = descriptor_created(result.release), descriptor_created(release)
-            # Changed after its build (edited, a file added or removed), or built of other
-            # seeds: a release whose descriptor is a fresh build's, or whose files disagree
-            # with its own manifests (looked at on this path only), was changed.
-            # The seeds' CHANGELOG.md is copied into the release, which the descriptor
-            # does not describe: a change to it alone differs there and in the tag
-            # manifest only, and is the seeds' change, not the release's (QA: the release
-            # was called edited, and its rebuild advised, which build refuses).
-            changelog_only = CHANGELOG_NAME in differing \
-                and set(differing) <= {CHANGELOG_NAME, TAG_MANIFEST}
-            # A release whose descriptor is a fresh build's was edited in every file that
-            # differs; one whose descriptor differs too, only in the files its own
-            # manifests no longer match (QA: with the seeds changed as well, every file was
-            # said to be edited, and the rebuild advised, which build refuses).
-            blamed: frozenset[str] | None = None  # None: every differing file
-            converted: list[str] = []  # its files Git's line-end handling converted
-            # A release that passes validate, whose descriptor is a fresh build's: its
-            # metadata files are written otherwise by this corpuskit, or were edited and
-            # re-signed whole (QA: a new form of croissant.json and the card was called an
-            # edit of the release, and its restoring advised, which changes nothing).
-            rewritten = False
-            if differing and DESCRIPTOR not in differing and not changelog_only:
-                # ... and a zip beside it as this corpuskit writes it is the folder's
-                # build: the folder was edited since (QA: called written otherwise).
-                # Validated in any case: which of its files Git converted (QA).
-                intact = _damaged_files(release, jobs, converted=converted,
-                                        pointers=pointers) is None
-                rewritten = all(rel in present and rel in built for rel in differing) \
-                    and not (zip_read and archives_match(result.archive, archive)) and intact
-                edited = not rewritten
-            elif differing:
-                # An empty folder in it is named on its own (remove it): no file changed
-                # for it (QA: with the seeds changed too, every file was said to be edited).
-                changed_files = _damaged_files(release, jobs, frozenset(
-                    rel.rstrip("/") for rel in differing if rel.endswith("/")), converted,
-                    pointers)
-                edited = changed_files is not None
-                blamed = changed_files or None
-                # The zip holds the seeds' CHANGELOG.md too: beside a zip that is a fresh
-                # build's, one that differs in the folder alone was edited there (its tag
-                # manifest re-signed), not in the seeds (QA forge3 3: seeds/CHANGELOG.md
-                # was blamed, and 'release patch' advised, a needless version).
-                if changelog_only and not edited and zip_read \
-                        and archives_match(result.archive, archive):
-                    edited = True
-            seeds_too = blamed is not None and not set(differing) <= blamed
-            # Seeds whose line ends Git converted build other raw files than were released,
-            # of the same text: no change to release (QA: 'run corpuskit release', which
-            # then proposed a major release). Only the raw files whose recorded sha256
-            # differ are read.
-            line_ends, line_ends_only = (converted_raw_files(release, result.release)
-                                         if differing else ([], False))
-            line_ends_only = line_ends_only and _raw_input_alone(release, result.release)
-            seeds_advice = (seeds_converted_advice(seeds, dist, release, line_ends)
-                            if line_ends else "")
-            # Whence a changed file comes back: not from a zip that is not there (QA).
-            restore_from = ("a published copy of the release" if no_archive
-                            else "the release's zip")
-            restore = ("the release changed after it was built: restore it from "
-                       f"{restore_from} or from version control (git checkout)" + (
-                           f"; the seeds changed since version {config.version} was "
-                           "released as well (the other files named)" if seeds_too else
-                           f", or remove the folder {release.name}/ and run "
-                           f"'{build_command}', which puts it back"))
-            # Git's line-end handling, which a checkout repeats (QA: the advice to restore
-            # from version control): said of the files it converted, or of every file
-            # where bagit.txt, which corpuskit always writes alike, has CR LF.
-            line_restore = (_line_ends_message(seeds, dist, release, result.release,
-                                               converted)
-                            if edited and (converted or _line_ends_converted(release))
-                            else None)
-            line_advice = line_restore  # said in full on one file only (below)
-            if line_restore is not None and (not converted or blamed is None
-                                             or blamed <= set(converted)):
-                restore, line_restore = line_restore, None
-            shared = (sharing_releases(dist, config.name, release, differing) if edited
-                      else {})  # the releases that share a changed file (hard-linked)
-            # Another release time (SOURCE_DATE_EPOCH, created) is what to fix only when
-            # nothing else differs (QA: a changed document built at another time was told
-            # the time to build with, and nothing of the change, nor to release it).
-            time_alone = (DESCRIPTOR in differing and fresh != kept and not edited
-                          and relabel is None and release_time_alone(
-                              release, result.release, CHANGELOG_NAME in differing, seeds))
-            files_said = len(problems)  # (the problems of the differing files follow)
-            for rel in differing:
-                edited_here = edited and (blamed is None or rel in blamed)
-                # A link (even to the very bytes a build makes) or a pipe is never followed
-                # nor read: said so, as validate says it (QA: "differs" of the same bytes).
-                not_regular = _not_regular(release / rel) \
-                    if rel in present and (rel in built or rel in linked) else None
-                if not_regular is not None:
-                    problems.append(Problem(str(release / rel), "unsafe-path",
-                                            f"{not_regular}; {restore}"))
-                    continue
-                if rel not in present and f"{rel}/" in present:
-                    message = (f"a folder stands where a fresh build of {seeds} makes this "
-                               f"file: remove the folder; {restore}")
-                elif rel not in present:
-                    message = f"missing: a fresh build of {seeds} makes this file" + (
-                        f"; {restore}" if edited_here else "")
-                elif rel.endswith("/"):  # an empty folder: packages hold files only
-                    message = (f"extra: a fresh build of {seeds} makes no empty folder; "
-                               "remove it")
-                elif rel not in built:
-                    message = f"extra: a fresh build of {seeds} does not make this file" + (
-                        "; it was added after the release was built: remove it" if edited_here
-                        else "")
-                elif edited_here and line_restore is not None and rel in converted:
-                    message = (f"differs from what a fresh build of {seeds} makes; "
-                               f"{line_restore}")
-                elif rel == TAG_MANIFEST and line_advice is not None \
-                        and _crlf_in(release / rel):
-                    # No manifest records its bytes, so validate cannot say Git converted
-                    # it; its CR LF say so (QA: 'differs', alone of the files converted).
-                    message = (f"differs from what a fresh build of {seeds} makes; "
-                               f"{line_advice}")
-                elif edited_here:
-                    message = (f"differs from what a fresh build of {seeds} makes; {restore}"
-                               + shared_advice(shared.get(rel, []), one_file=True))
-                elif rewritten:
-                    patch = command("release", seeds=seeds, out=dist, arguments=("patch",))
-                    message = (f"differs from what a fresh build of {seeds} makes, in a "
-                               "release that passes validate and whose datapackage.json is "
-                               "a fresh build's: this corpuskit writes the file otherwise "
-                               "than the one that built the release (to publish the new "
-                               f"form, run '{patch}', which builds the next version beside "
-                               "this one; released versions are never rebuilt), or it was "
-                               "edited and re-signed after the build (restore it from "
-                               f"{restore_from} or from version control)")
-                elif changelog_only and rel == CHANGELOG_NAME \
-                        and (gone := changelog_gone(seeds)) is not None:
-                    message = (f"differs from what a fresh build of {seeds} makes: "
-                               f"{changelog_restore(seeds, dist, config.version, gone)}")
-                elif changelog_only:
-                    patch = command("release", seeds=seeds, out=dist, arguments=("patch",))
-                    message = (f"differs from what a fresh build of {seeds} makes"
-                               + (f": {seeds / CHANGELOG_NAME} changed since version "
-                                  f"{config.version} was released (to publish the change, "
-                                  f"run '{patch}', which builds the next version beside "
-                                  "this one; released versions are never rebuilt), or "
-                                  "restore it as released (git checkout)"
-                                  if rel == CHANGELOG_NAME
-                                  else f" (its line for {CHANGELOG_NAME})"))
-                elif rel == DESCRIPTOR and no_archive:  # the archive's problem says what
-                    message = (f"differs from what a fresh build of {seeds} makes; finish "
-                               f"version {config.version} first (see its archive)")
-                elif rel == DESCRIPTOR and relabel is not None and newest is not None:
-                    message = (f"differs from what a fresh build of {seeds} makes: the seeds "
-                               f"hold the documents and metadata of {newest[0]} "
-                               f"({newest[1]}), not of {config.version}, the version in "
-                               f"{seeds / CONFIG_NAME}: {relabel}")
-                elif rel == DESCRIPTOR and line_ends_only:
-                    message = (f"differs from what a fresh build of {seeds} makes: "
-                               f"{seeds_advice}; then a check finds the release current "
-                               "(the raw files differ in nothing else: nothing to release)")
-                elif line_ends and rel.startswith(RAW_PREFIX) \
-                        and rel[len(RAW_PREFIX):] in line_ends:
-                    message = (f"differs from what a fresh build of {seeds} makes in line "
-                               f"ends only: Git converted {seeds / rel[len(RAW_PREFIX):]} "
-                               "(see datapackage.json)")
-                elif rel == DESCRIPTOR and not time_alone:  # else: /created says why
-                    # Plain release refuses a change of settings or outputs alone, which
-                    # 'release patch' releases: name the one that does (QA).
-                    command_line = command("release", seeds=seeds, out=dist, arguments=(
-                        ("patch",) if _same_content(release, result.release) else ()))
-                    message = (f"differs from what a fresh build of {seeds} makes: the seeds "
-                               f"changed since version {config.version} was released (to "
-                               f"publish the change, run '{command_line}', which builds the "
-                               "next version beside this one; released versions are never "
-                               "rebuilt), or they did not and this corpuskit builds them "
-                               "otherwise (check with the version that made the release)"
-                               + (f"; of their changes, {seeds_advice}" if line_ends else ""))
-                else:  # the seeds changed: the descriptor's problem says what to do
-                    message = f"differs from what a fresh build of {seeds} makes"
-                problems.append(Problem(str(release / rel), "stale-release", message))
-            if line_advice is not None:
-                problems[files_said:] = _advised_once(problems[files_said:], line_advice)
-            if time_alone:
-                problems.append(Problem(str(release / DESCRIPTOR), "stale-release",
-                                        f"created is {kept or 'absent'} in dist/ and "
-                                        f"{fresh or 'absent'} in a fresh build: "
-                                        f"{release_time_advice(kept)}", "/created"))
-        if no_archive:
-            # Beside its folder and seeds changed since, build and release both refuse: the
-            # release is to be finished first, as they say (QA: check said to run build).
-            # Build refuses a changed release folder: it is restored first (QA: told to
-            # run build, or to restore the folder from its missing zip).
-            restored_first = "once its folder is restored (see its files), "
-            problems.append(Problem(str(archive), "missing-file", (
-                f"{missing_archive}; " + (restored_first if edited else "")
-                + unfinished_release(config.name, config.version, release, seeds, dist,
-                                     settings=_same_content(release, result.release))
-                if release.is_dir() and differing and (seeds_too or not edited)
-                else f"{missing_archive}; {restored_first}run '{build_command}', which "
-                     "writes the zip" if edited
-                else f"{missing_archive}{held}" if held
-                else f"{missing_archive} (see its folder)" if renamed
-                else f"{missing_archive}; run '{release_command}', which finishes the release "
-                     "its seeds hold (see its folder)" if left_by_a_release
-                else f"{missing_archive}; run '{build_command}'")))
-        matched = zip_read and archives_match(result.archive, archive)
-        notes: tuple[tuple[str, str], ...] = ()
-        if zip_read and not matched:
-            # Beside a current folder, the zip changed since its build; beside another,
-            # the folder's problems say what to do first (the zip may be the one sound copy).
-            mended = folder_read and release.is_dir() and not differing  # (an edited first)
-            named = archive_differences(result.archive, archive)  # (QA: none was named)
-            problems.append(Problem(str(archive), "stale-release",
-                                    "its entries differ from a fresh build's archive" + (
-                                        f": {named}" if named else " (names, contents, time "
-                                        "stamps or permissions)") + (
-                                        ": restore it from a published copy, or, if it was "
-                                        "never published, delete it and run "
-                                        f"'{build_command}' to write it again" if mended
-                                        else "")))
-        elif zip_read and not same_bytes(result.archive, archive):
-            reason = _not_as_written(archive, jobs)
-            if reason is not None:
-                problems.append(Problem(str(archive), "archive-error",
-                                        f"{reason}; restore the zip from a published copy, or, if "
-                                        "it was never published, delete it and run "
-                                        f"'{build_command}' to write it again"))
-            else:
-                notes = _compression_notes(archive, seeds, config)
-        sealed = check_archive_checksums(archive) if zip_read else []
-        # With the seeds changed since, a build no longer writes this version's zip (it
-        # refuses, the release being unfinished): only a published copy restores it (QA).
-        rewrite = (f"restore it from a published copy (the seeds changed since version "
-                   f"{config.version}, so a build no longer writes it)" if differing else
-                   f"if this one was never published, delete it and run '{build_command}' "
-                   "to write it again")
-        rewrite = f"a fresh build's archive is sealed: {rewrite}"
-        if any(p.code == SEAL_CODE and said_converted((p.message,)) for p in sealed):
-            # Git converted the zip's line ends as it checked it out, which a checkout
-            # repeats: the seeds did not change for it (QA ciauthor 4), and the folder's
-            # advice, where Git converted it too, is the zip's
-            advised = next((p.path for p in problems if said_converted((p.message,))
-                            and ".gitattributes" in p.message), None)
-            rewrite = (f"line ends converted by Git (see {advised})" if advised else
-                       line_ends_advice((dist,), f"{archive} has CR LF where the zip as "
-                                        "written has LF"))
-            if advised == str(archive):  # its folder removed, the zip unreadable: said so
-                rewrite = "line ends converted by Git (its not-a-package problem says what to do)"
-        problems.extend(Problem(str(archive), p.code, p.message if sidecar_problem(p) else (
-            f"{p.message}; {rewrite}"), p.location) for p in sealed)
-        if folder_removed:
-            own = [p for p in problems if p.path == str(archive) and p.code != "stale-release"]
-            if any(not sidecar_problem(p) for p in own):
-                state = "damaged"
-            elif own:
-                state = "sidecar"
-            elif not matched and not _intact(archive, jobs):
-                state = "damaged"
-            elif not matched:
-                # Its datapackage.json what the seeds build: the same documents, metadata
-                # and settings (QA: "the seeds changed", and plain release refused).
-                state = ("seeds-changed" if member_differs(archive, release.name,
-                                                           result.release, DESCRIPTOR)
-                         else "rewritten")
-            else:
-                state = "sound"
-            problems.append(_zip_only_problem(release, seeds, config.version, build_command,
-                                              state, relabel))
-        # Not compared if this version's folder or zip, or a file in them, could not be
-        # read; an older release that cannot be read is a problem of its own (QA: the
-        # comparison's findings were said to be the unread file's, "not compared").
-        unread = [problem for path, problem in denied.items()
-                  if path in (release, archive) or path.is_relative_to(release)]
-        equal = (folder_read and release.is_dir() and not differing) \
-            or (folder_removed and matched)
-        if equal and not unread:
-            problems.extend(_recorded_content(seeds, config, result.content_hash,
-                                              releases.found, release if release.is_dir()
-                                              else archive))
-        taken = [path.name for path in (release, archive) if path in foreign]
-        if taken and not unread and not (zip_read or (folder_read and release.is_dir())):
-            # Nothing of the seeds' release is there to compare: another corpus's stands in
-            # its place (QA: the summary said dist/ was "not current").
-            return _report(seeds, dist, problems, not_compared="another-corpus", why=(
-                f"{dist} {ANOTHER_CORPUS_HERE} ({' and '.join(taken)}): the release of "
-                f"{seeds} ({config.name} {config.version}) is missing"))
-        return _report(seeds, dist, problems, files=len(sizes), size=sum(sizes),
-                       documents=result.documents,
-                       not_compared="release-unreadable" if unread else None,
-                       why=(f"{', '.join(p.path for p in unread)} {NOT_READ}"
-                            if unread else ""), notes=notes)
+            return _unbuildable_report(inputs, survey, before, error)
+        return _compared_report(inputs, survey, before, result)
+
+
+def _fresh_build(inputs: _Inputs, temp: Path, source_date_epoch: str | int | None,
+                 progress: Progress | None) -> BuildResult:
+    """The seeds built into ``temp``: an :class:`InputError` where they cannot be."""
+    seeds = inputs.seeds
+    try:
+        result = build(seeds, temp, source_date_epoch=source_date_epoch, jobs=inputs.jobs,
+                       released_in=inputs.dist, progress=progress)
+        if result.late_signals:  # held as its throwaway release was put in place: they
+            # end the check now (QA: Ctrl-C then was lost, and the check ran on, exit 0)
+            signal.raise_signal(result.late_signals[0])
+    except KeyboardInterrupt as stopped:  # Ctrl-C, SIGTERM: its build was a throwaway
+        # (QA: the build's own note sent the user to finish the temporary folder's
+        # release, which is removed as the check ends)
+        told_when_ended(stopped, f"the check's temporary build of {seeds} was stopped; "
+                                 f"nothing in {inputs.dist} was changed", replace=True)
+        raise
+    return result
+
+
+def _unbuildable_report(inputs: _Inputs, survey: _DistSurvey, before: _Before,
+                        error: InputError) -> CheckReport:
+    """The report of seeds that cannot be built: their problems, and dist/'s, whose
+    advice to build waits for them to be mended (QA: build was advised as it stood: the
+    build that makes the release refuses these seeds as check's did)."""
+    seeds, dist, config = inputs.seeds, inputs.dist, inputs.config
+    release, archive, build_command = inputs.release, inputs.archive, inputs.build_command
+    problems = [_seeds_problem(seeds, p) for p in error.problems]
+    once_mended = f"once the problems of {seeds} are mended, run"
+    absent = before.absent
+    if absent is not None:
+        absent = replace(absent, message=(
+            f"the release of {seeds} (version {config.version}) is not in {dist}; "
+            f"{once_mended} '{build_command}' or '{inputs.release_command}'"))
+    if survey.no_archive:
+        problems.append(Problem(str(archive), "missing-file",
+                                f"{_missing_archive(inputs)}; {once_mended} "
+                                f"'{build_command}'"))
+    if survey.folder_removed:  # the zip is not compared: what state is it in on its own?
+        problems.extend(Problem(str(archive), p.code, p.message, p.location)
+                        for p in check_archive_checksums(archive))
+        state = "unbuilt" if _intact(archive, inputs.jobs) else "damaged"
+        problems.append(_zip_only_problem(release, seeds, config.version, build_command,
+                                          state))
+    return _report(seeds, dist, replace(before, absent=absent).with_them(*problems),
+                   not_compared="seeds-unbuildable")
+
+
+def _missing_archive(inputs: _Inputs) -> str:
+    """How the problem of this version's zip, not in dist/, begins."""
+    return f"the archive of version {inputs.config.version} is not in {inputs.dist}"
+
+
+def _compared_report(inputs: _Inputs, survey: _DistSurvey, before: _Before,
+                     result: BuildResult) -> CheckReport:
+    """The report of dist/ compared with the fresh build ``result``: this version's
+    folder file by file, its zip member by member, and its recorded content hash."""
+    seeds, dist, config = inputs.seeds, inputs.dist, inputs.config
+    release, archive = inputs.release, inputs.archive
+    newest = survey.newest
+    sizes = [(result.release / rel).stat().st_size for rel in package_files(result.release)]
+    # Seeds that hold that newer release's documents and metadata under their version
+    # are to be labelled so, as build and release say: neither restored nor released
+    # again, which release refuses (QA: check advised it).
+    relabel = relabel_of_newest(seeds, dist, config, newest, result.release,
+                                unreleased=survey.unreleased)
+    behind, absent = before.behind, before.absent
+    if relabel is not None and behind is not None:
+        behind = replace(behind, message=(
+            f"{before.newer}, and the seeds hold its documents and metadata: {relabel}"))
+    # Nor built or released as a version of their own, which release refuses (QA:
+    # check said to run build or release): that release's version is theirs to take.
+    held = (f", and the seeds hold the documents and metadata of {newest[0]} "
+            f"({newest[1]}) under this version, never released: {relabel}"
+            if relabel is not None and survey.unreleased and newest is not None else "")
+    if held and absent is not None:
+        absent = replace(absent, message=(
+            f"the release of {seeds} (version {config.version}) is not in {dist}{held}"))
+    folder = _compare_folder(inputs, survey, result, relabel)
+    problems = replace(before, behind=behind, absent=absent).with_them(*folder.problems)
+    if survey.no_archive:
+        problems.append(_no_archive_problem(inputs, survey, result, folder, held))
+    matched = survey.zip_read and archives_match(result.archive, archive)
+    notes: tuple[tuple[str, str], ...] = ()
+    if survey.zip_read and not matched:
+        problems.append(_stale_archive_problem(inputs, survey, result, folder))
+    elif survey.zip_read and not same_bytes(result.archive, archive):
+        reason = _not_as_written(archive, inputs.jobs)
+        if reason is not None:
+            problems.append(Problem(str(archive), "archive-error",
+                                    f"{reason}; restore the zip from a published copy, or, if "
+                                    "it was never published, delete it and run "
+                                    f"'{inputs.build_command}' to write it again"))
+        else:
+            notes = _compression_notes(archive, seeds, config)
+    problems.extend(_seal_problems(inputs, survey, folder, problems))
+    if survey.folder_removed:
+        problems.append(_zip_only_release_problem(inputs, result, problems, matched, relabel))
+    # Not compared if this version's folder or zip, or a file in them, could not be
+    # read; an older release that cannot be read is a problem of its own (QA: the
+    # comparison's findings were said to be the unread file's, "not compared").
+    denied = {**survey.denied, **folder.inside}
+    unread = [problem for path, problem in denied.items()
+              if path in (release, archive) or path.is_relative_to(release)]
+    equal = (survey.folder_read and release.is_dir() and not folder.differing) \
+        or (survey.folder_removed and matched)
+    if equal and not unread:
+        problems.extend(_recorded_content(seeds, config, result.content_hash,
+                                          survey.releases.found, release if release.is_dir()
+                                          else archive))
+    taken = [path.name for path in (release, archive) if path in survey.foreign]
+    if taken and not unread and not (survey.zip_read
+                                     or (survey.folder_read and release.is_dir())):
+        # Nothing of the seeds' release is there to compare: another corpus's stands in
+        # its place (QA: the summary said dist/ was "not current").
+        return _report(seeds, dist, problems, not_compared="another-corpus", why=(
+            f"{dist} {ANOTHER_CORPUS_HERE} ({' and '.join(taken)}): the release of "
+            f"{seeds} ({config.name} {config.version}) is missing"))
+    return _report(seeds, dist, problems, files=len(sizes), size=sum(sizes),
+                   documents=result.documents,
+                   not_compared="release-unreadable" if unread else None,
+                   why=(f"{', '.join(p.path for p in unread)} {NOT_READ}"
+                        if unread else ""), notes=notes)
+
+
+@dataclass(frozen=True)
+class _FolderComparison:
+    """What the comparison of this version's folder with the fresh build's found."""
+
+    #: The files that differ (a folder's name ends in ``/``), and their problems.
+    differing: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    #: The folder was changed after its build (edited, a file added or removed).
+    edited: bool = False
+    #: The seeds changed since too (files other than those edited differ).
+    seeds_too: bool = False
+    #: Its files and folders this user may not read, and their problems: not compared.
+    inside: Mapping[Path, Problem] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _FolderFindings:
+    """What the problem of each file of this version's folder that differs from the fresh
+    build's depends on (:func:`_differing_file_problem`)."""
+
+    built: Path  # the fresh build's release folder
+    built_files: set[str]
+    present: set[str]  # the files and folders of the release in dist/
+    linked: Collection[str]  # its folders that are symbolic links
+    edited: bool
+    blamed: frozenset[str] | None  # the files edited; None: every differing file
+    rewritten: bool
+    changelog_only: bool
+    restore: str
+    restore_from: str
+    line_restore: str | None
+    line_advice: str | None
+    converted: Collection[str]  # its files Git's line-end handling converted
+    line_ends: Collection[str]
+    line_ends_only: bool
+    seeds_advice: str
+    shared: dict[str, list[Path]]
+    time_alone: bool
+    relabel: str | None
+
+
+def _compare_folder(inputs: _Inputs, survey: _DistSurvey, result: BuildResult,
+                    relabel: str | None) -> _FolderComparison:
+    """This version's folder compared, file by file, with the fresh build's, and the
+    problem of each file that differs; nothing where it is not there, or not read. A
+    folder of releases in the folder's place is no release to compare: its files and
+    those of the releases in it are no release's missing or extra files (QA)."""
+    seeds, dist, config, jobs = inputs.seeds, inputs.dist, inputs.config, inputs.jobs
+    release = inputs.release
+    if not (survey.folder_read and survey.blocking is None and release.is_dir()):
+        return _FolderComparison()
+    problems: list[Problem] = []
+    edited = False
+    unlisted: list[tuple[Path, OSError]] = []  # a file or folder that cannot be read
+    differing, built, present = compare_trees(result.release, release, unlisted)
+    # Files of it that a checkout without Git LFS left as pointers: not fetched,
+    # neither changed since the build nor to be rebuilt over (QA: called changed
+    # after its build, with advice to remove the folder and build).
+    pointers = [rel for rel in differing
+                if rel in present and is_lfs_pointer(release / rel)]
+    problems.extend(Problem(str(release / rel), "lfs-pointer", LFS_FILE_ADVICE)
+                    for rel in pointers)
+    differing = [rel for rel in differing if rel not in pointers]
+    # A folder of it that is a symbolic link (data/, say) is one entry, never
+    # followed: named as validate names it, not its files as missing (QA: 'extra
+    # ... remove it', and every file under it missing).
+    linked = _linked_folders(release, differing, built, present)
+    differing = [rel for rel in differing
+                 if not any(rel.startswith(f"{folder}/") for folder in linked)]
+    inside = {path: Problem(str(path), "unreadable-file",
+                            not_compared_reason(path, exc)) for path, exc in unlisted}
+    if not inside and differing:  # what else validate may find this user cannot read
+        inside = _unreadable_inside(release, jobs)
+    if inside:  # a file or folder in it cannot be read: not compared (QA)
+        problems.extend(inside.values())
+        differing = []
+    fresh, kept = descriptor_created(result.release), descriptor_created(release)
+    # Changed after its build (edited, a file added or removed), or built of other
+    # seeds: a release whose descriptor is a fresh build's, or whose files disagree
+    # with its own manifests (looked at on this path only), was changed.
+    # The seeds' CHANGELOG.md is copied into the release, which the descriptor
+    # does not describe: a change to it alone differs there and in the tag
+    # manifest only, and is the seeds' change, not the release's (QA: the release
+    # was called edited, and its rebuild advised, which build refuses).
+    changelog_only = CHANGELOG_NAME in differing \
+        and set(differing) <= {CHANGELOG_NAME, TAG_MANIFEST}
+    # A release whose descriptor is a fresh build's was edited in every file that
+    # differs; one whose descriptor differs too, only in the files its own
+    # manifests no longer match (QA: with the seeds changed as well, every file was
+    # said to be edited, and the rebuild advised, which build refuses).
+    blamed: frozenset[str] | None = None  # None: every differing file
+    converted: list[str] = []  # its files Git's line-end handling converted
+    # A release that passes validate, whose descriptor is a fresh build's: its
+    # metadata files are written otherwise by this corpuskit, or were edited and
+    # re-signed whole (QA: a new form of croissant.json and the card was called an
+    # edit of the release, and its restoring advised, which changes nothing).
+    rewritten = False
+    if differing and DESCRIPTOR not in differing and not changelog_only:
+        # ... and a zip beside it as this corpuskit writes it is the folder's
+        # build: the folder was edited since (QA: called written otherwise).
+        # Validated in any case: which of its files Git converted (QA).
+        intact = _damaged_files(release, jobs, converted=converted,
+                                pointers=pointers) is None
+        rewritten = all(rel in present and rel in built for rel in differing) \
+            and not (survey.zip_read and archives_match(result.archive, inputs.archive)) \
+            and intact
+        edited = not rewritten
+    elif differing:
+        # An empty folder in it is named on its own (remove it): no file changed
+        # for it (QA: with the seeds changed too, every file was said to be edited).
+        changed_files = _damaged_files(release, jobs, frozenset(
+            rel.rstrip("/") for rel in differing if rel.endswith("/")), converted,
+            pointers)
+        edited = changed_files is not None
+        blamed = changed_files or None
+        # The zip holds the seeds' CHANGELOG.md too: beside a zip that is a fresh
+        # build's, one that differs in the folder alone was edited there (its tag
+        # manifest re-signed), not in the seeds (QA forge3 3: seeds/CHANGELOG.md
+        # was blamed, and 'release patch' advised, a needless version).
+        if changelog_only and not edited and survey.zip_read \
+                and archives_match(result.archive, inputs.archive):
+            edited = True
+    seeds_too = blamed is not None and not set(differing) <= blamed
+    # Seeds whose line ends Git converted build other raw files than were released,
+    # of the same text: no change to release (QA: 'run corpuskit release', which
+    # then proposed a major release). Only the raw files whose recorded sha256
+    # differ are read.
+    line_ends, line_ends_only = (converted_raw_files(release, result.release)
+                                 if differing else ([], False))
+    line_ends_only = line_ends_only and _raw_input_alone(release, result.release)
+    seeds_advice = (seeds_converted_advice(seeds, dist, release, line_ends)
+                    if line_ends else "")
+    # Whence a changed file comes back: not from a zip that is not there (QA).
+    restore_from = ("a published copy of the release" if survey.no_archive
+                    else "the release's zip")
+    restore = ("the release changed after it was built: restore it from "
+               f"{restore_from} or from version control (git checkout)" + (
+                   f"; the seeds changed since version {config.version} was "
+                   "released as well (the other files named)" if seeds_too else
+                   f", or remove the folder {release.name}/ and run "
+                   f"'{inputs.build_command}', which puts it back"))
+    # Git's line-end handling, which a checkout repeats (QA: the advice to restore
+    # from version control): said of the files it converted, or of every file
+    # where bagit.txt, which corpuskit always writes alike, has CR LF.
+    line_restore = (_line_ends_message(seeds, dist, release, result.release, converted)
+                    if edited and (converted or _line_ends_converted(release))
+                    else None)
+    line_advice = line_restore  # said in full on one file only (below)
+    if line_restore is not None and (not converted or blamed is None
+                                     or blamed <= set(converted)):
+        restore, line_restore = line_restore, None
+    # Another release time (SOURCE_DATE_EPOCH, created) is what to fix only when
+    # nothing else differs (QA: a changed document built at another time was told
+    # the time to build with, and nothing of the change, nor to release it).
+    time_alone = (DESCRIPTOR in differing and fresh != kept and not edited
+                  and relabel is None and release_time_alone(
+                      release, result.release, CHANGELOG_NAME in differing, seeds))
+    findings = _FolderFindings(
+        built=result.release, built_files=built, present=present, linked=linked,
+        edited=edited, blamed=blamed, rewritten=rewritten, changelog_only=changelog_only,
+        restore=restore, restore_from=restore_from, line_restore=line_restore,
+        line_advice=line_advice, converted=converted, line_ends=line_ends,
+        line_ends_only=line_ends_only, seeds_advice=seeds_advice,
+        shared=(sharing_releases(dist, config.name, release, differing) if edited
+                else {}),  # the releases that share a changed file (hard-linked)
+        time_alone=time_alone, relabel=relabel)
+    said = [_differing_file_problem(inputs, survey, findings, rel) for rel in differing]
+    if line_advice is not None:
+        said = _advised_once(said, line_advice)
+    problems.extend(said)
+    if time_alone:
+        problems.append(Problem(str(release / DESCRIPTOR), "stale-release",
+                                f"created is {kept or 'absent'} in dist/ and "
+                                f"{fresh or 'absent'} in a fresh build: "
+                                f"{release_time_advice(kept)}", "/created"))
+    return _FolderComparison(tuple(differing), tuple(problems), edited, seeds_too, inside)
+
+
+def _differing_file_problem(inputs: _Inputs, survey: _DistSurvey, found: _FolderFindings,
+                            rel: str) -> Problem:
+    """The problem of the file (or folder) ``rel`` of this version's folder, which differs
+    from the fresh build's: what differs, and what to do, as ``found`` tells it."""
+    seeds, dist, config, release = inputs.seeds, inputs.dist, inputs.config, inputs.release
+    newest = survey.newest
+    edited_here = found.edited and (found.blamed is None or rel in found.blamed)
+    # A link (even to the very bytes a build makes) or a pipe is never followed
+    # nor read: said so, as validate says it (QA: "differs" of the same bytes).
+    not_regular = _not_regular(release / rel) \
+        if rel in found.present and (rel in found.built_files or rel in found.linked) \
+        else None
+    if not_regular is not None:
+        return Problem(str(release / rel), "unsafe-path", f"{not_regular}; {found.restore}")
+    if rel not in found.present and f"{rel}/" in found.present:
+        message = (f"a folder stands where a fresh build of {seeds} makes this "
+                   f"file: remove the folder; {found.restore}")
+    elif rel not in found.present:
+        message = f"missing: a fresh build of {seeds} makes this file" + (
+            f"; {found.restore}" if edited_here else "")
+    elif rel.endswith("/"):  # an empty folder: packages hold files only
+        message = (f"extra: a fresh build of {seeds} makes no empty folder; "
+                   "remove it")
+    elif rel not in found.built_files:
+        message = f"extra: a fresh build of {seeds} does not make this file" + (
+            "; it was added after the release was built: remove it" if edited_here
+            else "")
+    elif edited_here and found.line_restore is not None and rel in found.converted:
+        message = (f"differs from what a fresh build of {seeds} makes; "
+                   f"{found.line_restore}")
+    elif rel == TAG_MANIFEST and found.line_advice is not None \
+            and _crlf_in(release / rel):
+        # No manifest records its bytes, so validate cannot say Git converted
+        # it; its CR LF say so (QA: 'differs', alone of the files converted).
+        message = (f"differs from what a fresh build of {seeds} makes; "
+                   f"{found.line_advice}")
+    elif edited_here:
+        message = (f"differs from what a fresh build of {seeds} makes; {found.restore}"
+                   + shared_advice(found.shared.get(rel, []), one_file=True))
+    elif found.rewritten:
+        patch = command("release", seeds=seeds, out=dist, arguments=("patch",))
+        message = (f"differs from what a fresh build of {seeds} makes, in a "
+                   "release that passes validate and whose datapackage.json is "
+                   "a fresh build's: this corpuskit writes the file otherwise "
+                   "than the one that built the release (to publish the new "
+                   f"form, run '{patch}', which builds the next version beside "
+                   "this one; released versions are never rebuilt), or it was "
+                   "edited and re-signed after the build (restore it from "
+                   f"{found.restore_from} or from version control)")
+    elif found.changelog_only and rel == CHANGELOG_NAME \
+            and (gone := changelog_gone(seeds)) is not None:
+        message = (f"differs from what a fresh build of {seeds} makes: "
+                   f"{changelog_restore(seeds, dist, config.version, gone)}")
+    elif found.changelog_only:
+        patch = command("release", seeds=seeds, out=dist, arguments=("patch",))
+        message = (f"differs from what a fresh build of {seeds} makes"
+                   + (f": {seeds / CHANGELOG_NAME} changed since version "
+                      f"{config.version} was released (to publish the change, "
+                      f"run '{patch}', which builds the next version beside "
+                      "this one; released versions are never rebuilt), or "
+                      "restore it as released (git checkout)"
+                      if rel == CHANGELOG_NAME
+                      else f" (its line for {CHANGELOG_NAME})"))
+    elif rel == DESCRIPTOR and survey.no_archive:  # the archive's problem says what
+        message = (f"differs from what a fresh build of {seeds} makes; finish "
+                   f"version {config.version} first (see its archive)")
+    elif rel == DESCRIPTOR and found.relabel is not None and newest is not None:
+        message = (f"differs from what a fresh build of {seeds} makes: the seeds "
+                   f"hold the documents and metadata of {newest[0]} "
+                   f"({newest[1]}), not of {config.version}, the version in "
+                   f"{seeds / CONFIG_NAME}: {found.relabel}")
+    elif rel == DESCRIPTOR and found.line_ends_only:
+        message = (f"differs from what a fresh build of {seeds} makes: "
+                   f"{found.seeds_advice}; then a check finds the release current "
+                   "(the raw files differ in nothing else: nothing to release)")
+    elif found.line_ends and rel.startswith(RAW_PREFIX) \
+            and rel[len(RAW_PREFIX):] in found.line_ends:
+        message = (f"differs from what a fresh build of {seeds} makes in line "
+                   f"ends only: Git converted {seeds / rel[len(RAW_PREFIX):]} "
+                   "(see datapackage.json)")
+    elif rel == DESCRIPTOR and not found.time_alone:  # else: /created says why
+        # Plain release refuses a change of settings or outputs alone, which
+        # 'release patch' releases: name the one that does (QA).
+        command_line = command("release", seeds=seeds, out=dist, arguments=(
+            ("patch",) if _same_content(release, found.built) else ()))
+        message = (f"differs from what a fresh build of {seeds} makes: the seeds "
+                   f"changed since version {config.version} was released (to "
+                   f"publish the change, run '{command_line}', which builds the "
+                   "next version beside this one; released versions are never "
+                   "rebuilt), or they did not and this corpuskit builds them "
+                   "otherwise (check with the version that made the release)"
+                   + (f"; of their changes, {found.seeds_advice}"
+                      if found.line_ends else ""))
+    else:  # the seeds changed: the descriptor's problem says what to do
+        message = f"differs from what a fresh build of {seeds} makes"
+    return Problem(str(release / rel), "stale-release", message)
+
+
+def _no_archive_problem(inputs: _Inputs, survey: _DistSurvey, result: BuildResult,
+                        folder: _FolderComparison, held: str) -> Problem:
+    """The problem of this version's zip, not in dist/. Beside its folder and seeds
+    changed since, build and release both refuse: the release is to be finished first,
+    as they say (QA: check said to run build). Build refuses a changed release folder:
+    it is restored first (QA: told to run build, or to restore the folder from its
+    missing zip)."""
+    seeds, dist, config = inputs.seeds, inputs.dist, inputs.config
+    release, build_command = inputs.release, inputs.build_command
+    missing_archive = _missing_archive(inputs)
+    restored_first = "once its folder is restored (see its files), "
+    return Problem(str(inputs.archive), "missing-file", (
+        f"{missing_archive}; " + (restored_first if folder.edited else "")
+        + unfinished_release(config.name, config.version, release, seeds, dist,
+                             settings=_same_content(release, result.release))
+        if release.is_dir() and folder.differing and (folder.seeds_too or not folder.edited)
+        else f"{missing_archive}; {restored_first}run '{build_command}', which "
+             "writes the zip" if folder.edited
+        else f"{missing_archive}{held}" if held
+        else f"{missing_archive} (see its folder)" if survey.renamed
+        else f"{missing_archive}; run '{inputs.release_command}', which finishes the "
+             "release its seeds hold (see its folder)" if survey.left_by_a_release
+        else f"{missing_archive}; run '{build_command}'"))
+
+
+def _stale_archive_problem(inputs: _Inputs, survey: _DistSurvey, result: BuildResult,
+                           folder: _FolderComparison) -> Problem:
+    """The problem of this version's zip, whose entries differ from the fresh build's.
+    Beside a current folder, the zip changed since its build; beside another, the
+    folder's problems say what to do first (the zip may be the one sound copy)."""
+    release, archive = inputs.release, inputs.archive
+    mended = survey.folder_read and release.is_dir() and not folder.differing
+    named = archive_differences(result.archive, archive)  # (QA: none was named)
+    return Problem(str(archive), "stale-release",
+                   "its entries differ from a fresh build's archive" + (
+                       f": {named}" if named else " (names, contents, time "
+                       "stamps or permissions)") + (
+                       ": restore it from a published copy, or, if it was "
+                       "never published, delete it and run "
+                       f"'{inputs.build_command}' to write it again" if mended
+                       else ""))
+
+
+def _seal_problems(inputs: _Inputs, survey: _DistSurvey, folder: _FolderComparison,
+                   problems: Sequence[Problem]) -> list[Problem]:
+    """The problems of this version's zip's seal and published ``.sha256``, where it is
+    read, with what to do (``problems``: those found so far, whose line-end advice the
+    seal's points at)."""
+    if not survey.zip_read:
+        return []
+    dist, version, archive = inputs.dist, inputs.config.version, inputs.archive
+    sealed = check_archive_checksums(archive)
+    # With the seeds changed since, a build no longer writes this version's zip (it
+    # refuses, the release being unfinished): only a published copy restores it (QA).
+    rewrite = (f"restore it from a published copy (the seeds changed since version "
+               f"{version}, so a build no longer writes it)" if folder.differing else
+               f"if this one was never published, delete it and run "
+               f"'{inputs.build_command}' to write it again")
+    rewrite = f"a fresh build's archive is sealed: {rewrite}"
+    if any(p.code == SEAL_CODE and said_converted((p.message,)) for p in sealed):
+        # Git converted the zip's line ends as it checked it out, which a checkout
+        # repeats: the seeds did not change for it (QA ciauthor 4), and the folder's
+        # advice, where Git converted it too, is the zip's
+        advised = next((p.path for p in problems if said_converted((p.message,))
+                        and ".gitattributes" in p.message), None)
+        rewrite = (f"line ends converted by Git (see {advised})" if advised else
+                   line_ends_advice((dist,), f"{archive} has CR LF where the zip as "
+                                    "written has LF"))
+        if advised == str(archive):  # its folder removed, the zip unreadable: said so
+            rewrite = "line ends converted by Git (its not-a-package problem says what to do)"
+    return [Problem(str(archive), p.code, p.message if sidecar_problem(p) else (
+        f"{p.message}; {rewrite}"), p.location) for p in sealed]
+
+
+def _zip_only_release_problem(inputs: _Inputs, result: BuildResult,
+                              problems: Sequence[Problem], matched: bool,
+                              relabel: str | None) -> Problem:
+    """The problem of this version's release kept as its zip only, its folder removed,
+    by the state of the zip (``problems``: those found so far, of the zip's among them;
+    ``matched``: its entries are the fresh build's)."""
+    release, archive = inputs.release, inputs.archive
+    own = [p for p in problems if p.path == str(archive) and p.code != "stale-release"]
+    if any(not sidecar_problem(p) for p in own):
+        state = "damaged"
+    elif own:
+        state = "sidecar"
+    elif not matched and not _intact(archive, inputs.jobs):
+        state = "damaged"
+    elif not matched:
+        # Its datapackage.json what the seeds build: the same documents, metadata
+        # and settings (QA: "the seeds changed", and plain release refused).
+        state = ("seeds-changed" if member_differs(archive, release.name,
+                                                   result.release, DESCRIPTOR)
+                 else "rewritten")
+    else:
+        state = "sound"
+    return _zip_only_problem(release, inputs.seeds, inputs.config.version,
+                             inputs.build_command, state, relabel)
 
 
 #: How ``not_compared`` ends when a release in dist/ cannot be read by this user.
