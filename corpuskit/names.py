@@ -16,9 +16,9 @@ import os
 import re
 import sys
 import unicodedata
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
-from itertools import chain, combinations, islice
+from itertools import combinations, islice
 from typing import Any
 
 from .config import CHANGELOG_NAME, CONFIG_NAME
@@ -411,7 +411,8 @@ def raw_name_problems(raw_paths: Sequence[str]) -> list[Problem]:
 
 def may_collide(paths: Collection[str]) -> bool:
     """False if no two of ``paths`` (distinct), nor of the folders on them, share a
-    collision key.
+    collision key. A path longer than :data:`MAX_PATH_BYTES` is not looked at
+    (:func:`within_the_limit`).
 
     Counting is cheaper than finding which names collide: distinct names, distinct keys.
     The keys are counted by their hashes, not held (a million names' keys held 160 MB at
@@ -420,16 +421,23 @@ def may_collide(paths: Collection[str]) -> bool:
     :data:`HASHES_IN_A_SET` paths, the hashes are counted sorted, in an array of 8 bytes
     each (a set of them took 70 bytes a path: 70 MB at a million), so that ``paths`` may
     be names made as they are gone through (an archive's: :class:`ZipSource`).
+
+    The folders are walked as a tree (:func:`_folders_merge`), holding the names of those
+    on one path: each folder held as the whole path to it made memory grow with the
+    square of a name's depth (QA s83: 0.9 GB for one zip entry named ``a/`` x 30,000).
     """
-    folders = {path.rpartition("/")[0] for path in paths} - {""}
-    for folder in list(folders):
-        while (folder := folder.rpartition("/")[0]) and folder not in folders:
-            folders.add(folder)
-    # The usual case, ASCII: the keys in one pass in C.
-    key = str.casefold if all(map(str.isascii, chain(paths, folders))) else collision_key
-    if len(set(map(hash, map(key, folders)))) != len(folders):
+    paths = within_the_limit(paths)
+    holding_files = {path.rpartition("/")[0] for path in paths}  # "": the top folder
+    # The usual case, ASCII: the keys in one pass in C (a folder is part of a path).
+    key = str.casefold if all(map(str.isascii, paths)) else collision_key
+    # A file shares a key with another folder than its own only if the folders holding
+    # the two do, or if that folder is one beside it (in the folder holding the file).
+    beside_files: set[str] = set()
+    if _folders_merge(holding_files, key, beside_files):
         return True
-    folder_hashes = {hash(key(folder)): folder for folder in folders}
+    folder_hashes = {hash(key(folder)): folder for folder in beside_files}
+    if len(folder_hashes) != len(beside_files):
+        return True
     keyed: Callable[[int], bool]
     if len(paths) <= HASHES_IN_A_SET:
         path_keys = set(map(hash, map(key, paths)))
@@ -454,6 +462,92 @@ def may_collide(paths: Collection[str]) -> bool:
     return len(clashing.intersection(paths)) != len(clashing)
 
 
+def _folders_merge(holding_files: set[str], key: Callable[[str], str],
+                   beside_files: set[str]) -> bool:
+    """Whether two of the folders on the paths ``holding_files`` (the folders that hold
+    files, "" the top one) share a collision key; else, the folders in a folder that holds
+    files are added to ``beside_files``.
+
+    Two folders share a key exactly where, in the first folder their paths part in, two
+    entries do (see :func:`siblings_collide`): the folders are walked in the order of a
+    tree (:func:`_tree_order`), each one's entries one after the other, holding the
+    entries of the folders on one path only, by name (not as paths), and each folder
+    made as a path only if it is beside files (as long as a path to a file below it)."""
+    walked: list[str] = []  # the folder walked, by name
+    entries: list[dict[str, str]] = [{}]  # for the top and each folder of walked: key → name
+    holds_files = ["" in holding_files]  # the same, whether it holds files
+    for folder in sorted(holding_files - {""}, key=_tree_order):
+        parts = folder.split("/")
+        depth = _shared_depth(walked, parts)
+        del walked[depth:], entries[depth + 1:], holds_files[depth + 1:]
+        end = sum(map(len, parts[:depth])) + depth - 1  # where walked ends in folder
+        for part in parts[depth:]:
+            end += 1 + len(part)
+            if entries[-1].setdefault(key(part), part) != part:
+                return True
+            if holds_files[-1]:
+                beside_files.add(folder[:end])
+            walked.append(part)
+            entries.append({})
+            holds_files.append(False)
+        holds_files[-1] = True
+    return False
+
+
+def _shared_depth(walked: Sequence[str], parts: Sequence[str]) -> int:
+    """How many folders ``parts`` (the names on a path) begin with of those ``walked``."""
+    depth = 0
+    while depth < len(walked) and depth < len(parts) and walked[depth] == parts[depth]:
+        depth += 1
+    return depth
+
+
+def _tree_order(path: str) -> str:
+    """Sorts paths as a walk of their tree meets them: name by name, so that each folder's
+    paths follow it, one after the other. Sorted as text, ``a-b`` ("-" before "/") comes
+    between ``a`` and ``a/c``. Each "/" is written as two NULs, and a NUL as a NUL and
+    U+0001 (no name holds one, but none is taken for the end of a name)."""
+    return path.replace("\0", "\0\1").replace("/", "\0\0")
+
+
+def within_the_limit(paths: Collection[str]) -> Collection[str]:
+    """``paths`` without those longer than :data:`MAX_PATH_BYTES` bytes of UTF-8, which
+    :func:`check_name` refuses whatever their folders are (an undecodable byte, as Python
+    escapes it, counted as three). The search for names that merge does not look at them:
+    their folders, each held as its path (30,000 for a zip entry named ``a/`` x 30,000),
+    took 0.9 GB (QA s83). ``paths`` itself where none is (the usual case, told in C)."""
+    longest = max(map(len, paths), default=0)
+    if longest <= MAX_PATH_BYTES // 4 or (longest <= MAX_PATH_BYTES
+                                          and all(map(str.isascii, paths))):
+        return paths  # (a character is 4 bytes of UTF-8 at most)
+    over = sum(map(_over_the_limit, paths))
+    return _Within(paths, len(paths) - over) if over else paths
+
+
+def _over_the_limit(path: str) -> bool:
+    return len(path) > MAX_PATH_BYTES or (
+        not path.isascii() and len(path.encode("utf-8", "surrogatepass")) > MAX_PATH_BYTES)
+
+
+class _Within(Collection[str]):
+    """The paths of ``paths`` within :data:`MAX_PATH_BYTES` (``count`` of them), each
+    time they are gone through: ``paths`` may be names made as they are gone through
+    (an archive's), none of them kept."""
+
+    def __init__(self, paths: Collection[str], count: int) -> None:
+        self._paths = paths
+        self._count = count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[str]:
+        return (path for path in self._paths if not _over_the_limit(path))
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, str) and not _over_the_limit(path) and path in self._paths
+
+
 #: The most paths :func:`may_collide` counts the hashes of in a set.
 HASHES_IN_A_SET = 4096
 
@@ -474,7 +568,7 @@ def siblings_collide(names: Sequence[str]) -> bool:
     return len(set(folded.split("/"))) != len(names)
 
 
-def collisions(paths: Sequence[str]) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+def collisions(paths: Collection[str]) -> Iterator[tuple[str, str, tuple[str, ...]]]:
     """``(path, why, names)`` for each of ``paths`` (files, distinct) whose name, or that
     of a folder on it, a case-insensitive or normalizing filesystem would merge with
     another's. ``names``: the colliding names, the one on ``path`` first (at most
@@ -482,44 +576,90 @@ def collisions(paths: Sequence[str]) -> Iterator[tuple[str, str, tuple[str, ...]
 
     Names collide at every level: two files, a file and a folder, or two folders
     (``Notes`` beside ``notes/x.txt``, ``Sub/a.txt`` beside ``sub/b.txt``). Each file is
-    reported once, for the shallowest collision on its path, naming both sides.
+    reported once, for the shallowest collision on its path, naming both sides. A path
+    longer than :data:`MAX_PATH_BYTES` is not looked at (:func:`within_the_limit`).
     """
+    paths = within_the_limit(paths)
     if not may_collide(paths):
         return
-    folder_keys: dict[str, str] = {}  # folders recur on every file below them
-
-    def on_path(path: str) -> Iterator[tuple[str, str]]:
-        """Each folder on ``path``, then the file: (path, collision key)."""
-        end = path.find("/")
-        while end != -1:
-            folder = path[:end]
-            key = folder_keys.get(folder)
-            if key is None:
-                key = folder_keys[folder] = collision_key(folder)
-            yield folder, key
-            end = path.find("/", end + 1)
-        yield path, collision_key(path)
-
-    first: dict[str, str] = {}  # collision key → the first file or folder with it
-    clashes: dict[str, set[str]] = {}  # collision key → every name with it, if several
-    for path in paths:
-        for name, key in on_path(path):
-            seen = first.setdefault(key, name)
-            if seen != name:
-                clashes.setdefault(key, {seen}).add(name)
-    if not clashes:
+    groups = _merging_names(paths)
+    if not groups:
         return
     files = set(paths)
-    groups = {key: sorted(names) for key, names in clashes.items()}
     for path in paths:
-        for name, key in on_path(path):
-            if key in groups:
-                group = groups[key]
+        end = path.find("/")
+        while True:  # each folder on path, then the file
+            name = path if end == -1 else path[:end]
+            group = groups.get(name)
+            if group is not None:
                 colliding = some_others(group, name)
                 more = len(group) - 1 - len(colliding)
                 yield (path, collision_message(name, colliding, files, more),
                        (name, *colliding))
                 break
+            if end == -1:
+                break
+            end = path.find("/", end + 1)
+
+
+def _merging_names(paths: Iterable[str]) -> dict[str, list[str]]:
+    """Each name (a file's or a folder's path) that a case-insensitive or normalizing
+    filesystem merges with another of its folder → all those names, sorted (one list for
+    them all). Two paths merge in the first folder their paths part in: the paths are
+    walked as a tree (:func:`_tree_order`), holding the entries of the folders on one
+    path by name, each folder's path made once its entries are all seen, and only if two
+    of them merge (each folder held as its path made memory grow with the square of a
+    name's depth: QA s83)."""
+    ordered = sorted(paths, key=_tree_order)
+    key = str.casefold if all(map(str.isascii, ordered)) else collision_key
+    groups: dict[str, list[str]] = {}
+    walked: list[str] = []  # the folder walked, by name
+    ends: list[int] = []  # where the path of each folder of walked ends in the paths below it
+    # For the top and each folder of walked: key → its first entry, and key → all its
+    # entries with that key, where there are several.
+    entries: list[tuple[dict[str, str], dict[str, set[str]]]] = [({}, {})]
+    below = ""  # the last path walked (below every folder walked)
+
+    def enter(name: str) -> None:
+        """Notes ``name`` as an entry of the folder walked (a file, or a folder entered)."""
+        first, several = entries[-1]
+        seen = first.setdefault(key(name), name)
+        if seen != name:
+            several.setdefault(key(name), {seen}).add(name)
+
+    def leave(depth: int) -> None:
+        """Leaves the folders walked below ``depth`` of them, each seen whole: the
+        entries of each that merge are noted, as paths."""
+        for at in range(len(entries) - 1, depth, -1):
+            _note_merging(entries[at][1], below[:ends[at - 1]] + "/", groups)
+        del walked[depth:], ends[depth:], entries[depth + 1:]
+
+    for path in ordered:
+        *parts, name = path.split("/")
+        depth = _shared_depth(walked, parts)
+        leave(depth)
+        end = ends[-1] if ends else -1
+        for part in parts[depth:]:
+            end += 1 + len(part)
+            enter(part)
+            walked.append(part)
+            ends.append(end)
+            entries.append(({}, {}))
+        enter(name)
+        below = path
+    leave(0)
+    _note_merging(entries[0][1], "", groups)
+    return groups
+
+
+def _note_merging(several: Mapping[str, set[str]], folder: str,
+                  groups: dict[str, list[str]]) -> None:
+    """Notes in ``groups`` the entries of ``folder`` (its path and a "/", or "" for the
+    top) that merge: ``several`` gives them by key."""
+    for names in several.values():
+        group = sorted(folder + name for name in names)
+        for name in group:
+            groups[name] = group
 
 
 def collision_problems(paths: Sequence[str]) -> list[Problem]:

@@ -501,6 +501,7 @@ def test_the_hashes_counted_sorted_say_what_a_set_of_them_says(paths: list[str])
     (["a", "a/b.txt"], False),  # a name that is a file and a folder (a zip's): one name
     (["A", "a/b.txt"], True),  # a file and a folder
     (["x/Notes", "x/notes/a.txt"], True),
+    (["x/Notes", "x-2/a.txt", "x/notes/a.txt"], True),  # "-" before "/" as text
     (["x/B.txt", "x/b.txt"], True),  # two files
     (["caf\u00e9.txt", "cafe\u0301.txt"], True),  # normalization
     (["a\u200b.txt", "a.txt"], True),  # an invisible character
@@ -1007,7 +1008,7 @@ def test_a_large_group_of_names_is_said_in_messages_of_bounded_size() -> None:
     from corpuskit.names import NAMED_AT_MOST, collisions, lookalike_ids
     from corpuskit.validation.records import IdOrder
 
-    count = 400
+    count = 300  # (the longest name, of 902 bytes, within the 1024 a path may have)
     hidden = ["m" + "\u200b" * k for k in range(count)]  # all show as "m"
     found = list(collisions([f"{name}.txt" for name in hidden]))
     assert len(found) == count
@@ -1165,3 +1166,35 @@ def test_summaries_naming_a_path_that_holds_a_line_feed_stay_on_one_line(
     assert f"(seeds: {tmp_path}/nl\\ndir/seeds)\n" in compared.stdout, compared.stdout
     for output in (failed.stderr, built.stderr, compared.stdout):
         assert not any(line.startswith(("dir/", "ut/")) for line in output.splitlines())
+
+
+@settings(max_examples=examples(1500), deadline=None)
+@given(st.lists(st.lists(st.text(alphabet=st.sampled_from("aA-e\u0301é\u200b"), min_size=1,
+                                 max_size=3), min_size=1, max_size=4).map("/".join),
+                min_size=1, max_size=8, unique=True))
+def test_names_found_merging_by_a_walk_of_the_tree_are_those_of_every_folder_s_path(
+        paths: list[str]) -> None:
+    """``collisions`` walks the folders as a tree, each held by its name (each held as its
+    path made memory grow with the square of a name's depth: QA s83): it finds the names
+    that every folder and file's whole path, grouped by collision key, finds ("-" sorts
+    before "/": ``a-b`` between ``a`` and ``a/c`` as text)."""
+    from corpuskit import names
+
+    paths = [p for p in paths if not any(q.startswith(p + "/") for q in paths)]  # files
+    by_key: dict[str, set[str]] = {}
+    for path in paths:
+        parts = path.split("/")
+        for depth in range(1, len(parts) + 1):
+            name = "/".join(parts[:depth])
+            by_key.setdefault(names.collision_key(name), set()).add(name)
+    expected = []
+    for path in paths:
+        parts = path.split("/")
+        for depth in range(1, len(parts) + 1):
+            name = "/".join(parts[:depth])
+            group = sorted(by_key[names.collision_key(name)])
+            if len(group) > 1:
+                expected.append((path, (name, *names.some_others(group, name))))
+                break
+    found = [(path, found_names) for path, _, found_names in names.collisions(paths)]
+    assert found == expected, paths
