@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -50,7 +49,7 @@ from .reader import (
     read_error,
 )
 from .records import process_document_reported, record_line
-from .regularfiles import LINK_IN_A_PACKAGE, read_problem, special_kind, unreadable_given
+from .regularfiles import read_problem, unreadable_given
 from .wording import counted
 from .zipdirectory import ArchiveReadError
 
@@ -143,9 +142,7 @@ def _package_info(path: Path) -> Info:
         except InputError as error:  # naming the package, as load's records do
             raise read_error(path, error) from None
         files = source.files()
-        refused = (sorted([*_not_regular(source.root, files), *_linked_folders(source.root)],
-                          key=lambda problem: problem.path)
-                   if isinstance(source, FolderSource) else [])
+        refused = _refused_entries(source.root) if isinstance(source, FolderSource) else []
         if refused:  # as validate says them (QA: their stat was a traceback)
             skip = {problem.path for problem in refused}
             files = [rel for rel in files if rel not in skip]
@@ -188,38 +185,20 @@ def _package_info(path: Path) -> Info:
     )
 
 
-def _not_regular(root: Path, files: list[str]) -> list[Problem]:
-    """The ``unsafe-path`` problems of the entries of the package folder ``root`` listed
-    as its ``files`` that are no regular files (a symbolic link, to nothing or to itself
-    too; a pipe), as validate reports them: a package holds regular files only."""
-    problems = []
-    for rel in files:
-        try:
-            mode = os.lstat(root / rel).st_mode
-        except OSError as exc:
-            problems.append(Problem(rel, "unreadable-file",
-                                    f"cannot stat: {exc.strerror or exc}"))
-            continue
-        if stat.S_ISLNK(mode):
-            problems.append(Problem(rel, "unsafe-path", LINK_IN_A_PACKAGE))
-        elif not stat.S_ISREG(mode):
-            problems.append(Problem(rel, "unsafe-path",
-                                    f"not a regular file ({special_kind(mode)})"))
-    return problems
+def _refused_entries(root: Path) -> list[Problem]:
+    """The problems of the entries of the package folder ``root`` that are no regular
+    files or folders (a symbolic link, to a folder, to nothing or to itself too; a pipe)
+    and of those that cannot be looked at, by path, from validate's own listing of the
+    folder (:func:`~corpuskit.validation.view.folder_view`): a package holds regular files
+    only. info's own walk of the folder missed linked folders (their files counted out,
+    nothing said: QA), and recursed once a folder (a RecursionError's traceback about 980
+    folders down: QA s83)."""
+    from .validation.view import folder_view
 
-
-def _linked_folders(root: Path) -> list[Problem]:
-    """The ``unsafe-path`` problems of the folders of the package folder ``root`` that are
-    symbolic links (``data/raw`` linked to a copy), as validate reports them: the walk of
-    its files passes over them, so info counted their files out and said nothing (QA)."""
-    problems = []
-    for folder, names, _ in os.walk(root):  # links to folders are listed, not entered
-        for name in names:
-            path = os.path.join(folder, name)
-            if os.path.islink(path):
-                rel = Path(path).relative_to(root).as_posix()
-                problems.append(Problem(rel, "unsafe-path", LINK_IN_A_PACKAGE))
-    return problems
+    view = folder_view(root, measure_raw=False)
+    return sorted((problem for problem in view.problems
+                   if problem.path in view.refused or problem.code == "unreadable-file"),
+                  key=lambda problem: problem.path)
 
 
 def _seeds_info(seeds: Path) -> Info:

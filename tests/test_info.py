@@ -580,3 +580,55 @@ def test_a_linked_folder_is_named_as_the_link_not_a_file_under_it(
         diff(sample().archive, package)
     assert [(p.path, p.code) for p in compared.value.problems] == [
         (f"{package}/data", "unsafe-path")]  # diff names each problem with its side
+
+
+def _nested(folder: Path, depth: int) -> Path:
+    """``folder`` with ``depth`` folders ``a`` one in another, made one at a time
+    (``os.makedirs`` recurses once a folder)."""
+    for _ in range(depth):
+        folder = folder / "a"
+        folder.mkdir()
+    return folder
+
+
+def _remove_nested(folder: Path) -> None:
+    """Removes the folders :func:`_nested` made, from the deepest (``shutil.rmtree``
+    recurses once a folder too)."""
+    deepest = folder
+    while (deepest / "a").is_dir():
+        deepest = deepest / "a"
+    while True:
+        for entry in deepest.iterdir():
+            entry.unlink()
+        deepest.rmdir()
+        if deepest == folder:
+            return
+        deepest = deepest.parent
+
+
+def test_a_package_folder_nested_deeper_than_python_recurses_is_checked_as_any(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A file 990 folders down a package's data/raw/: info printed a RecursionError's
+    traceback (os.walk, recursive in Python 3.11, in the look for linked folders), and
+    validate, load and export stopped at an internal-error, "please report this as a bug"
+    (the listing of the folder recursed once a folder too) (QA s83). The folder is
+    listed as any other: info counts the file, validate names it, as unlisted and as a
+    path over 1024 bytes."""
+    import sys
+
+    from corpuskit.validation import validate
+
+    package = copy_package(sample(), tmp_path)
+    depth = sys.getrecursionlimit() - 10
+    top = package / "data" / "raw" / "a"
+    try:
+        (_nested(package / "data" / "raw", depth) / "f.txt").write_text("hi\n")
+        rel = "data/raw/" + "a/" * depth + "f.txt"
+        assert info(package).files == info(sample().release).files + 1
+        assert main(["info", str(package)]) == 0  # summarized, not a traceback
+        assert "Traceback" not in capsys.readouterr().err
+        said = {(p.path, p.code) for p in validate(package, jobs=1).problems}
+        assert {(rel, "unlisted-file"), (rel, "unsafe-path")} <= said, said
+        assert "internal-error" not in {code for _, code in said}
+    finally:
+        _remove_nested(top)

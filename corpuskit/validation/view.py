@@ -121,11 +121,10 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
         raw[1] += sum_of_path_tokens(paths)
         return others
 
-    def walk(rel: str) -> Iterator[None]:
-        """Lists ``rel`` and the folders below it, pausing after each folder's listing."""
-        in_raw = (rel + "/").startswith(RAW_PREFIX)
-        skip_stat = not measure_raw and in_raw
-        count_only = stream_raw and in_raw
+    def listing(rel: str) -> list[os.DirEntry[str]] | None:
+        """The entries of the folder ``rel`` to look at, unsorted (the raw files of a
+        folder of data/raw/ only counted, with ``stream_raw``), or None if it cannot be
+        listed (a problem)."""
         try:
             with os.scandir(os.path.join(base, rel) if rel else base) as it:
                 listed = list(it)
@@ -134,50 +133,79 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
             problems.append(Problem(rel or ".", "unreadable-file",
                                     f"cannot list the folder: {exc.strerror or exc}{advice}"))
             unlisted.add(rel)
-            return
+            return None
+        count_only = stream_raw and (rel + "/").startswith(RAW_PREFIX)
         entries = count_regular(rel, listed) if count_only else listed
         if rel and not listed:  # as a zip's folder entry is refused: one verdict for both
             problems.append(Problem(rel, "unexpected-file",
                                     "an empty folder; corpuskit packages hold files only "
                                     "(their zip could not hold it): remove it"))
-        yield
+        return entries
+
+    def looked_at(rel: str, entries: list[os.DirEntry[str]]
+                  ) -> tuple[str, bool, Iterator[os.DirEntry[str]]]:
+        """The folder ``rel`` listed as ``entries``, to be looked at: its path, whether its
+        files are listed without a stat call, and its entries in the order of their names
+        (whether two of them collide noted)."""
+        in_raw = (rel + "/").startswith(RAW_PREFIX)
         entries.sort(key=lambda e: e.name)
-        if not count_only and siblings_collide([entry.name for entry in entries]):
+        if not (stream_raw and in_raw) and siblings_collide([entry.name for entry in entries]):
             collide[0] = True
-        for entry in entries:
-            relpath = f"{rel}/{entry.name}" if rel else entry.name
-            if not relpath.isascii() and (printable(relpath) != relpath
-                                          or not names_read_as_utf8()):
-                misread = locale_misreads(relpath)
-                if misread is not None:
-                    # In escapes: where names read as ASCII, so may the message be.
-                    # The name as its bytes spell in UTF-8 (QA: cafÃ© under Latin-1)
-                    raise FileNamesMisread(f"{escaped(os.path.join(base, name_shown(relpath)))}"
-                                           f": {misread}")
-                problems.append(Problem(printable(relpath), "unsafe-path",
-                                        "the name is not valid UTF-8; it cannot be listed in a "
-                                        "manifest"))
-                continue
-            try:
-                if entry.is_symlink():
-                    refused.add(relpath)
-                    problems.append(Problem(relpath, "unsafe-path", LINK_IN_A_PACKAGE))
-                elif entry.is_dir(follow_symlinks=False):
-                    if stream_raw and relpath + "/" == RAW_PREFIX:
-                        deferred.append(relpath)
+        return rel, not measure_raw and in_raw, iter(entries)
+
+    def walk(top: str) -> Iterator[None]:
+        """Lists ``top`` and the folders below it, pausing after each folder's listing.
+        One generator, with a stack of the folders being looked at: a generator a folder,
+        each yielding from the one below, was a RecursionError about 980 folders down
+        (QA s83)."""
+        entries = listing(top)
+        if entries is None:
+            return
+        yield
+        stack = [looked_at(top, entries)]
+        while stack:
+            rel, skip_stat, left = stack[-1]
+            for entry in left:
+                relpath = f"{rel}/{entry.name}" if rel else entry.name
+                if not relpath.isascii() and (printable(relpath) != relpath
+                                              or not names_read_as_utf8()):
+                    misread = locale_misreads(relpath)
+                    if misread is not None:
+                        # In escapes: where names read as ASCII, so may the message be.
+                        # The name as its bytes spell in UTF-8 (QA: cafÃ© under Latin-1)
+                        raise FileNamesMisread(
+                            f"{escaped(os.path.join(base, name_shown(relpath)))}: {misread}")
+                    problems.append(Problem(printable(relpath), "unsafe-path",
+                                            "the name is not valid UTF-8; it cannot be listed "
+                                            "in a manifest"))
+                    continue
+                folder = False
+                try:
+                    if entry.is_symlink():
+                        refused.add(relpath)
+                        problems.append(Problem(relpath, "unsafe-path", LINK_IN_A_PACKAGE))
+                    elif entry.is_dir(follow_symlinks=False):
+                        if stream_raw and relpath + "/" == RAW_PREFIX:
+                            deferred.append(relpath)
+                        else:
+                            folder = True
+                    elif entry.is_file(follow_symlinks=False):
+                        files[relpath] = (UNKNOWN if skip_stat
+                                          else entry.stat(follow_symlinks=False).st_size)
                     else:
-                        yield from walk(relpath)
-                elif entry.is_file(follow_symlinks=False):
-                    files[relpath] = (UNKNOWN if skip_stat
-                                      else entry.stat(follow_symlinks=False).st_size)
-                else:
-                    refused.add(relpath)
-                    kind = special_kind(entry.stat(follow_symlinks=False).st_mode)
-                    problems.append(Problem(relpath, "unsafe-path",
-                                            f"not a regular file ({kind})"))
-            except OSError as exc:
-                problems.append(Problem(relpath, "unreadable-file",
-                                        f"cannot stat: {exc.strerror or exc}"))
+                        refused.add(relpath)
+                        kind = special_kind(entry.stat(follow_symlinks=False).st_mode)
+                        problems.append(Problem(relpath, "unsafe-path",
+                                                f"not a regular file ({kind})"))
+                except OSError as exc:
+                    problems.append(Problem(relpath, "unreadable-file",
+                                            f"cannot stat: {exc.strerror or exc}"))
+                if folder and (below := listing(relpath)) is not None:
+                    yield
+                    stack.append(looked_at(relpath, below))
+                    break  # the entries of this folder left are looked at after it
+            else:
+                stack.pop()
 
     deque(walk(""), maxlen=0)
     if not stream_raw:
