@@ -145,7 +145,8 @@ def _package_info(path: Path) -> Info:
         refused = _refused_entries(source.root) if isinstance(source, FolderSource) else []
         if refused:  # as validate says them (QA: their stat was a traceback)
             skip = {problem.path for problem in refused}
-            files = [rel for rel in files if rel not in skip]
+            # (and the files listed in a folder that cannot be entered: QA s83)
+            files = [rel for rel in files if rel not in skip and not _under(rel, skip)]
         total = sum(source.size(rel) for rel in files)
         try:
             changelog = (source.read_bytes(CHANGELOG_NAME) if source.exists(CHANGELOG_NAME)
@@ -199,6 +200,16 @@ def _refused_entries(root: Path) -> list[Problem]:
     return sorted((problem for problem in view.problems
                    if problem.path in view.refused or problem.code == "unreadable-file"),
                   key=lambda problem: problem.path)
+
+
+def _under(rel: str, folders: set[str]) -> bool:
+    """Whether the path ``rel`` is under one of ``folders``."""
+    folder = rel.rpartition("/")[0]
+    while folder:
+        if folder in folders:
+            return True
+        folder = folder.rpartition("/")[0]
+    return False
 
 
 def _seeds_info(seeds: Path) -> Info:

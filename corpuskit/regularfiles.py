@@ -88,6 +88,16 @@ def not_permitted(bits: str = "a+r", path: str | os.PathLike[str] | None = None)
     return f"make it readable to this user (chmod {bits}), or run corpuskit as its owner"
 
 
+def not_enterable(path: str | os.PathLike[str] | None = None) -> str:
+    """What to do about a folder this user may list but not enter (read permission without
+    execute, after a ``chmod -R 644``): make it enterable (``a+x``; making its files
+    readable cannot help), or, if ``path`` is known to be another user's, ask its owner
+    to."""
+    if path is not None and owner_is_other(path):
+        return "ask its owner to make it enterable (chmod a+x), or run corpuskit as its owner"
+    return "make it enterable to this user (chmod a+x), or run corpuskit as its owner"
+
+
 def readable_request(paths: list[str], *, one: bool) -> str:
     """``make it readable`` (``them``), or ``ask its owner to make it readable`` where one
     of ``paths`` (relative to the working folder) is another user's: only its owner may

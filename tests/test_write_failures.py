@@ -1224,14 +1224,20 @@ def test_release_names_an_unreadable_and_a_damaged_release_at_once(tmp_path: Pat
 
 
 @needs_permissions
-@pytest.mark.parametrize("locked", ["data 311", "manifest-sha256.txt 000"])
+@pytest.mark.parametrize("locked", ["data 311", "data 644", "data/raw 644",
+                                    "manifest-sha256.txt 000"])
 def test_validate_says_what_cannot_be_read_not_to_get_the_package_again(
         locked: str, tmp_path: Path) -> None:
     """A package whose data/ this user may enter but not list, or whose
     manifest-sha256.txt they may not read: validate's line for data/ said nothing of what
     to do, and its verdict, over the files it then found absent or unlisted, was "it is
     not as it was built: get it again from where it was published". The line says how to
-    read it, and the verdict that the other problems may only follow from it (QA)."""
+    read it, and the verdict that the other problems may only follow from it (QA).
+
+    A folder this user may list but not enter (644, after a ``chmod -R 644``) had each
+    file in it "absent [missing-file]" beside its "cannot stat", a Payload-Oxum wrong,
+    and the advice to make its files readable (chmod a+r), which cannot help (QA s83):
+    it is one problem, that of the folder, which says to make it enterable."""
     seeds = write_seeds(tmp_path / "seeds", DOCS_V1)
     out = tmp_path / "out"
     assert run_here(build_args(seeds, out)).code == 0
@@ -1242,11 +1248,28 @@ def test_validate_says_what_cannot_be_read_not_to_get_the_package_again(
     try:
         runs = [run_cli(["validate", release, *fast], preexec_fn=drop_file_permission_override)
                 for fast in ([], ["--fast"])]
+        loaded = run_source(_LIBRARY_CALL.format(call=f"corpuskit.load({str(release)!r})"),
+                            preexec_fn=drop_file_permission_override).stdout
+        summed = run_cli(["info", release], preexec_fn=drop_file_permission_override)
     finally:
         target.chmod(0o755 if target.is_dir() else 0o644)
-    why = ("cannot list the folder: Permission denied; make it readable to this user (chmod "
-           "a+rx)" if name == "data" else "cannot be read: Permission denied; make it "
-           "readable to this user (chmod a+r)")
+    if locked == "data/raw 644":  # the records are read: info summarizes the rest
+        assert summed.code == 1 and "Traceback" not in summed.stderr, summed.stderr
+        assert [line for line in summed.stderr.splitlines() if line.startswith("error:")] == [
+            f"error: {target}: cannot enter the folder: Permission denied, so none of its "
+            "files can be read (it may be listed, not entered); make it enterable to this "
+            "user (chmod a+x), or run corpuskit as its owner [unreadable-file]"], summed.stderr
+    # load quoted the files "absent" before the one that cannot be read (QA s83)
+    assert loaded.startswith(f"PackageIntegrityError {release} cannot be verified: {name} "
+                             "cannot be read by this user; "), loaded
+    assert "absent" not in loaded and "size-mismatch" not in loaded, loaded
+    why = {"311": "cannot list the folder: Permission denied; make it readable to this user "
+                  "(chmod a+rx)",
+           "644": "cannot enter the folder: Permission denied, so none of its files can be "
+                  "read (it may be listed, not entered); make it enterable to this user "
+                  "(chmod a+x)",
+           "000": "cannot be read: Permission denied; make it readable to this user (chmod "
+                  "a+r)"}[mode]
     for failed in runs:
         assert failed.code == 1, failed.stderr
         assert "Traceback" not in failed.stderr, failed.stderr

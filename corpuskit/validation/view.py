@@ -28,7 +28,13 @@ from ..names import (
 )
 from ..package import RAW_PREFIX
 from ..problems import Problem, printable
-from ..regularfiles import LINK_IN_A_PACKAGE, open_regular, permission_advice, special_kind
+from ..regularfiles import (
+    LINK_IN_A_PACKAGE,
+    not_enterable,
+    open_regular,
+    permission_advice,
+    special_kind,
+)
 from ..zipsource import ZipSource
 from .records import HASH_MASK, path_token, sum_of_path_tokens
 
@@ -132,6 +138,15 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
             advice = permission_advice(exc, folder=True, path=os.path.join(base, rel))
             problems.append(Problem(rel or ".", "unreadable-file",
                                     f"cannot list the folder: {exc.strerror or exc}{advice}"))
+            unlisted.add(rel)
+            return None
+        unentered = _not_entered(listed)
+        if unentered is not None:  # listed, but nothing in it can be looked at
+            problems.append(Problem(
+                rel or ".", "unreadable-file",
+                f"cannot enter the folder: {unentered.strerror}, so none of its files can be "
+                f"read (it may be listed, not entered); "
+                f"{not_enterable(os.path.join(base, rel))}"))
             unlisted.add(rel)
             return None
         count_only = stream_raw and (rel + "/").startswith(RAW_PREFIX)
@@ -240,6 +255,23 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
     if stream_raw:
         view.walk_raw = walk_raw
     return view
+
+
+def _not_entered(listed: list[os.DirEntry[str]]) -> PermissionError | None:
+    """Why the folder whose entries are ``listed`` cannot be entered, if this user may list
+    it but not enter it (read permission without execute, after a ``chmod -R 644``): each
+    of its files was "absent" beside its "cannot stat", a Payload-Oxum wrong, with advice
+    to make the files readable (QA s83); None if it can be (or is empty: nothing in it to
+    look at)."""
+    if not listed:
+        return None
+    try:
+        os.lstat(listed[0].path)
+    except PermissionError as exc:
+        return exc
+    except OSError:
+        return None  # gone meanwhile: the file's own problem, if any
+    return None
 
 
 def archive_view(source: ZipSource, *, stream_raw: bool = False) -> PackageView:
