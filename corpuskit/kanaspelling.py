@@ -4,15 +4,19 @@
 A small kana stands only after a kana it may follow (:func:`misspells_kana`): Chinese in
 Big5 read as EUC-JP's or gb18030's kana breaks that, which the ranking asks
 (:func:`kana_by_spelling`). Shift_JIS's kana and punctuation read in gb18030 are hanzi
-Chinese seldom writes (``偁偄偆`` for ``あいう``: :func:`kana_read_as_hanzi`); the second
-look reads a reading dense in them in a code page of Shift_JIS's if one is listed, and
-refuses the file naming one if not (:func:`read_as_japanese`).
+Chinese seldom writes (``偁偄偆`` for ``あいう``: :func:`kana_read_as_hanzi`), and so are
+its kanji (``柤慜`` for ``名前``): all but a few of Shift_JIS's two-byte characters are
+hanzi of GBK's extension, beyond GB2312 (:func:`read_as_gbk_extension`). The second look
+reads a reading dense in either in a code page of Shift_JIS's if one is listed and reads
+it as Japanese, and refuses the file naming one if not (:func:`read_as_japanese`).
 """
 
 from __future__ import annotations
 
 import codecs
+import re
 from functools import cache
+from typing import NamedTuple
 
 from .codepagelanguages import SURE, Reading, addable_code_pages, language_fits
 from .config import DecodeConfig
@@ -122,10 +126,104 @@ def _kana_as_hanzi_counts(text: str) -> tuple[int, int]:
             len(text) - len(text.encode("ascii", "ignore")))
 
 
-def _shift_jis_reading(data: bytes, config: DecodeConfig) -> tuple[Reading, bool] | None:
+#: The least share of a gb18030 reading's characters beyond ASCII that must be hanzi of
+#: GBK's extension, beyond GB2312, and the fewest of them, for it to be Shift_JIS's
+#: Japanese read so where its kana are too few to tell (:func:`read_as_gbk_extension`).
+#: gb18030 reads every two-byte character of Shift_JIS as one of those but the JIS level-2
+#: kanji whose second byte is A1 or more (GB2312's level-2 hanzi): all 28,349 messages of
+#: the system's Japanese in cp932 with six characters beyond ASCII or more hold 95%. Of
+#: 37,693 simplified Chinese messages (zh_CN) none holds three quarters; of 29,902 in
+#: traditional characters (zh_TW, zh_HK, in gb18030), which write hanzi of the extension
+#: (``關閉``, ``標頭檔``), 12 do with a Shift_JIS reading written as Japanese is written
+#: (:func:`_written_as_japanese`), all of two or three such hanzi; none of four or more.
+_GBK_EXTENSION_SHARE = 3 / 4
+_GBK_EXTENSION_LEAST = 6
+#: Half-width katakana, which a Shift_JIS code page reads GB2312's hanzi as (lead bytes
+#: A1-DF are one-byte characters there): Chinese in gb18030 read so (``ﾊｧ硲`` for ``失敗``).
+_HALFWIDTH_KATAKANA = re.compile("[\uff61-\uff9f]")
+
+
+def _in_gb2312(char: str) -> bool:
+    """Whether GB2312, the character set of simplified Chinese, holds ``char``."""
+    try:
+        char.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _gbk_extension_counts(text: str) -> tuple[int, int]:
+    """How many of the first :data:`JUDGED_CHARS` characters of ``text`` are beyond ASCII
+    and not in GB2312 (hanzi of GBK's extension, in a gb18030 reading), and how many are
+    beyond ASCII."""
+    beyond = [char for char in text[:JUDGED_CHARS] if not char.isascii()]
+    return sum(1 for char in beyond if not _in_gb2312(char)), len(beyond)
+
+
+def read_as_gbk_extension(reading: Reading) -> bool:
+    """Whether ``reading``, in gb18030 (or GBK), is made of hanzi of GBK's extension,
+    beyond GB2312: at least :data:`_GBK_EXTENSION_SHARE` of its characters beyond ASCII,
+    and :data:`_GBK_EXTENSION_LEAST`.
+
+    gb18030 reads Shift_JIS's kanji, not only its kana, as such hanzi (``柤慜`` for
+    ``名前``, ``崅嫶`` for ``高橋``), and simplified Chinese writes few of them. Japanese
+    dominated by kanji (headings, personal names) has too few kana for
+    :func:`kana_read_as_hanzi` (QA s83 qa-decode F1: dpkg.cfg.5's Japanese man page, 13
+    of 74 characters), and the language identifier calls its kanji Chinese, so it was
+    built as gb18030 (``dpkg 偺愝掕僼傽僀儖``) even with shift_jis listed first."""
+    if reading.encoding not in _GBK_PAGES:
+        return False
+    extension, beyond = _gbk_extension_counts(reading.text)
+    return extension >= max(_GBK_EXTENSION_LEAST, _GBK_EXTENSION_SHARE * beyond)
+
+
+def _written_as_japanese(text: str) -> bool:
+    """Whether ``text``, a Shift_JIS code page's reading, is written as Japanese is: no
+    half-width katakana (what those code pages read GB2312's hanzi as, its lead bytes
+    A1-DF being one-byte characters there) and no kana spelled as Japanese never spells
+    them (:func:`misspells_kana`)."""
+    return not _HALFWIDTH_KATAKANA.search(text) and not misspells_kana(text)
+
+
+class _Misreading(NamedTuple):
+    """What tells that a gb18030 reading is Shift_JIS's Japanese misread."""
+
+    #: Dense in the hanzi it reads kana and punctuation as (:func:`kana_read_as_hanzi`).
+    kana: bool
+    #: Made of hanzi of GBK's extension (:func:`read_as_gbk_extension`).
+    extension: bool
+
+
+def _told_by(text: str, judgement: Judgement, encoding: str, misreading: _Misreading
+             ) -> _Misreading | None:
+    """What tells that a Shift_JIS code page's plausible reading, ``text``, is the Japanese
+    a gb18030 reading misread as ``misreading`` says misreads, if anything does: the kana,
+    where it is surely Japanese to the language identifier (:data:`SURE`); else the hanzi
+    of GBK's extension, where it is written as Japanese is (:func:`_written_as_japanese`).
+    The identifier calls Japanese dominated by kanji Chinese (a man page's headings and
+    translators' names: 22% Japanese); its script tells it."""
+    if misreading.kana and language_fits(judgement.text, encoding)[1] >= SURE:
+        return _Misreading(kana=True, extension=False)
+    if misreading.extension and _written_as_japanese(text):
+        return _Misreading(kana=False, extension=True)
+    return None
+
+
+class _JapaneseReading(NamedTuple):
+    """A Shift_JIS code page's reading of a file that gb18030 misread."""
+
+    reading: Reading
+    #: Whether its code page is listed in decode.fallback_encodings.
+    listed: bool
+    #: What told the misreading (:func:`_told_by`).
+    told: _Misreading
+
+
+def _shift_jis_reading(data: bytes, config: DecodeConfig, misreading: _Misreading
+                       ) -> _JapaneseReading | None:
     """The reading of ``data`` in the first code page of Shift_JIS's bytes that reads it
-    as plausible text surely in Japanese (:data:`SURE`), the listed ones first, and
-    whether that one is listed; None if none does."""
+    as plausible text that is the Japanese ``misreading`` misreads (:func:`_told_by`),
+    the listed ones first; None if none does."""
     listed = [name for name in (codecs.lookup(name).name for name in config.fallback_encodings)
               if name in _SHIFT_JIS_PAGES]
     for encoding in (*listed, *(name for name in _SHIFT_JIS_PAGES if name not in listed)):
@@ -134,31 +232,46 @@ def _shift_jis_reading(data: bytes, config: DecodeConfig) -> tuple[Reading, bool
         except UnicodeDecodeError:
             continue
         judgement = judge(text)
-        if plausible(judgement) and language_fits(judgement.text, encoding)[1] >= SURE:
-            return Reading(encoding, text, judgement), encoding in listed
+        told = _told_by(text, judgement, encoding, misreading) if plausible(judgement) else None
+        if told is not None:
+            return _JapaneseReading(Reading(encoding, text, judgement), encoding in listed,
+                                    told)
     return None
 
 
 def read_as_japanese(data: bytes, reading: Reading, config: DecodeConfig) -> Reading | None:
     """``data``, chosen as ``reading``, read in a code page of Shift_JIS's where
-    ``reading`` is :func:`kana_read_as_hanzi` and that code page reads it as Japanese
-    (:func:`_shift_jis_reading`), if it is listed; :class:`BetterElsewhere` naming it if
-    not; None where ``reading`` is no such misreading."""
-    if not kana_read_as_hanzi(reading):
+    ``reading`` is :func:`kana_read_as_hanzi` or :func:`read_as_gbk_extension` and that
+    code page reads it as Japanese (:func:`_shift_jis_reading`), if it is listed;
+    :class:`BetterElsewhere` naming it if not; None where ``reading`` is no such
+    misreading."""
+    misreading = _Misreading(kana_read_as_hanzi(reading), read_as_gbk_extension(reading))
+    if not (misreading.kana or misreading.extension):
         return None
-    found = _shift_jis_reading(data, config)
+    found = _shift_jis_reading(data, config, misreading)
     if found is None:
         return None
-    japanese, listed = found
-    if listed:
+    japanese = found.reading
+    if found.listed:
         return Reading(japanese.encoding, japanese.text, None)
     name = addable_code_pages()[japanese.encoding]
-    kana, beyond = _kana_as_hanzi_counts(reading.text)
     raise BetterElsewhere(
         f"{reading.encoding} reads it as {excerpt(data, reading.text, reading.encoding)!r}, "
-        f"but {kana:,} of its {counted(beyond, 'character', grouped=True)} beyond ASCII "
-        "are hanzi it reads Shift_JIS's kana and punctuation as (偁 偄 偆 for あ い う, 丄 丅 "
-        f"for 、 。), as Japanese misread makes them; in {name} it reads as "
-        f"{excerpt(data, japanese.text, japanese.encoding)!r}: if that is its code page, "
-        f"add \"{name}\" to decode.fallback_encodings in corpus.toml, or re-save it as "
-        "UTF-8")
+        f"but {_why_misread(reading.text, found.told)}, as Japanese misread makes them; in "
+        f"{name} it reads as {excerpt(data, japanese.text, japanese.encoding)!r}: if that is "
+        f"its code page, add \"{name}\" to decode.fallback_encodings in corpus.toml, or "
+        "re-save it as UTF-8")
+
+
+def _why_misread(text: str, told: _Misreading) -> str:
+    """Why a gb18030 reading, ``text``, is Shift_JIS's Japanese misread: the hanzi it
+    reads kana as, where they told (:func:`_told_by`), else those of GBK's extension."""
+    if told.kana:
+        kana, beyond = _kana_as_hanzi_counts(text)
+        return (f"{kana:,} of its {counted(beyond, 'character', grouped=True)} beyond ASCII "
+                "are hanzi it reads Shift_JIS's kana and punctuation as (偁 偄 偆 for あ い "
+                "う, 丄 丅 for 、 。)")
+    extension, beyond = _gbk_extension_counts(text)
+    return (f"{extension:,} of its {counted(beyond, 'character', grouped=True)} beyond "
+            "ASCII are hanzi of GBK's extension, beyond GB2312, which Chinese seldom writes "
+            "and which it reads Shift_JIS's kanji and kana as (柤慜 for 名前, 偁 for あ)")

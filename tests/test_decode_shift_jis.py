@@ -101,3 +101,75 @@ def test_kana_read_as_hanzi() -> None:
     assert not kana_read_as_hanzi(Reading("gb18030", "偁", None))  # one alone
     assert kana_read_as_hanzi(Reading("gb18030", "偁偄 中文中文中文", None))
     assert not kana_read_as_hanzi(Reading("gb18030", "偁偄 中文中文中文中", None))
+
+
+#: Japanese dominated by kanji: a man page's headings and translators' names (QA s83
+#: qa-decode F1, from dpkg.cfg.5's Japanese page), with a kana line or none. gb18030 reads
+#: its kanji as hanzi of GBK's extension too (``柤慜`` for ``名前``), but its kana are too
+#: few to tell (9 of 33, none) and the language identifier calls its kanji Chinese, so it
+#: was built as ``dpkg 偺愝掕僼傽僀儖`` even with shift_jis listed first.
+KANJI_HEAVY = [
+    "名前\n\ndpkg.conf - dpkg の設定ファイル\n\n説明\n\nファイル\n\n関連項目\n\n翻訳者\n\n"
+    "高橋 基信 <monyo@monyo.com>.\n喜瀬 浩 <kise@fuyuneko.jp>.\n"
+    "関戸 幸一 <sekido@mbox.kyoto-inet.or.jp>.\n",
+    "翻訳者: 高橋 基信、喜瀬 浩、関戸 幸一、鍋谷 栄展、倉澤 望、石川 睦、鵜飼 文敏、中野 武雄\n",
+    '.SH "名前"\ndpkg.conf \\- dpkg の設定ファイル\n.SH "説明"\nThis file contains default '
+    'options for dpkg.\n.SH "関連項目"\n\\&\\fBdpkg\\fR(1).\n.SH "翻訳者"\n'
+    "高橋 基信 <monyo@monyo.com>.\n石川 睦 <ishikawa@linux.or.jp>.\n"
+    "鵜飼 文敏 <ukai@debian.or.jp>.\n中野 武雄 <nakano@apm.seikei.ac.jp>.\n",
+]
+
+
+@pytest.mark.parametrize("listed", [["shift_jis", "gb18030"], [*DEFAULT, "shift_jis"]],
+                         ids=["first", "last"])
+@pytest.mark.parametrize("text", KANJI_HEAVY, ids=["headings", "names", "troff"])
+def test_kanji_heavy_japanese_is_read_in_its_listed_code_page(
+        text: str, listed: list[str]) -> None:
+    data = text.encode("shift_jis")
+    assert data.decode("gb18030") != text  # gb18030 reads it, as hanzi (the misreading)
+    decoded = run(data, listed)
+    assert (decoded.encoding, decoded.text) == ("shift_jis", text)
+
+
+@pytest.mark.parametrize("text", KANJI_HEAVY, ids=["headings", "names", "troff"])
+def test_kanji_heavy_japanese_is_refused_naming_cp932_by_default(text: str) -> None:
+    with pytest.raises(DocumentProblem) as caught:
+        run(text.encode("shift_jis"), DEFAULT)
+    message = caught.value.problem.message
+    assert "are hanzi of GBK's extension, beyond GB2312" in message
+    assert "高橋" in message or "名前" in message  # the Japanese, as cp932 reads it
+    assert 'add "cp932" to decode.fallback_encodings' in message
+
+
+def test_read_as_gbk_extension() -> None:
+    from corpuskit.codepagelanguages import Reading
+    from corpuskit.kanaspelling import read_as_gbk_extension
+
+    names = "高橋 基信、喜瀬 浩、関戸 幸一"
+    misread = names.encode("cp932").decode("gb18030")
+    assert read_as_gbk_extension(Reading("gb18030", misread, None))
+    assert not read_as_gbk_extension(Reading("big5", misread, None))
+    assert not read_as_gbk_extension(Reading("gb18030", names, None))  # in GB2312 or not
+    simplified = "我们昨天去了商店，买了新鲜的面包和牛奶。"
+    assert not read_as_gbk_extension(Reading("gb18030", simplified, None))
+    assert not read_as_gbk_extension(Reading("gb18030", "關閉 標頭檔", None))  # five alone
+
+
+#: Traditional Chinese in gb18030 made of hanzi of GBK's extension, which a Shift_JIS code
+#: page reads plausibly, but as half-width katakana among kanji (``ｽ籏x蘰ﾕ`ｴa``: GB2312's
+#: lead bytes A1-DF are one-byte characters there), as no Japanese is written (the
+#: system's zh_TW and zh_HK messages).
+TRADITIONAL_IN_EXTENSION = [
+    "檔案 `%.250s' 損毀 - MD5 檢碼 `%.250s' 錯誤",
+    "解讀錯誤碼 0 (沒有錯誤)",
+    "荷蘭語 (昇陽廢鍵)",
+]
+
+
+@pytest.mark.parametrize("listed", [DEFAULT, [*DEFAULT, "cp932"], ["shift_jis", *DEFAULT]],
+                         ids=["default", "cp932-last", "shift_jis-first"])
+@pytest.mark.parametrize("text", TRADITIONAL_IN_EXTENSION)
+def test_traditional_chinese_of_gbk_extension_stays_gb18030(
+        text: str, listed: list[str]) -> None:
+    decoded = run(text.encode("gb18030"), listed)
+    assert (decoded.encoding, decoded.text) == ("gb18030", text)
