@@ -68,7 +68,6 @@ from .errors import (
     ReleaseProblems,
     UnreadableRelease,
     UsageError,
-    exhausted_resource,
 )
 from .gitlfs import LFS_ADVICE, is_lfs_pointer
 from .language import forget_model, load_before_forking, preload
@@ -106,6 +105,7 @@ from .semver import Version
 from .shardcache import ShardCache
 from .shardpieces import pieces_index_path, pieces_path
 from .signals import LateSignals, told_when_ended
+from .systemlimits import exhausted_resource
 from .usercache import CHOOSE, cache_problem, user_cache_dir
 from .wording import as_given, command, counted, link_loop_on
 from .writer import (

@@ -26,13 +26,11 @@ from click.core import ParameterSource
 from . import __version__
 from .cores import MAX_JOBS, checked_jobs, default_jobs
 from .errors import (
-    _MAP_FAILED,
     EXIT_INTERRUPTED,
     EXIT_PIPE_CLOSED,
     EXIT_USAGE,
     CorpuskitError,
     InputError,
-    OutOfResources,
     OutputClosed,
     OutputError,
     ProblemsFound,
@@ -40,15 +38,12 @@ from .errors import (
     Terminated,
     UsageError,
     WorkerDied,
-    exhausted_resource,
-    jobs_of_run,
-    ran_out,
-    size_limit_advice,
 )
 from .heap import fewer_collections
 from .problems import of_target, one_line, printable, printable_data
 from .progress import terminal_progress
 from .signals import LateSignals
+from .systemlimits import exhausted_resource, jobs_of_run, out_of_resources, size_limit_advice
 from .wording import LINK_LOOP, counted, shown_in
 
 
@@ -1121,7 +1116,7 @@ def _out_of_resources(error: BaseException, args: Sequence[str]) -> int:
     files or threads where no stage foresaw it, once said in one line (QA: a traceback),
     with what the run left to finish (its notes: see
     :func:`corpuskit.signals.told_when_ended`); any other ``error`` is raised again."""
-    said = _resource_error(error, jobs=_jobs_given(args))
+    said = out_of_resources(error, jobs=_jobs_given(args))
     if said is None:
         raise error
     with suppress(CorpuskitError):  # standard error cannot be written either
@@ -1151,46 +1146,22 @@ def _jobs_given(args: Sequence[str]) -> int | None:
     return int(given) if given.strip().isdigit() else None
 
 
-def _resource_error(error: BaseException, *, jobs: int | None) -> OutOfResources | None:
-    """``error``, a lack of memory, open files or threads, as the one-line error that says
-    it (with the notes of what the run left to finish); None for any other error.
-    ``jobs``: the worker processes the command runs with (None: it takes no ``--jobs``),
-    fewer of which is advice only where there are two or more."""
-    resource = exhausted_resource(error)
-    if resource is None:
-        return None
-    said = ran_out(resource, detail=_failed_part(error), jobs=jobs)
-    notes = getattr(error, "__notes__", ())
-    return OutOfResources("; ".join([str(said), *notes])) if notes else said
-
-
 @contextmanager
 def _resources_said(*, jobs: int | None = None) -> Iterator[None]:
     """A command's work, whose lack of memory, open files or threads is raised as its
     :class:`OutOfResources`: the command's own failure, which ``--json`` and ``--format
     github`` print in their form (QA: ``build --json`` printed nothing on stdout, the
     one-line error alone). ``jobs``: the worker processes it runs with (None: it takes
-    no ``--jobs``), which what is advised depends on (:func:`corpuskit.errors.jobs_of_run`)."""
+    no ``--jobs``), which what is advised depends on
+    (:func:`corpuskit.systemlimits.jobs_of_run`)."""
     try:
         with jobs_of_run(jobs):
             yield
     except (MemoryError, RuntimeError, LookupError, ImportError, OSError) as error:
-        said = _resource_error(error, jobs=jobs)
+        said = out_of_resources(error, jobs=jobs)
         if said is None:
             raise
         raise said from None
-
-
-def _failed_part(error: BaseException) -> str:
-    """What failed, where the resource's name alone does not say it: a library or codec
-    that could not be loaded (its message), not a bare MemoryError or EMFILE."""
-    if not isinstance(error, (ImportError, LookupError)):
-        return ""
-    message = str(error)
-    # numpy wraps dlopen's words in a page of advice on a bad install, quoted whole in the
-    # one line (QA: diff under ulimit -v): the line that says what was not mapped.
-    mapped = [line for line in message.splitlines() if _MAP_FAILED in line]
-    return mapped[0].removeprefix("Original error was: ").strip() if mapped else message
 
 
 def _stdout_failing() -> bool:

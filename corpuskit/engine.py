@@ -45,16 +45,7 @@ from .deflate import (
     COMPRESSIONS,
 )
 from .discover import read_source, read_source_stat, skip_reason
-from .errors import (
-    MEMORY,
-    OPEN_FILES,
-    THREADS,
-    ArgumentError,
-    CorpuskitError,
-    OutputError,
-    exhausted_resource,
-    ran_out,
-)
+from .errors import ArgumentError, CorpuskitError, OutputError
 from .forkpool import (
     end_on_interrupt,
     import_before_forking,
@@ -79,6 +70,7 @@ from .shardcache import EarlierShard, ShardCache, config_fingerprint
 from .shardpieces import PiecesWriter, pieces_path
 from .shards import SHARD_MAX, cut
 from .sourcerefs import SourceRefs
+from .systemlimits import MEMORY, OPEN_FILES, THREADS, exhausted_resource, ran_out
 from .writer import (
     file_identity,
     holding_exactly,

@@ -43,14 +43,7 @@ import orjson
 
 from .archiveseal import ends_in_a_seal, published_for
 from .dist import a_release_in, releases_given
-from .errors import (
-    ArgumentError,
-    InputError,
-    OutputClosed,
-    OutputError,
-    UsageError,
-    size_limit_advice,
-)
+from .errors import ArgumentError, InputError, OutputClosed, OutputError, UsageError
 from .load import Corpus, load
 from .models import RECORD_FIELDS, Record
 from .parquet import write_records
@@ -58,6 +51,7 @@ from .pathargs import given_flag, given_path
 from .problems import Problem
 from .reader import folder_kind
 from .semver import named_as_release
+from .systemlimits import size_limit_advice
 from .wording import LINK_LOOP, as_given, given_as, link_loop_on, shell_word
 from .writer import NAME_MAX, RESERVED_PREFIX, HashingWriter, out_of_reach, replace_file
 

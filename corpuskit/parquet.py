@@ -27,9 +27,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .errors import CorpuskitError, exhausted_resource, ran_out
+from .errors import CorpuskitError
 from .models import RECORD_FIELDS, Record
 from .package import table_schema
+from .systemlimits import exhausted_resource, ran_out
 
 #: How to install what writes Parquet: corpuskit's 'parquet' extra, which pins pyarrow (the
 #: name corpuskit on PyPI is another project's, so not ``pip install 'corpuskit[parquet]'``).

@@ -18,12 +18,13 @@ import orjson
 from .config import CONFIG_NAME, ProcessConfig
 from .counts import count_paragraphs, count_words, count_words_utf8
 from .decode import decode
-from .errors import CorpuskitError, InputError, exhausted_resource
+from .errors import CorpuskitError, InputError
 from .extract import extract_parts, languages
 from .models import DocumentProblem, Parts, RawDocument, Record
 from .normalize import normalize
 from .problems import Problem
 from .rightsrules import SlowPattern
+from .systemlimits import exhausted_resource
 from .visible import shows_text
 
 __all__ = ["SlowPatternError", "count_paragraphs", "count_words", "process_document",

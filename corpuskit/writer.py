@@ -28,11 +28,12 @@ from typing import BinaryIO
 
 from .archive import write_zip
 from .deflate import Compression
-from .errors import ArgumentError, OutputError, open_files_advice, size_limit_advice
+from .errors import ArgumentError, OutputError
 from .folders import folders_within
 from .package import FileEntry
 from .preparedpieces import PreparedPieces
 from .regularfiles import folder_not_entered
+from .systemlimits import open_files_advice, size_limit_advice
 from .wording import LINK_LOOP, given_as, link_loop_on, shell_word
 
 #: Names corpuskit keeps for itself in the folders it writes (its lock, its temporary

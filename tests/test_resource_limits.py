@@ -38,6 +38,7 @@ from reliability_support import (
 )
 
 import corpuskit.errors as errors
+import corpuskit.systemlimits as systemlimits
 from corpuskit.errors import CorpuskitError
 
 #: Enough documents for two batches, so that a build forks two workers (engine.useful_jobs).
@@ -116,18 +117,19 @@ def test_the_failures_of_a_resource_that_ran_out_are_told_apart(
     """(QA 2) MemoryError loading the language model, "can't start new thread", EMFILE, and
     "unknown encoding: shift_jis" (an encodings module that failed to load under a memory
     limit) each name a resource; other errors of the same kinds do not."""
-    assert errors.exhausted_resource(error) == resource_name
+    assert systemlimits.exhausted_resource(error) == resource_name
 
 
 def test_the_message_of_a_resource_names_its_limit_and_what_to_do() -> None:
     soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
-    said = errors.ran_out(errors.OPEN_FILES, "while starting 2 worker processes", jobs=2)
+    said = systemlimits.ran_out(systemlimits.OPEN_FILES, "while starting 2 worker processes",
+                                jobs=2)
     assert isinstance(said, errors.OutOfResources) and said.exit_code == 1
     assert str(said) == (f"too many open files (ulimit -n {soft}) while starting 2 worker "
                          "processes: raise the limit (ulimit -n 1024 or more), or run with "
                          "fewer --jobs (-j 1), then run the command again")
-    assert "--jobs" not in str(errors.ran_out(errors.MEMORY, jobs=None))
-    assert "--jobs" not in str(errors.ran_out(errors.MEMORY, jobs=1))  # (QA s78)
+    assert "--jobs" not in str(systemlimits.ran_out(systemlimits.MEMORY, jobs=None))
+    assert "--jobs" not in str(systemlimits.ran_out(systemlimits.MEMORY, jobs=1))  # (QA s78)
 
 
 @pytest.mark.parametrize("error", [MemoryError(), RuntimeError("can't start new thread"),
@@ -421,12 +423,12 @@ def test_a_build_of_one_job_out_of_open_files_is_not_told_to_run_with_fewer(
 def test_the_advice_on_open_files_follows_the_jobs_of_the_run() -> None:
     """(QA s78) Where a file cannot be opened, far below what is told the jobs: fewer
     --jobs for a run of two or more, not for one, nor a command without --jobs."""
-    assert "--jobs" not in errors.open_files_advice()
-    with errors.jobs_of_run(1):
-        assert "--jobs" not in errors.open_files_advice()
-        with errors.jobs_of_run(2):
-            assert "fewer --jobs (-j 1)" in errors.open_files_advice()
-        assert "--jobs" not in errors.open_files_advice()
+    assert "--jobs" not in systemlimits.open_files_advice()
+    with systemlimits.jobs_of_run(1):
+        assert "--jobs" not in systemlimits.open_files_advice()
+        with systemlimits.jobs_of_run(2):
+            assert "fewer --jobs (-j 1)" in systemlimits.open_files_advice()
+        assert "--jobs" not in systemlimits.open_files_advice()
 
 
 def test_a_worker_ending_short_of_a_resource_after_the_start_is_said_wherever_the_pool_breaks(

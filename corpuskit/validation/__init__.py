@@ -40,16 +40,7 @@ from ..archiveseal import published_for
 from ..config import CONFIG_NAME
 from ..cores import checked_jobs
 from ..dist import descriptor_of, not_a_release_folder, not_a_zip_file, restore_or_move
-from ..errors import (
-    MEMORY,
-    FileNamesMisread,
-    InputError,
-    OutOfMemory,
-    OutputError,
-    WorkerDied,
-    exhausted_resource,
-    ran_out,
-)
+from ..errors import FileNamesMisread, InputError, OutOfMemory, OutputError, WorkerDied
 from ..foreignpackages import foreign_package
 from ..gitlfs import LFS_ADVICE, LFS_FILE_ADVICE, is_lfs_pointer
 from ..otherarchives import misplaced_package, other_archive, seeds_in_zip, seeds_zip_advice
@@ -68,6 +59,7 @@ from ..reader import (
 from ..regularfiles import unreadable_given
 from ..semver import RELEASE_NAME, named_as_release, names_its_release
 from ..submodules import unfetched_submodule
+from ..systemlimits import MEMORY, exhausted_resource, ran_out
 from ..wording import command, counted, shell_word, shown_in
 from ..zipsource import DEFAULT_LIMITS, ArchiveLimits, ZipSource
 from .descriptor import process_config_from_settings

@@ -45,9 +45,9 @@ from typing import IO, Any
 
 import orjson
 
-from ..errors import MEMORY, exhausted_resource
 from ..parquet import INSTALL_PARQUET, PARQUET_PATH, pyarrow_not_loaded
 from ..problems import Problem
+from ..systemlimits import MEMORY, exhausted_resource
 from ..wording import counted
 from ..zipsource import DEFAULT_LIMITS
 from .lines import line_blocks
