@@ -1,7 +1,8 @@
 """The command line: parse options, call one library function, render its result.
 
-Errors from the library are mapped to exit codes in :func:`main` only. Machine output
-goes to stdout; messages and progress go to stderr.
+An error that ends a command is said in :func:`main` only, and its exit status is
+:func:`corpuskit.errors.exit_status`'s for it. Machine output goes to stdout; messages and
+progress go to stderr.
 """
 
 from __future__ import annotations
@@ -24,26 +25,24 @@ import click
 from click.core import ParameterSource
 
 from . import __version__
-from .cores import MAX_JOBS, checked_jobs, default_jobs
+from .cores import MAX_JOBS, checked_jobs
 from .errors import (
-    EXIT_INTERRUPTED,
     EXIT_PIPE_CLOSED,
-    EXIT_USAGE,
     CorpuskitError,
     InputError,
     OutputClosed,
     OutputError,
     ProblemsFound,
     ReleaseProblems,
-    Terminated,
     UsageError,
     WorkerDied,
+    exit_status,
 )
 from .heap import fewer_collections
 from .problems import of_target, one_line, printable, printable_data
 from .progress import terminal_progress
-from .signals import LateSignals
-from .systemlimits import exhausted_resource, jobs_of_run, out_of_resources, size_limit_advice
+from .signals import LateSignals, ending_said
+from .systemlimits import jobs_of_run, out_of_resources, size_limit_advice
 from .wording import LINK_LOOP, counted, shown_in
 
 
@@ -430,13 +429,22 @@ class _Command(click.Command):
     """A command whose usage errors found as it runs (``--out`` a file, a release folder, a
     folder inside the seeds: :class:`UsageError`) are said as click says those of its
     options, with the usage line and where to find help (README; QA: they were one line of
-    their own, unlike every other usage error)."""
+    their own, unlike every other usage error). It runs with its jobs known
+    (:func:`corpuskit.systemlimits.jobs_of_run`), which what it advises where memory, open
+    files or threads ran out depends on, and such a lack is its :class:`OutOfResources`."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with jobs_of_run(_jobs_of(ctx)), _resources_said():
+                return super().invoke(ctx)
         except UsageError as error:
             raise click.UsageError(str(error), ctx=ctx) from error
+
+
+def _jobs_of(ctx: click.Context) -> int | None:
+    """The worker processes a command runs with: its ``--jobs``, else the cores it
+    defaults to; None for a command that takes no ``--jobs``."""
+    return checked_jobs(ctx.params["jobs"]) if "jobs" in ctx.params else None
 
 
 class _Group(click.Group):
@@ -505,7 +513,7 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
     try:
         check_engine(engine, scheduler, cli=True,  # in the options' words; build's: Python's
                      jobs=jobs)
-        with _resources_said(jobs=checked_jobs(jobs)), terminal_progress("building") as progress:
+        with _resources_said(), terminal_progress("building") as progress:
             result = build_package(seeds, out,
                                    source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
                                    jobs=jobs, cache=None if no_cache else (
@@ -667,7 +675,7 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
         # The bar of the build it runs, as build draws it (QA: docs 1, a cold release said
         # nothing until it ended), after that of its comparison of the seeds with the
         # latest release, which processes every document too (QA: it drew none).
-        with _resources_said(jobs=checked_jobs(jobs)), \
+        with _resources_said(), \
                 terminal_progress("comparing") as comparing, \
                 terminal_progress("building") as progress:
             result = release_seeds(seeds, out, bump,
@@ -869,7 +877,7 @@ def validate_command(paths: tuple[str, ...], fmt: str, as_json: bool, fast: bool
     try:
         # --reproduce re-derives every record, as slow as a cold build: a bar for each
         # target, as build draws its own (QA: it drew none)
-        with _resources_said(jobs=checked_jobs(jobs)), terminal_progress("reproducing") as progress:
+        with _resources_said(), terminal_progress("reproducing") as progress:
             reports = validate_all(paths, fast=fast, reproduce=reproduce, jobs=jobs,
                                    progress=progress)
     except CorpuskitError as error:
@@ -932,7 +940,7 @@ def check_command(seeds: Path, dist: Path, fmt: str, as_json: bool, jobs: int | 
 
     fmt = _output_format(fmt, as_json)
     try:
-        with _resources_said(jobs=checked_jobs(jobs)), \
+        with _resources_said(), \
                 terminal_progress("building") as progress:  # (QA: docs 1)
             report = check(seeds, dist, source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
                            jobs=jobs, progress=progress)
@@ -981,7 +989,8 @@ def _release_ending_signals(status: int) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI and return its exit status (the one place errors become exit codes)."""
+    """Run the CLI and return its exit status: an error that ended the command is said,
+    and its status is :func:`corpuskit.errors.exit_status`'s for it."""
     status = 1
     try:
         status = _main(argv)
@@ -1003,9 +1012,9 @@ def _main(argv: Sequence[str] | None) -> int:
     except (OSError, ValueError) as exc:  # lost: said already, or said now; never at exit
         _drop_stream(sys.stdout)
         if status == 0:
-            with suppress(CorpuskitError):
-                _report_error(OutputError(f"cannot write to standard output{_why(exc)}"))
-            return _flush_stderr(OutputError.exit_code)
+            lost = OutputError(f"cannot write to standard output{_why(exc)}")
+            _say_ending(lost)
+            return _flush_stderr(exit_status(lost))
     return _flush_stderr(status)
 
 
@@ -1024,141 +1033,113 @@ def _run(argv: Sequence[str] | None) -> int:
         with fewer_collections():  # (corpuskit.heap)
             cli.main(args=list(argv) if argv is not None else None, prog_name="corpuskit",
                      standalone_mode=False)
-    except OutputClosed as closed:  # its reader has what it wanted: nothing to say
-        _drop_stream(sys.stdout)
-        return closed.exit_code
-    except CorpuskitError as error:
-        with suppress(CorpuskitError):  # standard error cannot be written either: the
-            _report_error(error)         # exit status says it
-        return error.exit_code
-    except BrokenExecutor:  # a worker died where no stage said what it was doing
-        _report_error(WorkerDied("a worker process died (killed, or out of memory); nothing "
-                                 "was written: run the command again"))
-        return WorkerDied.exit_code
-    except click.exceptions.Abort as abort:
-        ended = abort.__cause__ or abort.__context__
-        for note in getattr(ended, "__notes__", ()):  # what the interrupt left to finish
-            with suppress(CorpuskitError):
-                _echo(f"corpuskit: {note}", err=True)
-        if isinstance(ended, Terminated):
-            _echo("corpuskit: terminated", err=True)  # SIGTERM, SIGHUP (corpuskit.launch)
-            return ended.exit_code
-        _echo("corpuskit: aborted", err=True)
-        return EXIT_INTERRUPTED
-    except click.ClickException as error:
-        if isinstance(error, click.BadParameter) and _working_folder_missing():
-            # A relative path click checked for itself (validate's, diff's, export's): it
-            # "does not exist" because the working folder does not (QA)
-            _report_error(UsageError(WORKING_FOLDER_GONE))
-            return UsageError.exit_code
-        with suppress(OSError):  # standard error's reader gone: the exit status says it
-            error.show()
-        return EXIT_USAGE if isinstance(error, click.UsageError) else error.exit_code
-    except click.exceptions.Exit as done:
-        return done.exit_code
-    except BrokenPipeError:  # a write no stage expected to a reader gone: as for any output
-        _drop_stream(sys.stdout)
-        return EXIT_PIPE_CLOSED
-    except SystemExit as ended:
-        # click itself ends with 1 when its own output (--help, --version) meets a closed
-        # pipe, having wrapped the streams so that their last flush stays quiet.
-        if ended.code == 1 and type(sys.stdout).__name__ == "_PacifyFlushWrapper":
-            return EXIT_PIPE_CLOSED
-        raise
-    except (MemoryError, RuntimeError, LookupError, ImportError) as error:
-        return _out_of_resources(error, args)
-    except PermissionError as error:
-        # A path inside a folder this user may not enter, met where no stage foresaw it
-        # (Python's Path.exists() and is_dir() raise it): said, never a traceback.
-        name = os.fsdecode(error.filename) if error.filename is not None else "a path"
-        _report_error(CorpuskitError(
-            f"{printable(name)}: {error.strerror or 'permission denied'}; this user may not "
-            "enter a folder on its path, or read it: make them readable to this user "
-            "(chmod a+rx for a folder, a+r for a file), or run corpuskit as their owner"))
-        return CorpuskitError.exit_code
-    except OSError as error:
-        if exhausted_resource(error) is not None:
-            return _out_of_resources(error, args)
-        if error.filename is None and _stdout_failing():
-            # click's own output (--help, --version) met a full disk or an I/O error
-            # behind a redirection: said as any command's output that cannot be written.
-            _drop_stream(sys.stdout)
-            with suppress(CorpuskitError):
-                _report_error(OutputError("cannot write to standard output: "
-                                          f"{error.strerror or error}"
-                                          f"{size_limit_advice(error)}"))
-            return OutputError.exit_code
-        if _working_folder_gone(error):
-            # Removed or moved since the shell entered it (an rm -rf and a fresh clone in
-            # another terminal): a relative path, or the default seeds, met a traceback
-            # (QA). A usage error, as a path that does not exist is.
-            _report_error(UsageError(WORKING_FOLDER_GONE))
-            return UsageError.exit_code
-        if error.errno != errno.ENAMETOOLONG:
+    except (Exception, SystemExit) as raised:
+        ending = _understood(raised)
+        if ending is None:  # a bug in corpuskit: its traceback
             raise
-        # A working folder deeper than the system's longest path (PATH_MAX) makes even a
-        # short relative path one too long to open, wherever it is first met.
-        name = os.fsdecode(error.filename) if error.filename is not None else "a path"
-        shown = printable(name if len(name) <= 120 else f"...{name[-120:]}")
-        _report_error(OutputError(f"{shown}: a path longer than this system opens "
-                                  f"({error.strerror}); run corpuskit from a folder with a "
-                                  "shorter path, or give shorter paths"))
-        return OutputError.exit_code
+        _say_ending(ending)
+        return exit_status(ending)
     return 0
 
 
-#: The commands that take ``--jobs``.
-_WITH_JOBS = frozenset({"build", "validate", "check", "release"})
+#: How a command ended that did not end well, as :func:`_say_ending` says it and
+#: :func:`corpuskit.errors.exit_status` gives its status.
+_Ending = CorpuskitError | click.ClickException | click.exceptions.Exit | KeyboardInterrupt
 
 
-def _out_of_resources(error: BaseException, args: Sequence[str]) -> int:
-    """The exit status of a run (of the command line ``args``) that ran out of memory, open
-    files or threads where no stage foresaw it, once said in one line (QA: a traceback),
-    with what the run left to finish (its notes: see
-    :func:`corpuskit.signals.told_when_ended`); any other ``error`` is raised again."""
-    said = out_of_resources(error, jobs=_jobs_given(args))
-    if said is None:
-        raise error
-    with suppress(CorpuskitError):  # standard error cannot be written either
-        _report_error(said)
-    return said.exit_code
+def _understood(raised: BaseException) -> _Ending | None:
+    """``raised``, which ended the command, as it is said: corpuskit's errors and click's as
+    they are, click's Abort as the interrupt behind it, and a failure of Python's or of
+    the system that corpuskit can explain (where no stage foresaw it) as the
+    :class:`CorpuskitError` that says it and what to do; None for any other (a bug)."""
+    if isinstance(raised, click.BadParameter) and _working_folder_missing():
+        # A relative path click checked for itself (validate's, diff's, export's): it
+        # "does not exist" because the working folder does not (QA)
+        return UsageError(WORKING_FOLDER_GONE)
+    if isinstance(raised, (CorpuskitError, click.ClickException, click.exceptions.Exit)):
+        return raised
+    if isinstance(raised, click.exceptions.Abort):  # Ctrl-C, SIGTERM, SIGHUP
+        ended = raised.__cause__ or raised.__context__
+        return ended if isinstance(ended, KeyboardInterrupt) else KeyboardInterrupt()
+    if isinstance(raised, SystemExit):
+        # click itself ends with 1 when its own output (--help, --version) meets a closed
+        # pipe, having wrapped the streams so that their last flush stays quiet.
+        closed = raised.code == 1 and type(sys.stdout).__name__ == "_PacifyFlushWrapper"
+        return OutputClosed() if closed else None
+    if isinstance(raised, BrokenExecutor):  # a worker died where no stage said what it did
+        return WorkerDied("a worker process died (killed, or out of memory); nothing was "
+                          "written: run the command again")
+    if isinstance(raised, BrokenPipeError):  # a write no stage expected to a reader gone
+        return OutputClosed()
+    # Memory, open files or threads run out outside a command's work (its own are its
+    # OutOfResources already: see _Command)
+    said = out_of_resources(raised)
+    if said is not None:
+        return said
+    return _os_error_understood(raised) if isinstance(raised, OSError) else None
 
 
-def _jobs_given(args: Sequence[str]) -> int | None:
-    """The worker processes the command line ``args`` runs with: its ``--jobs`` (the last
-    one given, as click takes it), else the cores it defaults to; None for a command
-    that takes no ``--jobs``, or one whose value is no whole number (click refuses it)."""
-    command = next((arg for arg in args if not arg.startswith("-")), "")
-    if command not in _WITH_JOBS:
+def _os_error_understood(error: OSError) -> CorpuskitError | None:
+    """:func:`_understood` for an OSError that is no lack of resources."""
+    if isinstance(error, PermissionError):
+        # A path inside a folder this user may not enter, met where no stage foresaw it
+        # (Python's Path.exists() and is_dir() raise it): said, never a traceback.
+        name = os.fsdecode(error.filename) if error.filename is not None else "a path"
+        return CorpuskitError(
+            f"{printable(name)}: {error.strerror or 'permission denied'}; this user may not "
+            "enter a folder on its path, or read it: make them readable to this user "
+            "(chmod a+rx for a folder, a+r for a file), or run corpuskit as their owner")
+    if error.filename is None and _stdout_failing():
+        # click's own output (--help, --version) met a full disk or an I/O error behind a
+        # redirection: said as any command's output that cannot be written.
+        _drop_stream(sys.stdout)
+        return OutputError("cannot write to standard output: "
+                           f"{error.strerror or error}{size_limit_advice(error)}")
+    if _working_folder_gone(error):
+        # Removed or moved since the shell entered it (an rm -rf and a fresh clone in
+        # another terminal): a relative path, or the default seeds, met a traceback (QA).
+        # A usage error, as a path that does not exist is.
+        return UsageError(WORKING_FOLDER_GONE)
+    if error.errno != errno.ENAMETOOLONG:
         return None
-    given: str | None = None
-    for at, arg in enumerate(args):
-        if arg == "--":  # (paths after it, not options)
-            break
-        if arg in ("-j", "--jobs"):
-            given = args[at + 1] if at + 1 < len(args) else None
-        elif arg.startswith("--jobs="):
-            given = arg.removeprefix("--jobs=")
-        elif arg.startswith("-j"):  # -j4
-            given = arg.removeprefix("-j")
-    if given is None:
-        return default_jobs()
-    return int(given) if given.strip().isdigit() else None
+    # A working folder deeper than the system's longest path (PATH_MAX) makes even a
+    # short relative path one too long to open, wherever it is first met.
+    name = os.fsdecode(error.filename) if error.filename is not None else "a path"
+    shown = printable(name if len(name) <= 120 else f"...{name[-120:]}")
+    return OutputError(f"{shown}: a path longer than this system opens ({error.strerror}); "
+                       "run corpuskit from a folder with a shorter path, or give shorter "
+                       "paths")
+
+
+def _say_ending(ending: _Ending) -> None:
+    """Say on standard error how the command ended (:func:`_understood`), where its exit
+    status does not say it all."""
+    if isinstance(ending, OutputClosed):  # its reader has what it wanted: nothing to say
+        _drop_stream(sys.stdout)
+    elif isinstance(ending, CorpuskitError):
+        with suppress(CorpuskitError):  # standard error cannot be written either: the
+            _report_error(ending)        # exit status says it
+    elif isinstance(ending, click.ClickException):
+        with suppress(OSError):  # standard error's reader gone: the exit status says it
+            ending.show()
+    elif isinstance(ending, KeyboardInterrupt):
+        for note in getattr(ending, "__notes__", ()):  # what the interrupt left to finish
+            with suppress(CorpuskitError):
+                _echo(f"corpuskit: {note}", err=True)
+        _echo(ending_said(ending), err=True)  # (SIGTERM, SIGHUP: corpuskit.launch)
 
 
 @contextmanager
-def _resources_said(*, jobs: int | None = None) -> Iterator[None]:
+def _resources_said() -> Iterator[None]:
     """A command's work, whose lack of memory, open files or threads is raised as its
     :class:`OutOfResources`: the command's own failure, which ``--json`` and ``--format
     github`` print in their form (QA: ``build --json`` printed nothing on stdout, the
-    one-line error alone). ``jobs``: the worker processes it runs with (None: it takes
-    no ``--jobs``), which what is advised depends on
-    (:func:`corpuskit.systemlimits.jobs_of_run`)."""
+    one-line error alone). What it advises depends on the jobs of the command
+    (:func:`corpuskit.systemlimits.jobs_of_run`, set for it by :class:`_Command`)."""
     try:
-        with jobs_of_run(jobs):
-            yield
+        yield
     except (MemoryError, RuntimeError, LookupError, ImportError, OSError) as error:
-        said = out_of_resources(error, jobs=jobs)
+        said = out_of_resources(error)
         if said is None:
             raise
         raise said from None

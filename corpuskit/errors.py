@@ -1,7 +1,8 @@
-"""Exceptions corpuskit raises on purpose, and the one place that maps them to exit codes.
+"""Exceptions corpuskit raises on purpose, their exit codes, and the one place that maps
+an error that ended a run to the process's exit status (:func:`exit_status`).
 
-Library functions raise these; the CLI catches them in :func:`exit_code_for` and never
-shows a traceback for them. Anything else escaping is a bug in corpuskit.
+Library functions raise these; the CLI says them and never shows a traceback for them.
+Anything else escaping is a bug in corpuskit.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from typing import Any
 from .problems import Problem, ordered
 from .signals import EXIT_INTERRUPTED as EXIT_INTERRUPTED
 from .signals import Terminated as Terminated
+from .signals import interrupted_status
 from .wording import counted
 
-EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 #: stdout was closed by its reader (``corpuskit info ... | head -1``): the status of a
@@ -160,14 +161,26 @@ class FileNamesMisread(UsageError):
     seem not to be there)."""
 
 
-def exit_code_for(error: BaseException) -> int:
-    """The process exit status for an error raised by the library."""
-    if isinstance(error, CorpuskitError):
-        return error.exit_code
-    raise error
-
-
 class OutputClosed(CorpuskitError):
     """stdout's reader closed it before corpuskit had written everything."""
 
     exit_code = EXIT_PIPE_CLOSED
+
+
+def exit_status(error: BaseException) -> int:
+    """The exit status of a run that ``error`` ended, once said: the one table of them.
+    corpuskit's errors carry their own (:attr:`CorpuskitError.exit_code`); click's are a
+    usage error's (:data:`EXIT_USAGE`) or their own (0 once ``--help`` is shown); an
+    interrupt's is the shell's (130, or 128 + the signal that ended it). Any other error
+    is a bug in corpuskit, raised again."""
+    if isinstance(error, CorpuskitError):
+        return error.exit_code
+    if isinstance(error, KeyboardInterrupt):
+        return interrupted_status(error)
+    import click  # (here: the library's modules, which import this one, need no click)
+
+    if isinstance(error, click.UsageError):
+        return EXIT_USAGE
+    if isinstance(error, (click.ClickException, click.exceptions.Exit)):
+        return error.exit_code
+    raise error

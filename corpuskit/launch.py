@@ -17,7 +17,7 @@ import signal
 import sys
 from types import FrameType
 
-from .signals import EXIT_INTERRUPTED, Terminated
+from .signals import Terminated, ending_said, interrupted_status
 
 #: The signals that end a run as Ctrl-C does, rather than at once with whatever it was
 #: writing left behind (a build's temporary folder, an export's temporary file).
@@ -86,8 +86,6 @@ def main() -> int:
         before_exit()
         return status
     except KeyboardInterrupt as interrupt:
-        terminated = interrupt if isinstance(interrupt, Terminated) else None
         with contextlib.suppress(OSError, ValueError):  # standard error may be gone too
-            sys.stderr.write("corpuskit: aborted\n" if terminated is None
-                             else "corpuskit: terminated\n")
-        return EXIT_INTERRUPTED if terminated is None else terminated.exit_code
+            sys.stderr.write(f"{ending_said(interrupt)}\n")
+        return interrupted_status(interrupt)  # (corpuskit.errors.exit_status's, for it)

@@ -27,6 +27,19 @@ class Terminated(KeyboardInterrupt):
         return 128 + self.signum
 
 
+def interrupted_status(interrupt: KeyboardInterrupt) -> int:
+    """The exit status of a run ``interrupt`` ended: :data:`EXIT_INTERRUPTED` for Ctrl-C,
+    the shell's status for the signal of a :class:`Terminated` one (143, 129). The
+    interrupts' rows of :func:`corpuskit.errors.exit_status`, here for the console script,
+    which handles them before it imports :mod:`corpuskit.errors`."""
+    return interrupt.exit_code if isinstance(interrupt, Terminated) else EXIT_INTERRUPTED
+
+
+def ending_said(interrupt: KeyboardInterrupt) -> str:
+    """What the CLI says, last, of a run ``interrupt`` ended."""
+    return "corpuskit: terminated" if isinstance(interrupt, Terminated) else "corpuskit: aborted"
+
+
 #: The signals a run ends on as Ctrl-C does (SIGINT, and SIGTERM and SIGHUP where they exist).
 ENDING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
                        if hasattr(signal, name))

@@ -71,18 +71,20 @@ RAISE_OPEN_FILES = "raise the limit (ulimit -n 1024 or more)"
 
 
 #: The worker processes of the command under way (its ``--jobs``, or the cores it
-#: defaults to), set by the CLI for the command's work (:func:`jobs_of_run`); None where
-#: it takes no ``--jobs`` or none is under way. Read where a file cannot be written for
-#: lack of descriptors, far below any function that is told the jobs.
+#: defaults to), set by the CLI for the whole command once its options are read
+#: (:func:`jobs_of_run`); None where it takes no ``--jobs`` or none is under way. Read
+#: where a file cannot be written for lack of descriptors, far below any function that is
+#: told the jobs, and where the CLI says what ran out (:func:`out_of_resources`).
 _run_jobs: int | None = None
 
 
 @contextmanager
 def jobs_of_run(jobs: int | None) -> Iterator[None]:
     """The command's work, run with ``jobs`` worker processes (None: it takes no
-    ``--jobs``): what :func:`open_files_advice` advises depends on them. A module's
-    variable, not a context variable: the threads that write files start with a context
-    of their own, and the worker processes forked meanwhile keep it."""
+    ``--jobs``): what :func:`open_files_advice` and :func:`out_of_resources` advise
+    depends on them. A module's variable, not a context variable: the threads that write
+    files start with a context of their own, and the worker processes forked meanwhile
+    keep it."""
     global _run_jobs
     earlier, _run_jobs = _run_jobs, jobs
     try:
@@ -153,16 +155,15 @@ def _limit(option: str, name: str, unit: int) -> str:
     return f" (ulimit {option} {soft // unit})"
 
 
-def out_of_resources(error: BaseException, *, jobs: int | None) -> OutOfResources | None:
+def out_of_resources(error: BaseException) -> OutOfResources | None:
     """``error``, a lack of memory, open files or threads, as the one-line error that says
     it (with the notes of what the run left to finish: see
-    :func:`corpuskit.signals.told_when_ended`); None for any other error. ``jobs``: the
-    worker processes the command runs with (None: it takes no ``--jobs``), fewer of which
-    is advice only where there are two or more."""
+    :func:`corpuskit.signals.told_when_ended`); None for any other error. Fewer jobs is
+    advice only in a run of two or more worker processes (:func:`jobs_of_run`)."""
     resource = exhausted_resource(error)
     if resource is None:
         return None
-    said = ran_out(resource, detail=_failed_part(error), jobs=jobs)
+    said = ran_out(resource, detail=_failed_part(error), jobs=_run_jobs)
     notes = getattr(error, "__notes__", ())
     return OutOfResources("; ".join([str(said), *notes])) if notes else said
 
