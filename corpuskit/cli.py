@@ -15,11 +15,11 @@ import os
 import re
 import signal
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import BrokenExecutor
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 from click.core import ParameterSource
@@ -224,6 +224,41 @@ def _emit_github_failure(error: CorpuskitError) -> None:
 def _skipped_json(skipped: Sequence[tuple[str, str]]) -> list[dict[str, str]]:
     """Build's ``skipped`` (``schemas/build.schema.json``), in success and in failure."""
     return [{"path": path, "reason": reason} for path, reason in skipped]
+
+
+def _say_left_out(skipped: Iterable[tuple[str, str]], notes: Iterable[str] = ()) -> None:
+    """Say on standard error the files a command left out (hidden, excluded), ``(path as
+    the user finds it, reason)``, a line each, then its notes (an exclude pattern that
+    matched nothing as written): on a failure too, as they may be why a document is
+    missing, or why a refused file was not kept out (QA: seeds 1, s76)."""
+    for path, reason in skipped:
+        _echo(_skipped_line(path, reason), err=True)
+    for note in notes:
+        _echo(f"note: {note}", err=True)
+
+
+def _in_seeds(seeds: str, skipped: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``skipped``, whose paths are relative to the seeds folder ``seeds`` (as given), each
+    path joined to it: as build names the files it left out."""
+    return [(shown_in(seeds, "package", path), reason) for path, reason in skipped]
+
+
+def _seeds_failure(error: CorpuskitError, seeds: Path, out: Path, as_json: bool, *,
+                   json_left_out: bool) -> NoReturn:
+    """End a command that builds the seeds folder ``seeds`` into ``out`` (build, release)
+    with ``error``: what it left out said first (:func:`_say_left_out`), its failure JSON
+    printed with ``--json`` (with what it left out where ``json_left_out``: build's schema
+    has them, release's not), then ``error`` raised, the seeds' problems named under the
+    seeds folder as given (a rights pattern's too: QA); a release's are named already."""
+    skipped, notes = getattr(error, "skipped", ()), getattr(error, "notes", ())
+    _say_left_out(_in_seeds(str(seeds), skipped), notes)
+    if as_json:
+        left_out = ({"skipped": _skipped_json(skipped), "notes": list(notes)}
+                    if json_left_out else {})
+        _emit_failure({"seeds": str(seeds), "out": str(out)}, error, **left_out)
+    if isinstance(error, InputError) and not isinstance(error, ReleaseProblems):
+        raise _named_in(seeds, error, "package") from None
+    raise error
 
 
 def _report_error(error: CorpuskitError) -> None:
@@ -521,22 +556,9 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
                                    engine=engine, scheduler=scheduler, progress=progress)
             _hold_ending_signals()  # the release is in place: it is said, not ended
     except CorpuskitError as error:
-        skipped, notes = getattr(error, "skipped", ()), getattr(error, "notes", ())
-        for path, reason in skipped:
-            _echo(_skipped_line(shown_in(str(seeds), 'package', path), reason), err=True)
-        for note in notes:  # why an exclude pattern kept nothing out (QA: seeds 1)
-            _echo(f"note: {note}", err=True)
-        if as_json:  # what was skipped, as a build that succeeds tells it (QA)
-            _emit_failure({"seeds": str(seeds), "out": str(out)}, error,
-                          skipped=_skipped_json(skipped), notes=list(notes))
-        if isinstance(error, InputError) and not isinstance(error, ReleaseProblems):
-            # of the seeds (a rights pattern's too: QA); a release's are named already
-            raise _named_in(seeds, error, "package") from None
-        raise
-    for path, reason in result.skipped:
-        _echo(_skipped_line(shown_in(str(seeds), 'package', path), reason), err=True)
-    for note in result.notes:
-        _echo(f"note: {note}", err=True)
+        # what was skipped in the JSON too, as a build that succeeds tells it (QA)
+        _seeds_failure(error, seeds, out, as_json, json_left_out=True)
+    _say_left_out(_in_seeds(str(seeds), result.skipped), result.notes)
     if as_json:
         _emit_json({
             "status": result.status,
@@ -599,17 +621,13 @@ def diff_command(old: Path, new: Path, fmt: str, as_json: bool, show_text: bool)
             result = diff_packages(old, new, text=show_text)
     except CorpuskitError as error:
         if isinstance(error, SideError):  # a seeds side's files left out, as build says them
-            for path, reason in error.skipped:
-                _echo(_skipped_line(shown_in(error.side, 'package', path), reason), err=True)
-            for note in error.notes:
-                _echo(f"note: {note}", err=True)
+            _say_left_out(_in_seeds(error.side, error.skipped), error.notes)
         if fmt == "json":  # each problem relative to its side, and which side
             _emit_failure({"old": str(old), "new": str(new)}, error,
                           error.problem_dicts() if isinstance(error, SideError) else None)
         raise
     for side in (result.old, result.new):  # a seeds folder's files left out, as build says
-        for path, reason in side.skipped:
-            _echo(_skipped_line(shown_in(side.path, 'package', path), reason), err=True)
+        _say_left_out(_in_seeds(side.path, side.skipped))
     if fmt == "json":
         _emit_json(result.as_dict())
     else:
@@ -689,23 +707,10 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
     except CorpuskitError as error:
         # The seeds' files left out and the exclude notes, as build says them on a failure
         # (QA: s76, a release refused for a file an exclude pattern missed said neither).
-        skipped, notes = getattr(error, "skipped", ()), getattr(error, "notes", ())
-        for path, reason in skipped:
-            _echo(_skipped_line(shown_in(str(seeds), 'package', path), reason), err=True)
-        for note in notes:
-            _echo(f"note: {note}", err=True)
-        if as_json:
-            _emit_failure({"seeds": str(seeds), "out": str(out)}, error)
-        if isinstance(error, InputError) and not isinstance(error, ReleaseProblems):
-            # of the seeds (a rights pattern's too); a release's are named already
-            raise _named_in(seeds, error, "package") from None
-        raise
+        _seeds_failure(error, seeds, out, as_json, json_left_out=False)
     # The seeds' files left out, as build names them (QA: a hidden file went unsaid).
     skipped = result.build.skipped if result.build is not None else result.diff.new.skipped
-    for path, reason in skipped:
-        _echo(_skipped_line(shown_in(str(seeds), 'package', path), reason), err=True)
-    for note in result.notes:
-        _echo(f"note: {note}", err=True)
+    _say_left_out(_in_seeds(str(seeds), skipped), result.notes)
     if as_json:
         _emit_json(result.as_dict())
         return
@@ -890,8 +895,7 @@ def validate_command(paths: tuple[str, ...], fmt: str, as_json: bool, fast: bool
         _echo(f"note: --{'fast' if fast else 'reproduce'} checks packages and archives; a "
               "seeds folder is checked as build reads it, each document decoded", err=True)
     for report in reports:  # as build names them
-        for path, reason in report.skipped:
-            _echo(_skipped_line(f"{report.target}/{path}", reason), err=True)
+        _say_left_out((f"{report.target}/{path}", reason) for path, reason in report.skipped)
         if fmt == "json":  # the other formats say it in the report's summary
             for path, message in report.not_checked:
                 _echo(f"not checked: {report.shown_path(path)}: {message}", err=True)
