@@ -895,7 +895,7 @@ def validate_command(paths: tuple[str, ...], fmt: str, as_json: bool, fast: bool
         _echo(f"note: --{'fast' if fast else 'reproduce'} checks packages and archives; a "
               "seeds folder is checked as build reads it, each document decoded", err=True)
     for report in reports:  # as build names them
-        _say_left_out((f"{report.target}/{path}", reason) for path, reason in report.skipped)
+        _say_left_out(_in_seeds(report.target, report.skipped))
         if fmt == "json":  # the other formats say it in the report's summary
             for path, message in report.not_checked:
                 _echo(f"not checked: {report.shown_path(path)}: {message}", err=True)

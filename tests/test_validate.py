@@ -1800,6 +1800,9 @@ def test_validate_of_seeds_names_the_files_a_build_skips(
     code, out, err = run(capsys, "validate", str(seeds))
     assert code == 0 and "valid seeds" in out
     assert f"skipped: {seeds}/.notes.txt (hidden)" in err
+    # a seeds folder given with a trailing slash: named as build names it (was seeds//.notes.txt)
+    code, out, err = run(capsys, "validate", f"{seeds}/")
+    assert code == 0 and f"skipped: {seeds}/.notes.txt (hidden)" in err, err
     code, out, err = run(capsys, "validate", "--format", "json", str(seeds))
     report = json.loads(out)
     REPORT_SCHEMA.validate(report)
