@@ -376,7 +376,47 @@ def _no_header(text: str) -> tuple[str, str]:
     return text.split("\n---\n", 1)[1], "line 1"
 
 
+def _description_copy(text: str, copy: int, change: Callable[[str], str]) -> tuple[str, str]:
+    """``text`` with the description's ``copy`` (0: under the title, 1: under "###
+    Dataset Description", each one line in these packages) made ``change(line)``, and the
+    location of its first line that differs."""
+    lines = text.split("\n")
+    under = ("# Dataset Card for ", "### Dataset Description")[copy]
+    at = next(index for index, line in enumerate(lines) if line.startswith(under)) + 2
+    old = lines[at]
+    lines[at] = change(old)
+    first = next(index for index, (a, b) in enumerate(zip(lines[at].split("\n"),
+                                                           [old, "", ""], strict=False))
+                 if a != b)
+    return "\n".join(lines), f"line {at + 1 + first}"
+
+
+CLAIM = "Medical records, cleared for clinical use."
+DISCLAIMER = "The license above does not apply: all rights reserved."
+
+
+def _appended(text: str) -> tuple[str, str]:
+    edited = text + f"\n{DISCLAIMER}\n"
+    return edited, _line_of(edited, DISCLAIMER)
+
+
+def _before_the_citation(text: str) -> tuple[str, str]:
+    edited = text.replace("\n```bibtex\n", f"\n{DISCLAIMER}\n\n```bibtex\n", 1)
+    return edited, _line_of(edited, DISCLAIMER)
+
+
 CARD_EDITS: dict[str, Callable[[str], tuple[str, str]]] = {
+    # The description, restated from datapackage.json, and text after the card's last
+    # section (QA consumer 1: each, re-signed, passed validate --reproduce).
+    "description under the title": lambda t: _description_copy(t, 0, lambda _: CLAIM),
+    "description under Dataset Description": lambda t: _description_copy(
+        t, 1, lambda _: CLAIM),
+    "description with a sentence added": lambda t: _description_copy(
+        t, 0, lambda line: f"{line} {CLAIM}"),
+    "description with a paragraph added": lambda t: _description_copy(
+        t, 1, lambda line: f"{line}\n\n{CLAIM}"),
+    "text appended after the card's last section": _appended,
+    "text in the last section before the citation": _before_the_citation,
     "header license": lambda t: _replace_line(t, r"^license: .*$", "license: mit"),
     "header pretty_name": lambda t: _replace_line(t, r"^pretty_name: .*$",
                                                   'pretty_name: "Evil corpus"'),
@@ -541,6 +581,42 @@ def test_a_description_holding_lines_like_the_compared_ones_builds_valid(
     report = validate(result.release, jobs=1)
     assert report.valid, render_text(report)
 
+
+def test_a_description_holding_the_lines_its_copies_are_found_by_is_compared_whole(
+        tmp_path: Path) -> None:
+    """The card gives datapackage.json's description twice, as it is: under its title and
+    under "### Dataset Description", each copy compared whole. A description of several
+    paragraphs that holds those very lines, and the lines that follow each copy, builds
+    valid; a change to its second copy alone is reported at its line, with --fast too, and
+    load(reproduce=True) refuses it (QA consumer 1: a re-signed card that misstated the
+    description passed both)."""
+    seeds = copy_seeds_as_template(tmp_path / "seeds")
+    toml = seeds / "corpus.toml"
+    text = toml.read_text("utf-8")
+    described = re.sub(r'(?m)^description = ".*"$', 'description = """Letters.\n\n'
+                       '# Dataset Card for Letters\n\n### Dataset Description\n\n'
+                       '| property | value |\n|---|---|\n| Documents | 3 |\n\n'
+                       '- **Curated by:** the archive\n\nPublic texts only."""', text)
+    assert described != text
+    toml.write_text(described, "utf-8")
+    release = corpuskit.build(seeds, tmp_path / "dist", jobs=1, cache=None).release
+    assert validate(release, jobs=1).valid
+    card = (release / README).read_text("utf-8")
+    assert card.count("\nPublic texts only.\n") == 2
+    second = card.rindex("\nPublic texts only.\n") + 1
+    (release / README).write_text(card[:second] + f"{CLAIM}\n" + card[second + 19:], "utf-8")
+    rewrite_tagmanifest(release)
+    line = f"line {card[:second].count(chr(10)) + 1}"
+    for fast in (False, True):
+        problems = validate(release, jobs=1, fast=fast).problems
+        assert [(p.path, p.code, p.location) for p in problems] == [
+            (README, MISMATCH, line)], problems
+        assert problems[0].message.startswith(
+            'the description under "### Dataset Description" is "...'), problems[0].message
+        assert "from datapackage.json's description" in problems[0].message
+    with pytest.raises(corpuskit.PackageIntegrityError, match=f"README.md:{line}: the "
+                       "description under"):
+        list(corpuskit.load(release, reproduce=True))
 
 def test_card_message_names_the_line_both_values_and_what_to_do(tmp_path: Path) -> None:
     """QA's edit of the seed release's card: CC0 in the header, 1000 documents."""

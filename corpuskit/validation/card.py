@@ -16,16 +16,23 @@ states what that knows:
   normalization steps; :data:`PARAGRAPHS`: the share of rights lines), when validate read
   every record (not with ``--fast``), and those that list the package's metadata, each
   whole (:data:`SECTIONS`: the sources, under "Dataset Sources" and as the source data
-  producers; the licenses; the contributors and contact).
+  producers; the licenses; the contributors and contact);
+- the description, each of its two copies whole (:data:`DESCRIPTION_UNDER`: under the
+  title and under "Dataset Description", from the blank line before it to the line after
+  it). The maintainer wrote it, in corpus.toml, but the card's copies are rendered as they
+  are from datapackage.json's description, as croissant.json's is: a value the card
+  restates, not prose of the card's own (QA: a re-signed card whose description said
+  "Medical records, cleared for clinical use." passed).
 
-The rest is prose, and is not compared (corpuskit's wording may change from one version
-to the next), nor is the description, the maintainer's prose, which the card gives under
-its title and under "Dataset Description" (croissant.json's copy is compared); but the
-card's rendered structure is (:mod:`.cardrender`: its headings, tables, code blocks,
-HTML and link reference definitions, as CommonMark renders them), and a line that renders
-as one of the compared lines while written otherwise (another list marker, more spaces),
-and HTML corpuskit does not write (a comment or element that hides lines or shows others),
-are differences too. Each difference is a ``metadata-mismatch`` at its line.
+The rest is prose, corpuskit's own wording around those values, and is not compared (it
+may change from one version to the next); but the card's rendered structure is
+(:mod:`.cardrender`: its headings, tables, code blocks, HTML and link reference
+definitions, as CommonMark renders them, and any text in its last section, the citation's,
+where corpuskit writes none: a sentence appended to the card is a difference as an added
+heading is), and a line that renders as one of the compared lines while written otherwise
+(another list marker, more spaces), and HTML corpuskit does not write (a comment or element
+that hides lines or shows others), are differences too. Each difference is a
+``metadata-mismatch`` at its line.
 
 corpus.toml's titles, names and addresses are escaped in the card as Markdown needs to
 show them as they are (:mod:`corpuskit.markdowntext`), and every license the Hugging Face
@@ -68,6 +75,11 @@ BODY_LINES = (
 EXAMPLE = BODY_LINES[-1]
 #: The citation, compared from this line to the fence that closes it.
 CITATION = "```bibtex"
+#: The lines the card gives datapackage.json's description under, as data_card writes it:
+#: its title and the heading "Dataset Description", each followed by a blank line, the
+#: description as it is, and a blank line. Each copy is compared whole, with the line
+#: that follows it.
+DESCRIPTION_UNDER = (BODY_LINES[0], "### Dataset Description")
 #: The body's parts compared whole: a section from its heading to the next heading, or a
 #: paragraph to the blank line after it. They state the records' statistics, or lists of
 #: the package's metadata (its sources, twice; its licenses; its contributors and contact).
@@ -256,6 +268,9 @@ def _differences(text: str, expected: str, restated: Restated) -> list[Problem]:
     for start in begins:
         problems.extend(_compare(found_units[start], expected_units[start], start,
                                  _SOURCES.get(start, _DEFAULT_SOURCE)))
+    problems.extend(_description_problems(found_lines, expected_lines, found_end + 1,
+                                          expected_end + 1,
+                                          restated.config.metadata["description"]))
     problems.extend(_look_alikes(found_lines, expected_lines, found_end + 1,
                                  expected_end + 1, begins))
     problems.extend(_markup(found_lines, expected_lines, found_end + 1, expected_end + 1))
@@ -458,6 +473,65 @@ def _units(lines: list[str], start: int, begins: tuple[str, ...]) -> dict[str, l
             if line.startswith(begin):
                 units[begin].append(Unit(index + 1, tuple(lines[index:end])))
     return units
+
+
+def _description_problems(found: list[str], expected: list[str], found_start: int,
+                          expected_start: int, description: str) -> list[Problem]:
+    """Where the card's copies of the description (under each of
+    :data:`DESCRIPTION_UNDER`, from index ``found_start``) differ from those of
+    ``expected``, the card corpuskit writes (from index ``expected_start``): each copy is
+    compared whole, from the blank line after the line it is under to the line that
+    follows it, so that a sentence put before, in or after it is a difference (QA: a
+    re-signed card whose description said "Medical records, cleared for clinical use."
+    passed validate --reproduce)."""
+    size = description.count("\n") + 3  # blank, the description's lines, blank
+    problems = []
+    after = expected_start
+    for under in DESCRIPTION_UNDER:
+        wanted_at = next((index for index in range(after, len(expected))
+                          if expected[index].startswith(under)), None)
+        assert wanted_at is not None, f"data_card gives the description under {under}"
+        after = wanted_at + size + 1
+        # The same line in the card: the one that begins so as often before it (a
+        # description may hold such a line too).
+        nth = sum(1 for line in expected[expected_start:wanted_at + 1]
+                  if line.startswith(under))
+        alike = [index for index in range(found_start, len(found))
+                 if found[index].startswith(under)]
+        if len(alike) < nth:
+            continue  # the line it is under is missing: told as that line's difference
+        found_at = alike[nth - 1]
+        wanted = expected[wanted_at + 1:wanted_at + 1 + size]
+        follows = expected[wanted_at + 1 + size]
+        at = found_at + 1 + size
+        if found[found_at + 1:at] == wanted and at < len(found) \
+                and _begins_alike(found[at], follows):
+            continue  # (the line that follows is compared as itself: not told twice)
+        # The first line that differs, and what the card gives there instead: up to the
+        # line that follows the description (looked for past the lines that are its own).
+        differs = next((index for index, line in enumerate(wanted)
+                        if found_at + 1 + index >= len(found)
+                        or found[found_at + 1 + index] != line), size)
+        end = next((index for index in range(found_at + 1 + differs, len(found))
+                    if _begins_alike(found[index], follows)), len(found))
+        have = found[found_at + 1:end]
+        said, writes = "\n".join(have), "\n".join(wanted)
+        if said.strip("\n") != writes.strip("\n"):  # (else the blank lines differ)
+            said, writes = said.strip("\n"), writes.strip("\n")
+        said, writes = shown_pair(said, writes)
+        place = "the title" if under == BODY_LINES[0] else shown(under)
+        problems.append(_problem(
+            found_at + 2 + min(differs, len(found) - found_at - 2),
+            f"the description under {place} is {said}, but corpuskit writes {writes} "
+            f"from datapackage.json's description (the card gives it as it is, between "
+            f"blank lines); {RESTORE}"))
+    return problems
+
+
+def _begins_alike(line: str, expected: str) -> bool:
+    """Whether ``line`` is ``expected``, or begins as the compared body line it is."""
+    return line == expected or any(line.startswith(begin) and expected.startswith(begin)
+                                   for begin in BODY_LINES)
 
 
 def _compare(found: list[Unit], expected: list[Unit], begins: str,

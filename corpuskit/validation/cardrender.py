@@ -9,7 +9,11 @@ statistics beside, or in place of, the lines compared (QA). So the card's body i
 parsed as CommonMark with GFM tables, as the Hugging Face Hub renders it (markdown-it-py),
 and its rendered structure compared, in order, with that of the card corpuskit writes:
 every heading, every table (with the records' statistics known), every code block, every
-piece of HTML and every link reference definition. Paragraph text, the prose, is not.
+piece of HTML and every link reference definition. Paragraph text, the prose, is not,
+but for the text of the card's last section: corpuskit writes none there (its citation is
+a code block), so a sentence after it, or after the card's end, is a difference as an
+added heading is (QA: "The license above does not apply: all rights reserved." appended
+to a re-signed card passed validate --reproduce).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from ..package import citations_alike
 
 #: What a difference names, by kind of unit.
 _KINDS = {"heading": "a heading", "table": "a table", "code": "a code block",
-          "html": "HTML", "reference": "a link reference definition"}
+          "html": "HTML", "reference": "a link reference definition", "text": "text"}
 
 
 #: The language of the card's load example, the records' most common, and its date, their
@@ -42,9 +46,11 @@ class Rendered:
 
 def rendered_units(body: str, first_line: int, *, tables: bool,
                    example: bool = True) -> list[Rendered]:
-    """The headings, tables (if ``tables``), code blocks (the load example's language
-    only if ``example``), HTML and link reference definitions of the Markdown ``body``,
-    in order; ``first_line`` is the line number of its first line in the card."""
+    """The headings, tables (if ``tables``, and those of the last section), code blocks
+    (the load example's language only if ``example``), HTML and link reference
+    definitions of the Markdown ``body``, and the text of its last section (after its
+    last heading), in order; ``first_line`` is the line number of its first line in the
+    card."""
     from markdown_it import MarkdownIt  # only when a card is compared
 
     env: dict[str, Any] = {}
@@ -54,9 +60,13 @@ def rendered_units(body: str, first_line: int, *, tables: bool,
     def line_of(token: Any) -> int:
         return first_line + (token.map[0] if token.map else 0)
 
+    # Where the last section begins: its heading (its text is that heading's own).
+    last_heading = max((at for at, token in enumerate(tokens) if token.type == "heading_open"),
+                       default=-1)
     index = 0
     while index < len(tokens):
         token = tokens[index]
+        last_section = index > last_heading
         if token.type == "heading_open":
             units.append(Rendered("heading", (token.tag, tokens[index + 1].content),
                                   line_of(token)))
@@ -69,7 +79,7 @@ def rendered_units(body: str, first_line: int, *, tables: bool,
                     cells.append([])
                 elif inner.type == "inline":
                     cells[-1].append(inner.content)
-            if tables:
+            if tables or last_section:
                 units.append(Rendered("table", tuple(map(tuple, cells)), line_of(token)))
             index = end
         elif token.type in ("fence", "code_block"):
@@ -79,6 +89,8 @@ def rendered_units(body: str, first_line: int, *, tables: bool,
         elif token.type == "html_block":
             units.append(Rendered("html", token.content, line_of(token)))
         elif token.type == "inline":
+            if last_section and index > last_heading + 1:  # (not the heading's text)
+                units.append(Rendered("text", token.content, line_of(token)))
             units.extend(Rendered("html", child.content, line_of(token))
                          for child in token.children or () if child.type == "html_inline")
         index += 1
