@@ -57,6 +57,7 @@ from .language import use_model_cache
 from .models import DocSummary, DocumentProblem, RawDocument, Record, SourceRef, document_id
 from .package import DOCUMENTS_PATH, RAW_PREFIX, CorpusStats, manifest_lines
 from .parentdeath import end_with_parent
+from .pathargs import given_choice
 from .preparedpieces import (
     PieceEntry,
     PreparedPieces,
@@ -1069,9 +1070,9 @@ def check_engine(engine: str, scheduler: str | None, *, cli: bool = False,
                  jobs: int | None = None) -> None:
     """Refuse an unknown engine, the Dask engine without a usable scheduler address, or
     with ``jobs`` given; the messages name the arguments as a Python caller gives them, or,
-    with ``cli``, as the options ``--engine``, ``--scheduler`` and ``--jobs``."""
-    if engine not in ENGINES:
-        raise ArgumentError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    with ``cli``, as the options ``--engine``, ``--scheduler`` and ``--jobs``. An engine
+    that is no ``str`` is a ``TypeError``."""
+    given_choice(engine, "engine", ENGINES, "engine")
     if scheduler is not None and engine != "dask":  # (QA: the library ignored it)
         raise ArgumentError(f"scheduler {scheduler!r} is a Dask cluster's address, for "
                             "engine='dask'; give engine='dask' too, or leave scheduler out "

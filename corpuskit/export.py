@@ -47,7 +47,7 @@ from .errors import ArgumentError, InputError, OutputClosed, OutputError, UsageE
 from .load import Corpus, load
 from .models import RECORD_FIELDS, Record
 from .parquet import write_records
-from .pathargs import given_flag, given_path
+from .pathargs import given_choice, given_flag, given_path
 from .problems import Problem
 from .reader import folder_kind
 from .semver import named_as_release
@@ -343,7 +343,8 @@ def export(package: str | os.PathLike[str], format: str, out: str | os.PathLike[
            *, verify: bool = True) -> ExportResult:
     """Write the records of ``package`` (folder or ``.zip``) to ``out`` as ``format``.
 
-    ``format`` is one of ``parquet``, ``csv``, ``dolma`` (another is a ``ValueError``).
+    ``format`` is one of ``parquet``, ``csv``, ``dolma`` (another ``str`` is a
+    ``ValueError``, a value of another type a ``TypeError``).
     The package is verified first unless ``verify=False``. An existing ``out`` is replaced
     only once the new file is complete, and keeps its permission bits; a new one gets the
     mode the umask gives.
@@ -364,9 +365,7 @@ def export_named(package: str | os.PathLike[str], format: str,
     as a Python caller gives it, ``--out`` as the CLI's (QA: Python callers were told
     "--out ... is a folder")."""
     verify = given_flag(verify, "verify")
-    if format not in _WRITERS:
-        raise ArgumentError(f"unknown export format {format!r}; choose one of "
-                            f"{', '.join(FORMATS)}")
+    format = given_choice(format, "format", FORMATS, "export format")
     target = given_path(out, "out")
     given = given_path(package, "package")
     if isinstance(out, str) and out == STDOUT:

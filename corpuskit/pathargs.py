@@ -1,5 +1,5 @@
-"""The paths (and flags) the library's functions are given, checked before anything else
-is done.
+"""The paths, flags and named choices the library's functions are given, checked before
+anything else is done.
 
 ``Path(b"dist")`` fails inside pathlib, five frames down, with a message about str
 objects, after ``os.fspath(None)`` has said that bytes are fine (QA): a function of the
@@ -11,9 +11,10 @@ from __future__ import annotations
 import os
 import re
 import urllib.parse
+from collections.abc import Collection
 from pathlib import Path
 
-from .errors import InputError
+from .errors import ArgumentError, InputError
 from .problems import Problem
 
 #: A URL (``https://``, ``file://``, ``s3://``...), which a :class:`Path` would make a
@@ -46,6 +47,22 @@ def given_flag(value: object, name: str) -> bool:
     if not isinstance(value, bool):
         raise TypeError(f"{name} must be True or False, not {type(value).__name__}: "
                         f"{value!r}")
+    return value
+
+
+def given_choice(value: object, name: str, choices: Collection[str], what: str) -> str:
+    """``value``, the argument ``name`` of a library function that names one of
+    ``choices`` (an export format, a release's bump, an engine): a ``str`` among them.
+    Another type is a :class:`TypeError` naming ``name``, as a flag's or a path's is; a
+    ``str`` not among them an :class:`~corpuskit.errors.ArgumentError` (a ``ValueError``)
+    saying which ``what`` it is not (QA: ``export(pkg, None, out)`` and ``release(...,
+    1)`` raised the ValueError "unknown export format None", "unknown bump 1")."""
+    listed = ", ".join(choices)
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, one of {listed}; not "
+                        f"{type(value).__name__}: {value!r}")
+    if value not in choices:
+        raise ArgumentError(f"unknown {what} {value!r}; choose one of {listed}")
     return value
 
 

@@ -84,7 +84,6 @@ from .dist import (
     unreadable_release,
 )
 from .errors import (
-    ArgumentError,
     CorpuskitError,
     InputError,
     OutputError,
@@ -106,7 +105,7 @@ from .markdowntext import code_span, markdown_text
 from .package import is_default_changelog, process_settings
 from .packagesource import DESCRIPTOR, MAX_METADATA_BYTES
 from .parquet import PARQUET_PATH
-from .pathargs import given_flag, given_path
+from .pathargs import given_choice, given_flag, given_path
 from .problems import escaped_controls, named_under, not_utf8, printable
 from .progress import Progress
 from .regularfiles import unreadable_given
@@ -514,8 +513,8 @@ def release(
 ) -> ReleaseResult:
     """Release the seeds as the next version in ``dist`` (see the module docstring).
 
-    ``bump`` is ``major``, ``minor`` or ``patch`` (another is a ``ValueError``); None uses
-    the bump the diff requires.
+    ``bump`` is ``major``, ``minor`` or ``patch`` (another ``str`` is a ``ValueError``, a
+    value of another type but None a ``TypeError``); None uses the bump the diff requires.
     With no earlier release in ``dist`` the version in ``corpus.toml`` is the first release.
     ``source_date_epoch``: the release time, whole seconds since 1970 (an ``int``, or
     ``SOURCE_DATE_EPOCH``'s string); None (the default) takes the environment's
@@ -531,8 +530,8 @@ def release(
     ``compare_progress`` those of the seeds its comparison with the latest release (with
     none, the diff of a first release) has processed, as :func:`corpuskit.diff`'s is.
     """
-    if bump is not None and bump not in RELEASE_BUMPS:
-        raise ArgumentError(f"unknown bump {bump!r}; use one of {', '.join(RELEASE_BUMPS)}")
+    if bump is not None:
+        bump = given_choice(bump, "bump", RELEASE_BUMPS, "bump")
     seeds, dist = given_path(seeds, "seeds"), given_path(dist, "dist")
     dry_run = given_flag(dry_run, "dry_run")
     allow_line_ends = given_flag(allow_line_ends, "allow_line_ends")

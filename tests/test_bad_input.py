@@ -2360,6 +2360,38 @@ def test_the_library_refuses_a_flag_of_another_kind_by_name(function: str, flag:
     assert not out.exists()
 
 
+_CHOICES = [("export", "format", "parquet, csv, dolma"),
+            ("release", "bump", "major, minor, patch"), ("build", "engine", "local, dask")]
+
+
+@pytest.mark.parametrize(("function", "argument", "choices", "wrong"), [
+    (*choice, wrong) for choice in _CHOICES for wrong in (None, 1, ["csv"], b"csv")
+    if not (choice[0] == "release" and wrong is None)])  # (release's None: the diff's bump)
+def test_the_library_refuses_a_choice_of_another_kind_by_name(function: str, argument: str,
+                                                             choices: str, wrong: object,
+                                                             tmp_path: Path) -> None:
+    """A named choice that is no str was told to be an unknown one, a ValueError:
+    export(pkg, None, out) "unknown export format None", release(seeds, dist, 1) "unknown
+    bump 1" (QA consumer 2), where the README promises a TypeError for a value of the wrong
+    type, as a flag's or a path's is; a list was "unhashable type". Each is a TypeError
+    naming the argument and what to give, raised before anything is done."""
+    from _consumers import sample
+
+    from corpuskit.export import export
+
+    package, seeds, out = sample().release, make_seeds(tmp_path, GOOD), tmp_path / "out"
+    calls: dict[str, Any] = {
+        "export": lambda value: export(package, value, out),
+        "release": lambda value: corpuskit.release(seeds, out, value, jobs=1, dry_run=True),
+        "build": lambda value: corpuskit.build(seeds, out, jobs=1, engine=value),
+    }
+    with pytest.raises(TypeError) as refused:
+        calls[function](wrong)
+    assert str(refused.value) == (f"{argument} must be a str, one of {choices}; not "
+                                  f"{type(wrong).__name__}: {wrong!r}")
+    assert refused.traceback[-1].path.name == "pathargs.py"  # said up front, by name
+    assert not out.exists()
+
 @pytest.mark.parametrize("url", ["https://example.org/data/corpus-1.0.0.zip",
                                  "file://example.org/corpus-1.0.0.zip", "s3://bucket/c.zip"])
 def test_a_url_or_an_empty_path_is_refused_as_given(url: str, tmp_path: Path,
