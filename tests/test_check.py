@@ -1250,6 +1250,19 @@ def test_why_nothing_was_compared_is_a_value_of_the_report_and_in_its_json(
     assert data["summary"] == f"dist: not compared, the seeds cannot be built ({count} problems)"
 
 
+def test_a_report_that_compared_gives_no_reason_it_did_not(repo: Path) -> None:
+    """validate's reports (of a folder, a zip, seeds) showed ``compared=True,
+    not_compared='the seeds cannot be built'``, a check's default, in their repr and
+    attributes (QA s83 consumer 4): they carry neither, and a check that compared says
+    no reason it did not."""
+    release = built().release
+    for target in (release, release.parent / f"{release.name}.zip", repo / "seeds"):
+        report = corpuskit.validate(target, jobs=1)
+        assert not hasattr(report, "not_compared"), (target, report)
+        assert "compared=" not in repr(report), (target, report)
+    current = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    assert (current.valid, current.compared, current.not_compared) == (True, True, "")
+
 def test_check_counts_the_files_and_bytes_of_the_release(repo: Path) -> None:
     """check --json said "bytes": 0 for every release."""
     report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
