@@ -288,7 +288,7 @@ def _misread_advice(data: bytes, reading: Reading, misread: str, config: DecodeC
         f"but {misread}"
     other = named_reading(data, config.fallback_encodings)
     if other is None:
-        return f"{said}; {undecoded_advice(reading.encoding)}"
+        return f"{said}; {undecoded_advice(data, reading.encoding)}"
     name = addable_code_pages()[other.encoding]
     return (f"{said}; in {name} it reads as {excerpt(data, other.text, other.encoding)!r}: "
             f"if that is its code page, add \"{name}\" to decode.fallback_encodings in "

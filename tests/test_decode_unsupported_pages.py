@@ -13,7 +13,7 @@ import pytest
 
 from corpuskit.config import DEFAULT_FALLBACK_ENCODINGS, DecodeConfig
 from corpuskit.decode import decode
-from corpuskit.misreadalone import misread_alone
+from corpuskit.misreadalone import misread_alone, undecoded_advice
 from corpuskit.models import Decoded, DocumentProblem, RawDocument
 
 DEFAULT = tuple(DEFAULT_FALLBACK_ENCODINGS)
@@ -84,7 +84,8 @@ def test_the_misread_words_are_named() -> None:
     assert "a sign between letters, such as 't¨ent¨u'" in message
     message = refusal(UNSUPPORTED[1][2].encode("mac-cyrillic"), DEFAULT)
     assert "'представлениЯ'" in message
-    assert "cp866, mac-cyrillic, kz1048" in message
+    # the code pages named are those that read it as text (QA s83 qa-decode F5)
+    assert "corpuskit does not decode, such as mac-cyrillic; re-save it as UTF-8" in message
 
 
 #: Texts refused before with the advice to add a code page whose reading is garbage.
@@ -127,3 +128,41 @@ def test_no_code_page_is_named_whose_reading_is_garbage(page: str, text: str) ->
 ])
 def test_sound_text_is_not_misread_alone(text: str) -> None:
     assert misread_alone(text, "cp1252") is None
+
+
+#: The head of Serbian's man page of pstree (psmisc), troff source: a line of options
+#: marked up, in which a few Serbian words stand, before its prose.
+SERBIAN_MAN_PAGE = (
+    '.TH PSTREE 1 21.06.2021. psmisc "Корисничке наредбе"\n.SH НАЗИВ\n'
+    "pstree – приказује стабло процеса\n.SH УВОД\n.ad l\n"
+    + "".join(rf"[\fB\-{option}\fP,\fB\ \-\-{long}\fP] " for option, long in (
+        ("a", "arguments"), ("c", "compact\\-not"), ("g", "show\\-pgids"),
+        ("l", "long"), ("n", "numeric\\-sort"), ("p", "show\\-pids"),
+        ("s", "show\\-parents"), ("t", "thread\\-names"), ("u", "uid\\-changes")))
+    + r"[\fB\-C\fP,\fB\ \-\-color\ \fP\fIатрб\fP] [\fIпид\fP,\fB\ \fP\fIкорисник\fP]"
+    "\n.SH ОПИС\n"
+    r"\fBpstree\fP приказује радне процесе као стабло. Стабло је укорењено или на"
+    "\n"
+    r"\fIпиб\fP или \fBinit\fP ако је \fIпиб\fP изостављен. Ако је наведено име корисника,"
+    "\nсва стабла процеса са кореном у процесима које поседује тај корисник биће\n"
+    "приказана.\n")
+
+
+@pytest.mark.parametrize("encodings", [("cp1251",), (*DEFAULT,)])
+def test_a_serbian_man_page_in_cp1251_is_read(encodings: tuple[str, ...]) -> None:
+    """QA s83 qa-decode F5: the Cyrillic alphabet was asked of the page's lines beyond
+    ASCII, filled with markup and options: Serbian came out 0.29, and ``је``,
+    ``приказује`` were taken for letters of another alphabet; refused, told it may be in
+    cp866 or mac-cyrillic. Its prose alone was read."""
+    decoded = run(SERBIAN_MAN_PAGE.encode("cp1251"), encodings)
+    assert (decoded.text, decoded.encoding) == (SERBIAN_MAN_PAGE, "cp1251")
+
+
+def test_the_advice_names_no_code_page_that_reads_the_text_worse() -> None:
+    """cp866 and mac-cyrillic read Serbian in cp1251 as garbage, kz1048 with Kazakh's
+    ``ә`` for ``ј`` (``приказуәе``): none is named (QA s83 qa-decode F5)."""
+    advice = undecoded_advice(SERBIAN_MAN_PAGE.encode("cp1251"), "cp1251")
+    assert advice == ("no code page corpuskit decodes reads it as text: it may be in one "
+                      "corpuskit does not decode; re-save it as UTF-8")
+    cp866 = UNSUPPORTED[0][2].encode("cp866")
+    assert "such as cp866;" in undecoded_advice(cp866, "cp1251")
