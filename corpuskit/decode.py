@@ -20,6 +20,7 @@ from .config import DecodeConfig
 from .damagedreading import DamagedReading, damaged_code_page
 from .gitlfs import LFS_FILE_ADVICE, is_lfs_pointer_data
 from .hebrewspelling import HEBREW_CODE_PAGE, spelled_as_hebrew
+from .iso2022 import iso2022_advice, iso2022_text
 from .models import Decoded, DocumentProblem, RawDocument
 from .normalize import fix_encoding, looks_bad, mojibake_at
 from .plausibility import (
@@ -99,9 +100,17 @@ def _binary_evidence(data: bytes, decoded: tuple[str, str] | None) -> tuple[str,
         said = f"a NUL byte at byte {nul}"
         save = ("re-save it as UTF-8, or as {} with a byte order mark; or exclude it with "
                 "discover.exclude")
-        if _looks_utf32(data):
-            return (f"{said}; three bytes in four are NUL, as in UTF-32 text without a byte "
-                    "order mark", _line_number(data, nul), save.format("UTF-32"))
+        utf32 = _utf32_order(data)
+        if utf32 is not None:
+            if _ascii_utf32(data):
+                how = "three bytes in four are NUL, as in"
+                line = _line_number(data, nul)
+            else:  # (QA s83 qa-decode F6: Japanese and Russian were told to remove it)
+                how = "it reads as"
+                read = data[:nul - nul % 4].decode(utf32, "replace")
+                line = _line_number(read, len(read))
+            return (f"{said}; {how} UTF-32 text without a byte order mark", line,
+                    save.format("UTF-32"))
         order = _utf16_order(data)
         if order is not None:
             how = ("every other byte is NUL, as in" if _ascii_utf16(data)
@@ -126,7 +135,7 @@ def _binary_evidence(data: bytes, decoded: tuple[str, str] | None) -> tuple[str,
     return f"{what} on line {line} as {encoding} reads it", line, REMOVE_BINARY
 
 
-def _looks_utf32(data: bytes) -> bool:
+def _ascii_utf32(data: bytes) -> bool:
     """Whether NULs fill (nearly) three bytes in four of ``data``, as in ASCII-range text
     in UTF-32, little- or big-endian: each character's one non-NUL byte in one place."""
     sample = data[:4096]
@@ -135,6 +144,24 @@ def _looks_utf32(data: bytes) -> bool:
     quarters = [sample[i::4] for i in range(4)]
     zeros = sorted(quarter.count(0) / len(quarter) for quarter in quarters)
     return zeros[0] <= 0.1 and zeros[1] >= 0.9
+
+
+def _utf32_order(data: bytes) -> str | None:
+    """The byte order (``utf-32-le`` or ``utf-32-be``) in which ``data`` (its first 4 KB)
+    is UTF-32 text, or None: ASCII-range text (:func:`_ascii_utf32`), or text that reads
+    in that order, four bytes a character, as text (:func:`_reads_as_text`). Text beyond
+    Latin-1 has one NUL byte in four, not three: Japanese and Russian in UTF-32 without a
+    byte order mark were told they held binary data, to remove (QA s83 qa-decode F6).
+    Other data read so is no UTF-32: a value over U+10FFFF or a surrogate in a few
+    characters, or controls."""
+    sample = data[:4096]
+    if _ascii_utf32(sample):
+        return "utf-32-le" if sample[0::4].count(0) < sample[3::4].count(0) else "utf-32-be"
+    sample = sample[:len(sample) - len(sample) % 4]
+    if len(sample) < _UTF16_LEAST_BYTES:
+        return None
+    return next((order for order in ("utf-32-le", "utf-32-be")
+                 if _reads_as_text(sample, order)), None)
 
 
 def _utf16_order(data: bytes) -> str | None:
@@ -152,7 +179,7 @@ def _utf16_order(data: bytes) -> str | None:
     if len(data) % 2 or len(sample) < _UTF16_LEAST_BYTES:  # UTF-16 is pairs of bytes
         return None
     return next((order for order in ("utf-16-le", "utf-16-be")
-                 if _utf16_text(sample, order)), None)
+                 if _reads_as_text(sample, order)), None)
 
 
 def _ascii_utf16(data: bytes) -> bool:
@@ -166,17 +193,17 @@ def _ascii_utf16(data: bytes) -> bool:
     return max(zeros) >= 0.9 and min(zeros) <= 0.1
 
 
-def _utf16_text(sample: bytes, order: str) -> bool:
-    """Whether ``sample`` reads as ``order`` into printable text, line breaks and tabs,
-    with at least :data:`_UTF16_LEAST_SPACES` spaces, line breaks or East Asian stops or
-    commas (。、，) (a pair of surrogates cut at the sample's end is left out). Short runs
-    of any bytes often read as printable Chinese characters (QA: a gzip file was told it
-    read as UTF-16); text has spaces or line breaks, each a byte pair that other data
-    rarely holds."""
+def _reads_as_text(sample: bytes, order: str) -> bool:
+    """Whether ``sample`` reads as ``order`` (UTF-16 or UTF-32, of a byte order) into
+    printable text, line breaks and tabs, with at least :data:`_UTF16_LEAST_SPACES`
+    spaces, line breaks or East Asian stops or commas (。、，) (a pair of surrogates cut at
+    the sample's end is left out). Short runs of any bytes often read as printable
+    Chinese characters (QA: a gzip file was told it read as UTF-16); text has spaces or
+    line breaks, each a byte pair that other data rarely holds."""
     try:
         text = sample.decode(order)
     except UnicodeDecodeError as error:
-        if error.start < len(sample) - 2:
+        if error.start < len(sample) - 2:  # (UTF-32: a character of 4 bytes, never so)
             return False
         text = sample[:error.start].decode(order)
     # Chinese and Japanese put no spaces between words: their stops and commas count (QA
@@ -855,6 +882,15 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
             if misread is not None:
                 raise DocumentProblem(misread)
             break
+    iso2022 = iso2022_text(data) if decoded is None else None
+    if iso2022 is not None:  # (7-bit: valid UTF-8, ESC among ASCII letters)
+        encoding, escape, offset = iso2022
+        line = _line_number(data, offset)
+        raise DocumentProblem(Problem(
+            raw.path, "undecodable",
+            f"is {encoding} text (the escape sequence {escape} on line {line} marks "
+            f"characters of two bytes), which corpuskit does not decode; "
+            f"{iso2022_advice(encoding)}", f"line {line}"))
     not_utf8 = "not valid UTF-8"
     at = ""  # the line of the first byte that is not UTF-8
     if decoded is None and b"\x00" not in data:

@@ -47,6 +47,7 @@ from .zippieces import read_range
 #: other records for the same bytes within one corpuskit version (v69: which Cyrillic
 #: language a legacy reading is in, for letters only some Cyrillic alphabets write, is asked
 #: of its Cyrillic words alone, where Serbian in cp1251 with man page markup was refused;
+#: ISO-2022 text, built with its escapes deleted where they were under 1% of it, is refused;
 #: v68: gb18030's reading of Shift_JIS made of hanzi of GBK's extension (``柤慜`` for ``名前``),
 #: which a Shift_JIS code page reads as Japanese is written (no half-width katakana), is
 #: read in that code page if listed and refused naming cp932 if not, so Japanese dominated

@@ -553,6 +553,73 @@ def test_a_short_chinese_or_japanese_title_in_utf16_without_a_byte_order_mark_is
     assert problem.location == "line 1"  # (its first NUL, at the latest its line feed's)
 
 
+@pytest.mark.parametrize("order", ["utf-32-le", "utf-32-be"])
+@pytest.mark.parametrize("text", [
+    "これは日本語のテキストです。UTF-32で保存しました。\n二行目です。\n",
+    "Это текст на русском языке, сохранённый в UTF-32.\nВторая строка.\n",
+    "关于发布《2024年度数据开放计划》的通知\n",
+])
+def test_utf32_text_beyond_latin1_without_a_byte_order_mark_is_told_to_be_saved_again(
+        text: str, order: str) -> None:
+    """QA s83 qa-decode F6: UTF-32 of Japanese or Russian has one NUL byte in four, not
+    three as ASCII's, and was told it held binary data, to remove it."""
+    data = text.encode(order)
+    with pytest.raises(DocumentProblem) as caught:
+        run(data, path="mail/ja.txt")
+    problem = caught.value.problem
+    assert (problem.path, problem.code, problem.location) == ("mail/ja.txt", "binary-file",
+                                                               "line 1")
+    assert "it reads as UTF-32 text without a byte order mark), not text; re-save it as " \
+        "UTF-8, or as UTF-32 with a byte order mark" in problem.message, problem.message
+    assert "remove it" not in problem.message and "UTF-16" not in problem.message
+
+
+def test_binary_data_is_not_told_it_may_be_utf32() -> None:
+    """Numbers of four bytes, compressed data and random bytes read as UTF-32 give values
+    over U+10FFFF, surrogates or controls."""
+    import array
+    import gzip
+    import random
+
+    for data in (array.array("i", range(1000)).tobytes(),
+                 array.array("i", range(32, 1000)).tobytes(),
+                 gzip.compress("Это текст на русском языке.\n".encode("utf-32-le") * 50),
+                 random.Random(7).randbytes(4000)):
+        assert "UTF-32" not in _message(data)
+
+
+@pytest.mark.parametrize(("codec", "name", "escape", "text"), [
+    ("iso2022_jp", "ISO-2022-JP", "ESC $ B",
+     "お世話になっております。\n来週の会議の資料を送ります。\n"),
+    ("iso2022_kr", "ISO-2022-KR", "ESC $ ) C", "안녕하세요. 다음 주 회의 자료를 보내드립니다.\n"),
+    # one Japanese word in English: its escapes are under 1% of the text, which was built
+    # with them deleted, the Japanese left as ASCII letters
+    ("iso2022_jp", "ISO-2022-JP", "ESC $ B",
+     "A long English paragraph about the meeting next week, " * 20 + "会議.\n"),
+])
+def test_iso2022_text_is_told_its_encoding_and_how_to_convert_it(
+        codec: str, name: str, escape: str, text: str) -> None:
+    """QA s83 qa-decode F6: ISO-2022 is 7-bit text with escape sequences, and was refused
+    as binary data, "remove it"."""
+    data = text.encode(codec)
+    with pytest.raises(DocumentProblem) as caught:
+        run(data, path="mail/message.txt")
+    problem = caught.value.problem
+    assert (problem.path, problem.code, problem.location) == ("mail/message.txt",
+                                                               "undecodable", "line 1")
+    assert problem.message == (
+        f"is {name} text (the escape sequence {escape} on line 1 marks characters of two "
+        f"bytes), which corpuskit does not decode; re-save it as UTF-8 (iconv -f {name} -t "
+        "UTF-8 converts it), or exclude it with discover.exclude")
+
+
+def test_terminal_escapes_are_no_iso2022() -> None:
+    """Colours and ``ESC ( B`` (ASCII, as ``tput sgr0`` writes it) are no escape to a
+    two-byte character set: a log of them is what it was (binary data)."""
+    told = _message(b"Plain line one.\nSecond: \x1b[31mred\x1b(B\x1b[m and \x07.\n")
+    assert "ISO-2022" not in told and "control characters" in told
+
+
 def test_binary_data_is_not_told_it_may_be_utf16() -> None:
     """Random bytes read as UTF-16 give unassigned, private-use or control characters,
     and short runs printable Chinese ones without spaces or line breaks (QA: a gzip file,
