@@ -2,13 +2,15 @@
 (:func:`candidates`) ranked (:func:`best_legacy`).
 
 When several configured code pages decode a file strictly, the one whose text is most
-plausible wins (:func:`best_legacy`): fewest implausible words (:mod:`corpuskit.plausibility`),
-then no C1 control, then fewest words holding letters of a language the text is not in
-(``Tðehhi``), then, against a code page that reads alike, words spelled as a language of
-Central Europe spells them (:mod:`corpuskit.centraleurope`), then, of Cyrillic code
-pages, spelling, letter pairs and letter case (cp1251 and KOI8-R read each other's small
-letters as capitals: :mod:`corpuskit.cyrillicspelling`), then Hebrew's and Japanese's
-spelling (:mod:`corpuskit.hebrewspelling`, :mod:`corpuskit.kanaspelling`), then the highest
+plausible wins (:func:`best_legacy`): fewest implausible words
+(:mod:`corpuskit.plausibility`), then no C1 control, then fewest words writing a letter of
+Central Europe's where no language writes it (``piů``: :mod:`corpuskit.centralspelling`),
+then fewest words holding letters of a language the text is not in (``Tðehhi``), then,
+against a code page that reads alike, words spelled as a language of Central Europe spells
+them (:mod:`corpuskit.centraleurope`), then, of Cyrillic code pages, spelling, letter pairs
+and letter case (cp1251 and KOI8-R read each other's small letters as capitals:
+:mod:`corpuskit.cyrillicspelling`), then Hebrew's and Japanese's spelling
+(:mod:`corpuskit.hebrewspelling`, :mod:`corpuskit.kanaspelling`), then the highest
 probability that the text is in a language a code page reading it so is made for
 (:data:`~corpuskit.codepagelanguages.CODEPAGE_LANGUAGES`), then the configured order.
 
@@ -21,6 +23,7 @@ from __future__ import annotations
 import codecs
 
 from .centraleurope import one_alphabet
+from .centralspelling import fewest_misplaced
 from .codepagelanguages import NO_LANGUAGE, Reading, language_fit, lettered_fit
 from .cyrillicspelling import cyrillic_by_spelling_and_case
 from .greekspelling import greek_by_quotes
@@ -119,6 +122,8 @@ def best_legacy(data: bytes, encodings: tuple[str, ...]) -> Reading | None:
     tied = [order for order, judgement in judged.items() if judgement.implausibility == fewest]
     if len(tied) > 1:
         tied = _without_c1_controls(tied, decodings)
+    if len(tied) > 1:
+        tied = fewest_misplaced(tied, judged)  # (QA s83 qa-decode F3: piů, ŕ for più, à)
     if len(tied) > 1:
         tied = _fewest_foreign_letters(tied, grouped, judged)
     if len(tied) > 1:

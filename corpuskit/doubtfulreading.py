@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from charset_normalizer.cd import coherence_ratio
 
+from .centralspelling import misplaced_letter_words
 from .codepagelanguages import (
     CYRILLIC_PAGES,
     MULTIBYTE,
@@ -148,8 +149,12 @@ def doubtful(reading: Reading) -> Evidence | None:
 def why_better(other: Evidence, chosen: Evidence) -> str | None:
     """Why reading ``other`` is clearly better than the ``chosen`` one, or None if it is
     not. It must be plausible, likely in one language of its code page (:data:`LIKELY`),
-    and have no more implausible words; then it is clearly better if the chosen one is
-    misread in its words or language (:func:`_misread_words`). Else it must be surely in
+    and have no more implausible words, nor more words misplacing a letter of Central
+    Europe's (:func:`~corpuskit.centralspelling.misplaced_letter_words`: a list of places
+    in cp1252, Indonesian, Czech or Hungarian to the identifier, was told to add cp1250,
+    whose ``Ińapari`` for ``Iñapari`` no language writes; QA s83 qa-decode F3); then it
+    is clearly better if the chosen one is misread in its words or language
+    (:func:`_misread_words`). Else it must be surely in
     one language of its code page (:data:`SURE`; so its probability of being in any of
     them is that at least); then it is clearly better if the chosen one has
     :data:`_MISTYPED` implausible words or more and it has fewer (and its letters fit a
@@ -159,7 +164,9 @@ def why_better(other: Evidence, chosen: Evidence) -> str | None:
     one's code page is probable."""
     if other.top < LIKELY or not plausible(other.judgement) \
             or other.judgement.implausibility > chosen.judgement.implausibility \
-            or hangul_before_hanja(other):
+            or hangul_before_hanja(other) \
+            or len(misplaced_letter_words(other.judgement.text)) \
+            > len(misplaced_letter_words(chosen.judgement.text)):
         return None
     if C1_CONTROLS.search(other.reading.text) and not C1_CONTROLS.search(chosen.reading.text):
         # No text holds a C1 control (:func:`~corpuskit.codepages._without_c1_controls`):
