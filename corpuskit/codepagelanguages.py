@@ -92,6 +92,13 @@ def language_fits(text: str, encoding: str) -> tuple[float, float]:
     """Probability that the non-ASCII lines of ``text`` are in a language of ``encoding``,
     and that they are in the most probable one of those languages."""
     sample = "\n".join(line for line in text.splitlines() if not line.isascii())
+    return sample_fits(sample, encoding)
+
+
+def sample_fits(sample: str, encoding: str) -> tuple[float, float]:
+    """Probability that ``sample`` (its first characters the identifier reads) is in a
+    language of ``encoding``, and that it is in the most probable one of those languages:
+    :func:`language_fits` of a text's lines beyond ASCII, or of a part of them."""
     ranked = rank(sample[:_LANGUAGE_SAMPLE])
     languages = CODEPAGE_LANGUAGES.get(encoding)
     if languages is None:

@@ -19,8 +19,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from itertools import pairwise
+from typing import NamedTuple
 
-from .codepagelanguages import CODEPAGE_LANGUAGES, language_fits
+from .codepagelanguages import CODEPAGE_LANGUAGES, language_fits, sample_fits
 from .cyrillicspelling import CYRILLIC_WORD
 from .language import SAMPLE_CHARS, rank
 from .plausibility import (
@@ -66,6 +67,10 @@ _FEW_WRITE_SHARE = 0.5
 #: ISO-8859-13 read as cp1252 (``Japonø``, ``deðinëje``) 5% in any of cp1252's.
 _FOREIGN_WORDS = 2
 _FOREIGN_UNSURE = 0.8
+#: The fewest letters the rest of a text's lines beyond ASCII must hold, the words holding
+#: such letters taken out, for its language to tell that they are names in a text of
+#: another language (:func:`_fluent_without`).
+_REST_LETTERS = 20
 #: Symbols beyond ASCII in one word that make it noise (cp866's Russian read as cp1252,
 #: ``¢à¥¬ï``).
 _NOISE_SYMBOLS = 3
@@ -205,7 +210,17 @@ def _other_cyrillic_alphabet(text: str, words: list[str]) -> list[str]:
     return [word for word in words if not foreign.isdisjoint(word)]
 
 
-def misread_alone(text: str, encoding: str) -> str | None:
+class Misreading(NamedTuple):
+    """Why a reading is misread on its own evidence (:func:`misread_alone`), for a message,
+    and whether the sign is words holding letters only languages the text is not in write
+    (names of another language in a text of the reading's code page, too: the advice says
+    so, :func:`undecoded_advice`)."""
+
+    why: str
+    foreign_letters: bool = False
+
+
+def misread_alone(text: str, encoding: str) -> Misreading | None:
     """Why ``text``, a legacy reading in ``encoding`` (its codec name) as normalization's
     fix-encoding step leaves it, is misread on its own evidence, naming a few of its
     words; None if it shows no such sign.
@@ -214,20 +229,43 @@ def misread_alone(text: str, encoding: str) -> str | None:
     before a letter, or symbols among its letters throughout; words holding letters of
     another Cyrillic alphabet than the text's; two words or more holding Latin letters
     only languages the text is not in write, in a text unsure of its language
-    (:data:`_FOREIGN_UNSURE`)."""
+    (:data:`_FOREIGN_UNSURE`) whose other words are no fluent text of a language of its
+    code page either (:func:`_fluent_without`)."""
     words = [word for word in words_of(text) if not word.isascii()]
     for what, test in _WORD_SIGNS:
         found = [word for word in words if test(word)]
         if found:
-            return _said(what, found)
+            return Misreading(_said(what, found))
     cyrillic = _other_cyrillic_alphabet(text, words)
     if cyrillic:
-        return _said("letters of another Cyrillic alphabet than the text's", cyrillic)
+        return Misreading(_said("letters of another Cyrillic alphabet than the text's",
+                                cyrillic))
     foreign = foreign_letter_words(text, words)
     if len(set(foreign)) >= _FOREIGN_WORDS \
-            and language_fits(text, encoding)[1] < _FOREIGN_UNSURE:
-        return _said("letters only languages the text is not in write", foreign)
+            and language_fits(text, encoding)[1] < _FOREIGN_UNSURE \
+            and not _fluent_without(text, foreign, encoding):
+        return Misreading(_said("letters only languages the text is not in write", foreign),
+                          foreign_letters=True)
     return None
+
+
+def _fluent_without(text: str, foreign: list[str], encoding: str) -> bool:
+    """Whether the lines of ``text`` beyond ASCII, the ``foreign`` words taken out, hold
+    :data:`_REST_LETTERS` letters or more and are surely (:data:`_FOREIGN_UNSURE`) in a
+    language of ``encoding``: the words are names of another language in fluent text.
+
+    The names themselves sway the identifier: German naming ``Pardubický kraj`` and
+    ``Královéhradecký kraj`` is 70.5% German, 27% Slovak or Czech, whose ``ý`` made both
+    words misread, and the file, sound cp1252 with cp1252 alone listed, was refused, told
+    to add cp1254 (``Pardubickı``; QA s83 qa-decode F4); without them it is 99.4% German.
+    A misreading's other words stay in their own language: Turkish in cp1254 read as
+    cp1252 is Turkish without its ``aþaðýdaki``, and Lithuanian without its ``raidþiø``
+    Lithuanian, neither a language of cp1252."""
+    dropped = set(foreign)
+    rest = "\n".join(" ".join(word for word in line.split() if word not in dropped)
+                     for line in text.splitlines() if not line.isascii())
+    return sum(1 for char in rest if char.isalpha()) >= _REST_LETTERS \
+        and sample_fits(rest, encoding)[1] >= _FOREIGN_UNSURE
 
 
 #: From how many cased letters beyond ASCII, and what share of them capitals, a reading
@@ -298,15 +336,25 @@ def _reads_as_text(data: bytes, encoding: str) -> bool:
     return sum(prob for language, prob in rank(sample) if language in languages) >= _LIKELY
 
 
-def undecoded_advice(data: bytes, encoding: str) -> str:
-    """What a file of ``data`` whose reading in ``encoding`` is misread on its own, and
-    which no code page corpuskit decodes reads as text, is told: that it may be in a code
+def undecoded_advice(data: bytes, encoding: str, misread: Misreading) -> str:
+    """What a file of ``data`` whose reading in ``encoding`` is ``misread`` on its own, and
+    which no code page corpuskit decodes reads better, is told: that it may be in a code
     page corpuskit does not decode, naming those of them that read it as text
     (:func:`_reads_as_text`), and to re-save it as UTF-8. A correct Serbian man page in
     cp1251, refused as misread, was told it may be in cp866 or mac-cyrillic, whose
-    readings are garbage (QA s83 qa-decode F5)."""
+    readings are garbage (QA s83 qa-decode F5).
+
+    Where the sign is words holding letters of languages the text is not in, the reading
+    may be right, those words names of another language (a list of the world's places in
+    Indonesian naming ``Pardubický kraj`` and ``Suðurland``): the message says so, where
+    it said that no code page corpuskit decodes reads the file as text (QA s83 qa-decode
+    F4)."""
     pages = [page for page in _UNDECODED_KIN.get(encoding, _UNDECODED_OTHERS)
              if _reads_as_text(data, page)]
     such = f", such as {', '.join(pages)}" if pages else ""
+    if misread.foreign_letters:
+        return (f"no code page corpuskit decodes reads those words with fewer such letters: "
+                f"if they are words of other languages in a {encoding} text, or it is in a "
+                f"code page corpuskit does not decode{such}, re-save it as UTF-8")
     return (f"no code page corpuskit decodes reads it as text: it may be in one corpuskit "
             f"does not decode{such}; re-save it as UTF-8")

@@ -21,12 +21,14 @@ import codecs
 import re
 
 from .centraleurope import mixed_alphabets_advice, one_alphabet_elsewhere
+from .centralspelling import misplaced_letter_words
 from .codepagelanguages import (
     MULTIBYTE,
     SURE,
     Reading,
     addable_code_pages,
     language_fits,
+    lettered_fit,
     reads_alike,
 )
 from .codepages import candidates
@@ -36,9 +38,9 @@ from .doubtfulreading import LIKELY, Evidence, coherence, doubtful, evidence, wh
 from .greekspelling import other_greek_page, told_greek_page
 from .hebrewspelling import hebrew_by_letters, read_as_hebrew, spelled_as_hebrew
 from .kanaspelling import read_as_japanese
-from .misreadalone import capitals_only, misread_alone, undecoded_advice
+from .misreadalone import Misreading, capitals_only, misread_alone, undecoded_advice
 from .normalize import Repairs, mojibake_at
-from .plausibility import JUDGED_CHARS, judge, more_implausible_than, plausible
+from .plausibility import JUDGED_CHARS, Judgement, judge, more_implausible_than, plausible
 from .refusal import BetterElsewhere, excerpt
 
 #: Bytes of a refused file judged to suggest a code page (cut after its last LF there, a
@@ -263,7 +265,7 @@ def second_look(data: bytes, reading: Reading, config: DecodeConfig) -> Reading:
             # better, and this one was built, exit 0 (QA s82 qa-decode2 3: ``t¨ent¨u``).
             # (A listed code page's file damaged at a byte it leaves undefined is told so
             # after, by the decoding: cp1250's ``pasadoŤ`` is cp1252's ``pasado\x8d``.)
-            raise BetterElsewhere(_misread_advice(data, reading, misread, config))
+            raise BetterElsewhere(_misread_advice(data, reading, judged, misread, config))
         return reading
     better, why = found
     other = better.reading
@@ -278,38 +280,66 @@ def second_look(data: bytes, reading: Reading, config: DecodeConfig) -> Reading:
         "decode.fallback_encodings in corpus.toml, or re-save it as UTF-8")
 
 
-def _misread_advice(data: bytes, reading: Reading, misread: str, config: DecodeConfig
-                    ) -> str:
-    """What a file whose chosen ``reading`` is ``misread`` on its own
+def _misread_advice(data: bytes, reading: Reading, judged: Judgement, misread: Misreading,
+                    config: DecodeConfig) -> str:
+    """What a file whose chosen ``reading`` (``judged`` so) is ``misread`` on its own
     (:func:`~corpuskit.misreadalone.misread_alone`) is told: the code page to add if one
-    reads it as text in a language it is made for (:func:`named_reading`), else that it
-    may be in a code page corpuskit does not decode."""
+    reads it as text in a language it is made for, and better (:func:`named_reading`),
+    else that it may be in a code page corpuskit does not decode."""
     said = f"{reading.encoding} reads it as {excerpt(data, reading.text, reading.encoding)!r}, " \
-        f"but {misread}"
-    other = named_reading(data, config.fallback_encodings)
+        f"but {misread.why}"
+    other = named_reading(data, config.fallback_encodings, (judged, misread))
     if other is None:
-        return f"{said}; {undecoded_advice(data, reading.encoding)}"
+        return f"{said}; {undecoded_advice(data, reading.encoding, misread)}"
     name = addable_code_pages()[other.encoding]
     return (f"{said}; in {name} it reads as {excerpt(data, other.text, other.encoding)!r}: "
             f"if that is its code page, add \"{name}\" to decode.fallback_encodings in "
             "corpus.toml, or re-save it as UTF-8")
 
 
-def named_reading(data: bytes, configured: tuple[str, ...]) -> Reading | None:
+def named_reading(data: bytes, configured: tuple[str, ...],
+                  chosen: tuple[Judgement, Misreading] | None = None) -> Reading | None:
     """The reading of ``data`` in a code page the configuration could add that a refused
     file is told to add: the best of :func:`readings_elsewhere` that is in a language
     the code page is made for (:func:`_in_its_language`) and not misread on its own
     (:func:`~corpuskit.misreadalone.misread_alone`), nor in capitals only
     (:func:`~corpuskit.misreadalone.capitals_only`: KOI8's reading of Cyrillic's small
-    letters in another code page); None if none is. Thai in cp874 was told to add cp932,
+    letters in another code page), nor, where a ``chosen`` reading was refused as so
+    misread (its judgement, and why), one that reads the file no better
+    (:func:`_reads_better`); None if none is. Thai in cp874 was told to add cp932,
     whose reading is half-width katakana, and Russian in mac-cyrillic iso8859-5, each of
     which built garbage (QA s82 qa-decode2 4). Of Greek's two code pages, the one the
     characters Greek writes say (:func:`_other_greek_reading`)."""
     named = next((found.reading for found in readings_elsewhere(data, configured)
                   if _in_its_language(found) and not capitals_only(found.judgement.text)
-                  and misread_alone(found.judgement.text, found.reading.encoding) is None),
+                  and misread_alone(found.judgement.text, found.reading.encoding) is None
+                  and (chosen is None or _reads_better(found, *chosen))),
                  None)
     return _other_greek_reading(data, named, configured) if named is not None else None
+
+
+def _reads_better(found: Evidence, chosen: Judgement, misread: Misreading) -> bool:
+    """Whether a reading elsewhere, ``found``, reads a file better than the ``chosen``
+    reading, ``misread`` on its own: with no more implausible words, words misplacing a
+    letter of Central Europe's (:func:`~corpuskit.centralspelling.misplaced_letter_words`)
+    or words holding letters of a language the text is not in; and, where those words
+    made the chosen one misread, with fewer of them, in a language of its code page that
+    writes letters beyond ASCII (:func:`~corpuskit.codepagelanguages.lettered_fit`: every
+    Latin code page is made for Indonesian and English, and reads another language's
+    name in them with its own letters).
+
+    German in cp1252 naming ``Pardubický kraj`` (refused then as misread: QA s83
+    qa-decode F4) was told to add cp1254, whose ``Pardubickı`` holds as many letters of a
+    language it is not in, and an Indonesian list of places naming ``Suðurland`` to add
+    cp1257, whose ``Panarį`` for ``Panará`` no Indonesian writes."""
+    judged = found.judgement
+    if judged.implausibility > chosen.implausibility or judged.foreign > chosen.foreign \
+            or len(misplaced_letter_words(judged.text)) \
+            > len(misplaced_letter_words(chosen.text)):
+        return False
+    return not misread.foreign_letters or (
+        judged.foreign < chosen.foreign
+        and lettered_fit(judged.text, found.reading.encoding) >= LIKELY)
 
 
 def _other_greek_reading(data: bytes, named: Reading, configured: tuple[str, ...]

@@ -13,7 +13,7 @@ import pytest
 
 from corpuskit.config import DEFAULT_FALLBACK_ENCODINGS, DecodeConfig
 from corpuskit.decode import decode
-from corpuskit.misreadalone import misread_alone, undecoded_advice
+from corpuskit.misreadalone import Misreading, misread_alone, undecoded_advice
 from corpuskit.models import Decoded, DocumentProblem, RawDocument
 
 DEFAULT = tuple(DEFAULT_FALLBACK_ENCODINGS)
@@ -158,11 +158,15 @@ def test_a_serbian_man_page_in_cp1251_is_read(encodings: tuple[str, ...]) -> Non
     assert (decoded.text, decoded.encoding) == (SERBIAN_MAN_PAGE, "cp1251")
 
 
+#: A misreading by signs, not by letters of another language.
+SIGNS = Misreading("words in it are misread")
+
+
 def test_the_advice_names_no_code_page_that_reads_the_text_worse() -> None:
     """cp866 and mac-cyrillic read Serbian in cp1251 as garbage, kz1048 with Kazakh's
     ``ә`` for ``ј`` (``приказуәе``): none is named (QA s83 qa-decode F5)."""
-    advice = undecoded_advice(SERBIAN_MAN_PAGE.encode("cp1251"), "cp1251")
+    advice = undecoded_advice(SERBIAN_MAN_PAGE.encode("cp1251"), "cp1251", SIGNS)
     assert advice == ("no code page corpuskit decodes reads it as text: it may be in one "
                       "corpuskit does not decode; re-save it as UTF-8")
     cp866 = UNSUPPORTED[0][2].encode("cp866")
-    assert "such as cp866;" in undecoded_advice(cp866, "cp1251")
+    assert "such as cp866;" in undecoded_advice(cp866, "cp1251", SIGNS)

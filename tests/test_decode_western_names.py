@@ -14,7 +14,7 @@ import pytest
 from corpuskit.centralspelling import misplaced_letter_words
 from corpuskit.config import DEFAULT_FALLBACK_ENCODINGS, DecodeConfig
 from corpuskit.decode import decode
-from corpuskit.models import Decoded, RawDocument
+from corpuskit.models import Decoded, DocumentProblem, RawDocument
 
 DEFAULT = tuple(DEFAULT_FALLBACK_ENCODINGS)
 
@@ -60,6 +60,44 @@ def test_misplaced_letters_are_found_where_no_language_writes_them() -> None:
         "piů", "oů", "cosě", "sě", "ŕ", "cittŕ", "ĺr", "pĺ", "ańo", "Ńandú", "Espańa"]
     sound = "dům domů může běh město děti někdo vŕba dĺžka stĺp koń słońce pański ňadra"
     assert misplaced_letter_words(sound) == []
+
+
+GERMAN = "Wir fuhren über Pardubický kraj und Královéhradecký kraj nach Brünn.\n"
+ITALIAN = ("il file sparse-checkout potrebbe avere Tomáš Rosický dei Praha-východ problemi: "
+           "il pattern '%s' è ripetuto\n")
+
+
+@pytest.mark.parametrize("text", [GERMAN, ITALIAN], ids=["german", "italian"])
+@pytest.mark.parametrize("encodings", [("cp1252",), DEFAULT], ids=["alone", "default"])
+def test_names_of_another_language_in_fluent_text_are_no_misreading(
+        text: str, encodings: tuple[str, ...]) -> None:
+    """The words holding ``ý`` taken out, the rest is surely German or Italian: those are
+    names (before: refused, told to add cp1254, whose reading is ``Pardubickı``)."""
+    decoded = run(text.encode("cp1252"), encodings)
+    assert (decoded.encoding, decoded.text) == ("cp1252", text)
+
+
+#: Indonesian names of places in cp1252, no fluent text around the Slovak ones: refused,
+#: as no reading tells their letters; its readings elsewhere read it worse (cp1257's
+#: ``Olomouckż``, ``Kanoé`` alike: Indonesian is every Latin code page's).
+PLACES = ("Olomoucký kraj Khün\n\nKanoé\n\nBété, Daloa\n\nHerdé\n\nMakuráp\n\nHuamalíes-Dos "
+          "de Mayo Huánuco Quechua\n\nMixe, Mazatlán Trnavský kraj\n\nCsongrád\n\n"
+          "Saint-Barthélemy\n\nPenimpa bagi kunci “%s” dalam skema “%s” di berkas penimpa "
+          "“%s” tak ada di dalam daftar pilihan yang valid; mengabaikan penimpa untuk kunci "
+          "ini.\n")
+
+
+def test_refusal_names_no_code_page_that_reads_it_worse() -> None:
+    """Before: told to add cp1257, whose reading is ``Olomouckż kraj``."""
+    with pytest.raises(DocumentProblem) as caught:
+        run(PLACES.encode("cp1252"), ("cp1252",))
+    message = caught.value.problem.message
+    assert "cp1252 reads it as 'Olomoucký kraj" in message, message
+    assert "such as 'Olomoucký', 'Trnavský'" in message, message
+    assert "add \"" not in message, message
+    assert "reads it as text" not in message, message
+    assert ("no code page corpuskit decodes reads those words with fewer such letters: if "
+            "they are words of other languages in a cp1252 text") in message, message
 
 
 def test_a_reading_misplacing_letters_is_not_clearly_better() -> None:
