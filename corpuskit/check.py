@@ -77,6 +77,7 @@ from .lineends import (
     zip_converted,
     zips_converted_advice,
 )
+from .orphans import remove_orphans
 from .package import BAGIT_TXT
 from .packagesource import DESCRIPTOR
 from .pathargs import given_path
@@ -90,7 +91,7 @@ from .signals import told_when_ended
 from .validation.report import ANOTHER_CORPUS, sort_problems
 from .validation.seal import SEAL_CODE, check_archive_checksums, sidecar_problem
 from .wording import command, counted, shell_word
-from .writer import RESERVED_PREFIX, grant_reading, remove_orphans
+from .writer import RESERVED_PREFIX, grant_reading
 
 #: The tag manifest, which lists CHANGELOG.md (a tag file of the release).
 TAG_MANIFEST = "tagmanifest-sha256.txt"

@@ -44,9 +44,10 @@ from py3langid import langid
 from .config import read_regular
 from .crc32 import crc32
 from .errors import OutputError
+from .orphans import remove_orphans
 from .regularfiles import open_regular
 from .usercache import MODELS_FOLDER, user_cache_dir
-from .writer import DIR_MODE, remove_orphans, stream_file, write_file
+from .writer import DIR_MODE, stream_file, write_file
 
 FORMAT = "corpuskit-langid-model-v3"
 #: The model's arrays: ``(nb_ptc, nb_pc, classes, tk_nextmove, tk_row, tk_output)``, as

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import errno
 import fcntl
-import glob
 import hashlib
 import os
-import re
 import secrets
 import shutil
 import stat
@@ -30,6 +28,7 @@ from .archive import write_zip
 from .deflate import Compression
 from .errors import ArgumentError, OutputError
 from .folders import folders_within
+from .orphans import left_by_gone_processes, remove_orphans, written_by_a_running_process
 from .package import FileEntry
 from .preparedpieces import PreparedPieces
 from .regularfiles import folder_not_entered
@@ -58,7 +57,8 @@ def temp_prefix(name: str) -> str:
     and/or random characters. A name too long for that to fit in :data:`NAME_MAX` bytes
     (as the filesystem encodes it, UTF-8) is cut at a character and ends with ``~`` and a
     hash of the whole name: the same name always gets the same prefix, so what a killed
-    process left is still found by it (:func:`remove_orphans`), and by :data:`TEMP_PREFIX`."""
+    process left is still found by it (:func:`~corpuskit.orphans.remove_orphans`), and by
+    :data:`TEMP_PREFIX`."""
     room = NAME_MAX - len(TEMP_PREFIX) - len("-") - _TAIL_ROOM
     if len(os.fsencode(name)) > room:
         digest = hashlib.sha256(os.fsencode(name)).hexdigest()[:_NAME_HASH_CHARACTERS]
@@ -846,7 +846,7 @@ def output_lock(out: Path, release: str | None = None) -> Iterator[None]:
         for stale in out.glob(f"{TEMP_PREFIX}*"):
             if stale.is_dir():
                 remove_tree(stale)
-            elif not _written_by_a_running_process(stale.name):
+            elif not written_by_a_running_process(stale.name, TEMP_PREFIX):
                 with suppress(OSError):
                     stale.unlink()
         yield
@@ -870,71 +870,6 @@ def _missing_folders(out: Path) -> list[Path]:
         missing.append(folder)
         folder = folder.parent
     return missing
-
-
-#: What follows the prefix in the name of a scratch folder of :func:`remove_orphans`: the
-#: id of the process that made it and the random part :func:`tempfile.mkdtemp` adds.
-_ORPHAN_TAIL = re.compile(r"([0-9]+)-[a-z0-9_]{8}")
-
-
-def remove_orphans(folder: Path, prefix: str, *, files: bool = False) -> None:
-    """Remove the scratch folders ``<prefix><pid>-<random>`` in ``folder`` whose process is
-    gone: what a process killed outright left (it could not remove them). The folder of
-    a process that runs is left alone, and so is any other name. ``files``: regular files
-    of that name too (the temporary files of :func:`replace_file`); never a link."""
-    for scratch, kind in _left_by_gone_processes(folder, prefix, _scratch_pid):
-        if stat.S_ISDIR(kind):
-            remove_tree(scratch)
-        elif files and stat.S_ISREG(kind):
-            with suppress(OSError):
-                scratch.unlink()
-
-
-def _scratch_pid(tail: str) -> int | None:
-    """The process id in the tail ``<pid>-<random>`` of a scratch name, or None."""
-    found = _ORPHAN_TAIL.fullmatch(tail)
-    return None if found is None else int(found.group(1))
-
-
-def _left_by_gone_processes(folder: Path, prefix: str, pid_of: Callable[[str], int | None]
-                            ) -> Iterator[tuple[Path, int]]:
-    """The entries ``<prefix><tail>`` of ``folder`` whose tail names (``pid_of``) a process
-    that is gone, each with its mode (not followed); unreadable ones are passed over."""
-    try:
-        found = list(folder.glob(f"{glob.escape(prefix)}*"))
-    except OSError:
-        return
-    for entry in found:
-        pid = pid_of(entry.name[len(prefix):])
-        if pid is None or _running(pid):
-            continue
-        try:
-            yield entry, os.lstat(entry).st_mode
-        except OSError:
-            continue
-
-
-#: The end of the name of a temporary file of :func:`replace_file`: ``-<pid>-<random>``.
-_REPLACING_TAIL = re.compile(rf"-{_ORPHAN_TAIL.pattern}\Z")
-
-
-def _written_by_a_running_process(name: str) -> bool:
-    """Whether the temporary file ``name`` is one :func:`replace_file` of a process still
-    running is writing (``export --out`` into a folder of releases takes no lock: the
-    lock's holder removed the file under it, and the export failed, QA)."""
-    tail = _REPLACING_TAIL.search(name, len(TEMP_PREFIX))
-    return tail is not None and _running(int(tail.group(1)))
-
-
-def _running(pid: int) -> bool:
-    """Whether process ``pid`` exists (one of another user's too)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
 
 
 def remove_tree(path: Path) -> None:
@@ -975,8 +910,8 @@ def remove_replacing_leftovers(path: Path) -> None:
     process killed outright, left beside it (``.corpuskit-tmp-<name>-<pid>``: QA, one
     in seeds/ was skipped as hidden by every later build, and could be committed); those
     of a process that runs are left alone."""
-    for leftover, kind in _left_by_gone_processes(path.parent, temp_prefix(path.name),
-                                                  _bare_pid):
+    for leftover, kind in left_by_gone_processes(path.parent, temp_prefix(path.name),
+                                                 _bare_pid):
         if stat.S_ISREG(kind):
             with suppress(OSError):
                 leftover.unlink()
@@ -1029,9 +964,9 @@ def replace_file(target: Path, *, doing: Doing = None) -> Iterator[HashingWriter
     a file hard-linked to an old ``target`` keeps its bytes. A new ``target`` gets the
     mode any program's new file gets (0666 less the umask); a replaced one keeps its
     permission bits. What a killed process left (it cannot remove its file) is removed by
-    the next call for the same ``target``, see :func:`remove_orphans`. OS errors, in the
-    ``with`` block's writes too, name ``target`` (or say ``doing``), never the temporary
-    file.
+    the next call for the same ``target``, see :func:`~corpuskit.orphans.remove_orphans`. OS
+    errors, in the ``with`` block's writes too, name ``target`` (or say ``doing``), never
+    the temporary file.
     """
     folder = target.parent
     prefix = temp_prefix(target.name)
