@@ -79,6 +79,7 @@ from .lineends import (
     seeds_converted_advice,
 )
 from .lineends import shown as shown_paths
+from .locks import output_lock
 from .metadatapaths import config_path_problems
 from .package import DOCUMENTS_PATH, CorpusStats, FileEntry
 from .parquet import PARQUET_PATH, parquet_resource, write_records_file
@@ -114,7 +115,6 @@ from .writer import (
     PackageWriter,
     file_in_the_way,
     out_of_reach,
-    output_lock,
     remove_tree,
     write_archive,
 )

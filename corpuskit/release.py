@@ -101,6 +101,7 @@ from .lineends import (
     zips_converted_advice,
 )
 from .lineends import shown as shown_paths
+from .locks import output_lock, seeds_lock
 from .markdowntext import code_span, markdown_text
 from .package import is_default_changelog, process_settings
 from .packagesource import DESCRIPTOR, MAX_METADATA_BYTES
@@ -119,13 +120,7 @@ from .runsettings import (
 from .semver import RELEASE_BUMPS, Version, bump_rank, is_version
 from .signals import told_when_ended
 from .wording import command, counted, shell_word
-from .writer import (
-    output_lock,
-    remove_file,
-    remove_replacing_leftovers,
-    replace_file_atomically,
-    seeds_lock,
-)
+from .writer import remove_file, remove_replacing_leftovers, replace_file_atomically
 from .zipsource import ZipSource
 
 

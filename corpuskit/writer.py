@@ -4,20 +4,19 @@ A package is written into a hidden temporary folder beside its destination and r
 into place only when complete, so a failed or killed build leaves no partial release and
 never touches an existing one; an export's file goes the same way, through a temporary
 file beside it (:func:`replace_file`). Disk errors become :class:`OutputError` naming the
-path.
+path. The lock a build or release holds on the folder it writes is :mod:`corpuskit.locks`'s;
+what a process killed outright left is removed by :mod:`corpuskit.orphans`.
 """
 
 from __future__ import annotations
 
 import errno
-import fcntl
 import hashlib
 import os
 import secrets
 import shutil
 import stat
 import tempfile
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -26,9 +25,9 @@ from typing import BinaryIO
 
 from .archive import write_zip
 from .deflate import Compression
-from .errors import ArgumentError, OutputError
+from .errors import OutputError
 from .folders import folders_within
-from .orphans import left_by_gone_processes, remove_orphans, written_by_a_running_process
+from .orphans import left_by_gone_processes, remove_orphans
 from .package import FileEntry
 from .preparedpieces import PreparedPieces
 from .regularfiles import folder_not_entered
@@ -73,7 +72,9 @@ def temp_prefix(name: str) -> str:
 Doing = str | Callable[[], str] | None
 
 
-def _output_error(path: Path, exc: OSError, doing: Doing = None) -> OutputError:
+def output_error(path: Path, exc: OSError, doing: Doing = None) -> OutputError:
+    """The :class:`OutputError` for ``exc``, met writing ``path``: ``doing`` (else "cannot
+    write <path>"), the system's reason and :func:`write_advice`."""
     reason = exc.strerror or str(exc)
     what = doing() if callable(doing) else doing
     error = OutputError(f"{what or f'cannot write {path}'}: {reason}{write_advice(path, exc)}")
@@ -99,9 +100,9 @@ def write_advice(path: Path, exc: OSError) -> str:
     folder = _made_in(path)
     if folder is None:
         return ""
-    if _unwritable(folder):
+    if unwritable(folder):
         return f"; this user may not write into {folder}: {_grant(folder)}"
-    sticky = _sticky(folder, path)
+    sticky = sticky_folder_advice(folder, path)
     if sticky is not None:
         return f"; {sticky}"
     if os.path.isfile(path) and not os.access(path, os.W_OK):
@@ -110,7 +111,7 @@ def write_advice(path: Path, exc: OSError) -> str:
     return ""
 
 
-def _unwritable(folder: Path) -> bool:
+def unwritable(folder: Path) -> bool:
     """Whether this user may not make files in ``folder`` (write into it and enter it)."""
     return not os.access(folder, os.W_OK | os.X_OK)
 
@@ -121,7 +122,8 @@ def _made_in(path: Path) -> Path | None:
     return next((parent for parent in path.parents if os.path.isdir(parent)), None)
 
 
-def _sticky(folder: Path, path: Path, remedy: str = "have them remove it") -> str | None:
+def sticky_folder_advice(folder: Path, path: Path, remedy: str = "have them remove it"
+                         ) -> str | None:
     """What to say if ``path`` is another user's, in a sticky ``folder`` (``/tmp``'s mode)
     that is not this user's either: there only their owners may replace or remove it,
     whatever its permissions (a rename over it fails with "Operation not permitted"), so
@@ -233,7 +235,7 @@ def _granted(folder: Path, *, write: bool) -> str:
     return f"ask its owner to let this user {'enter and write' if write else 'list and enter'} it"
 
 
-def _not_a_folder(out: Path, exc: OSError) -> str | None:
+def not_a_folder(out: Path, exc: OSError) -> str | None:
     """What to say of an output folder that cannot be made because it, or a folder on its
     path, is a file; None for any other error."""
     if exc.errno not in (errno.EEXIST, errno.ENOTDIR):
@@ -241,7 +243,7 @@ def _not_a_folder(out: Path, exc: OSError) -> str | None:
     return file_in_the_way(out)
 
 
-def _read_only(out: Path, exc: OSError, release: str | None) -> str | None:
+def read_only(out: Path, exc: OSError, release: str | None) -> str | None:
     """What to say of an output folder that may not be written (its permissions, a
     read-only mount), or None for any other error. A build writes its lock and its release
     there, even to find ``release`` there already: check compares without writing. The
@@ -266,7 +268,7 @@ def _read_only(out: Path, exc: OSError, release: str | None) -> str | None:
         return (f"{said}: the system refuses it whatever the permissions of {folder} (an "
                 f"immutable or append-only attribute: lsattr -d {shell_word(str(folder))}; "
                 f"or a security policy); {elsewhere}")
-    if folder is not None and _unwritable(folder):
+    if folder is not None and unwritable(folder):
         return f"{said}: this user may not write into {folder}; {_grant(folder)}, or {elsewhere}"
     return f"{said}; make it writable, or {elsewhere}"
 
@@ -307,7 +309,7 @@ def write_file(root: Path, relpath: str,
                     os.unlink(target)
             raise
     except OSError as exc:
-        raise _output_error(path, exc, doing) from None
+        raise output_error(path, exc, doing) from None
 
 
 #: How :func:`overwrite_file` opens: never through a symbolic link, and never waiting for a
@@ -361,7 +363,7 @@ def stream_file(path: Path, *, doing: Doing = None) -> Iterator[BinaryIO]:
             yield handle
             os.fchmod(handle.fileno(), FILE_MODE)
     except OSError as exc:
-        raise _output_error(path, exc, doing) from None
+        raise output_error(path, exc, doing) from None
 
 
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL
@@ -389,7 +391,7 @@ def create_file(root: Path, relpath: str, data: bytes, *, doing: Doing) -> os.st
         finally:
             os.close(fd)
     except OSError as exc:
-        raise _output_error(Path(path), exc, doing) from None
+        raise output_error(Path(path), exc, doing) from None
 
 
 #: Bytes compared at a time when checking an earlier release's file before linking it.
@@ -515,7 +517,7 @@ def copy_into(source: Path, target: Path, *, atomic: bool = True, link: bool = F
         if atomic:  # a copy cut short (a full disk) leaves nothing behind (QA)
             with suppress(OSError):
                 temp.unlink()
-        raise _output_error(target, exc, doing) from None
+        raise output_error(target, exc, doing) from None
 
 
 def _linked(source: Path, target: Path) -> bool:
@@ -560,8 +562,8 @@ class PackageWriter:
                                               dir=self.out))
             self.temp.chmod(DIR_MODE)
         except OSError as exc:
-            told = _read_only(self.out, exc, self.release_name)
-            raise (OutputError(told) if told else _output_error(self.out, exc)) from None
+            told = read_only(self.out, exc, self.release_name)
+            raise (OutputError(told) if told else output_error(self.out, exc)) from None
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
@@ -599,7 +601,7 @@ class PackageWriter:
                 yield HashingWriter(handle)
             path.chmod(FILE_MODE)
         except OSError as exc:
-            raise _output_error(shown or self.final / relpath, exc) from None
+            raise output_error(shown or self.final / relpath, exc) from None
 
     def set_aside(self, relpath: str) -> Path:
         """Move the folder ``relpath`` out of the package, into a temporary folder beside it
@@ -615,7 +617,7 @@ class PackageWriter:
                 moved.mkdir()
         except OSError as exc:  # made in --out: its advice is that folder's (QA: none was
             # given when --out was made read-only while the build ran)
-            raise _output_error(self.out / temp_prefix(self.release_name), exc,
+            raise output_error(self.out / temp_prefix(self.release_name), exc,
                                 f"cannot write into {self.out}") from None
         return moved
 
@@ -674,202 +676,12 @@ def write_archive(folder: Path, target: Path, created: str | None, *, root: str,
         os.replace(temp_name, target)
         temp_name = None
     except OSError as exc:
-        raise _output_error(target, exc, doing) from None
+        raise output_error(target, exc, doing) from None
     finally:
         if temp_name is not None:
             with suppress(OSError):
                 os.unlink(temp_name)
     return target
-
-
-LOCK_NAME = f"{RESERVED_PREFIX}lock"
-#: Output folders whose lock this thread holds (a lock is re-entrant per thread only).
-_HELD = threading.local()
-
-
-def _held_locks() -> set[str]:
-    held: set[str] | None = getattr(_HELD, "keys", None)
-    if held is None:
-        held = _HELD.keys = set()
-    return held
-
-
-def _is_current_lock_file(handle: BinaryIO, path: Path) -> bool:
-    """False if the lock file was removed or replaced after ``handle`` opened it."""
-    try:
-        current = path.stat()
-    except OSError:
-        return False
-    opened = os.fstat(handle.fileno())
-    return (opened.st_dev, opened.st_ino) == (current.st_dev, current.st_ino)
-
-
-#: How the lock file is opened: to read, made if missing, never through a symbolic link
-#: (in a folder others may write, one could make a build create a file where it points),
-#: and never waiting (a FIFO put there would wait for a writer: QA).
-_LOCK_FLAGS = os.O_RDONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) \
-    | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-
-
-class _LockNotAFile(OSError):
-    """The output folder's lock file is something else (a FIFO, a folder, a link)."""
-
-
-def _open_lock(lock: Path) -> int:
-    """A descriptor of the output folder's lock file, made if missing and readable to every
-    user (a build under umask 077 made one other users' builds could not open: QA)."""
-    try:
-        fd = os.open(lock, _LOCK_FLAGS, 0o644)
-    except OSError as exc:
-        if exc.errno in (errno.ELOOP, errno.EISDIR, errno.ENXIO) or (
-                exc.errno == errno.EMLINK and os.path.islink(lock)):
-            raise _LockNotAFile(exc.errno, exc.strerror, str(lock)) from None
-        raise
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise _LockNotAFile(errno.EINVAL, "not a regular file", str(lock))
-        if info.st_uid == os.geteuid() and info.st_mode & 0o444 != 0o444:
-            with suppress(OSError):
-                os.fchmod(fd, 0o644)
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
-
-
-def _lock_unreadable(out: Path, exc: OSError) -> str | None:
-    """What to say of a lock file in ``out`` that this user may not open (another user's,
-    not readable to others), in a folder this user may write; None otherwise."""
-    lock = out / LOCK_NAME
-    if isinstance(exc, _LockNotAFile):
-        kind = "a symbolic link" if os.path.islink(lock) else \
-            "a folder" if os.path.isdir(lock) else "no regular file (a FIFO, socket or device)"
-        return (f"{lock}, the lock that builds and releases into {out} take to write one at "
-                f"a time, is {kind}: remove it (a build makes it again)")
-    if exc.errno not in (errno.EACCES, errno.EPERM) or not os.path.lexists(lock) \
-            or _unwritable(out):
-        return None
-    said = (f"cannot open {lock} ({exc.strerror}), the lock that builds and releases into "
-            f"{out} take to write one at a time; it holds nothing")
-    try:
-        owner = os.lstat(lock).st_uid
-    except OSError:
-        owner = None
-    if owner == os.geteuid():
-        return f"{said}: make it readable (chmod u+r {shell_word(str(lock))})"
-    # Removed while a build holds it, two builds could write at once: not "remove it" alone.
-    sticky = _sticky(out, lock, "have them make it readable to every user (chmod a+r) or, "
-                     "when no build or release is running there, remove it")
-    if sticky is not None:
-        return f"{said}; {sticky}"
-    return (f"{said}: ask its owner to make it readable to every user (chmod a+r), or, "
-            f"when no build or release is running there, remove it "
-            f"(rm {shell_word(str(lock))})")
-
-
-@contextmanager
-def seeds_lock(seeds: Path) -> Iterator[None]:
-    """Hold the seeds folder's lock while a release edits its corpus.toml and CHANGELOG.md:
-    one release of a seeds folder at a time, whichever folder it releases into (QA: two
-    releases of one seeds folder into two dist folders undid each other's edits). An
-    advisory ``flock`` on the folder itself, no file written into it; dropped by the kernel
-    when its process dies. A folder that cannot be opened to be locked is not locked (its
-    own problem is told where it is read)."""
-    try:
-        fd = os.open(seeds, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:
-        yield
-        return
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise OutputError(f"another release of {seeds} is running (it edits its "
-                              "corpus.toml and CHANGELOG.md): wait until it ends, then run "
-                              "this one again") from None
-        except OSError:  # a filesystem without locks: as before
-            pass
-        yield
-    finally:
-        os.close(fd)
-
-
-@contextmanager
-def output_lock(out: Path, release: str | None = None) -> Iterator[None]:
-    """Hold the output folder's lock: one build or release writes to a folder at a time.
-
-    The lock is an advisory ``flock`` on ``out/.corpuskit-lock``: the kernel drops it when
-    its process dies, so a killed build never blocks the next one. It is re-entrant for
-    the thread holding it (``release`` holds it around its build); another thread or
-    process fails fast. ``release``, the release a build makes, only words the message of
-    an ``out`` that may not be written. Under the lock, stale temporary folders and files of
-    killed builds are removed (not the temporary file of an export into ``out`` that is
-    still running). A build that created ``out``, or its lock file, and leaves nothing
-    else in it removes the lock file again (and ``out`` and the parents made for it, if it
-    made them), while it still holds the lock: a failed build into an empty folder leaves
-    it as it was, and one into a folder that was not there leaves none (QA).
-    """
-    key = os.path.realpath(out)
-    held = _held_locks()
-    if key in held:  # re-entrant: release holds the lock around its build
-        yield
-        return
-    made = _missing_folders(out)  # out and its parents that are not there, deepest first
-    created_out = bool(made)
-    created_lock = created_out or not os.path.lexists(out / LOCK_NAME)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        # Opened to read: a lock is taken on a file, whatever it was opened for, and the
-        # lock file another user's build left in a shared folder is as good (QA: opened to
-        # write, it stopped every other user's build with "cannot write to <out>").
-        handle = os.fdopen(_open_lock(out / LOCK_NAME), "rb")
-    except OSError as exc:
-        misnamed = _not_a_folder(out, exc)
-        if misnamed is not None:  # the command line names a file: a usage error (exit 2),
-            raise ArgumentError(misnamed) from None  # as an --out that is a release folder is
-        told = _lock_unreadable(out, exc) or _read_only(out, exc, release)
-        raise (OutputError(told) if told else _output_error(out, exc)) from None
-    locked = False
-    try:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            # a lock on a file that its last holder removed protects nothing
-            locked = _is_current_lock_file(handle, out / LOCK_NAME)
-        except BlockingIOError:
-            pass
-        if not locked:
-            raise OutputError(
-                f"another corpuskit build or release is writing to {out}; wait for it to "
-                "finish and run this command again")
-        held.add(key)
-        for stale in out.glob(f"{TEMP_PREFIX}*"):
-            if stale.is_dir():
-                remove_tree(stale)
-            elif not written_by_a_running_process(stale.name, TEMP_PREFIX):
-                with suppress(OSError):
-                    stale.unlink()
-        yield
-    finally:
-        held.discard(key)
-        if locked and created_lock:
-            with suppress(OSError):
-                if not any(p.name != LOCK_NAME for p in out.iterdir()):
-                    (out / LOCK_NAME).unlink()
-                    for folder in made:  # out, then the parents made for it (QA)
-                        folder.rmdir()
-        handle.close()
-
-
-def _missing_folders(out: Path) -> list[Path]:
-    """``out`` and its parents that do not exist, deepest first: the folders that making
-    ``out`` makes."""
-    missing: list[Path] = []
-    folder = out.absolute()
-    while not os.path.lexists(folder) and folder.parent != folder:
-        missing.append(folder)
-        folder = folder.parent
-    return missing
 
 
 def remove_tree(path: Path) -> None:
@@ -901,7 +713,7 @@ def replace_file_atomically(path: Path, data: bytes) -> None:
         with suppress(OSError):
             temp.unlink()
         if isinstance(exc, OSError):
-            raise _output_error(path, exc) from None
+            raise output_error(path, exc) from None
         raise
 
 
@@ -988,7 +800,7 @@ def replace_file(target: Path, *, doing: Doing = None) -> Iterator[HashingWriter
         os.replace(temp, target)
         temp = None
     except OSError as exc:
-        raise _output_error(target, exc, doing) from None
+        raise output_error(target, exc, doing) from None
     finally:
         if temp is not None:  # failed or interrupted: the old target stays as it was
             with suppress(OSError):
@@ -1014,4 +826,4 @@ def remove_file(path: Path) -> None:
     except OSError as exc:
         if not os.path.lexists(path):
             return  # nothing to remove: a read-only filesystem says EROFS even then
-        raise _output_error(path, exc) from None
+        raise output_error(path, exc) from None

@@ -324,7 +324,8 @@ def test_the_lock_leaves_a_running_exports_temporary_file_alone(tmp_path: Path) 
     export writing into the folder of releases (it takes no lock) lost its temporary file
     and failed with 'No such file or directory' (QA). A leftover of a process that is gone
     is still removed, and so is a killed build's folder."""
-    from corpuskit.writer import TEMP_PREFIX, output_lock
+    from corpuskit.locks import output_lock
+    from corpuskit.writer import TEMP_PREFIX
 
     out = tmp_path / "dist"
     out.mkdir()

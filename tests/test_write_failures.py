@@ -1747,14 +1747,14 @@ def test_a_folder_the_system_refuses_whatever_its_permissions_gets_no_chmod_advi
     was told "chmod u+rwx", which changes nothing there."""
     import errno
 
-    from corpuskit.writer import _read_only
+    from corpuskit.writer import read_only
 
     refused = PermissionError(errno.EPERM, "Operation not permitted")
-    said = _read_only(tmp_path, refused, None)
+    said = read_only(tmp_path, refused, None)
     assert said is not None and "chmod" not in said, said
     assert f"the system refuses it whatever the permissions of {tmp_path} (an immutable or " \
         f"append-only attribute: lsattr -d {tmp_path}; or a security policy)" in said, said
-    denied = _read_only(tmp_path, PermissionError(errno.EACCES, "Permission denied"), None)
+    denied = read_only(tmp_path, PermissionError(errno.EACCES, "Permission denied"), None)
     assert denied is not None and "lsattr" not in denied, denied
 
 
@@ -1812,7 +1812,7 @@ def test_an_output_folder_made_read_only_while_the_build_runs_gets_its_advice(
         return made(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(writer.tempfile, "mkdtemp", refused_in_out)
-    monkeypatch.setattr(writer, "_unwritable",
+    monkeypatch.setattr(writer, "unwritable",
                         lambda folder: len(in_out) >= 2 and Path(folder) == out)
     with pytest.raises(OutputError) as failed:
         corpuskit.build(seeds, out, jobs=1, cache=None)
