@@ -85,23 +85,76 @@ def _east_asian(char: str) -> bool:
     return "\u3000" <= char <= "\u303f" or "\uff00" <= char <= "\uffef"
 
 
+#: Signs beyond ASCII that typed text writes between two letters now and then, beside
+#: those of :data:`_SOUND_BETWEEN`: the degree sign (``n°NOMBRE``, French's numero before a
+#: placeholder, where :func:`_numero` does not tell it) and the multiplication sign
+#: (``m×n``). A wrong code page reads letters as them too (ISO-8859-16's ``Ś`` as cp1252's
+#: ``×``), so a reading is misread by them only where they stand between letters in one
+#: word in :data:`_WRITTEN_SIGN_SHARE` of its words beyond ASCII or more, and in
+#: :data:`_WRITTEN_SIGN_WORDS` words at least: one ``n°NOMBRE`` made GNU tar's whole French
+#: catalogue in cp1252, 922 such words, refused, cp1252 listed alone (QA s83 qa-foreign 2).
+_WRITTEN_SIGNS = frozenset("°×")
+_WRITTEN_SIGN_SHARE = 10
+_WRITTEN_SIGN_WORDS = 2
+#: Spanish's opening question and exclamation marks, which begin a sentence: before a
+#: capital they follow a letter only where markup glues them to it (``%0A¿Quiere`` in
+#: GnuPG's Spanish catalogue, refused as cp1252: :func:`_sign_at`). Between small letters
+#: they are a wrong code page's letters (cp1250's ``ż``, mac-roman's ``ø``: ``mo¿e``).
+_OPENING_MARKS = frozenset("¿¡")
+
+
+def _numero(word: str, at: int) -> bool:
+    """Whether the ``°`` at ``at`` in ``word`` follows a lone ``n`` or ``N``: the numero
+    abbreviation of French, Italian, Spanish and Portuguese (``n°NOMBRE``, ``N°SÉRIE``)."""
+    return at >= 1 and word[at - 1] in "nN" and (at == 1 or not word[at - 2].isalpha())
+
+
+def _sign_at(word: str, at: int) -> bool:
+    """Whether character ``at`` of ``word`` is a sign beyond ASCII between two letters
+    that sound text does not write there: neither East Asian (whose text has no spaces),
+    nor the sign their punctuation (:func:`_east_asian`), nor a numero (:func:`_numero`),
+    nor an opening mark before a capital (:data:`_OPENING_MARKS`)."""
+    char = word[at]
+    if char.isascii() or char.isalpha() or char in _SOUND_BETWEEN:
+        return False
+    category = unicodedata.category(char)
+    if category[0] == "M" or category in _SOUND_CATEGORIES or _east_asian(char) \
+            or unicodedata.name(char, "").startswith("ARABIC"):  # (``،`` unspaced)
+        return False
+    before, after = word[at - 1], word[at + 1]
+    if not (before.isalpha() and after.isalpha()) or "CJK" in (script(before), script(after)):
+        return False
+    return not ((char == "°" and _numero(word, at))
+                or (char in _OPENING_MARKS and after.isupper()))
+
+
+def _signs_between_letters(word: str) -> frozenset[str]:
+    """The signs of ``word`` beyond ASCII that stand between two letters where sound text
+    does not write them (:func:`_sign_at`)."""
+    return frozenset(word[at] for at in range(1, len(word) - 1) if _sign_at(word, at))
+
+
 def _sign_between_letters(word: str) -> bool:
-    """Whether ``word`` holds a sign beyond ASCII between two letters, neither East Asian
-    (whose text has no spaces), nor the sign their punctuation (:func:`_east_asian`):
-    ``t¨ent¨u``, ``n½uds``, ``Sada¶as``, ``أس×ر``."""
-    for at in range(1, len(word) - 1):
-        char = word[at]
-        if char.isascii() or char.isalpha() or char in _SOUND_BETWEEN:
-            continue
-        category = unicodedata.category(char)
-        if category[0] == "M" or category in _SOUND_CATEGORIES or _east_asian(char) \
-                or unicodedata.name(char, "").startswith("ARABIC"):  # (``،`` unspaced)
-            continue
-        before, after = word[at - 1], word[at + 1]
-        if before.isalpha() and after.isalpha() and "CJK" not in (script(before),
-                                                                   script(after)):
-            return True
-    return False
+    """Whether ``word`` holds a sign beyond ASCII between two letters (:func:`_sign_at`)
+    but those of :data:`_WRITTEN_SIGNS`: ``t¨ent¨u``, ``n½uds``, ``Sada¶as``, ``أس×ر``
+    (an Arabic letter, not a Latin one, each side of a ``×``: :func:`_written_sign`)."""
+    return any(not _written_sign(word, sign) for sign in _signs_between_letters(word))
+
+
+def _written_sign(word: str, sign: str) -> bool:
+    """Whether ``sign``, between letters in ``word``, is one of :data:`_WRITTEN_SIGNS`
+    and Latin letters stand each side of it wherever it does (cp1256 reads ISO-8859-6's
+    ``ط`` as ``×``: ``أس×ر``)."""
+    return sign in _WRITTEN_SIGNS and all(
+        script(word[at - 1]) == script(word[at + 1]) == "LATIN"
+        for at in range(1, len(word) - 1) if word[at] == sign and _sign_at(word, at))
+
+
+def _written_sign_between_letters(word: str) -> bool:
+    """Whether ``word``'s signs between letters (:func:`_sign_at`) are all written ones
+    (:func:`_written_sign`), and it has one."""
+    signs = _signs_between_letters(word)
+    return bool(signs) and all(_written_sign(word, sign) for sign in signs)
 
 
 def _symbol_between_east_asian(word: str) -> bool:
@@ -224,18 +277,22 @@ def misread_alone(text: str, encoding: str) -> Misreading | None:
     """Why ``text``, a legacy reading in ``encoding`` (its codec name) as normalization's
     fix-encoding step leaves it, is misread on its own evidence, naming a few of its
     words; None if it shows no such sign.
-    The signs: a word with a sign between letters, a capital after small letters
-    (:func:`_capital_after_small`), letters of two scripts touching, a currency sign
-    before a letter, or symbols among its letters throughout; words holding letters of
-    another Cyrillic alphabet than the text's; two words or more holding Latin letters
-    only languages the text is not in write, in a text unsure of its language
-    (:data:`_FOREIGN_UNSURE`) whose other words are no fluent text of a language of its
-    code page either (:func:`_fluent_without`)."""
+    The signs: a word with a sign between letters (:func:`_sign_between_letters`), or
+    signs a language writes there in many of its words (:data:`_WRITTEN_SIGNS`), a
+    capital after small letters (:func:`_capital_after_small`), letters of two scripts
+    touching, a currency sign before a letter, or symbols among its letters throughout;
+    words holding letters of another Cyrillic alphabet than the text's; two words or more
+    holding Latin letters only languages the text is not in write, in a text unsure of its
+    language (:data:`_FOREIGN_UNSURE`) whose other words are no fluent text of a language
+    of its code page either (:func:`_fluent_without`)."""
     words = [word for word in words_of(text) if not word.isascii()]
     for what, test in _WORD_SIGNS:
         found = [word for word in words if test(word)]
         if found:
             return Misreading(_said(what, found))
+    written = [word for word in words if _written_sign_between_letters(word)]
+    if len(written) >= max(_WRITTEN_SIGN_WORDS, len(words) / _WRITTEN_SIGN_SHARE):
+        return Misreading(_said("a sign between letters", written))
     cyrillic = _other_cyrillic_alphabet(text, words)
     if cyrillic:
         return Misreading(_said("letters of another Cyrillic alphabet than the text's",

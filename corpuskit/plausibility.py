@@ -294,11 +294,22 @@ def judge_word(word: str) -> bool:
             # and numbers (①名前, ※注意) beside them: their text has no spaces, and one
             # such character made a whole paragraph one implausible word.
             continue
-        if left and right and char not in _BETWEEN_LETTERS:
+        if left and right and char not in _BETWEEN_LETTERS \
+                and not _ellipsis_after_ascii(word, i):
             return True
         if (left or right) and char not in _BESIDE_LETTERS:
             return True
     return False
+
+
+def _ellipsis_after_ascii(word: str, at: int) -> bool:
+    """Whether character ``at`` of ``word`` is an ellipsis after an ASCII letter, as typed
+    text writes one between words (``try…catch``, ``wait…what``): a cp1252 JSON file of 50
+    KB whose one character beyond ASCII was that ellipsis was one mistyped word of one,
+    and refused with cp1252 listed alone (QA s83 qa-foreign 2). UTF-8 read in a Windows
+    code page puts one after the letter its first byte reads as (C2-DF: ``Ã…rsrapport``
+    for ``Årsrapport``, ``Ñ…`` for Cyrillic ``х``), never after an ASCII letter."""
+    return word[at] == "…" and word[at - 1].isascii()
 
 
 #: Words up to _MEMO_WORD_CHARS characters long whose verdicts are remembered, up to

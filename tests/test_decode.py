@@ -2026,3 +2026,17 @@ def test_a_long_utf8_text_is_judged_on_its_first_words() -> None:
     assert by_chance("ѧԺ " * 3 + "Привет мир " * 100_000) is None
     assert by_chance("ѧԺ ֪ͨ ѧϰ") == (["ѧԺ", "֪ͨ", "ѧϰ"], 3)
     assert by_chance("ѧԺ ֪ͨ ѧϰ 你好") is None  # a character of three bytes: UTF-8
+
+
+@pytest.mark.parametrize(("word", "implausible"), [
+    ("try…catch", False), ("wait…what", False), ("A…Z", False),
+    ("Ã…rsrapport", True),  # UTF-8's Å read in cp1252
+    ("Ñ…орошо", True),  # UTF-8's Cyrillic х read in cp1252
+])
+def test_an_ellipsis_after_an_ascii_letter_is_typed(word: str, implausible: bool) -> None:
+    """QA s83 qa-foreign 2: a cp1252 file whose one character beyond ASCII was the ellipsis
+    of ``try…catch`` was refused, one mistyped word of one; UTF-8 read in a Windows code
+    page puts one after a letter beyond ASCII only."""
+    from corpuskit.plausibility import judge_word
+
+    assert judge_word(word) is implausible

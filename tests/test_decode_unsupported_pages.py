@@ -170,3 +170,58 @@ def test_the_advice_names_no_code_page_that_reads_the_text_worse() -> None:
                       "corpuskit does not decode; re-save it as UTF-8")
     cp866 = UNSUPPORTED[0][2].encode("cp866")
     assert "such as cp866;" in undecoded_advice(cp866, "cp1251", SIGNS)
+
+
+# -- QA s83 qa-foreign 2: sound cp1252 text refused for a sign its language writes ---------
+
+#: QA's minimal texts: a French placeholder after the numero sign (GNU tar's catalogue), an
+#: ellipsis in ``try…catch`` (the one character beyond ASCII of nodejs's addons.json),
+#: Spanish's question mark glued to an escape (GnuPG's catalogue), a multiplication sign.
+WRITTEN_SIGNS = [
+    "Options de l'archive\n\nCréer une nouvelle archive à partir des fichiers donnés. "
+    "Extraire les fichiers de l'archive, en conservant les dates et les permissions. "
+    "Afficher la liste des fichiers contenus dans l'archive, sans les extraire.\n\n"
+    "Utiliser le volume n°NOMBRE de l'archive multi-volume.\n",
+    "The try…catch statement handles errors thrown by the code in the try block; see the "
+    "examples below for details.\n",
+    "Clave generada: %s (%s)%%0A¿Quiere usarla? Sí, la clave está en el anillo. ¿Está "
+    "seguro de que quiere borrarla? Esta acción no se puede deshacer; la contraseña "
+    "también se borrará del almacén de claves público.\n",
+    "Una matriz de m×n celdas, la dirección n°3 y la página n°NUM se muestran así.\n",
+]
+
+
+@pytest.mark.parametrize("text", WRITTEN_SIGNS, ids=["numero", "ellipsis", "question", "times"])
+@pytest.mark.parametrize("encodings", [("cp1252",), DEFAULT], ids=["cp1252", "default"])
+def test_a_sign_its_language_writes_between_letters_is_read(
+        text: str, encodings: tuple[str, ...]) -> None:
+    decoded = run(text.encode("cp1252"), encodings)
+    assert (decoded.encoding, decoded.text) == ("cp1252", text)
+
+
+#: French sentences of GNU tar's catalogue, accented words throughout.
+_FRENCH = ("Créer une nouvelle archive à partir des fichiers donnés. Extraire les fichiers "
+           "de l'archive en conservant les dates, les propriétaires et les permissions. "
+           "Ne pas écraser les fichiers existants lors de l'extraction; afficher un message "
+           "détaillé pour chaque fichier traité et vérifier l'archive après l'écriture.\n")
+
+
+def test_one_word_with_a_written_sign_in_a_long_text_is_no_misread() -> None:
+    """A degree sign between letters (not a numero), once among many words read as French,
+    touches too little of the text to tell; in several words of a few it is a misread."""
+    text = _FRENCH * 4 + "Le champ h°TEMP reste vide.\n"
+    decoded = run(text.encode("cp1252"), DEFAULT)
+    assert (decoded.encoding, decoded.text) == ("cp1252", text)
+    many = "Créer h°TEMP et v°DEST puis x°ARG pour l'archive.\n"
+    assert misread_alone(many, "cp1252") is not None
+    assert misread_alone(text, "cp1252") is None
+
+
+@pytest.mark.parametrize("word", ["t¨ent¨u", "n½uds", "mo¿e", "أس×ر", "re¸iim"])
+def test_a_sign_no_text_writes_there_is_a_misread_in_one_word(word: str) -> None:
+    """One word is enough where no language writes the sign between those letters (the
+    ``¿`` of cp1250's ``ż`` between small letters; ``×`` between Arabic letters), however
+    long the text around it (a French catalogue of 2,153 words in ISO-8859-15 holds one
+    ``nœuds``)."""
+    assert misread_alone(f"{_FRENCH * 4}{word}\n", "cp1252") is not None
+
