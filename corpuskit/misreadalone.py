@@ -413,5 +413,8 @@ def undecoded_advice(data: bytes, encoding: str, misread: Misreading) -> str:
         return (f"no code page corpuskit decodes reads those words with fewer such letters: "
                 f"if they are words of other languages in a {encoding} text, or it is in a "
                 f"code page corpuskit does not decode{such}, re-save it as UTF-8")
-    return (f"no code page corpuskit decodes reads it as text: it may be in one corpuskit "
-            f"does not decode{such}; re-save it as UTF-8")
+    # Not that no code page reads it: ``encoding`` read every byte (QA s83 qa-foreign 2, a
+    # sound cp1252 file was told so, and pointed to iso8859-15 and mac-roman).
+    return (f"no other code page corpuskit decodes reads it without such words: it may be "
+            f"in one corpuskit does not decode{such}; in {encoding} or in another, re-save "
+            "it as UTF-8")

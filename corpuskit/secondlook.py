@@ -373,19 +373,22 @@ def _in_its_language(found: Evidence) -> bool:
         and not _HALFWIDTH_KATAKANA.search(found.judgement.text))
 
 
-#: What a file no code page reads as text is told to do. Adding its code page helps only
-#: if that is not listed already: a sound cp1252 file with cp1252 alone listed, refused,
-#: was told to "add its code page" (QA s81 decodelong 7).
-NO_CODE_PAGE_ADVICE = ("re-save it as UTF-8, or, if its code page is not among those listed, "
-                       "add it to decode.fallback_encodings")
+def no_code_page_advice(listed: tuple[str, ...]) -> str:
+    """What a file no code page reads as text is told to do, the code pages ``listed``
+    (decode.fallback_encodings) named: adding its code page helps only if that is not one
+    of them (QA s81 decodelong 7: a sound cp1252 file with cp1252 alone listed, refused,
+    was told to "add its code page"; QA s83 qa-foreign 2: told "if its code page is not
+    among those listed, add it", with no word of which were)."""
+    return (f"re-save it as UTF-8, or, if its code page is none of those listed "
+            f"({', '.join(listed)}), add it to decode.fallback_encodings")
 
 
 def what_to_do(data: bytes, config: DecodeConfig) -> str:
     """The end of an undecodable file's message: the code page to add, if one reads the
-    file as text, else the two ways out (:data:`NO_CODE_PAGE_ADVICE`)."""
+    file as text, else the two ways out (:func:`no_code_page_advice`)."""
     suggestion = named_reading(data, config.fallback_encodings)
     if suggestion is None:
-        return NO_CODE_PAGE_ADVICE
+        return no_code_page_advice(config.fallback_encodings)
     name = addable_code_pages()[suggestion.encoding]
     quoted = excerpt(data, suggestion.text, suggestion.encoding)
     return (f"in {name} it reads as {quoted!r}: if that is its code page, add "

@@ -663,8 +663,8 @@ def test_undecodable_message_says_what_to_do() -> None:
 GREEK = ("Η γρήγορη καφέ αλεπού πηδάει πάνω από τον τεμπέλη σκύλο. "
          "Καλημέρα σας, πώς είστε σήμερα;\n")
 ARABIC = "مرحبا بكم في هذا الموقع. نحن نقدم لكم أفضل الخدمات والمنتجات في المنطقة العربية.\n"
-DEFAULT_ADVICE = ("re-save it as UTF-8, or, if its code page is not among those listed, add "
-                  "it to decode.fallback_encodings")
+DEFAULT_ADVICE = ("re-save it as UTF-8, or, if its code page is none of those listed (cp1252, "
+                  "cp1250, cp1251, koi8-r, gb18030), add it to decode.fallback_encodings")
 
 
 def refusal_message(data: bytes, config: DecodeConfig = DEFAULT, *,

@@ -99,8 +99,8 @@ def test_capitals_with_an_ending_are_told_from_swapped_case(word: str, miscased:
 def test_a_refused_file_is_not_told_to_add_a_code_page_that_is_listed() -> None:
     said = _refusal("".join(chr(code) for code in range(0xC0, 0x100)) * 3, "cp1252",
                     ("cp1252",))
-    assert said.endswith("re-save it as UTF-8, or, if its code page is not among those "
-                         "listed, add it to decode.fallback_encodings"), said
+    assert said.endswith("re-save it as UTF-8, or, if its code page is none of those "
+                         "listed (cp1252), add it to decode.fallback_encodings"), said
     assert "or add its code page to" not in said, said
 
 

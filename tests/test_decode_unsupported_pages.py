@@ -85,7 +85,7 @@ def test_the_misread_words_are_named() -> None:
     message = refusal(UNSUPPORTED[1][2].encode("mac-cyrillic"), DEFAULT)
     assert "'представлениЯ'" in message
     # the code pages named are those that read it as text (QA s83 qa-decode F5)
-    assert "corpuskit does not decode, such as mac-cyrillic; re-save it as UTF-8" in message
+    assert "corpuskit does not decode, such as mac-cyrillic; in cp1251 or in another" in message
 
 
 #: Texts refused before with the advice to add a code page whose reading is garbage.
@@ -166,8 +166,9 @@ def test_the_advice_names_no_code_page_that_reads_the_text_worse() -> None:
     """cp866 and mac-cyrillic read Serbian in cp1251 as garbage, kz1048 with Kazakh's
     ``ә`` for ``ј`` (``приказуәе``): none is named (QA s83 qa-decode F5)."""
     advice = undecoded_advice(SERBIAN_MAN_PAGE.encode("cp1251"), "cp1251", SIGNS)
-    assert advice == ("no code page corpuskit decodes reads it as text: it may be in one "
-                      "corpuskit does not decode; re-save it as UTF-8")
+    assert advice == ("no other code page corpuskit decodes reads it without such words: it "
+                      "may be in one corpuskit does not decode; in cp1251 or in another, "
+                      "re-save it as UTF-8")
     cp866 = UNSUPPORTED[0][2].encode("cp866")
     assert "such as cp866;" in undecoded_advice(cp866, "cp1251", SIGNS)
 
@@ -224,4 +225,14 @@ def test_a_sign_no_text_writes_there_is_a_misread_in_one_word(word: str) -> None
     long the text around it (a French catalogue of 2,153 words in ISO-8859-15 holds one
     ``nœuds``)."""
     assert misread_alone(f"{_FRENCH * 4}{word}\n", "cp1252") is not None
+
+
+def test_a_misread_reading_is_not_told_that_no_code_page_reads_it() -> None:
+    """The code page read every byte: the message says no other reads it without such
+    words, not that none reads it as text."""
+    message = refusal(UNSUPPORTED[3][2].encode("iso8859-15"), DEFAULT)
+    assert "cp1252 reads it as" in message
+    assert "no code page corpuskit decodes reads it as text" not in message
+    assert "no other code page corpuskit decodes reads it without such words" in message
+    assert message.endswith("re-save it as UTF-8")
 
