@@ -70,8 +70,6 @@ if TYPE_CHECKING:  # (progress imports click: not for an annotation alone)
 
 #: Version of the machine-readable diff (``schemas/diff.schema.json``).
 DIFF_VERSION = 1
-#: Record fields that only follow from ``text``: listed when they change, never decide the kind.
-DERIVED_FIELDS: frozenset[str] = frozenset({"chars", "words", "paragraphs", "text_sha256"})
 #: Record fields that describe the document rather than its text.
 DOCUMENT_METADATA_FIELDS: tuple[str, ...] = ("title", "date", "language", "rights")
 #: Record fields about the raw input and how it was normalized.
@@ -79,8 +77,6 @@ SOURCE_FIELDS: tuple[str, ...] = ("source_path", "source_bytes", "source_sha256"
                                   "source_encoding", "normalization")
 #: Record fields of the raw file itself (the other source fields say how it was read).
 RAW_INPUT_FIELDS: frozenset[str] = frozenset({"source_path", "source_bytes", "source_sha256"})
-#: What a changed document's ``kind`` can be, from the most to the least significant.
-CHANGE_KINDS: tuple[str, ...] = ("text", "metadata", "source", "derived")
 #: Documents of the seeds processed between two reports to a diff's ``progress`` (a bar
 #: redrawn for each document of a large corpus costs more than the bar is worth).
 PROGRESS_EVERY = 64
@@ -213,10 +209,6 @@ class Diff:
     #: other side's seeds now choose
     #: (:func:`~corpuskit.archivecompression.compression_changed`), else None.
     compression: str | None = None
-
-    @property
-    def records_changed(self) -> bool:
-        return bool(self.added or self.removed or self.changed)
 
     @property
     def underived(self) -> tuple[str, ...]:

@@ -54,14 +54,6 @@ class Decoded:
 
 
 @dataclass(frozen=True)
-class Normalized:
-    """Normalized text and the names of the steps that changed it, in order."""
-
-    text: str
-    steps: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class Parts:
     """What extraction takes out of the normalized text and the body that remains, before
     the body's language is known."""

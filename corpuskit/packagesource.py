@@ -12,9 +12,6 @@ from typing import IO
 DESCRIPTOR = "datapackage.json"
 #: The most bytes a reader takes of a package's metadata file, as ``validate`` does.
 MAX_METADATA_BYTES = 64 * 1024 * 1024
-#: The most bytes of a payload manifest a reader takes (one line per file of a corpus of
-#: millions of documents).
-MAX_MANIFEST_BYTES = 1024 * 1024 * 1024
 #: A metadata file is read this many bytes at a time.
 _CHUNK = 1 << 20
 

@@ -29,7 +29,6 @@ UNREADABLE = "unreadable"
 #: The kind of a target that is none of the others: no such path, or a file or folder that
 #: is no seeds folder, package or archive (its ``not-a-package`` problem says which).
 OTHER = "other"
-KINDS = ("seeds", "package", "archive", "release", UNREADABLE, OTHER)
 #: How the problem of a folder that can be listed, not entered, goes on when the names it
 #: lists are those of releases: what it is can be told, though none of them can be read.
 LISTED_RELEASES = "by the names it lists, it is a folder of releases"
