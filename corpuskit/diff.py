@@ -976,12 +976,6 @@ def diff_or_none(old: Path | str, new: Path | str) -> Diff | None:
         return None
 
 
-def difference_summary(old: Path | str, new: Path | str, limit: int = 5) -> str:
-    """:func:`summarize` of ``diff(old, new)``; empty if equal or if either side is unreadable."""
-    found = diff_or_none(old, new)
-    return summarize(found, limit) if found is not None else ""
-
-
 # -- rendering --------------------------------------------------------------------------------
 
 def display_title(title: str | None) -> str:

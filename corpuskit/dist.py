@@ -9,10 +9,11 @@ latest release folder lends its unchanged raw files to the new one, which a zip 
 
 A release's version is what its own ``datapackage.json`` says, never its name alone: a
 folder or zip named as a release that holds no descriptor of that name and version is
-damaged (:func:`damaged_releases`). Listings are sorted, so nothing depends on the order
-in which the file system lists a folder; a pipe, socket or device named as a release's
-zip is never opened, nor is a symbolic link followed (a release's zip is a file of its
-own); a pipe in place of a folder's datapackage.json is refused, never waited on.
+damaged (:attr:`Releases.damaged` of :func:`survey_releases`). Listings are sorted, so
+nothing depends on the order in which the file system lists a folder; a pipe, socket or
+device named as a release's zip is never opened, nor is a symbolic link followed (a
+release's zip is a file of its own); a pipe in place of a folder's datapackage.json is
+refused, never waited on.
 """
 
 from __future__ import annotations
@@ -56,8 +57,11 @@ class DamagedRelease:
 @dataclass(frozen=True)
 class Releases:
     """The releases of one corpus in an output folder: ``found`` oldest first, each by its
-    folder, or by its zip when the folder was removed (or is damaged); ``damaged`` sorted
-    by path."""
+    folder, or by its zip when the folder was removed (or is damaged); ``damaged``, sorted
+    by path: the folders and zips named as its releases that ``found`` does not count,
+    without a readable datapackage.json (damaged or incomplete), with one that names
+    another name or version (renamed), or, for a zip, no regular file (a link, never
+    followed; a pipe, never opened) or no readable archive."""
 
     found: tuple[tuple[Version, Path], ...]
     damaged: tuple[DamagedRelease, ...]
@@ -409,14 +413,6 @@ def find_releases(dist: Path, name: str) -> list[tuple[Version, Path]]:
     """Releases of ``name`` in ``dist``, oldest first: each by its folder, or by its zip
     when its folder was removed (see :func:`survey_releases`)."""
     return list(survey_releases(dist, name).found)
-
-
-def damaged_releases(dist: Path, name: str) -> list[Path]:
-    """Folders and zips named as releases of ``name`` that :func:`find_releases` does not
-    count, sorted: without a readable datapackage.json (damaged or incomplete), with one
-    that names another name or version (renamed), or, for a zip, no regular file (a link,
-    never followed; a pipe, never opened) or no readable archive."""
-    return [item.path for item in survey_releases(dist, name).damaged]
 
 
 def latest_release(dist: Path, name: str) -> tuple[Version, Path] | None:

@@ -129,24 +129,10 @@ def _load_politely() -> None:
     _identifier()
 
 
-def identify(text: str) -> tuple[str, float]:
-    """The most probable language code of ``text`` (py3langid's label) and its probability."""
-    lang, prob = _identifier().classify(text[:SAMPLE_CHARS])
-    return str(lang), float(prob)
-
-
-def iso639_1(text: str, *, min_chars: int, min_confidence: float) -> str:
-    """An ISO 639-1 code for ``text``, or ``und`` when it is too short or the model unsure."""
-    sample = _sample(text, min_chars)
-    if sample is None:
-        return "und"
-    lang, prob = _identifier().classify(sample)  # the whole sample: identify cuts at 512
-    return _code(str(lang), float(prob), min_confidence)
-
-
 def iso639_1_many(texts: Sequence[str], *, min_chars: int, min_confidence: float) -> list[str]:
-    """``[iso639_1(text, ...) for text in texts]``, the texts identified together (about
-    twice as fast a text: :meth:`corpuskit.fastlangid.FastIdentifier.classify_many`)."""
+    """An ISO 639-1 code for each of ``texts``, or ``und`` where it is too short
+    (:func:`_sample`) or the model unsure (:func:`_code`); the texts identified together
+    (about twice as fast a text: :meth:`corpuskit.fastlangid.FastIdentifier.classify_many`)."""
     samples = [_sample(text, min_chars) for text in texts]
     asked = [i for i, sample in enumerate(samples) if sample is not None]
     codes = ["und"] * len(samples)

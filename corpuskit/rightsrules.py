@@ -76,22 +76,18 @@ class _Allowance:
 _ALLOWANCES: dict[str, _Allowance] = {}
 
 
-def pattern_problem(pattern: str) -> str | None:
-    """Why ``pattern`` cannot serve as a rights pattern, or None: it must compile in
-    Python's ``re`` (the syntax datapackage.json's profile checks), its bounded repeats may
-    stand for at most :data:`MAX_REPEATED_CHARS` characters, and it must compile in
-    ``regex``, which matches it. The compilers refuse some patterns with other errors
-    than their own (a repeat count beyond a limit, ``a{4294967296}``: OverflowError;
-    thousands of nested groups: RecursionError)."""
-    return _checked(pattern, MAX_REPEATED_CHARS)[0]
-
-
 def patterns_problems(patterns: Sequence[str]) -> Iterator[tuple[int, str]]:
-    """``(index, why)`` for each of ``patterns`` that cannot serve (:func:`pattern_problem`),
+    """``(index, why)`` for each of ``patterns`` that cannot serve as a rights pattern,
     and for the first that brings what they all stand for past :data:`MAX_REPEATED_CHARS`
     characters together: each is compiled to be matched, and a package's patterns reach
     ``validate`` from whoever made the package (QA: 100 patterns each just under the limit
-    took 2.65 GB to check). Each is compiled alone, and not kept."""
+    took 2.65 GB to check). Each is compiled alone, and not kept.
+
+    A pattern serves if it compiles in Python's ``re`` (the syntax datapackage.json's
+    profile checks), its bounded repeats stand for at most :data:`MAX_REPEATED_CHARS`
+    characters, and it compiles in ``regex``, which matches it. The compilers refuse some
+    patterns with other errors than their own (a repeat count beyond a limit,
+    ``a{4294967296}``: OverflowError; thousands of nested groups: RecursionError)."""
     total = 0
     for index, pattern in enumerate(patterns):
         reason, chars = _checked(pattern, MAX_REPEATED_CHARS - total)
@@ -169,7 +165,7 @@ def _repeated_chars(items: Any) -> int:
 
 @cache
 def rights_rules(patterns: tuple[str, ...]) -> tuple[Rule, ...]:
-    """One rule for each of ``patterns`` (valid: :func:`pattern_problem`), in order."""
+    """One rule for each of ``patterns`` (valid: :func:`patterns_problems`), in order."""
     return tuple(_rule(index, pattern) for index, pattern in enumerate(patterns))
 
 

@@ -18,7 +18,7 @@ machine or the documents' bytes, so they can be found again from a package's fil
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 
 #: A shard holds at least this many documents (the corpus's last shard may hold fewer).
 SHARD_MIN = 384
@@ -69,9 +69,3 @@ def cut(count: int, id_at: Callable[[int], str]) -> list[int]:
         sizes.append(end - start)
         start = end
     return sizes
-
-
-def shard_sizes(ids: Iterable[str]) -> list[int]:
-    """The number of documents of each shard of the sorted ``ids``, in order."""
-    listed = ids if isinstance(ids, Sequence) else list(ids)
-    return cut(len(listed), listed.__getitem__)

@@ -54,11 +54,6 @@ class CentralDirectory:
     #: on too, as this module's readers do; a corpuskit archive has none.
     prefix: int = 0
 
-    @property
-    def declared_offset(self) -> int:
-        """The central directory's offset as its end record gives it."""
-        return self.offset - self.prefix
-
 
 def read_central_directory(handle: IO[bytes], file_size: int) -> CentralDirectory:
     """The central directory's place and declared entry count, from the end records.

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import settings
 from temp_root import choose_temp_root
 
-from corpuskit import BuildResult, build, records
+from corpuskit import BuildResult, build, records, shards
 from corpuskit.config import load_config
 from corpuskit.engine import plan_shards
 from corpuskit.models import RawDocument, SourceRef
@@ -188,6 +188,13 @@ def shard_sizes_of(paths: Iterable[str]) -> list[int]:
     by id, as discovery sorts them)."""
     refs = sorted(map(SourceRef, paths), key=lambda ref: ref.id)
     return [len(shard) for _, shard in plan_shards(refs)]
+
+
+def shard_sizes_of_ids(ids: Iterable[str]) -> list[int]:
+    """The documents of each shard of the sorted document ``ids``, as a build's plan cuts
+    them (:func:`corpuskit.shards.cut`)."""
+    listed = list(ids)
+    return shards.cut(len(listed), listed.__getitem__)
 
 
 def two_shard_seeds(tmp_path: Path) -> Path:

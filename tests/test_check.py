@@ -1292,9 +1292,9 @@ def test_a_damaged_or_renamed_release_folder_fails_check_and_validate(
             (stray / "datapackage.json").unlink()
     report = check(repo / "seeds", dist, source_date_epoch=EPOCH, jobs=1)
     assert [(p.path, p.code) for p in report.problems] == [(str(stray), "not-a-package")]
-    from corpuskit.dist import damaged_releases, latest_release
+    from corpuskit.dist import latest_release, survey_releases
 
-    assert damaged_releases(dist, config.name) == [stray]
+    assert [item.path for item in survey_releases(dist, config.name).damaged] == [stray]
     assert latest_release(dist, config.name) == (
         corpuskit.semver.Version.parse(config.version), dist / config.release_name)
     if kind != "renamed":  # a renamed copy is a valid package under any folder name

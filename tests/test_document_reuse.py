@@ -10,9 +10,9 @@ import zlib
 from pathlib import Path
 
 import pytest
-from conftest import corpus_config, make_seeds, shard_sizes_of, toml_text
+from conftest import corpus_config, make_seeds, shard_sizes_of, shard_sizes_of_ids, toml_text
 
-from corpuskit import archive, deflate, engine, shardcache, shardpieces, shards
+from corpuskit import archive, deflate, engine, shardcache, shardpieces
 from corpuskit.build import build
 from corpuskit.compare import archives_match, tree_differences
 from corpuskit.config import DEFAULT_COMPRESSION
@@ -117,7 +117,7 @@ def test_record_pieces_are_cut_in_blocks_of_a_shard_and_by_size(
     ids = [f"d/{i:04d}" for i in range(1100)]
     lines = [b'{"id":"%s","pad":"%s"}\n' % (doc.encode(), b"x" * (i % 7 * 10))
              for i, doc in enumerate(ids)]
-    sizes = list(shards.shard_sizes(ids))
+    sizes = shard_sizes_of_ids(ids)
     assert len(sizes) >= 2 and sum(sizes) == len(lines)
     blocks: list[list[bytes]] = []
     first = 0

@@ -449,15 +449,15 @@ def test_grouped_first_visits_are_each_texts_first_visits(fast: Any) -> None:
         assert counts[mine].tolist() == alone_counts.tolist()
 
 
-# -- iso639_1 ------------------------------------------------------------------------
+# -- iso639_1_many ---------------------------------------------------------------------
 
 _LETTER = re.compile(r"[^\W\d_]")
 
 
 def _iso639_1_defined(text: str, *, min_chars: int, min_confidence: float) -> str:
-    """iso639_1 as its definition reads: ``und`` for a text of fewer than ``min_chars``
-    letters (the whole text's), else the label, when sure, of its first 512 characters,
-    or of as much as holds ``min_chars`` letters where those hold fewer."""
+    """A text's code as iso639_1_many's definition reads: ``und`` for a text of fewer
+    than ``min_chars`` letters (the whole text's), else the label, when sure, of its first
+    512 characters, or of as much as holds ``min_chars`` letters where those hold fewer."""
     positions = [match.end() for match in _LETTER.finditer(text)]
     if len(positions) < min_chars:
         return "und"
@@ -471,13 +471,21 @@ def _iso639_1_defined(text: str, *, min_chars: int, min_confidence: float) -> st
 
 
 @settings(max_examples=examples(1500), deadline=None)
-@given(st.one_of(st.text(max_size=700), sentences, st.text("a1_ .é\n-", max_size=700),
-                 st.builds(lambda *parts: " ".join(parts), sentences, sentences, sentences)),
+@given(st.lists(st.one_of(st.text(max_size=700), sentences, st.text("a1_ .é\n-", max_size=700),
+                          st.builds(lambda *parts: " ".join(parts), sentences, sentences,
+                                    sentences)),
+                min_size=1, max_size=4),
        st.one_of(st.integers(0, 120), st.integers(300, 900), st.integers(0, 2**59)),
        st.sampled_from([0.0, 0.5, 0.8, 0.99]))
-def test_iso639_1_is_its_definition(text: str, min_chars: int, min_confidence: float) -> None:
-    assert language.iso639_1(text, min_chars=min_chars, min_confidence=min_confidence) == (
-        _iso639_1_defined(text, min_chars=min_chars, min_confidence=min_confidence))
+def test_iso639_1_many_is_its_definition(texts: list[str], min_chars: int,
+                                         min_confidence: float) -> None:
+    """Alone or together (the build's workers identify a batch of texts at once, which
+    takes the identifier's batched path from two texts on), each text's code is its
+    definition's."""
+    assert language.iso639_1_many(texts, min_chars=min_chars,
+                                  min_confidence=min_confidence) == [
+        _iso639_1_defined(text, min_chars=min_chars, min_confidence=min_confidence)
+        for text in texts]
 
 
 def test_a_long_text_is_identified_whatever_min_chars_below_its_letters() -> None:
@@ -486,10 +494,12 @@ def test_a_long_text_is_identified_whatever_min_chars_below_its_letters() -> Non
     text = " ".join(["The river runs past the old mill and under the stone bridge."] * 80)
     letters = len(_LETTER.findall(text))
     for min_chars in (20, 450, 600, letters):
-        assert language.iso639_1(text, min_chars=min_chars, min_confidence=0.5) == "en"
+        assert language.iso639_1_many([text, text], min_chars=min_chars,
+                                      min_confidence=0.5) == ["en", "en"]
         assert language.iso639_1_many([text], min_chars=min_chars,
                                       min_confidence=0.5) == ["en"]
-    assert language.iso639_1(text, min_chars=letters + 1, min_confidence=0.5) == "und"
+    assert language.iso639_1_many([text], min_chars=letters + 1,
+                                  min_confidence=0.5) == ["und"]
 
 
 def test_a_label_is_never_read_from_fewer_letters_than_min_chars() -> None:
@@ -500,13 +510,14 @@ def test_a_label_is_never_read_from_fewer_letters_than_min_chars() -> None:
     text = head + "\n\nThe quick brown fox jumps over the lazy dog and keeps running. " * 3
     letters = [match.end() for match in _LETTER.finditer(text)]
     assert len(_LETTER.findall(text[:language.SAMPLE_CHARS])) < 20 <= len(letters)
-    read = language.identify(text)  # its first 512 characters
+    read = language._identifier().classify(text[:language.SAMPLE_CHARS])
     assert read[0] == "th" and read[1] >= 0.8
     label, probability = language._identifier().classify(text[:letters[19]])
     expected = label if probability >= 0.8 and len(label) == 2 else "und"
     assert expected != "th"
-    assert language.iso639_1(text, min_chars=20, min_confidence=0.8) == expected
     assert language.iso639_1_many([text], min_chars=20, min_confidence=0.8) == [expected]
+    assert language.iso639_1_many([text, text], min_chars=20,
+                                  min_confidence=0.8) == [expected, expected]
 
 
 def test_the_language_is_that_of_the_first_characters_of_the_body_as_the_readme_says(
@@ -535,12 +546,12 @@ def test_the_language_is_that_of_the_first_characters_of_the_body_as_the_readme_
     assert f"that of the first {language.SAMPLE_CHARS} characters of `text`" in readme
 
 
-def test_iso639_1_of_many_texts_is_iso639_1_of_each() -> None:
+def test_iso639_1_of_many_texts_is_the_definition_of_each() -> None:
     texts = [*deterministic_texts(400, seed="iso many"), "", "Hi", "12345 67890"]
     for min_chars, min_confidence in ((0, 0.0), (20, 0.5), (200, 0.99)):
         assert language.iso639_1_many(texts, min_chars=min_chars,
                                       min_confidence=min_confidence) == [
-            language.iso639_1(text, min_chars=min_chars, min_confidence=min_confidence)
+            _iso639_1_defined(text, min_chars=min_chars, min_confidence=min_confidence)
             for text in texts]
     assert language.iso639_1_many([], min_chars=0, min_confidence=0.0) == []
 

@@ -25,7 +25,7 @@ from corpuskit.build import build
 from corpuskit.check import check
 from corpuskit.cli import main
 from corpuskit.diff import diff
-from corpuskit.dist import damaged_releases, find_releases, latest_release
+from corpuskit.dist import find_releases, latest_release, survey_releases
 from corpuskit.errors import FileChanged, InputError, OutputError, ReleaseExistsError
 from corpuskit.release import (
     ReleaseError,
@@ -107,7 +107,7 @@ def test_find_releases_picks_the_highest_semver(tmp_path: Path) -> None:
     (tmp_path / "c-5.0.0" / "datapackage.json").write_text('{"name": "c", "version": "1.9.0"}')
     (tmp_path / "c-4.0.0.zip").write_bytes(b"")  # a zip without its folder: no archive
     assert [str(v) for v, _ in find_releases(tmp_path, "c")] == ["1.9.0", "1.10.0", "2.0.0-rc.1"]
-    assert [p.name for p in damaged_releases(tmp_path, "c")] == [
+    assert [item.path.name for item in survey_releases(tmp_path, "c").damaged] == [
         "c-3.0.0", "c-4.0.0.zip", "c-5.0.0"]
     latest = latest_release(tmp_path, "c")
     assert latest is not None and latest[1].name == "c-2.0.0-rc.1"
@@ -884,7 +884,7 @@ def test_what_stands_in_a_newer_release_folders_place_is_named(
         (dist / "other").symlink_to(newer)
     else:
         os.mkfifo(newer)
-    assert damaged_releases(dist, "corpuskit-seeds") == [newer]
+    assert [item.path for item in survey_releases(dist, "corpuskit-seeds").damaged] == [newer]
     assert [version for version, _ in find_releases(dist, "corpuskit-seeds")] == \
         [Version.parse("1.0.0")]
     (seeds / "new-note.txt").write_text("A new note\n\nWith a few new words.\n", "utf-8")
@@ -912,7 +912,7 @@ def test_files_kept_beside_the_releases_named_alike_are_no_releases(
     for name in ("corpuskit-seeds-1.0.0-SHA256SUMS", "corpuskit-seeds-1.0.0-notes.md",
                  "README-2.0.0-draft.md", "corpuskit-seeds-3.0.0"):
         (dist / name).write_text("kept beside the releases\n", "utf-8")
-    assert damaged_releases(dist, "corpuskit-seeds") == []
+    assert [item.path for item in survey_releases(dist, "corpuskit-seeds").damaged] == []
     for argv in (["check", "--seeds", str(seeds), "--dist", str(dist), "-j", "1"],
                  ["validate", str(dist), "-j", "1"]):
         assert main(argv) == 0, capsys.readouterr()

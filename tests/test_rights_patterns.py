@@ -109,15 +109,16 @@ def test_lines_each_under_any_limit_of_their_own_stop_once_the_allowance_is_spen
 def test_configured_patterns_that_end_match_as_before() -> None:
     """Python's re syntax (regex's own, such as \\p{L}, is refused: datapackage.json's
     profile compiles the patterns with re); the built-in ones unchanged."""
-    from corpuskit.rightsrules import pattern_problem
+    from corpuskit.rightsrules import patterns_problems
 
     rules = rights_rules(("(?i)©\\s*\\d{4}.*", "[^\\W\\d_]+ RESERVED"))
     assert [rule("© 2023 Agency") for rule in rules] == [True, False]
     assert [rule("ÉDITIONS RESERVED") for rule in rules] == [False, True]
     assert [rule("Éditions: reserved") for rule in rules] == [False, False]
-    assert pattern_problem("\\p{Lu}+ RESERVED") == (
-        "not a valid Python regular expression: bad escape \\p at position 0")
-    assert "12000000 characters" in str(pattern_problem("(?:a{4000}){3000}"))
+    assert list(patterns_problems(["\\p{Lu}+ RESERVED"])) == [
+        (0, "not a valid Python regular expression: bad escape \\p at position 0")]
+    [(_, too_long)] = patterns_problems(["(?:a{4000}){3000}"])
+    assert "12000000 characters" in too_long
     defaults = rights_rules(DEFAULT_RIGHTS_PATTERNS)
     assert any(rule("2023 © Agence France-Presse") for rule in defaults)
     assert not any(rule("Copyright law is complicated.") for rule in defaults)

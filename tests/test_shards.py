@@ -3,6 +3,7 @@ the plan and by a stream of ids, and an added or removed document moves one boun
 
 from __future__ import annotations
 
+from conftest import shard_sizes_of_ids
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from property_budget import examples
@@ -24,7 +25,7 @@ def test_shards_are_cut_by_ids_with_a_least_and_a_most() -> None:
     """A shard ends after a boundary id once it holds SHARD_MIN documents, and at
     SHARD_MAX whatever the ids; one id added or removed moves its own shard's end only."""
     ids = [f"part-{i // 1000:03d}/doc-{i:06d}" for i in range(20000)]
-    sizes = list(shards.shard_sizes(ids))
+    sizes = shard_sizes_of_ids(ids)
     assert sum(sizes) == len(ids)
     assert all(shards.SHARD_MIN <= size <= shards.SHARD_MAX for size in sizes[:-1])
     assert 300 < len(ids) / len(sizes) < 800
@@ -37,7 +38,7 @@ def test_shards_are_cut_by_ids_with_a_least_and_a_most() -> None:
     added = sorted([*ids, "part-003/doc-003500a"])
     removed = [doc for doc in ids if doc != "part-007/doc-007123"]
     for changed in (added, removed):
-        after = list(shards.shard_sizes(changed))
+        after = shard_sizes_of_ids(changed)
         moved = [a != b for a, b in zip(after, sizes, strict=False)]
         assert sum(moved) == 1 and len(after) == len(sizes)
 
@@ -48,7 +49,7 @@ def test_the_plan_cuts_as_a_stream_of_ids_does(numbers: set[int], prefix: str) -
     """A build's plan (which looks at the ids that can end a shard only) and the cut of a
     package's files (every id, in a stream) agree."""
     ids = sorted(f"{prefix}/{n:08d}" for n in numbers)
-    assert shards.shard_sizes(ids) == _stream(ids)
+    assert shard_sizes_of_ids(ids) == _stream(ids)
 
 
 def test_about_one_id_in_boundary_one_in_is_a_boundary() -> None:

@@ -26,11 +26,11 @@ from forked_cli import corpuskit_in_child as _corpuskit
 from corpuskit import build, release
 from corpuskit.check import check
 from corpuskit.dist import (
-    damaged_releases,
     find_releases,
     latest_release,
     latest_release_folder,
     other_corpora,
+    survey_releases,
 )
 from corpuskit.errors import InputError, ReleaseExistsError
 from corpuskit.release import ReleaseError
@@ -86,7 +86,7 @@ def test_the_releases_in_dist_count_a_zip_whose_folder_was_removed(repo: Path) -
     assert [(str(v), p.name) for v, p in find_releases(dist, NAME)] == [
         ("1.0.0", f"{NAME}-1.0.0"), ("1.1.0", f"{NAME}-1.1.0.zip")]
     assert latest_release(dist, NAME) == (Version.parse("1.1.0"), dist / f"{NAME}-1.1.0.zip")
-    assert damaged_releases(dist, NAME) == []
+    assert [item.path for item in survey_releases(dist, NAME).damaged] == []
     # build lends raw files from a folder only: the zip-only release is passed over
     assert latest_release_folder(dist, NAME) == (Version.parse("1.0.0"), dist / f"{NAME}-1.0.0")
     # what a rename of the corpus leaves behind is found in a zip too
@@ -184,7 +184,7 @@ def test_a_zip_named_as_another_release_than_it_holds_is_damaged(kind: str,
     else:
         _renamed_top(dist / f"{NAME}-1.0.0.zip", stray, "1.2.0")
         reason = f"its files are under {NAME}-1.0.0/, not {NAME}-1.2.0/"
-    assert damaged_releases(dist, NAME) == [stray]
+    assert [item.path for item in survey_releases(dist, NAME).damaged] == [stray]
     assert latest_release(dist, NAME) == (Version.parse("1.1.0"), dist / f"{NAME}-1.1.0.zip")
     report = check(seeds, dist, jobs=1)
     problems = {p.path: p for p in report.problems}

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import make_seeds, shard_sizes_of
+from conftest import make_seeds, shard_sizes_of, shard_sizes_of_ids
 
 from corpuskit import (
     archive,
@@ -30,7 +30,6 @@ from corpuskit import (
     engine,
     preparedpieces,
     shardpieces,
-    shards,
     writer,
     zipcopies,
     zipformat,
@@ -566,7 +565,7 @@ def test_the_payload_manifest_is_cut_after_each_shards_raw_files() -> None:
     their paths, as a build cuts them), then the rest in one group; WrittenManifest says
     the same from the shards' lines and the tail."""
     paths = [f"d{i:06d}.txt" for i in range(1100)]
-    sizes = list(shards.shard_sizes(path[:-4] for path in paths))
+    sizes = shard_sizes_of_ids(path[:-4] for path in paths)
     assert len(sizes) >= 2
     raw = [b"%064x  data/raw/%s\n" % (i, path.encode()) for i, path in enumerate(paths)]
     tail = [b"%064x  data/documents.jsonl\n" % 1, b"%064x  data/documents.parquet\n" % 2]
@@ -593,7 +592,7 @@ def test_the_payload_manifest_is_cut_after_each_shards_raw_files() -> None:
     # a path with an encoded LF is cut by its id as it is
     odd = [b"%064x  data/raw/%s\n" % (i, path.replace("d", "d%0A").encode())
            for i, path in enumerate(paths)]
-    odd_sizes = list(shards.shard_sizes(path[:-4].replace("d", "d\n") for path in paths))
+    odd_sizes = shard_sizes_of_ids(path[:-4].replace("d", "d\n") for path in paths)
     assert odd_sizes != sizes
     assert [length for _, length in deflate.manifest_groups(io.BytesIO(b"".join(odd)))] == \
         [len(b"".join(odd[sum(odd_sizes[:i]):sum(odd_sizes[:i + 1])]))
@@ -620,7 +619,7 @@ def test_a_payload_manifest_up_to_a_piece_is_one_piece_as_zipfile_writes_it(
         (folder / zippieces.MANIFEST_MEMBER).write_bytes(manifest)
         pieces = list(zippieces.file_pieces(folder, zippieces.MANIFEST_MEMBER, None))
         assert all(piece.records is grouped for piece in pieces)
-        assert len(pieces) == (len(list(shards.shard_sizes(f"doc-{i:06d}" for i in range(count))))
+        assert len(pieces) == (len(shard_sizes_of_ids(f"doc-{i:06d}" for i in range(count)))
                                if grouped else 1)
         made = io.BytesIO()
         archive.write_zip(folder, made, "root", None, compression=ZLIB, threads=2)
@@ -673,7 +672,7 @@ def test_written_records_are_the_files_record_groups_only_when_all_are_known() -
     lines = [b'{"id":"%s"}\n' % doc.encode() for doc in ids]
     data = b"".join(lines)
     written, offset, first = preparedpieces.WrittenRecords(), 0, 0
-    for size in shards.shard_sizes(ids):
+    for size in shard_sizes_of_ids(ids):
         chunk = b"".join(lines[first:first + size])
         written.add([(offset, len(chunk), zlib.crc32(chunk))])
         offset += len(chunk)
@@ -713,7 +712,7 @@ def test_large_top_level_files_are_deflated_ahead_into_the_same_bytes(
     archive.write_zip(folder, made, "root", None, compression=BUILT, threads=2)
     assert len(ahead) == 1
     pieces = len(list(deflate.manifest_groups(io.BytesIO(manifest))))
-    assert pieces == len(list(shards.shard_sizes(f"doc-{i:06d}" for i in range(40000))))
+    assert pieces == len(shard_sizes_of_ids(f"doc-{i:06d}" for i in range(40000)))
     assert sorted(deflated) == ["data/a.txt"] + ["manifest-sha256.txt"] * pieces + ["small.txt"]
     with zipfile.ZipFile(made) as zipped:
         assert zipped.read("root/manifest-sha256.txt") == manifest
