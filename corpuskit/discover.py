@@ -11,7 +11,7 @@ import os
 import stat
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import BrokenExecutor, Executor, Future
+from concurrent.futures import BrokenExecutor, CancelledError, Executor, Future
 from contextlib import suppress
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -449,7 +449,9 @@ class _Listing:
                 try:
                     below = (under.result() if under is not None
                              else _listed(root, relpath, config, remember))
-                except Exception:  # the pool failed (a worker lost): walked here instead
+                except (BrokenExecutor, CancelledError):
+                    # the pool failed (a worker lost): walked here instead (a task's own
+                    # error is raised: walked here, the same error would come again)
                     below = _listed(root, relpath, config, remember)
                 if listings is not None and (kept := below.remembered()) is not None:
                     listings.keep(relpath, kept)

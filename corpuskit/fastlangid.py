@@ -60,6 +60,7 @@ import numpy as np
 from py3langid.langid import MODEL_FILE, RAW_FLOOR, LanguageIdentifier
 
 from . import portablefloat
+from .fallbacks import strict
 from .languagemodel import Model, decode_model, load_model
 
 #: Rounds of the parallel walk before the first check. After ``k`` rounds the states at
@@ -159,6 +160,8 @@ class FastIdentifier(LanguageIdentifier):  # type: ignore[misc]  # py3langid has
             return (plain == [(self.classify(p), self.rank(p)) for p in PROBES]
                     and self.classify_many(texts) == [self.classify(p) for p in texts])
         except Exception:  # any failure means: use py3langid's walk
+            if strict():
+                raise
             return False
         finally:
             self.fast = was

@@ -24,6 +24,7 @@ from ftfy.badness import is_bad as _ftfy_is_bad
 from ftfy.chardata import CHARMAP_ENCODINGS, CONTROL_CHARS
 
 from .config import STEP_NEEDS, NormalizeConfig
+from .fallbacks import strict
 
 _FTFY_CONFIG = ftfy.TextFixerConfig(
     # ftfy's "sloppy" code pages encode U+FFFD as byte 1A, its mark of a byte already lost,
@@ -179,8 +180,12 @@ def _badness() -> _Badness:
 
         led = sequence([one_of(sorted(branches_of)), *told_apart(groups)])
         pattern: re.Pattern[str] = _compiler.compile(led, BADNESS_RE.flags)
-    except Exception:  # any surprise in a private module (or a look-behind of no fixed
-        return fallback  # width): the safe fallback
+    except (ImportError, AttributeError, LookupError, TypeError, ValueError, re.error):
+        # a private module of another shape (names gone, items of other forms) or a
+        # look-behind of no fixed width: the safe fallback
+        if strict():
+            raise
+        return fallback
     return _Badness(pattern, branches_of)
 
 

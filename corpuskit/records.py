@@ -20,6 +20,7 @@ from .counts import count_paragraphs, count_words, count_words_utf8
 from .decode import decode
 from .errors import CorpuskitError, InputError
 from .extract import extract_parts, languages
+from .fallbacks import strict
 from .models import DocumentProblem, Parts, RawDocument, Record
 from .normalize import normalize
 from .problems import Problem
@@ -70,9 +71,11 @@ def process_documents_reported(raws: Sequence[RawDocument],
     bodies = [item.parts.text for item in prepared if isinstance(item, _Prepared)]
     try:
         found: Iterator[str] | None = iter(languages(bodies, config.extract))
-    except MemoryError:
-        raise
-    except Exception:  # a bug: found again document by document, to name the one it is on
+    except Exception as exc:  # a bug: found again document by document, to name the one
+        # it is on; but the run's lack of memory or open files is said once, as build says
+        # it (as _reported does), not met again on every document
+        if exhausted_resource(exc) is not None or strict():
+            raise
         found = None
     del bodies
     outcomes: list[Record | Problem] = []

@@ -22,6 +22,7 @@ from temp_root import choose_temp_root
 from corpuskit import BuildResult, build, records, shards
 from corpuskit.config import load_config
 from corpuskit.engine import plan_shards
+from corpuskit.fallbacks import STRICT_VARIABLE
 from corpuskit.models import RawDocument, SourceRef
 
 # No per-example deadline: a property that holds is not refuted by a slow example, and a
@@ -32,6 +33,12 @@ from corpuskit.models import RawDocument, SourceRef
 # found by changing a property's examples or strategy, and kept with @example.
 settings.register_profile("corpuskit", deadline=None, derandomize=True, database=None)
 settings.load_profile("corpuskit")
+
+# A fast path's unforeseen failure is raised, not fallen back from (corpuskit.fallbacks):
+# a bug in one fails a test instead of making it pass slowly. Set in the environment, so
+# worker processes and the CLI run in a child process have it too; a test of a fallback
+# itself takes it away (monkeypatch.delenv).
+os.environ[STRICT_VARIABLE] = "1"
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -33,6 +33,7 @@ from py3langid import langid
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from corpuskit import fastlangid, language
+from corpuskit.fallbacks import STRICT_VARIABLE
 from corpuskit.fastlangid import FastIdentifier
 
 Text = str | bytes
@@ -309,6 +310,23 @@ def test_missing_py3langid_internals_turn_the_fast_path_off(
         fast: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     assert fast.self_check()
     monkeypatch.delattr(LanguageIdentifier, "_sparse_score")
+    assert not fast.self_check()
+    assert fast.fast  # a check does not switch the path; load does
+
+
+def test_a_fast_path_that_fails_its_check_is_turned_off_or_under_corpuskit_strict_raises(
+        fast: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """By design a fast walk that fails on the probes is not used (py3langid's is): the
+    build is only slower. The tests (CORPUSKIT_STRICT=1) see the failure (QA s83 review,
+    finding 7)."""
+    def broken(self: Any, texts: Any) -> Any:
+        raise IndexError("a bug of the fast walk")
+
+    monkeypatch.setattr(FastIdentifier, "classify_many", broken)
+    monkeypatch.setenv(STRICT_VARIABLE, "1")
+    with pytest.raises(IndexError, match="a bug of the fast walk"):
+        fast.self_check()
+    monkeypatch.delenv(STRICT_VARIABLE)
     assert not fast.self_check()
     assert fast.fast  # a check does not switch the path; load does
 

@@ -627,16 +627,33 @@ def test_discovery_by_a_pool_is_the_discovery_of_one_process(tmp_path: Path) -> 
 
 
 class _FailingPool(Executor):
-    """A pool whose every task fails, as when its worker process is killed."""
+    """A pool whose every task fails with ``failure``: by default as when its worker
+    process is killed."""
 
-    def __init__(self) -> None:
+    def __init__(self, failure: Exception | None = None) -> None:
         self.submitted = 0
+        self.failure = failure
 
     def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
         self.submitted += 1
         failed: Future[Any] = Future()
-        failed.set_exception(BrokenProcessPool("a worker was killed"))
+        failed.set_exception(self.failure or BrokenProcessPool("a worker was killed"))
         return failed
+
+
+def test_a_folder_walks_own_error_in_a_pool_is_raised_not_walked_again(
+        tmp_path: Path) -> None:
+    """A lost worker's folder is walked here; an error the walk itself raised was walked
+    again too, and so hidden where the second walk passed (QA s83 review, finding 7)."""
+    from corpuskit.config import DiscoverConfig
+    from corpuskit.discover import discover
+
+    seeds = tmp_path / "seeds"
+    (seeds / "b").mkdir(parents=True)
+    (seeds / "b" / "1.txt").write_text("text\n")
+    with _FailingPool(RuntimeError("a bug of the walk")) as failing, \
+            pytest.raises(RuntimeError, match="a bug of the walk"):
+        discover(seeds, DiscoverConfig(), pool=failing)
 
 
 # -- names build refuses, in a package's data/raw/ -----------------------------------------

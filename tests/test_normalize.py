@@ -299,6 +299,39 @@ def test_badness_triggers_come_from_the_parsed_pattern_and_are_rare_in_clean_tex
     assert not set("naïve café, là, 中文, русский текст\xa0") & set(triggers)
 
 
+class _UnreadablePattern:
+    """A badness pattern whose text cannot be read as ``_badness`` reads it: ``failure``."""
+
+    flags = 0
+
+    def __init__(self, failure: Exception) -> None:
+        self.failure = failure
+
+    @property
+    def pattern(self) -> str:
+        raise self.failure
+
+
+def test_a_badness_pattern_not_taken_apart_falls_back_to_ftfys_or_under_strict_raises(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pattern, or a private ``re`` module, of a shape the rewriting does not know makes
+    it search ftfy's own pattern (the same answers, slower); the tests (CORPUSKIT_STRICT=1)
+    see it. Any other error is a bug of the rewriting, raised as it is (QA s83 review,
+    finding 7: ``except Exception`` hid an ImportError on Python 3.10)."""
+    from corpuskit import normalize as module
+    from corpuskit.fallbacks import STRICT_VARIABLE
+
+    unknown = _UnreadablePattern(ValueError("not enough values to unpack"))
+    monkeypatch.setattr(module, "BADNESS_RE", unknown)
+    with pytest.raises(ValueError, match="not enough values"):
+        module._badness.__wrapped__()
+    monkeypatch.delenv(STRICT_VARIABLE)
+    assert module._badness.__wrapped__() == module._Badness(unknown, {})  # type: ignore[arg-type]
+    monkeypatch.setattr(module, "BADNESS_RE", _UnreadablePattern(RuntimeError("a bug")))
+    with pytest.raises(RuntimeError, match="a bug"):
+        module._badness.__wrapped__()
+
+
 def test_each_branch_of_the_badness_pattern_has_one_trigger_position() -> None:
     """Exactly one position of each branch fills its triggers: every match of the branch
     holds one, whichever of them it is, and the rewritten pattern finds it there."""

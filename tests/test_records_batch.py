@@ -4,6 +4,7 @@ the batch's language identification."""
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from test_language import deterministic_texts
 from corpuskit import build, records
 from corpuskit.config import ProcessConfig
 from corpuskit.extract import languages
+from corpuskit.fallbacks import STRICT_VARIABLE
 from corpuskit.models import DocumentProblem, RawDocument, Record
 from corpuskit.problems import Problem
 
@@ -56,6 +58,7 @@ def test_a_batch_gives_each_documents_record_or_problem_in_order(config: Process
 
 def test_a_failing_batch_identification_is_done_again_document_by_document(
         config: ProcessConfig, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(STRICT_VARIABLE)  # the fallback itself
     raws = _raws()
     expected = _one_by_one(raws, config)
     real = languages
@@ -69,8 +72,47 @@ def test_a_failing_batch_identification_is_done_again_document_by_document(
     assert records.process_documents_reported(raws, config) == expected
 
 
+def test_a_failing_batch_identification_is_an_error_under_corpuskit_strict(
+        config: ProcessConfig, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Done again document by document, a bug of the batched path only made a build
+    slower: the tests (CORPUSKIT_STRICT=1) see it (QA s83 review, finding 7)."""
+    monkeypatch.setenv(STRICT_VARIABLE, "1")
+    real = languages
+
+    def only_alone(bodies: Any, extract: Any) -> list[str]:
+        if len(bodies) > 1:
+            raise ValueError("a bug in the batch")
+        return real(bodies, extract)
+
+    monkeypatch.setattr(records, "languages", only_alone)
+    with pytest.raises(ValueError, match="a bug in the batch"):
+        records.process_documents_reported(_raws(), config)
+
+
+@pytest.mark.parametrize("exhausted", [OSError(errno.EMFILE, "Too many open files"),
+                                       OSError(errno.ENOMEM, "Cannot allocate memory")])
+def test_running_out_in_the_batch_identification_is_raised_at_once(
+        exhausted: OSError, config: ProcessConfig, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run's lack of open files or memory is no bug of the batch: it is raised as it
+    is (build says it once), where every document was identified again alone first,
+    meeting it again (QA s83 review, finding 7)."""
+    monkeypatch.delenv(STRICT_VARIABLE)  # not what raises it
+    calls: list[int] = []
+
+    def exhausting(bodies: Any, extract: Any) -> list[str]:
+        calls.append(len(bodies))
+        raise exhausted
+
+    monkeypatch.setattr(records, "languages", exhausting)
+    with pytest.raises(OSError) as raised:
+        records.process_documents_reported(_raws(), config)
+    assert raised.value is exhausted
+    assert len(calls) == 1 and calls[0] > 1  # the batch's call only
+
+
 def test_a_bug_in_identification_is_each_documents_internal_error(
         config: ProcessConfig, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(STRICT_VARIABLE)  # the fallback to each document's own report
     raws = _raws()[:5]
 
     def broken(bodies: Any, extract: Any) -> list[str]:

@@ -35,6 +35,7 @@ from _validate_support import (
 )
 
 from corpuskit import counts
+from corpuskit.fallbacks import STRICT_VARIABLE
 from corpuskit.package import bagit_path
 from corpuskit.problems import Problem
 from corpuskit.recordshape import RECORD_SCHEMA
@@ -215,6 +216,42 @@ def _refused_and_reported_as_the_precise_check_does(
     assert (report.files, report.bytes, report.documents) == \
         (expected.files, expected.bytes, expected.documents)
     assert validate(target, jobs=2).as_dict() == report.as_dict()
+
+
+@pytest.mark.parametrize("failure", [ValueError("a bug of the clean pass"),
+                                     OSError(5, "Input/output error")])
+def test_a_clean_pass_that_fails_leaves_the_check_to_the_precise_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: Exception) -> None:
+    """By design: whatever stops the clean pass, the precise check gives the report."""
+    monkeypatch.delenv(STRICT_VARIABLE)  # the fallback itself
+    target = copy_release(tmp_path)
+
+    def failing(self: object) -> None:
+        raise failure
+
+    monkeypatch.setattr(CleanChecker, "_check", failing)
+    assert clean(target) is None
+    report = validate(target, jobs=1)
+    assert report.valid and report.documents == len(records(target))
+
+
+def test_a_bug_of_the_clean_pass_is_an_error_under_corpuskit_strict(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug of the clean pass only made validate slower (the precise check stood in): the
+    tests (CORPUSKIT_STRICT=1) see it; what is no bug of it, a file it could not read or
+    a worker killed, still leaves the check to the precise pass (QA s83 review, 7)."""
+    monkeypatch.setenv(STRICT_VARIABLE, "1")
+    target = copy_release(tmp_path)
+    failure: Exception = ValueError("a bug of the clean pass")
+
+    def failing(self: object) -> None:
+        raise failure
+
+    monkeypatch.setattr(CleanChecker, "_check", failing)
+    with pytest.raises(ValueError, match="a bug of the clean pass"):
+        clean(target)
+    failure = OSError(5, "Input/output error")
+    assert clean(target) is None
 
 
 def test_the_raw_files_listed_must_be_those_the_records_name(tmp_path: Path) -> None:
