@@ -68,12 +68,23 @@ _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 _CONTROL_BYTES = bytes(range(0x00, 0x09)) + bytes(range(0x0e, 0x20)) + b"\x7f"
 
 
+#: Characters (or bytes) of a text looked at a time for control characters.
+_CONTROLS_CHUNK = 1 << 20
+
+
 def _has_controls(text: str, utf8: bytes | None = None) -> bool:
     """``_CONTROLS.search(text) is not None``, several times faster: deleting bytes from
     the UTF-8 form is a table look-up per byte, a regex class is tried per character.
-    ``utf8``: that form already, when the text was decoded from it (no encoding again)."""
-    encoded = text.encode("utf-8", "surrogatepass") if utf8 is None else utf8
-    return len(encoded.translate(None, _CONTROL_BYTES)) != len(encoded)
+    ``utf8``: that form already, when the text was decoded from it (no encoding again).
+    A megabyte at a time (a control is one ASCII character, one byte: cut anywhere), so
+    that a document of one long line is not copied whole, twice for a code page's."""
+    whole: str | bytes = text if utf8 is None else utf8
+    for start in range(0, len(whole), _CONTROLS_CHUNK):
+        piece = whole[start:start + _CONTROLS_CHUNK]  # (all of a short one, not copied)
+        encoded = piece.encode("utf-8", "surrogatepass") if isinstance(piece, str) else piece
+        if len(encoded.translate(None, _CONTROL_BYTES)) != len(encoded):
+            return True
+    return False
 
 
 def _looks_binary(text: str, utf8: bytes | None = None) -> bool:
@@ -543,13 +554,20 @@ def _shown_part(text: str) -> str:
     return text if len(text) <= 40 else text[:40] + "..."
 
 
+#: A run of a line decoded with "replace" between the replacement characters (the parts
+#: ``split("\ufffd")`` gives but the empty ones).
+_UTF8_RUN = re.compile("[^\ufffd]+")
+
+
 def _utf8_part(line: bytes, encoding: str) -> str | None:
     """A run of ``line``, which is not UTF-8 as a whole, that is UTF-8 and reads as
     mojibake in the code page ``encoding`` (see :data:`MIXED_MOJIBAKE_CHARACTERS`), or None. A
     sentence in UTF-8 and one in cp1251 on one line were read whole in cp1251, and ftfy
     repaired the UTF-8 one in part (QA)."""
     repair_leaves_some: bool | None = None  # of the whole line: asked once, if at all
-    for run in line.decode("utf-8", "replace").split("\ufffd"):
+    # (one run at a time, never a list of them all: a line can be a file of many MB)
+    for found in _UTF8_RUN.finditer(line.decode("utf-8", "replace")):
+        run = found.group()
         beyond = len(run) - len(run.encode("ascii", "ignore"))
         if beyond < MIXED_MOJIBAKE_CHARACTERS:
             continue
@@ -587,9 +605,8 @@ def _mixed_encodings(data: bytes, encoding: str, *, parts: bool = True) -> str |
     for number, line in enumerate(data.splitlines(), 1):
         if line.isascii():
             continue
-        try:
-            text = line.decode("utf-8")
-        except UnicodeDecodeError:
+        read = _read_utf8(line)  # (the error, with its copy of the line, let go at once)
+        if isinstance(read, int):
             other = other or number
             part = _utf8_part(line, encoding) if parts and utf8 is None else None
             if part is not None:  # both on this line
@@ -599,6 +616,7 @@ def _mixed_encodings(data: bytes, encoding: str, *, parts: bool = True) -> str |
                         "part; re-save the file in one encoding (UTF-8), converting the "
                         "part that is not")
         else:
+            text = read
             if utf8 is None:
                 try:
                     legacy = decode_with(line, encoding)
@@ -712,6 +730,16 @@ def _mix_code_page(data: bytes, encoding: str) -> str:
     cp1255 was said to mix with koi8-r or gb18030), else ``encoding``."""
     others = _lines_not_utf8(data)
     return HEBREW_CODE_PAGE if others and spelled_as_hebrew(others, "cp1251") else encoding
+
+
+def _read_utf8(data: bytes) -> str | int:
+    """``data`` decoded as UTF-8, or the offset of its first byte that is not UTF-8. The
+    error is let go here: it holds a copy of all of ``data`` (CPython's), which a file's
+    reading in its code pages held beside it (QA: 50 MB more of a 50 MB file)."""
+    try:
+        return data.decode("utf-8", errors="strict")
+    except UnicodeDecodeError as exc:
+        return exc.start
 
 
 def _is_utf8(line: bytes) -> bool:
@@ -894,10 +922,9 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
     not_utf8 = "not valid UTF-8"
     at = ""  # the line of the first byte that is not UTF-8
     if decoded is None and b"\x00" not in data:
-        try:
-            decoded = ("utf-8", data.decode("utf-8", errors="strict"))
-        except UnicodeDecodeError as exc:
-            not_utf8, at = _not_utf8(data, exc.start), _line_of(data, exc.start)
+        read = _read_utf8(data)
+        if isinstance(read, int):  # where the first byte that is not UTF-8 is
+            not_utf8, at = _not_utf8(data, read), _line_of(data, read)
             legacy = best_legacy(data, config.fallback_encodings)
             damaged = _damaged_utf8(data, legacy)
             if damaged is not None and not _repaired_whole(data, legacy):
@@ -906,17 +933,17 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
                 raise DocumentProblem(Problem(
                     raw.path, "undecodable",
                     f"{not_utf8}; it {mixed}" if mixed is not None else f"{not_utf8}, {damaged}",
-                    at)) from None
+                    at))
             mixed = _mixed_from_the_start(data, config) if legacy is None else None
             if mixed is not None:
                 raise DocumentProblem(Problem(raw.path, "undecodable",
-                                              f"{not_utf8}; it {mixed}", at)) from None
+                                              f"{not_utf8}; it {mixed}", at))
             if legacy is None:
                 raise DocumentProblem(Problem(
                     raw.path, "undecodable",
                     f"{not_utf8}, nor in any of decode.fallback_encodings "
                     f"({', '.join(config.fallback_encodings)}); "
-                    f"{_cut_at_end(data) or what_to_do(data, config)}", at)) from None
+                    f"{_cut_at_end(data) or what_to_do(data, config)}", at))
             decoded = (legacy.encoding, legacy.text)
             if damaged is not None:
                 # UTF-8 with stray bytes of this code page, which normalization repairs
@@ -924,7 +951,8 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
                 # whose advice to add a code page would be wrong here (QA).
                 legacy = None
         else:  # (a code page's own two-byte characters may be valid UTF-8 by chance)
-            decoded = _utf8_by_chance(raw.path, data, decoded[1], config) or decoded
+            decoded = _utf8_by_chance(raw.path, data, read, config) or ("utf-8", read)
+        del read  # (the UTF-8 reading, when another was chosen, is not held beside it)
     # A file that is UTF-8 as it is holds the text's UTF-8 form: no need to make it again.
     if decoded is None or _looks_binary(decoded[1], data if decoded[0] == "utf-8" else None):
         evidence, line, advice = _binary_evidence(data, decoded)

@@ -339,6 +339,7 @@ def process_shard(task: ShardTask, processors: Executor | None = None) -> ShardR
                     f"{len(raw.data)} bytes as the Dask worker on {socket.gethostname()} reads "
                     f"it, {listed} as the build's machine listed it: {OTHER_SEEDS}")))
                 datas.append(None)
+                del raw
                 continue
             sha = hashlib.sha256(raw.data).hexdigest()
             keyed.append((ref.path, sha))
@@ -360,6 +361,9 @@ def process_shard(task: ShardTask, processors: Executor | None = None) -> ShardR
                     states.learn(position, file_identity(seed), sha, file_identity(placed))
             kept += len(raw.data)
             datas.append(raw.data if kept <= _MAX_SHARD_MEMORY else None)
+            # Bytes not kept are read again to be processed: this name must not hold them
+            # meanwhile (QA: a document of 50 MB was held twice while it was processed).
+            del raw
 
     shard_file = task.package / SHARD_FOLDER / f"{task.index:08d}.jsonl"
     compression = COMPRESSIONS[task.compression]

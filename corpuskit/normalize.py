@@ -8,6 +8,7 @@ default never lowercases, strips accents or drops punctuation; lossy steps run o
 from __future__ import annotations
 
 import itertools
+import operator
 import os
 import re
 import threading
@@ -635,8 +636,16 @@ def collapse_spaces(text: str) -> str:
 
 
 def trim_trailing_whitespace(text: str) -> str:
-    """Remove whitespace (Unicode's, NBSP included) at the end of every line."""
-    return "\n".join(line.rstrip() for line in text.split("\n"))
+    """Remove whitespace (Unicode's, NBSP included) at the end of every line. A text
+    with none to remove is returned as it is, not joined again from its lines: a copy
+    equal to it, made while its lines were held (three times a document's size, of a
+    document of one long line: QA)."""
+    lines = text.split("\n")
+    trimmed = [line.rstrip() for line in lines]  # (a line with none: itself, no copy)
+    if all(map(operator.is_, trimmed, lines)):
+        return text
+    del lines
+    return "\n".join(trimmed)
 
 
 def _blank(line: str) -> bool:
@@ -656,11 +665,20 @@ def paragraph_spacing(text: str) -> str:
     while (begin := text.rfind("\n", start, stop)) != -1 and _blank(text[begin + 1:stop]):
         stop = begin
     if stop == len(text):
-        return _BLANK_RUNS.sub("\n\n", text[start:stop]) + "\n"
+        return _single_blank_lines(text[start:stop]) + "\n"
     # text[stop] is the LF that ends the last line, which is not blank: no blank run can
     # reach it, so it is kept in the substitution rather than added after it (a text that
     # needs no change is returned as it is, with no copy).
-    return _BLANK_RUNS.sub("\n\n", text[start:stop + 1])
+    return _single_blank_lines(text[start:stop + 1])
+
+
+def _single_blank_lines(text: str) -> str:
+    """Each run of blank lines in ``text`` one blank line; ``text`` itself if it has none
+    (``re.sub`` returns a copy even when it replaces nothing: a document of one long line
+    was held once more, QA)."""
+    if _BLANK_RUNS.search(text) is None:
+        return text
+    return _BLANK_RUNS.sub("\n\n", text)
 
 
 #: Every step, in the order steps run. Structural steps always run (see ``ALWAYS``).
@@ -709,6 +727,9 @@ def _one_pass(text: str, steps: tuple[str, ...], changed: list[str]) -> str:
             if name not in changed:
                 changed.append(name)
             text = result
+        # A step's result equal to its input is dropped now, not held while the next
+        # step runs (QA: a document of 50 MB was held once more so).
+        del result
     return text
 
 
