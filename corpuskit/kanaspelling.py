@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from functools import cache
 from typing import NamedTuple
 
@@ -80,6 +81,8 @@ _SHIFT_JIS_PAGES = ("cp932", "shift_jis", "shift_jisx0213")
 #: for ``、 。 ー 」``.
 _KANA_AND_STOPS = ("".join(map(chr, range(0x3041, 0x3094)))
                    + "".join(map(chr, range(0x30A1, 0x30F7))) + "、。・ー「」")
+#: :data:`_KANA_AND_STOPS`, to look characters up in.
+_JAPANESE_SCRIPT = frozenset(_KANA_AND_STOPS)
 #: The least share of a gb18030 reading's characters beyond ASCII that must be such
 #: hanzi, and the fewest of them, for it to be Shift_JIS's Japanese read so
 #: (:func:`kana_read_as_hanzi`). Of 100 paragraphs of the system's Japanese messages in
@@ -177,12 +180,74 @@ def read_as_gbk_extension(reading: Reading) -> bool:
     return extension >= max(_GBK_EXTENSION_LEAST, _GBK_EXTENSION_SHARE * beyond)
 
 
+#: The least share of a Shift_JIS code page's reading's characters beyond ASCII that must
+#: be kana or Japanese's punctuation (:data:`_KANA_AND_STOPS`), and the fewest of them, for
+#: it to show that it is Japanese where the language identifier does not say so
+#: (:func:`_shows_japanese`). Japanese dominated by kanji writes some: dpkg.cfg.5's
+#: headings 9 kana in 33 characters, its translators' names line a ``、`` between each two
+#: names (7 in 33). Traditional Chinese in GBK made of hanzi of GBK's extension reads in
+#: those code pages as kanji alone (``癢絹 轍粔 測樣 秔擥`` for ``針對 換頁 應為 韌體``),
+#: with a Latin letter or a symbol among them (``Ľ鳩 痔琢 饑❹``), or with private-use
+#: characters (QA s83 qa-decode2 R3).
+_JAPANESE_SCRIPT_SHARE = 1 / 8
+_JAPANESE_SCRIPT_LEAST = 2
+#: Unicode's categories of the characters a Shift_JIS code page reads GBK's hanzi as and
+#: Japanese does not write beside a kanji: letters (of scripts other than kanji and kana:
+#: ``Ľ``, ``È``), enclosed numbers and other symbols (``❹``), modifier symbols. Japanese
+#: writes punctuation and mathematical signs there (``“%s”``, ``右→左``, ``検索中…``).
+_NOT_BESIDE_KANJI = ("L", "No", "So", "Sk")
+
+
+def _kanji(char: str) -> bool:
+    """Whether ``char`` is a kanji (a CJK ideograph: unified, of extension A, of the
+    compatibility ones, or of the ideographic planes, which JIS X 0213 writes some of:
+    ``𠂉``), or the iteration mark ``々`` that repeats one."""
+    return ("\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
+            or "\uf900" <= char <= "\ufaff" or "\U00020000" <= char <= "\U0003ffff"
+            or char == "々")
+
+
+def _foreign_beside_kanji(text: str) -> bool:
+    """Whether ``text`` writes, directly before or after a kanji, a character Japanese does
+    not write there (:data:`_NOT_BESIDE_KANJI`, kanji and kana aside)."""
+    for at, char in enumerate(text):
+        if char.isascii() or _kanji(char) or _kana(char):
+            continue
+        if not unicodedata.category(char).startswith(_NOT_BESIDE_KANJI):
+            continue
+        if (at > 0 and _kanji(text[at - 1])) or (at + 1 < len(text) and _kanji(text[at + 1])):
+            return True
+    return False
+
+
+def holds_private_use(text: str) -> bool:
+    """Whether ``text`` holds a private-use character, which cp932 reads the bytes of
+    GBK's hanzi at F040-F9FC as and no text a reader can read writes."""
+    return any(unicodedata.category(char) == "Co" for char in text if not char.isascii())
+
+
 def _written_as_japanese(text: str) -> bool:
     """Whether ``text``, a Shift_JIS code page's reading, is written as Japanese is: no
     half-width katakana (what those code pages read GB2312's hanzi as, its lead bytes
-    A1-DF being one-byte characters there) and no kana spelled as Japanese never spells
-    them (:func:`misspells_kana`)."""
-    return not _HALFWIDTH_KATAKANA.search(text) and not misspells_kana(text)
+    A1-DF being one-byte characters there), no kana spelled as Japanese never spells
+    them (:func:`misspells_kana`) and no letter of another script or symbol beside a
+    kanji (:func:`_foreign_beside_kanji`)."""
+    return not (_HALFWIDTH_KATAKANA.search(text) or misspells_kana(text)
+                or _foreign_beside_kanji(text))
+
+
+def _shows_japanese(text: str, encoding: str) -> bool:
+    """Whether ``text``, a Shift_JIS code page's reading, shows it is Japanese: kana and
+    Japanese's punctuation (:data:`_KANA_AND_STOPS`) at least
+    :data:`_JAPANESE_SCRIPT_SHARE` of its characters beyond ASCII, and
+    :data:`_JAPANESE_SCRIPT_LEAST`, or the language identifier sure it is Japanese
+    (:data:`SURE`). Kanji alone show nothing: Chinese in GBK reads as kanji too."""
+    sample = text[:JUDGED_CHARS]
+    beyond = len(sample) - len(sample.encode("ascii", "ignore"))
+    script = sum(1 for char in sample if char in _JAPANESE_SCRIPT)
+    if script >= max(_JAPANESE_SCRIPT_LEAST, _JAPANESE_SCRIPT_SHARE * beyond):
+        return True
+    return language_fits(text, encoding)[1] >= SURE
 
 
 class _Misreading(NamedTuple):
@@ -199,12 +264,14 @@ def _told_by(text: str, judgement: Judgement, encoding: str, misreading: _Misrea
     """What tells that a Shift_JIS code page's plausible reading, ``text``, is the Japanese
     a gb18030 reading misread as ``misreading`` says misreads, if anything does: the kana,
     where it is surely Japanese to the language identifier (:data:`SURE`); else the hanzi
-    of GBK's extension, where it is written as Japanese is (:func:`_written_as_japanese`).
-    The identifier calls Japanese dominated by kanji Chinese (a man page's headings and
-    translators' names: 22% Japanese); its script tells it."""
+    of GBK's extension, where it is written as Japanese is (:func:`_written_as_japanese`)
+    and shows it is Japanese (:func:`_shows_japanese`). The identifier calls Japanese
+    dominated by kanji Chinese (a man page's headings and translators' names: 22%
+    Japanese); its kana and punctuation tell it."""
     if misreading.kana and language_fits(judgement.text, encoding)[1] >= SURE:
         return _Misreading(kana=True, extension=False)
-    if misreading.extension and _written_as_japanese(text):
+    if (misreading.extension and _written_as_japanese(text)
+            and _shows_japanese(text, encoding)):
         return _Misreading(kana=False, extension=True)
     return None
 
@@ -223,13 +290,16 @@ def _shift_jis_reading(data: bytes, config: DecodeConfig, misreading: _Misreadin
                        ) -> _JapaneseReading | None:
     """The reading of ``data`` in the first code page of Shift_JIS's bytes that reads it
     as plausible text that is the Japanese ``misreading`` misreads (:func:`_told_by`),
-    the listed ones first; None if none does."""
+    the listed ones first; None if none does. A code page not listed whose reading holds
+    a private-use character (:func:`holds_private_use`) is not one: it is not named."""
     listed = [name for name in (codecs.lookup(name).name for name in config.fallback_encodings)
               if name in _SHIFT_JIS_PAGES]
     for encoding in (*listed, *(name for name in _SHIFT_JIS_PAGES if name not in listed)):
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
+            continue
+        if encoding not in listed and holds_private_use(text):
             continue
         judgement = judge(text)
         told = _told_by(text, judgement, encoding, misreading) if plausible(judgement) else None

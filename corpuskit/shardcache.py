@@ -44,7 +44,13 @@ from .writer import TEMP_PREFIX, copy_into, write_file
 from .zippieces import read_range
 
 #: Part of every cache key: changed with the entries' format, and with anything that gives
-#: other records for the same bytes within one corpuskit version (v71: a legacy reading with
+#: other records for the same bytes within one corpuskit version (v72: gb18030's reading
+#: made of hanzi of GBK's extension is Shift_JIS's Japanese misread only where a Shift_JIS
+#: code page's reading holds kana or Japanese's punctuation, an eighth of its characters
+#: beyond ASCII and two at least, or is Japanese to the identifier, and no Latin letter or
+#: symbol beside a kanji; a page not listed whose reading holds a private-use character is
+#: not named; so traditional Chinese in GBK read there as kanji alone (``參數 帳戶 開啟``)
+#: is built, not refused; v71: a legacy reading with
 #: a sign its language writes between letters, ``n°NOMBRE``, ``try…catch`` after an ASCII
 #: letter, ``%0A¿Quiere`` before a capital, or a degree or multiplication sign in too few of
 #: its words, is read, not refused as misread; v70: of readings with as few mistyped words,
@@ -211,7 +217,7 @@ from .zippieces import read_range
 #: v13: a legacy file that another code page reads clearly better is refused; v12: a text of
 #: only invisible characters, such as a soft hyphen, is refused), so that no entry made
 #: before serves records a fresh build would not make.
-CACHE_FORMAT = "corpuskit-shard-cache-v71"
+CACHE_FORMAT = "corpuskit-shard-cache-v72"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
 #: The names of the files a build writes in each folder of the cache: a shard entry's

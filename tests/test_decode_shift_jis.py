@@ -173,3 +173,36 @@ def test_traditional_chinese_of_gbk_extension_stays_gb18030(
         text: str, listed: list[str]) -> None:
     decoded = run(text.encode("gb18030"), listed)
     assert (decoded.encoding, decoded.text) == ("gb18030", text)
+
+
+#: Traditional Chinese in GBK made of hanzi of GBK's extension whose lead bytes are none of
+#: A1-DF, so a Shift_JIS code page reads them as kanji alone, with a Latin letter or a
+#: symbol among them, or with a private-use character, never as half-width katakana: it was
+#: refused even with ``["gb18030"]`` alone, naming shift_jisx0213 (``Ľ鳩 痔琢 饑❹``) or
+#: cp932 (``癢絹 轍崧 測樣 刕\ue26b``) (QA s83 qa-decode2 R3).
+TRADITIONAL_READ_AS_KANJI = ["參數 帳戶 開啟\n", "針對 換頁 應為 韌體\n"]
+
+
+@pytest.mark.parametrize("listed", [["gb18030"], DEFAULT, ["gb18030", "shift_jisx0213"],
+                                    ["gb18030", "cp932"]],
+                         ids=["gb18030-alone", "default", "shift_jisx0213-last", "cp932-last"])
+@pytest.mark.parametrize("text", TRADITIONAL_READ_AS_KANJI, ids=["params", "firmware"])
+def test_traditional_chinese_read_as_kanji_alone_stays_gb18030(
+        text: str, listed: list[str]) -> None:
+    data = text.encode("gbk")
+    decoded = run(data, listed)
+    assert (decoded.encoding, decoded.text) == ("gb18030", text)
+
+
+def test_written_as_japanese_and_shows_japanese() -> None:
+    """A Shift_JIS reading is Japanese only with kana or Japanese's punctuation in it at a
+    share Japanese dominated by kanji has, and no letter of another script or symbol beside
+    a kanji; kanji alone show nothing."""
+    from corpuskit.kanaspelling import _shows_japanese, _written_as_japanese, holds_private_use
+
+    for text in KANJI_HEAVY:
+        assert _written_as_japanese(text) and _shows_japanese(text, "shift_jis")
+    assert not _shows_japanese("癢絹 轍粔 測樣 秔擥\n", "shift_jisx0213")  # kanji alone
+    assert not _written_as_japanese("Ľ鳩 痔琢 饑❹\n")  # a Latin letter, a symbol
+    assert _written_as_japanese("値“%s”は 右→左 検索中… 栄展𠂉")  # what Japanese writes
+    assert holds_private_use("刕\ue26b") and not holds_private_use("高橋 基信")
