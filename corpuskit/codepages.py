@@ -10,7 +10,9 @@ against a code page that reads alike, words spelled as a language of Central Eur
 them (:mod:`corpuskit.centraleurope`), then, of Cyrillic code pages, spelling, letter pairs
 and letter case (cp1251 and KOI8-R read each other's small letters as capitals:
 :mod:`corpuskit.cyrillicspelling`), then Hebrew's and Japanese's spelling
-(:mod:`corpuskit.hebrewspelling`, :mod:`corpuskit.kanaspelling`), then the highest
+(:mod:`corpuskit.hebrewspelling`, :mod:`corpuskit.kanaspelling`), then fewest words
+mixing letters no one alphabet writes together (``Pawe³``:
+:mod:`corpuskit.latinalphabets`), then the highest
 probability that the text is in a language a code page reading it so is made for
 (:data:`~corpuskit.codepagelanguages.CODEPAGE_LANGUAGES`), then the configured order.
 
@@ -29,6 +31,7 @@ from .cyrillicspelling import cyrillic_by_spelling_and_case
 from .greekspelling import greek_by_quotes
 from .hebrewspelling import hebrew_by_spelling
 from .kanaspelling import kana_by_spelling
+from .latinalphabets import fewest_mixed_alphabets
 from .normalize import C1_CONTROLS, Repairs
 from .plausibility import JUDGED_CHARS, Judgement, judge, more_implausible_than, odd_words, words_of
 
@@ -90,7 +93,8 @@ def best_legacy(data: bytes, encodings: tuple[str, ...]) -> Reading | None:
     (:func:`hebrew_by_spelling`), then,
     of Cyrillic code pages whose readings are both surely in their languages, Cyrillic
     spelling, letter pairs, then letter case (:func:`cyrillic_by_spelling_and_case`), then
-    Japanese's spelling of small kana (:func:`kana_by_spelling`), then the highest
+    Japanese's spelling of small kana (:func:`kana_by_spelling`), then fewest words mixing
+    letters no one alphabet writes together (:func:`fewest_mixed_alphabets`), then the highest
     probability that the text is in a language of one of the code pages that read it so
     (:func:`_best_fit`), then the configured order. Candidates decoding to the same text
     are one candidate, recorded in the first of those code pages (where its text is in no
@@ -136,6 +140,8 @@ def best_legacy(data: bytes, encodings: tuple[str, ...]) -> Reading | None:
         tied = cyrillic_by_spelling_and_case(tied, decodings, judged)
     if len(tied) > 1:
         tied = kana_by_spelling(tied, judged)
+    if len(tied) > 1:
+        tied = fewest_mixed_alphabets(tied, judged)  # (QA s83 qa-decode2 R4, P1: Pawe³)
     winner = tied[0] if len(tied) == 1 else min(tied, key=lambda order: (
         -_best_fit(judged[order].text, grouped[order][0]), order))
     return Reading(*decodings[winner], judged[winner])

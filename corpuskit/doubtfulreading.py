@@ -27,6 +27,7 @@ from .codepagelanguages import (
 )
 from .cyrillicspelling import misread_as_cyrillic
 from .hebrewspelling import hebrew_by_letters, spelled_as_hebrew
+from .latinalphabets import mixed_alphabet_words
 from .normalize import C1_CONTROLS
 from .plausibility import JUDGED_CHARS, Judgement, foreign_letter_words, judge, plausible, words_of
 from .wording import counted
@@ -152,7 +153,11 @@ def why_better(other: Evidence, chosen: Evidence) -> str | None:
     and have no more implausible words, nor more words misplacing a letter of Central
     Europe's (:func:`~corpuskit.centralspelling.misplaced_letter_words`: a list of places
     in cp1252, Indonesian, Czech or Hungarian to the identifier, was told to add cp1250,
-    whose ``Ińapari`` for ``Iñapari`` no language writes; QA s83 qa-decode F3); then it
+    whose ``Ińapari`` for ``Iñapari`` no language writes; QA s83 qa-decode F3), nor more
+    words mixing letters no one alphabet writes together
+    (:func:`~corpuskit.latinalphabets.mixed_alphabet_words`: English naming ``Paweł`` in
+    cp1250, listed first, doubtful as English is in every code page's languages, was
+    built as cp1252's ``Pawe³``; QA s83 qa-decode2 P1); then it
     is clearly better if the chosen one is misread in its words or language
     (:func:`_misread_words`). Else it must be surely in
     one language of its code page (:data:`SURE`; so its probability of being in any of
@@ -166,7 +171,9 @@ def why_better(other: Evidence, chosen: Evidence) -> str | None:
             or other.judgement.implausibility > chosen.judgement.implausibility \
             or hangul_before_hanja(other) \
             or len(misplaced_letter_words(other.judgement.text)) \
-            > len(misplaced_letter_words(chosen.judgement.text)):
+            > len(misplaced_letter_words(chosen.judgement.text)) \
+            or len(mixed_alphabet_words(other.judgement.text)) \
+            > len(mixed_alphabet_words(chosen.judgement.text)):
         return None
     if C1_CONTROLS.search(other.reading.text) and not C1_CONTROLS.search(chosen.reading.text):
         # No text holds a C1 control (:func:`~corpuskit.codepages._without_c1_controls`):
