@@ -40,11 +40,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .config import CHANGELOG_NAME, CONFIG_NAME, DEFAULT_COMPRESSION, DiscoverConfig, ProcessConfig
+from .config import DEFAULT_COMPRESSION, DiscoverConfig, ProcessConfig
 from .deflate import (
     COMPRESSIONS,
 )
-from .discover import read_source, read_source_stat, skip_reason
+from .discover import candidate_paths, is_seeds_own, read_source, read_source_stat
 from .errors import ArgumentError, CorpuskitError, OutputError
 from .forkpool import (
     end_on_interrupt,
@@ -673,8 +673,9 @@ def useful_jobs(seeds: Path, config: DiscoverConfig, jobs: int) -> int:
     discovers the corpus. A one-document corpus built with ``-j 256`` forked 256 workers
     for its one shard (11 s; 40 s with ``-j 1024``: QA).
 
-    The files the build would take for documents (neither hidden nor excluded: see
-    :func:`~corpuskit.discover.skip_reason`) are counted first, up to ``jobs`` times
+    The files the build would take for documents (those its walk considers:
+    :func:`~corpuskit.discover.candidate_paths`, but corpus.toml and CHANGELOG.md) are
+    counted first, up to ``jobs`` times
     :data:`~corpuskit.shards.SHARD_MAX` (a corpus of more has more shards than ``jobs``,
     and the count stops there: the workers are still forked before its discovery, so
     they stay small, and list its folders while the build waits). Fewer are cut into
@@ -687,31 +688,16 @@ def useful_jobs(seeds: Path, config: DiscoverConfig, jobs: int) -> int:
     limit = jobs * SHARD_MAX
     paths: list[str] = []
     size = 0
-    folders = [""]
-    while folders:
-        rel = folders.pop()
-        try:
-            entries = os.scandir(seeds / rel if rel else seeds)
-        except OSError:  # the build reports it
+    # (read as it goes, in no order: a million files not held, nor listed past the limit;
+    # a folder that cannot be listed, the build reports)
+    for relpath, entry in candidate_paths(seeds, config.exclude, ordered=False):
+        if is_seeds_own(relpath):
             continue
-        with entries, suppress(OSError):  # (read as it goes: a million files not held)
-            for entry in entries:
-                relpath = f"{rel}/{entry.name}" if rel else entry.name
-                try:
-                    folder = entry.is_dir(follow_symlinks=False)
-                except OSError:
-                    folder = False
-                if skip_reason(relpath, config.exclude, folder=folder) is not None \
-                        or (not rel and entry.name in (CONFIG_NAME, CHANGELOG_NAME)):
-                    continue
-                if folder:
-                    folders.append(relpath)
-                    continue
-                paths.append(relpath)
-                if len(paths) > limit:
-                    return jobs
-                with suppress(OSError):
-                    size += entry.stat().st_size
+        paths.append(relpath)
+        if len(paths) > limit:
+            return jobs
+        with suppress(OSError):
+            size += entry.stat().st_size
     ids = sorted(document_id(path) for path in paths)
     shards = len(cut(len(ids), ids.__getitem__))
     if shards <= 1:
