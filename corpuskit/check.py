@@ -44,7 +44,7 @@ from .compare import (
     same_bytes,
 )
 from .config import CHANGELOG_NAME, CONFIG_NAME, CorpusConfig, load_config
-from .discover import read_changelog, skip_reason
+from .discover import candidate_paths, read_changelog, skipped_on_the_way
 from .dist import (
     ARCHIVE_SUFFIX,
     Releases,
@@ -1568,25 +1568,20 @@ def _beyond_problem(folder: Path, beyond: Beyond) -> Problem:
 def _built_from(seeds: Path, path: Path, exclude: tuple[str, ...]) -> bool:
     """Whether the file or folder ``path`` of ``seeds`` holds what a build reads: not
     skipped (hidden, or matched by ``exclude``), nor in a folder that is, and a folder
-    holding such a file."""
+    holding something the build's walk considers (:func:`~corpuskit.discover.candidate_paths`:
+    a link to a folder too, which it refuses), or a folder it reports instead of walking."""
     if path == seeds:
         return True  # the whole seeds folder untracked
     relative = path.relative_to(seeds).as_posix()
-    parts = relative.split("/")
-    if any(skip_reason("/".join(parts[:end]), exclude, folder=True) is not None
-           for end in range(1, len(parts))):
+    folder = path.is_dir() and not path.is_symlink()
+    if skipped_on_the_way(relative, exclude, folder=folder) is not None:
         return False
-    if not path.is_dir() or path.is_symlink():
-        return skip_reason(relative, exclude) is None
-    if skip_reason(relative, exclude, folder=True) is not None:
-        return False
-    for folder, folders, files in os.walk(path):
-        here = Path(folder).relative_to(seeds).as_posix()
-        folders[:] = [name for name in folders
-                      if skip_reason(f"{here}/{name}", exclude, folder=True) is None]
-        if any(skip_reason(f"{here}/{name}", exclude) is None for name in files):
-            return True
-    return False
+    if not folder:
+        return True
+    reported: list[Problem] = []
+    considered = next(candidate_paths(seeds, exclude, under=relative, problems=reported,
+                                      ordered=False), None)
+    return considered is not None or bool(reported)
 
 
 def _recorded_content(seeds: Path, config: CorpusConfig, content: str,

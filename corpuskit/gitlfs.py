@@ -70,15 +70,22 @@ def is_lfs_pointer(path: Path) -> bool:
 
 def pointers_in(folder: Path) -> list[str]:
     """The regular files below ``folder`` that are Git LFS pointers, by their paths in it
-    (``/``-separated, sorted); hidden files and folders (``.git``) are left out, as the
-    seeds' discovery leaves them, and no symbolic link is followed. What a checkout that
-    did not fetch a seeds folder kept in Git LFS holds, named when its corpus.toml, a
-    pointer too, says nothing of which files are documents (QA: its TOML error hid them)."""
-    found: list[str] = []
-    for top, folders, files in os.walk(folder, onerror=lambda _: None):
-        folders[:] = [name for name in folders if not name.startswith(".")]
-        for name in files:
-            path = Path(top, name)
-            if not name.startswith(".") and not path.is_symlink() and is_lfs_pointer(path):
-                found.append(path.relative_to(folder).as_posix())
-    return sorted(found)
+    (``/``-separated, sorted): of the files the seeds' discovery considers
+    (:func:`~corpuskit.discover.candidate_paths`: hidden files and folders, ``.git``, are
+    left out, no link to a folder is followed), those that are no symbolic link.
+    corpus.toml and CHANGELOG.md are among them, and discover.exclude is not applied: what
+    a checkout that did not fetch a seeds folder kept in Git LFS holds, named when its
+    corpus.toml, a pointer too, says nothing of which files are documents (QA: its TOML
+    error hid them)."""
+    from .discover import candidate_paths  # (discover reads with this module: imported here)
+
+    return sorted(relpath for relpath, entry in candidate_paths(folder, (), ordered=False)
+                  if not _is_link(entry) and is_lfs_pointer(Path(entry.path)))
+
+
+def _is_link(entry: os.DirEntry[str]) -> bool:
+    """Whether ``entry`` is a symbolic link (or cannot be looked at: not read either)."""
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return True

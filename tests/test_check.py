@@ -18,6 +18,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from _consumers import rewrite_tagmanifest, rewrite_zip
+from _deep_folders import nested
 from _validate_support import EPOCH, built, codes, run, sealed, write_seeds
 
 import corpuskit
@@ -1819,6 +1820,51 @@ def test_under_pre_commit_seeds_files_git_does_not_track_are_named_if_built(
     [lock] = report.problems
     assert lock.path == str(tmp_path / "dist" / ".corpuskit-lock")
     assert lock.code == "untracked-file" and "should hold dist/.corpuskit-*" in lock.message
+
+
+def _committed_seeds(tmp_path: Path) -> Path:
+    """Seeds with their release in dist/, both committed in a Git work tree at ``tmp_path``."""
+    seeds = write_seeds(tmp_path / "seeds", {"news/a.txt": b"A\n\nAn item.\n"})
+    build(seeds, tmp_path / "dist", source_date_epoch=EPOCH, jobs=1)
+    (tmp_path / "dist" / ".corpuskit-lock").unlink(missing_ok=True)  # the build's
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-q", "-m", "r")
+    return seeds
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_under_pre_commit_an_untracked_seeds_folder_a_thousand_deep_is_named(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An untracked folder of the seeds nested 990 deep, a text at the bottom: check under
+    pre-commit walked it with os.walk, which recurses, to see whether a build reads it,
+    and failed with a RecursionError (QA s83 review finding 6). It is named as untracked,
+    beside the build's problem with it (its path is too long from 513 folders down)."""
+    seeds = _committed_seeds(tmp_path)
+    monkeypatch.setenv("PRE_COMMIT", "1")
+    with nested(seeds, b"Bottom\n\nThe deepest text.\n"):
+        report = check(seeds, tmp_path / "dist", source_date_epoch=EPOCH, jobs=1)
+    too_long = seeds.joinpath(*["d"] * 513)
+    assert sorted((p.path, p.code) for p in report.problems) == [
+        (str(seeds / "d"), "untracked-file"), (str(too_long), "unsafe-path")]
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_under_pre_commit_an_untracked_folder_holding_a_link_to_a_folder_is_named(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An untracked folder of the seeds holding only a symbolic link to another of its
+    folders: a build refuses the link, so the work tree fails where a clean clone of the
+    commit passes, but check's own walk (os.walk, which lists such a link among the
+    folders, not the files, and does not follow it) found nothing in it a build reads and
+    did not name it. Found when its walk became the build's (QA s83 review finding 6)."""
+    seeds = _committed_seeds(tmp_path)
+    (seeds / "extra").mkdir()
+    (seeds / "extra" / "news").symlink_to("../news", target_is_directory=True)
+    monkeypatch.setenv("PRE_COMMIT", "1")
+    report = check(seeds, tmp_path / "dist", source_date_epoch=EPOCH, jobs=1)
+    assert sorted((p.path, p.code) for p in report.problems) == [
+        (str(seeds / "extra"), "untracked-file"),
+        (str(seeds / "extra" / "news"), "unsafe-path")]
 
 
 def test_a_content_hash_in_corpus_toml_that_is_not_the_releases_is_named(

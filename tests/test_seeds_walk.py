@@ -6,6 +6,7 @@ that a folder a thousand deep can exhaust."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -18,10 +19,17 @@ from corpuskit.config import DiscoverConfig
 from corpuskit.discover import candidate_paths, discover, is_seeds_own, skipped_on_the_way
 from corpuskit.engine import useful_jobs
 from corpuskit.errors import InputError
+from corpuskit.gitlfs import pointers_in
 from corpuskit.problems import Problem
 from corpuskit.validation import validate
 
 TEXT = b"A title\n\nA paragraph of text.\n"
+
+
+def _pointer(data: bytes) -> bytes:
+    """What a checkout without Git LFS holds in place of ``data``."""
+    return (f"version https://git-lfs.github.com/spec/v1\noid sha256:"
+            f"{hashlib.sha256(data).hexdigest()}\nsize {len(data)}\n").encode()
 
 
 def _seeds(tmp_path: Path) -> Path:
@@ -90,6 +98,22 @@ def test_a_seeds_folder_a_thousand_deep_is_a_clear_problem(tmp_path: Path) -> No
     assert [(p.path, p.code) for p in refused.value.problems] == [(too_long, "unsafe-path")]
     assert given == given_streamed == ["a.txt", "corpus.toml"]
     assert walked == streamed == list(said)
+
+
+def test_pointers_are_named_beside_a_folder_a_thousand_deep(tmp_path: Path) -> None:
+    """A seeds folder kept in Git LFS, not fetched, holding folders 990 deep: the walk for
+    the pointers to name (os.walk, which recurses) was a RecursionError from a stack as
+    deep as a test's; those the build considers are named."""
+    config_bytes = b'name = "x"\n'
+    seeds = write_seeds(tmp_path / "seeds", {"a.txt": _pointer(TEXT), "b.txt": TEXT,
+                                             ".hidden.txt": _pointer(TEXT)})
+    (seeds / "corpus.toml").write_bytes(_pointer(config_bytes))
+    (seeds / "linked.txt").symlink_to("a.txt")  # its target is named, not the link
+    with nested(seeds, _pointer(TEXT)):
+        assert pointers_in(seeds) == ["a.txt", "corpus.toml"]
+        said = validate(seeds, jobs=1).problems
+    assert [(p.path, p.code) for p in said] == [("a.txt", "lfs-pointer"),
+                                                ("corpus.toml", "lfs-pointer")]
 
 
 def test_the_deep_folders_are_removed(tmp_path: Path) -> None:
