@@ -28,17 +28,50 @@ from .config import STEP_NEEDS, NormalizeConfig
 from .fallbacks import strict
 
 _FTFY_CONFIG = ftfy.TextFixerConfig(
-    # ftfy's "sloppy" code pages encode U+FFFD as byte 1A, its mark of a byte already lost,
-    # and replace_lossy_sequences reads each 1A back as U+FFFD, alone or with the rest of
-    # the UTF-8 sequence it stands in (``â€�``, ``â€?``: one character lost, one U+FFFD).
-    # Without it (as before), a U+FFFD in a line repaired through such a code page, and
-    # that of ``ï¿½`` (U+FFFD's UTF-8 read as cp1252), became U+001A, which
-    # remove-control-chars deleted: text lost, exit 0 (QA).
-    replace_lossy_sequences=True,
+    # Off for a line with no sign of a byte already lost (:func:`_ftfy_config`): ftfy's
+    # replace_lossy_sequences takes a ``?`` after a UTF-8 lead byte for a lost one, and made
+    # correct text beside mojibake lose characters (``installé\u00a0?`` -> ``install�``, QA).
+    replace_lossy_sequences=False,
     explain=False,
 )
-#: The same, asking for ftfy's explanation of a repair: its plan.
-_FTFY_EXPLAINING = _FTFY_CONFIG._replace(explain=True)
+#: The same, reading a lost byte as U+FFFD: ftfy's "sloppy" code pages encode U+FFFD as
+#: byte 1A, its mark of a byte already lost, and replace_lossy_sequences reads each 1A back
+#: as U+FFFD, alone or with the rest of the UTF-8 sequence it stands in (``â€�``: one
+#: character lost, one U+FFFD). Without it, a U+FFFD in a line repaired through such a
+#: code page, and that of ``ï¿½`` (U+FFFD's UTF-8 read as cp1252), became U+001A, which
+#: remove-control-chars deleted: text lost, exit 0 (QA). Used only for lines that hold such
+#: a sign (:func:`_ftfy_config`), and its repair kept only if it lost no ``?``
+#: (:func:`_lost_nothing`).
+_FTFY_LOSSY_CONFIG = _FTFY_CONFIG._replace(replace_lossy_sequences=True)
+#: U+FFFD, the sign of a byte a reader already lost, and its mojibake: its UTF-8 (EF BF BD)
+#: as each code page ftfy repairs reads it (``ï¿½``, ``пїЅ``, ...).
+LOST_BYTE_SIGNS = tuple(dict.fromkeys(
+    ["\ufffd", *(b"\xef\xbf\xbd".decode(codec) for codec in CHARMAP_ENCODINGS)]))
+
+
+def _holds_lost_byte_sign(line: str) -> bool:
+    """Whether ``line`` holds U+FFFD or the mojibake of one (:data:`LOST_BYTE_SIGNS`): only
+    then may its repair read a UTF-8 sequence as one whose byte was lost."""
+    return any(sign in line for sign in LOST_BYTE_SIGNS)
+
+
+def _ftfy_config(line: str, explain: bool = False) -> ftfy.TextFixerConfig:
+    """ftfy's settings for repairing ``line``: reading lost bytes as U+FFFD only where the
+    line holds a sign of one (:func:`_holds_lost_byte_sign`)."""
+    config = _FTFY_LOSSY_CONFIG if _holds_lost_byte_sign(line) else _FTFY_CONFIG
+    return config._replace(explain=True) if explain else config
+
+
+def _lost_nothing(line: str, repaired: str) -> bool:
+    """Whether ``repaired``, a repair of ``line`` that may read lost bytes as U+FFFD, kept
+    every ``?`` of it. replace_lossy_sequences reads a ``?`` after a UTF-8 lead byte as a
+    byte lost too (a reader's mark for one), but correct text writes ``?`` so (French
+    ``installé\u00a0?`` in cp1252's bytes: ``…\xc3\xa9\xa0?``): a ``?`` is never taken for
+    a lost byte. A transcoding keeps every ASCII character, so only that reading loses
+    one; a U+FFFD it makes of a 1A byte stands for the U+FFFD that byte was."""
+    return repaired.count("?") == line.count("?")
+
+
 C1_CONTROLS = re.compile("[\x80-\x9f]")
 #: Any character ftfy's ``remove_control_chars`` deletes, or a C1 control, VT or FF.
 _ANY_CONTROL = re.compile(
@@ -403,14 +436,22 @@ def fix_encoding_line(line: str, repairs: Repairs | None = None) -> str:
 
 
 def _repair(line: str, repairs: Repairs | None) -> str:
-    """ftfy's repair of ``line`` (in a :func:`_ftfy_asking_looks_bad` block), from
-    ``repairs`` if it holds it, else added to it."""
+    """ftfy's repair of ``line`` (:func:`_ftfy_repair`), from ``repairs`` if it holds it,
+    else added to it."""
     if repairs is None:
-        return ftfy.fix_encoding(line, _FTFY_CONFIG)
+        return _ftfy_repair(line)
     fixed = repairs.get(line)
     if fixed is None:
-        fixed = repairs[line] = ftfy.fix_encoding(line, _FTFY_CONFIG)
+        fixed = repairs[line] = _ftfy_repair(line)
     return fixed
+
+
+def _ftfy_repair(line: str) -> str:
+    """ftfy's repair of ``line`` (in a :func:`_ftfy_asking_looks_bad` block) with its
+    settings for that line (:func:`_ftfy_config`); ``line`` as it is if that repair took a
+    ``?`` for a lost byte (:func:`_lost_nothing`): leaving mojibake loses no text."""
+    fixed = ftfy.fix_encoding(line, _ftfy_config(line))
+    return fixed if _lost_nothing(line, fixed) else line
 
 
 #: A transcoding plan of ftfy's: the code pages whose reading of UTF-8 it undoes, in order
@@ -493,7 +534,8 @@ def fix_encoding_short_lines(text: str) -> str:
 def _transcoding(line: str) -> Transcoding | None:
     """The code pages of ftfy's repair of ``line`` when it is plain transcoding (see
     :data:`Transcoding`), else None (no repair, or one that also rewrites bytes or text)."""
-    explanation = ftfy.fix_encoding_and_explain(line, _FTFY_EXPLAINING).explanation or []
+    explanation = ftfy.fix_encoding_and_explain(
+        line, _ftfy_config(line, explain=True)).explanation or []
     steps = [(step.action, step.parameter) for step in explanation
              if (step.action, step.parameter) != _LOSSY_STEP]
     encodes, decodes = steps[0::2], steps[1::2]
@@ -529,18 +571,22 @@ def _read_with(line: str, plan: Transcoding) -> str | None:
 
 
 def _transcoded(line: str, plan: Transcoding) -> str | None:
-    """``line`` transcoded by ``plan`` strictly, or None if it cannot be. A sloppy code
-    page's byte 1A is read as ftfy's repair reads it (:data:`_LOSSY_STEP`), so a U+FFFD of
-    the line stays one (QA: it became U+001A, which remove-control-chars deleted)."""
+    """``line`` transcoded by ``plan`` strictly, or None if it cannot be. Where ``line``
+    holds a sign of a lost byte (:func:`_holds_lost_byte_sign`), a sloppy code page's byte
+    1A is read as ftfy's repair of such a line reads it (:data:`_LOSSY_STEP`), so a U+FFFD
+    of the line stays one (QA: it became U+001A, which remove-control-chars deleted); a
+    reading that so took a ``?`` for a lost byte is none (:func:`_lost_nothing`)."""
+    lossy = _holds_lost_byte_sign(line)
+    read = line
     try:
         for codec in plan:
-            encoded = line.encode(codec)
-            if codec.startswith("sloppy") and _FTFY_CONFIG.replace_lossy_sequences:
+            encoded = read.encode(codec)
+            if lossy and codec.startswith("sloppy"):
                 encoded = fixes.replace_lossy_sequences(encoded)
-            line = encoded.decode("utf-8")
+            read = encoded.decode("utf-8")
     except UnicodeError:
         return None
-    return line
+    return read if _lost_nothing(line, read) else None
 
 
 # Most text holds none of the few characters the next steps replace. Asking ``char in

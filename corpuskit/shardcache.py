@@ -44,184 +44,186 @@ from .writer import TEMP_PREFIX, copy_into, write_file
 from .zippieces import read_range
 
 #: Part of every cache key: changed with the entries' format, and with anything that gives
-#: other records for the same bytes within one corpuskit version (v73: of readings with as
-#: few mistyped words, one with fewer words mixing letters no one alphabet writes together
-#: (``Kýlýçdaroðlu``, ``Pawe³``) wins before the language fit, and is not replaced by such a
-#: reading as clearly better, so Western text naming Czechs, Poles or Turks in their code
-#: page, listed first, is read in it, not as cp1252; v72: gb18030's reading made of hanzi of
-#: GBK's extension is Shift_JIS's Japanese misread only where a Shift_JIS code page's
-#: reading holds kana or Japanese's punctuation, an eighth of its characters beyond ASCII
-#: and two at least, or is Japanese to the identifier, and no Latin letter or symbol beside
-#: a kanji; a page not listed whose reading holds a private-use character is not named; so
-#: traditional Chinese in GBK read there as kanji alone (``參數 帳戶 開啟``) is built, not
-#: refused; v71: a legacy reading with a sign its language writes between letters,
-#: ``n°NOMBRE``, ``try…catch`` after an ASCII letter, ``%0A¿Quiere`` before a capital, or a
-#: degree or multiplication sign in too few of its words, is read, not refused as misread;
-#: v70: of readings with as few mistyped words, one with fewer words writing ``ů ě ŕ ĺ ń``
-#: where no language of Central Europe writes them wins, so short Italian or French in
-#: cp1252 naming a Czech is no longer built as cp1250's ``piů``, ``ŕ``, and two words
-#: holding letters of a language the text is not in make it misread only if the rest is no
-#: fluent text either, so German in cp1252 naming ``Pardubický kraj`` is built, not refused;
-#: v69: which Cyrillic language a legacy reading is in, for letters only some Cyrillic
-#: alphabets write, is asked of its Cyrillic words alone, where Serbian in cp1251 with man
-#: page markup was refused; ISO-2022 text, built with its escapes deleted where they were
-#: under 1% of it, is refused; v68: gb18030's reading of Shift_JIS made of hanzi of GBK's
-#: extension (``柤慜`` for ``名前``), which a Shift_JIS code page reads as Japanese is written
-#: (no half-width katakana), is read in that code page if listed and refused naming cp932 if
-#: not, so Japanese dominated by kanji, a man page's headings and names, is no longer built
-#: as ``dpkg 偺愝掕僼傽僀儖``; v67: the mojibake repair keeps U+FFFD, and reads ``ï¿½`` and a
-#: sequence a cp1252 reader cut short with U+FFFD (``â€�``) as U+FFFD, where a U+FFFD on a
-#: line it repaired or read with another line's plan, and every ``ï¿½``, became U+001A,
-#: which remove-control-chars deleted; v66: a reading clearly better in one of Greek's two
-#: code pages is one in the page where Greek writes ``Ά`` and ``’`` so; v65: UTF-8 whose
-#: only whole character stands beside one cut short, ``\xc2\xbb\xc3berblick``, is refused,
-#: not read in cp1252 as ``Â»Ãberblick``; v64: Slovak's ``ľ`` counts as misread beside
-#: consonants Slovak's spelling dictionary never writes it beside, not those its catalogues
-#: do not, so cp1250's ``Oľga``, ``veľryba``, ``fľak`` are read in cp1250, not refused or
-#: read as ISO-8859-2's ``Ožga``; v63: a reading in cp1251 or KOI8-R, in capitals and small
-#: letters, unsure of its Cyrillic language, with two words or a third of them spelled or
-#: cased as no Cyrillic language writes them (or one, its letter pairs rare), is doubtful
-#: and loses to a reading in an alphabet with letter case, so a short line of Greek (``Фп
-#: ўсгпт еЯнбй``) is refused naming cp1253 or iso8859-7 with the default code pages; v62: a
-#: legacy reading misread on its own evidence, with no other clearly better, is refused, not
-#: built: text in a code page corpuskit does not decode, ``t¨ent¨u``, ``представлениЯ``;
-#: v61: Greek's ``Ά`` after an article (``το Άργος``, ``του Άρη``) is cp1253's, and ``’``
-#: after a particle or before a verb form (``μη ’ρθεις``, ``εγώ ’μαι``) ISO-8859-7's, so
-#: neither is refused with its code page listed, and a word either could be (``τα Άγραφα``,
-#: ``τα ’πα``) tells neither; v60: ``š`` in a Polish text, ``Ť`` or ``ť`` before a consonant
-#: at a word's start or alone, ``Š`` before a year, and ``ľ`` or ``ą`` in a text the
-#: language identifier finds in no language writing them count as misread, so ``cišgle``,
-#: ``Ťdupť``, ``moľnost``, ``Uporabniąki`` are read in the other code page where it is
-#: listed and refused naming it where not; v59: a code page's sign whose byte UTF-8 writes
-#: only after a character's first byte, before a letter beyond ASCII (``»Überblick«`` in
-#: cp1252), is no UTF-8 cut short, so such text is read in its code page, not refused; v58:
-#: ISO-8859-2's ž, š and ť read in cp1250 where Slovak never writes ľ, Polish never ą, or as
-#: a ``»`` closing no quote count as misread, so ``kaľdé``, ``Greąka``, ``nastavi»`` are
-#: read in ISO-8859-2 where it is listed and refused naming it where not; v57: Greek in
-#: cp1253 and in ISO-8859-7 are told apart by where Greek writes ``Ά`` and ``’``, so
-#: cp1253's ``Άγιος`` is read in it where both are listed, not as ``’γιος``, and
-#: ISO-8859-7's aphaeresis ``που ’ναι`` not as cp1253's ``που Άναι``; v56: a word holding a
-#: letter that only languages the text is not in write (Estonian's ``š`` read in cp1252 as
-#: Icelandic's ``ð``, ``Tðehhi``) loses a tie to a reading without, so Estonian in cp1257 is
-#: read in it when listed, and the second look takes a reading likely (80%), not only
-#: surely, in its language where the chosen one is misread in its words or in no language of
-#: its code page (Latvian, Lithuanian and Turkish no longer built as cp1252, Ukrainian in
-#: KOI8-U as KOI8-R's ``з╕``); v55: Hebrew in cp1255 holding a geresh, gershayim or maqaf
-#: (``צ׳כית``, ``ארה״ב``, ``ב־Ctrl``), or a right-to-left mark beside ``%s``, is read as
-#: cp1255 where listed and refused naming it where not, and so is long Hebrew (50 letters or
-#: more) whose letters are far likelier Hebrew's than Cyrillic's however its words are
-#: written (lines in visual order), no longer built as KOI8-R's capitals or cp1251's small
-#: letters; v54: a word after a time is a time zone only where it is one's designator
-#: (``Z``, ``+02:00``, ``UTC+2``, ``CEST``), so ``August 25, 2023 at 10:00 Paris`` is no
-#: date line and stays in the text, and with no year, only an English month before the day
-#: looks like a date, so ``Mars 3`` and ``Avril 14`` are titles again, and a ``;`` ends a
-#: Greek line too where its first word is Greek or most of its words are, so ``Τι είναι το
-#: iPhone 15 Pro Max;`` is a title; v53: a word's scripts are judged in the parts its
-#: punctuation leaves (``--arm64[=ПАРАМ]``), and a word in capitals with an ending
-#: (``KÄÄNNÖSJOUKOsta``) is no case swap; a code page reading UTF-8 cut short gives way to
-#: one reading the file soundly; a Korean reading putting Hangul before Hanja is never
-#: clearly better; v52: gb18030's reading of Japanese in Shift_JIS or cp932, dense in the
-#: hanzi it reads kana as (``偁偄偆``), is read in a listed Shift_JIS code page, or refused
-#: naming cp932, where it was built as gb18030 for fewer mistyped words; v51: of readings
-#: with as few mistyped words, one holding C1 controls loses to any without, and none is
-#: taken for clearly better than one without; of cp1250 and ISO-8859-2, a reading is
-#: compared whatever code page it is recorded in, so a cp1250 file that cp1252, listed
-#: first, reads alike (``©2024 ... všechna``) is no longer built as ISO-8859-2's ``Š2024 ...
-#: v\x9aechna``; v50: Hebrew in cp1255 of ten words or more with one in ten not written as
-#: Hebrew writes its words (a letter alone, ``ב 2023``, or a final form out of place) is
-#: read as cp1255 where listed and refused naming it where not, no longer built as KOI8-R's
-#: capitals or cp1251's small letters; v49: of cp1250 and ISO-8859-2, a reading is misread
-#: too where a word holds a sign the other reads as a letter (``©túr``, ``¶lub``,
-#: ``veµký``), ``ľ`` or ``Ľ`` before a consonant at a word's start (``ľganje``, ``Ľródło``)
-#: or ``Ą`` begins one, so short ISO-8859-2 text is no longer built as cp1250 with both
-#: listed, cp1250 first, nor with only cp1250 listed, where it is refused naming iso8859-2;
-#: v48: a date followed by a time (``2023-08-25T10:00:00Z``, ``August 25, 2023 at 10:00
-#: am``) and ``2023年8月25日`` give their date, and a day and month with no year (``25th of
-#: August``) look like a date, so are no title; v47: a ``;`` or ``·`` ending a first line is
-#: Greek's question mark or ano teleia where most of the line is Greek letters, not only
-#: right after one, so ``Πόσο κοστίζει το 2023;`` and ``Τι είναι το COVID;`` are titles and
-#: ``Λέξη 2023·`` is not; v46: of cp1251 and KOI8-R reading a file as surely Cyrillic,
-#: spelled alike, the reading whose letter pairs cost a bit more loses before the language
-#: fit and the letter case, so a short line in capitals only, ``ИЗДАТЕЛЬ``, is no longer
-#: built as the other code page's small letters; v45: with cp1255 listed, short plain Hebrew
-#: in cp1255 that a Cyrillic code page reads with as few mistyped words is read as cp1255
-#: where its Cyrillic readings are no Cyrillic text (in capitals only, a word no Cyrillic
-#: language spells, letters likelier Hebrew's), not as cp1251 or KOI8-R; v44 was not used;
-#: v43: of cp1250 and ISO-8859-2, words, not the whole text, tell a misreading, capitalised
-#: words (names) only by ``ľ``, so a Czech text in cp1250 naming Poles (``Zając``) is read
-#: in cp1250, not refused or built as ``Zajšc``; a reading with C1 controls loses to the
-#: other's, and is refused naming it where it is not listed; readings neither misreads go by
-#: the configured order, not the language fit; v42: a first line of a word, a number and a
-#: month and year (``Apollo 11 July 1969``, ``Problem Set 3 of 2023``) no longer looks like
-#: a date, only one after a weekday does, and is a title again, as is one ending in a
-#: Tibetan shad (``།``) or a ``;`` after a Greek letter, while one ending in a ``·`` after a
-#: Greek letter is not; v41: U+2029 becomes a blank line in separator-breaks, no longer in
-#: line-endings, so a record of it lists separator-breaks, and with that step skipped it is
-#: one LF again; v40: a text that several listed code pages read alike is judged in the
-#: languages of whichever fits it best, so all-kana Japanese in EUC-JP, which gb18030 reads
-#: as the same kana, is no longer built as Big5's hanzi with gb18030 listed; of readings
-#: with as few mistyped words, one whose small kana Japanese never writes so (``いゅ``) loses,
-#: so Big5 read as kana in EUC-JP keeps Big5; v39: of cp1251 and KOI8-R reading a file as
-#: surely Cyrillic with as few mistyped words, the reading spelled as no Cyrillic language
-#: spells loses, then the one whose language fit is ten times as doubtful, then one in
-#: capitals only against one in small letters only, so short lower-case Russian in cp1251 is
-#: no longer built as KOI8-R's capitals, nor in KOI8-R as cp1251's; v38: a first line ending
-#: in another script's sentence or clause punctuation (``。``, ``，``, ``।``), in an ellipsis
-#: or in a quotation mark after one, or that looks like a date the parser does not read
-#: (``03/04/2023``, ``2023-08-25 10:00``), is no title, and U+2029 PARAGRAPH SEPARATOR
-#: becomes a blank line, no longer one LF; v37: a file that cp1250 reads in letters of
-#: Central European alphabets mixed, and ISO-8859-2, not listed, in one language's, is
-#: refused naming iso8859-2, and the other way round; of cp1255 and a Cyrillic code page
-#: reading a file with as few mistyped words, cp1255 wins only where it is spelled as
-#: Hebrew, so short lower-case Russian in cp1251 is no longer built as cp1255 with cp1255
-#: listed; v36: a short file of Hebrew in cp1255, spelled as Hebrew, is read in cp1255 where
-#: listed and refused naming it where not, not built as cp1251's or KOI8-R's Cyrillic; a
-#: UTF-8 line of letters a code page reads as signs only (UTF-8 Hebrew in cp1255) beside its
-#: lines mixes encodings; v35: a UTF-16 file ending in a code page's one or two words on a
-#: line of their own, Latin-1 "Café" CR LF, is refused as joined to them; v34: a short file
-#: of a code page of Chinese, Japanese or Korean whose bytes are valid UTF-8 by chance, read
-#: so as letters of scripts mixed in its words, is read in a listed code page of theirs, or
-#: refused naming one; v33: of cp1250 and ISO-8859-2 reading a file with no word mistyped,
-#: one whose letters mix Polish's with those of Czech, Slovak or South Slavic (``příąí``,
-#: ``stolicš``) loses to one that does not, where the one listed first won; v32: a file of a
-#: code page of Chinese, Japanese or Korean with a line of UTF-8 (Russian read as gb18030's
-#: hanzi) is refused as mixing encodings, and a UTF-16 file ending in bytes of a code page,
-#: of UTF-8 Chinese, a short line or a bare CRLF as joined to them; v31: the mojibake repair
-#: judges each line alone whatever its line break, so a CR-only or U+2028 file is repaired
-#: as its LF form is; v30: a text that shows nothing once its title, date and rights line
-#: are taken is refused; v29: a file whose only bytes that are not UTF-8 are UTF-8's forms
-#: of surrogates, CESU-8's, is refused as UTF-8 where cp1252 read it beside ASCII alone;
-#: v28: languages are decided in arithmetic that gives the same bits on every machine, which
-#: may label a text near a threshold otherwise, and a word of Chinese or Japanese is judged
-#: in the parts its punctuation (、。「」) leaves, so Japanese in Shift_JIS is no longer read as
-#: gb18030 on a few words like は、APT, and koi8-u is a code page corpuskit knows (a Ukrainian
-#: text KOI8-R read with box drawing in its words is refused, naming it); v27: the form of a
-#: UTF-8 character that encodes none, such as a surrogate, in a file otherwise UTF-8 is
-#: refused as damaged UTF-8 where cp1252 read it as stray bytes; a plus-minus sign glued to
-#: a letter makes a word look mistyped, and one such word is enough for a code page that
-#: reads alike, ISO-8859-2 for cp1250, to be clearly better; a first line that shows nothing
-#: or holds a bidirectional control is no title; v26: a reading in a code page of Chinese,
-#: Japanese or Korean is judged from 60 characters of non-ASCII words, so a short Japanese
-#: text in Shift_JIS is refused where gb18030 read it; v25: a line too short for ftfy is
-#: read, failing ftfy's plans, with another code page of ftfy's that repairs the lines a
-#: plan repairs alike, windows-1252 where ftfy named latin-1; v24: a line too short for ftfy
-#: is repaired with the plan ftfy repaired another line of its text with, the
-#: fix-encoding-short-lines step; v23: a text of only blank glyphs, such as U+2800 BRAILLE
-#: PATTERN BLANK, is refused; v22: a code page's text with a few bytes it does not define,
-#: read whole in another, is refused; v21: a line that is UTF-8 in part and in a code page
-#: in another part is refused, and a date's digits are ASCII's; v20: UTF-8 characters cut
-#: short that a code page reads as mojibake are refused, where the repair's letters were
-#: kept; v19: a file that is UTF-8 but for a place or two is refused, where a code page's
-#: reading repaired in part was kept; v18: a legacy reading with a quarter of its words
-#: mistyped loses to one surely in a language of its code page; v17: a legacy file's words
-#: are judged without byte order marks; v16: a legacy file's words are judged without
-#: backslash markup, and a case flip between two ASCII letters is none; v15:
-#: language_min_chars counts the letters of the whole text, not of the identifier's sample;
-#: v14: configured rights patterns are matched by the regex module; v13: a legacy file that
-#: another code page reads clearly better is refused; v12: a text of only invisible
-#: characters, such as a soft hyphen, is refused), so that no entry made before serves
-#: records a fresh build would not make.
-CACHE_FORMAT = "corpuskit-shard-cache-v73"
+#: other records for the same bytes within one corpuskit version (v74: the mojibake repair
+#: reads a lost byte as U+FFFD only on a line holding U+FFFD or its mojibake, and never a
+#: ``?``, where correct text beside mojibake lost characters, ``installé\u00a0?`` becoming
+#: ``install�``; v73: of readings with as few mistyped words, one with fewer words mixing
+#: letters no one alphabet writes together (``Kýlýçdaroðlu``, ``Pawe³``) wins before the
+#: language fit, and is not replaced by such a reading as clearly better, so Western text
+#: naming Czechs, Poles or Turks in their code page, listed first, is read in it, not as
+#: cp1252; v72: gb18030's reading made of hanzi of GBK's extension is Shift_JIS's Japanese
+#: misread only where a Shift_JIS code page's reading holds kana or Japanese's punctuation,
+#: an eighth of its characters beyond ASCII and two at least, or is Japanese to the
+#: identifier, and no Latin letter or symbol beside a kanji; a page not listed whose reading
+#: holds a private-use character is not named; so traditional Chinese in GBK read there as
+#: kanji alone (``參數 帳戶 開啟``) is built, not refused; v71: a legacy reading with a sign its
+#: language writes between letters, ``n°NOMBRE``, ``try…catch`` after an ASCII letter,
+#: ``%0A¿Quiere`` before a capital, or a degree or multiplication sign in too few of its
+#: words, is read, not refused as misread; v70: of readings with as few mistyped words, one
+#: with fewer words writing ``ů ě ŕ ĺ ń`` where no language of Central Europe writes them
+#: wins, so short Italian or French in cp1252 naming a Czech is no longer built as cp1250's
+#: ``piů``, ``ŕ``, and two words holding letters of a language the text is not in make it
+#: misread only if the rest is no fluent text either, so German in cp1252 naming
+#: ``Pardubický kraj`` is built, not refused; v69: which Cyrillic language a legacy reading
+#: is in, for letters only some Cyrillic alphabets write, is asked of its Cyrillic words
+#: alone, where Serbian in cp1251 with man page markup was refused; ISO-2022 text, built
+#: with its escapes deleted where they were under 1% of it, is refused; v68: gb18030's
+#: reading of Shift_JIS made of hanzi of GBK's extension (``柤慜`` for ``名前``), which a
+#: Shift_JIS code page reads as Japanese is written (no half-width katakana), is read in
+#: that code page if listed and refused naming cp932 if not, so Japanese dominated by kanji,
+#: a man page's headings and names, is no longer built as ``dpkg 偺愝掕僼傽僀儖``; v67: the
+#: mojibake repair keeps U+FFFD, and reads ``ï¿½`` and a sequence a cp1252 reader cut short
+#: with U+FFFD (``â€�``) as U+FFFD, where a U+FFFD on a line it repaired or read with
+#: another line's plan, and every ``ï¿½``, became U+001A, which remove-control-chars
+#: deleted; v66: a reading clearly better in one of Greek's two code pages is one in the
+#: page where Greek writes ``Ά`` and ``’`` so; v65: UTF-8 whose only whole character stands
+#: beside one cut short, ``\xc2\xbb\xc3berblick``, is refused, not read in cp1252 as
+#: ``Â»Ãberblick``; v64: Slovak's ``ľ`` counts as misread beside consonants Slovak's
+#: spelling dictionary never writes it beside, not those its catalogues do not, so cp1250's
+#: ``Oľga``, ``veľryba``, ``fľak`` are read in cp1250, not refused or read as ISO-8859-2's
+#: ``Ožga``; v63: a reading in cp1251 or KOI8-R, in capitals and small letters, unsure of
+#: its Cyrillic language, with two words or a third of them spelled or cased as no Cyrillic
+#: language writes them (or one, its letter pairs rare), is doubtful and loses to a reading
+#: in an alphabet with letter case, so a short line of Greek (``Фп ўсгпт еЯнбй``) is refused
+#: naming cp1253 or iso8859-7 with the default code pages; v62: a legacy reading misread on
+#: its own evidence, with no other clearly better, is refused, not built: text in a code
+#: page corpuskit does not decode, ``t¨ent¨u``, ``представлениЯ``; v61: Greek's ``Ά`` after
+#: an article (``το Άργος``, ``του Άρη``) is cp1253's, and ``’`` after a particle or before
+#: a verb form (``μη ’ρθεις``, ``εγώ ’μαι``) ISO-8859-7's, so neither is refused with its
+#: code page listed, and a word either could be (``τα Άγραφα``, ``τα ’πα``) tells neither;
+#: v60: ``š`` in a Polish text, ``Ť`` or ``ť`` before a consonant at a word's start or
+#: alone, ``Š`` before a year, and ``ľ`` or ``ą`` in a text the language identifier finds in
+#: no language writing them count as misread, so ``cišgle``, ``Ťdupť``, ``moľnost``,
+#: ``Uporabniąki`` are read in the other code page where it is listed and refused naming it
+#: where not; v59: a code page's sign whose byte UTF-8 writes only after a character's first
+#: byte, before a letter beyond ASCII (``»Überblick«`` in cp1252), is no UTF-8 cut short, so
+#: such text is read in its code page, not refused; v58: ISO-8859-2's ž, š and ť read in
+#: cp1250 where Slovak never writes ľ, Polish never ą, or as a ``»`` closing no quote count
+#: as misread, so ``kaľdé``, ``Greąka``, ``nastavi»`` are read in ISO-8859-2 where it is
+#: listed and refused naming it where not; v57: Greek in cp1253 and in ISO-8859-7 are told
+#: apart by where Greek writes ``Ά`` and ``’``, so cp1253's ``Άγιος`` is read in it where
+#: both are listed, not as ``’γιος``, and ISO-8859-7's aphaeresis ``που ’ναι`` not as
+#: cp1253's ``που Άναι``; v56: a word holding a letter that only languages the text is not
+#: in write (Estonian's ``š`` read in cp1252 as Icelandic's ``ð``, ``Tðehhi``) loses a tie
+#: to a reading without, so Estonian in cp1257 is read in it when listed, and the second
+#: look takes a reading likely (80%), not only surely, in its language where the chosen one
+#: is misread in its words or in no language of its code page (Latvian, Lithuanian and
+#: Turkish no longer built as cp1252, Ukrainian in KOI8-U as KOI8-R's ``з╕``); v55: Hebrew
+#: in cp1255 holding a geresh, gershayim or maqaf (``צ׳כית``, ``ארה״ב``, ``ב־Ctrl``), or a
+#: right-to-left mark beside ``%s``, is read as cp1255 where listed and refused naming it
+#: where not, and so is long Hebrew (50 letters or more) whose letters are far likelier
+#: Hebrew's than Cyrillic's however its words are written (lines in visual order), no longer
+#: built as KOI8-R's capitals or cp1251's small letters; v54: a word after a time is a time
+#: zone only where it is one's designator (``Z``, ``+02:00``, ``UTC+2``, ``CEST``), so
+#: ``August 25, 2023 at 10:00 Paris`` is no date line and stays in the text, and with no
+#: year, only an English month before the day looks like a date, so ``Mars 3`` and ``Avril
+#: 14`` are titles again, and a ``;`` ends a Greek line too where its first word is Greek or
+#: most of its words are, so ``Τι είναι το iPhone 15 Pro Max;`` is a title; v53: a word's
+#: scripts are judged in the parts its punctuation leaves (``--arm64[=ПАРАМ]``), and a word
+#: in capitals with an ending (``KÄÄNNÖSJOUKOsta``) is no case swap; a code page reading
+#: UTF-8 cut short gives way to one reading the file soundly; a Korean reading putting
+#: Hangul before Hanja is never clearly better; v52: gb18030's reading of Japanese in
+#: Shift_JIS or cp932, dense in the hanzi it reads kana as (``偁偄偆``), is read in a listed
+#: Shift_JIS code page, or refused naming cp932, where it was built as gb18030 for fewer
+#: mistyped words; v51: of readings with as few mistyped words, one holding C1 controls
+#: loses to any without, and none is taken for clearly better than one without; of cp1250
+#: and ISO-8859-2, a reading is compared whatever code page it is recorded in, so a cp1250
+#: file that cp1252, listed first, reads alike (``©2024 ... všechna``) is no longer built as
+#: ISO-8859-2's ``Š2024 ... v\x9aechna``; v50: Hebrew in cp1255 of ten words or more with
+#: one in ten not written as Hebrew writes its words (a letter alone, ``ב 2023``, or a final
+#: form out of place) is read as cp1255 where listed and refused naming it where not, no
+#: longer built as KOI8-R's capitals or cp1251's small letters; v49: of cp1250 and
+#: ISO-8859-2, a reading is misread too where a word holds a sign the other reads as a
+#: letter (``©túr``, ``¶lub``, ``veµký``), ``ľ`` or ``Ľ`` before a consonant at a word's
+#: start (``ľganje``, ``Ľródło``) or ``Ą`` begins one, so short ISO-8859-2 text is no longer
+#: built as cp1250 with both listed, cp1250 first, nor with only cp1250 listed, where it is
+#: refused naming iso8859-2; v48: a date followed by a time (``2023-08-25T10:00:00Z``,
+#: ``August 25, 2023 at 10:00 am``) and ``2023年8月25日`` give their date, and a day and month
+#: with no year (``25th of August``) look like a date, so are no title; v47: a ``;`` or
+#: ``·`` ending a first line is Greek's question mark or ano teleia where most of the line
+#: is Greek letters, not only right after one, so ``Πόσο κοστίζει το 2023;`` and ``Τι είναι
+#: το COVID;`` are titles and ``Λέξη 2023·`` is not; v46: of cp1251 and KOI8-R reading a
+#: file as surely Cyrillic, spelled alike, the reading whose letter pairs cost a bit more
+#: loses before the language fit and the letter case, so a short line in capitals only,
+#: ``ИЗДАТЕЛЬ``, is no longer built as the other code page's small letters; v45: with cp1255
+#: listed, short plain Hebrew in cp1255 that a Cyrillic code page reads with as few mistyped
+#: words is read as cp1255 where its Cyrillic readings are no Cyrillic text (in capitals
+#: only, a word no Cyrillic language spells, letters likelier Hebrew's), not as cp1251 or
+#: KOI8-R; v44 was not used; v43: of cp1250 and ISO-8859-2, words, not the whole text, tell
+#: a misreading, capitalised words (names) only by ``ľ``, so a Czech text in cp1250 naming
+#: Poles (``Zając``) is read in cp1250, not refused or built as ``Zajšc``; a reading with C1
+#: controls loses to the other's, and is refused naming it where it is not listed; readings
+#: neither misreads go by the configured order, not the language fit; v42: a first line of a
+#: word, a number and a month and year (``Apollo 11 July 1969``, ``Problem Set 3 of 2023``)
+#: no longer looks like a date, only one after a weekday does, and is a title again, as is
+#: one ending in a Tibetan shad (``།``) or a ``;`` after a Greek letter, while one ending in
+#: a ``·`` after a Greek letter is not; v41: U+2029 becomes a blank line in
+#: separator-breaks, no longer in line-endings, so a record of it lists separator-breaks,
+#: and with that step skipped it is one LF again; v40: a text that several listed code pages
+#: read alike is judged in the languages of whichever fits it best, so all-kana Japanese in
+#: EUC-JP, which gb18030 reads as the same kana, is no longer built as Big5's hanzi with
+#: gb18030 listed; of readings with as few mistyped words, one whose small kana Japanese
+#: never writes so (``いゅ``) loses, so Big5 read as kana in EUC-JP keeps Big5; v39: of cp1251
+#: and KOI8-R reading a file as surely Cyrillic with as few mistyped words, the reading
+#: spelled as no Cyrillic language spells loses, then the one whose language fit is ten
+#: times as doubtful, then one in capitals only against one in small letters only, so short
+#: lower-case Russian in cp1251 is no longer built as KOI8-R's capitals, nor in KOI8-R as
+#: cp1251's; v38: a first line ending in another script's sentence or clause punctuation
+#: (``。``, ``，``, ``।``), in an ellipsis or in a quotation mark after one, or that looks
+#: like a date the parser does not read (``03/04/2023``, ``2023-08-25 10:00``), is no title,
+#: and U+2029 PARAGRAPH SEPARATOR becomes a blank line, no longer one LF; v37: a file that
+#: cp1250 reads in letters of Central European alphabets mixed, and ISO-8859-2, not listed,
+#: in one language's, is refused naming iso8859-2, and the other way round; of cp1255 and a
+#: Cyrillic code page reading a file with as few mistyped words, cp1255 wins only where it
+#: is spelled as Hebrew, so short lower-case Russian in cp1251 is no longer built as cp1255
+#: with cp1255 listed; v36: a short file of Hebrew in cp1255, spelled as Hebrew, is read in
+#: cp1255 where listed and refused naming it where not, not built as cp1251's or KOI8-R's
+#: Cyrillic; a UTF-8 line of letters a code page reads as signs only (UTF-8 Hebrew in
+#: cp1255) beside its lines mixes encodings; v35: a UTF-16 file ending in a code page's one
+#: or two words on a line of their own, Latin-1 "Café" CR LF, is refused as joined to them;
+#: v34: a short file of a code page of Chinese, Japanese or Korean whose bytes are valid
+#: UTF-8 by chance, read so as letters of scripts mixed in its words, is read in a listed
+#: code page of theirs, or refused naming one; v33: of cp1250 and ISO-8859-2 reading a file
+#: with no word mistyped, one whose letters mix Polish's with those of Czech, Slovak or
+#: South Slavic (``příąí``, ``stolicš``) loses to one that does not, where the one listed
+#: first won; v32: a file of a code page of Chinese, Japanese or Korean with a line of UTF-8
+#: (Russian read as gb18030's hanzi) is refused as mixing encodings, and a UTF-16 file
+#: ending in bytes of a code page, of UTF-8 Chinese, a short line or a bare CRLF as joined
+#: to them; v31: the mojibake repair judges each line alone whatever its line break, so a
+#: CR-only or U+2028 file is repaired as its LF form is; v30: a text that shows nothing once
+#: its title, date and rights line are taken is refused; v29: a file whose only bytes that
+#: are not UTF-8 are UTF-8's forms of surrogates, CESU-8's, is refused as UTF-8 where cp1252
+#: read it beside ASCII alone; v28: languages are decided in arithmetic that gives the same
+#: bits on every machine, which may label a text near a threshold otherwise, and a word of
+#: Chinese or Japanese is judged in the parts its punctuation (、。「」) leaves, so Japanese in
+#: Shift_JIS is no longer read as gb18030 on a few words like は、APT, and koi8-u is a code
+#: page corpuskit knows (a Ukrainian text KOI8-R read with box drawing in its words is
+#: refused, naming it); v27: the form of a UTF-8 character that encodes none, such as a
+#: surrogate, in a file otherwise UTF-8 is refused as damaged UTF-8 where cp1252 read it as
+#: stray bytes; a plus-minus sign glued to a letter makes a word look mistyped, and one such
+#: word is enough for a code page that reads alike, ISO-8859-2 for cp1250, to be clearly
+#: better; a first line that shows nothing or holds a bidirectional control is no title;
+#: v26: a reading in a code page of Chinese, Japanese or Korean is judged from 60 characters
+#: of non-ASCII words, so a short Japanese text in Shift_JIS is refused where gb18030 read
+#: it; v25: a line too short for ftfy is read, failing ftfy's plans, with another code page
+#: of ftfy's that repairs the lines a plan repairs alike, windows-1252 where ftfy named
+#: latin-1; v24: a line too short for ftfy is repaired with the plan ftfy repaired another
+#: line of its text with, the fix-encoding-short-lines step; v23: a text of only blank
+#: glyphs, such as U+2800 BRAILLE PATTERN BLANK, is refused; v22: a code page's text with a
+#: few bytes it does not define, read whole in another, is refused; v21: a line that is
+#: UTF-8 in part and in a code page in another part is refused, and a date's digits are
+#: ASCII's; v20: UTF-8 characters cut short that a code page reads as mojibake are refused,
+#: where the repair's letters were kept; v19: a file that is UTF-8 but for a place or two is
+#: refused, where a code page's reading repaired in part was kept; v18: a legacy reading
+#: with a quarter of its words mistyped loses to one surely in a language of its code page;
+#: v17: a legacy file's words are judged without byte order marks; v16: a legacy file's
+#: words are judged without backslash markup, and a case flip between two ASCII letters is
+#: none; v15: language_min_chars counts the letters of the whole text, not of the
+#: identifier's sample; v14: configured rights patterns are matched by the regex module;
+#: v13: a legacy file that another code page reads clearly better is refused; v12: a text of
+#: only invisible characters, such as a soft hyphen, is refused), so that no entry made
+#: before serves records a fresh build would not make.
+CACHE_FORMAT = "corpuskit-shard-cache-v74"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
 #: The names of the files a build writes in each folder of the cache: a shard entry's

@@ -511,9 +511,9 @@ def _ftfy_alone(text: str) -> str:
     """fix_encoding's answer computed by ftfy alone, with its own is_bad, line by line."""
     import ftfy
 
-    from corpuskit.normalize import _FTFY_CONFIG
+    from corpuskit.normalize import _ftfy_config
 
-    return "\n".join(line if line.isascii() else ftfy.fix_encoding(line, _FTFY_CONFIG)
+    return "\n".join(line if line.isascii() else ftfy.fix_encoding(line, _ftfy_config(line))
                      for line in text.split("\n"))
 
 
@@ -908,6 +908,79 @@ def test_a_text_keeps_its_replacement_characters_through_the_repair(
     once, steps = normalize(text, DEFAULT)
     assert once.count("\ufffd") == text.count("\ufffd"), steps
     assert "remove-control-chars" not in steps
+
+
+# A "?" is never taken for a lost byte: correct text beside mojibake keeps its characters
+
+#: A line of mojibake (UTF-8 read as cp1252) that the repair reads, and its repair.
+_MOJIBAKE_LINE = "Le fichier a Ã©tÃ© supprimÃ© avec succÃ¨s."
+_REPAIRED_LINE = "Le fichier a été supprimé avec succès."
+
+
+@pytest.mark.parametrize("correct", [
+    "Le paquet est-il installé\u00a0?",  # French's no-break space before "?"
+    "IRMÃ?",
+    "E você?”",
+    'He said "voilà?…"',
+])
+@pytest.mark.parametrize("layout", ["paragraph", "same line"])
+def test_correct_text_beside_mojibake_loses_no_character(correct: str, layout: str) -> None:
+    """QA (qa-decode2 R1): with ftfy's replace_lossy_sequences on for every line, a ``?``
+    after a UTF-8 lead byte in the line's cp1252 bytes (``é\u00a0?``: ``C3 A9 A0 3F``)
+    was read as a lost byte: ``installé\u00a0?`` became ``install�``, ``IRMÃ?`` ``IRM�``,
+    in a text where another line is mojibake (exit 0, 4 of 2,996 French catalogue
+    paragraphs with such a line). A line without U+FFFD or its mojibake is read with no
+    lost byte, and no reading may take a ``?`` for one."""
+    text = (f"{correct}\n\n{_MOJIBAKE_LINE}\n" if layout == "paragraph"
+            else f"{correct} {_MOJIBAKE_LINE}\n")
+    once, steps = normalize(text, DEFAULT)
+    assert once == text.replace(_MOJIBAKE_LINE, _REPAIRED_LINE)
+    assert "\ufffd" not in once
+    assert replay(text, steps) == once
+
+
+def test_a_reading_that_takes_a_question_mark_for_a_lost_byte_is_none() -> None:
+    """Both paths: ftfy's repair of a line holding U+FFFD (so read with lost bytes) is
+    not taken when it ate a ``?`` (the line is left as it is), and a plan reads a short
+    line as lost bytes only where it holds U+FFFD or its mojibake."""
+    from corpuskit.normalize import _read_with, _transcoded, fix_encoding_line
+
+    plan = ("sloppy-windows-1252",)
+    assert _transcoded("Le paquet est-il installé\u00a0?", plan) is None
+    assert _transcoded("installé\u00a0? \ufffd", plan) is None
+    assert _read_with("SiÄ™ ? \ufffd", plan) == "Się ? \ufffd"
+    line = "installé\u00a0? \ufffd cafÃ©"
+    assert fix_encoding_line(line) == line
+
+
+#: Characters of correct text that a UTF-8 reading of its cp1252 bytes could take for a
+#: lead byte (``é``, ``Ã``, ``ê``), a continuation byte (NBSP, ``…``, ``”``) or a lost byte.
+_BESIDE_A_QUESTION_MARK = "éàêÃâ\u00a0…”?? abc"
+
+
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.text(st.sampled_from(_BESIDE_A_QUESTION_MARK), min_size=1, max_size=20),
+                min_size=1, max_size=4),
+       _words(3, 20), st.sampled_from(["sloppy-windows-1252", "latin-1"]), st.integers(0, 4),
+       st.booleans())
+@example(["Le paquet est-il installé\u00a0?"], "été supprimé", "sloppy-windows-1252", 1, False)
+@example(["IRMÃ?"], "été supprimé", "sloppy-windows-1252", 1, True)
+def test_no_question_mark_and_no_replacement_character_is_made_or_lost(
+        clean: list[str], words: str, code_page: str, at: int, glued: bool) -> None:
+    """Lines of characters around ``?`` and one line of UTF-8 read in a code page, on a
+    line of its own or glued to another: the repair neither loses a ``?`` nor makes a
+    U+FFFD the text did not hold."""
+    mojibake = words.encode("utf-8").decode(code_page)
+    lines = list(clean)
+    where = at % (len(lines) + 1)
+    if glued and where < len(lines):
+        lines[where] += " " + mojibake
+    else:
+        lines.insert(where, mojibake)
+    text = "\n".join(lines) + "\n"
+    once, steps = normalize(text, DEFAULT)
+    assert once.count("?") == text.count("?"), steps
+    assert "\ufffd" not in once, steps
 
 
 # fix-encoding and fix-encoding-short-lines judge each line alone, whatever its line break
