@@ -35,6 +35,7 @@ from .codepages import candidates
 from .config import DecodeConfig
 from .damagedreading import damaged_code_page
 from .doubtfulreading import LIKELY, Evidence, coherence, doubtful, evidence, why_better
+from .eucjapanese import read_as_euc_jp
 from .greekspelling import other_greek_page, told_greek_page
 from .hebrewspelling import hebrew_by_letters, read_as_hebrew, spelled_as_hebrew
 from .kanaspelling import read_as_japanese
@@ -244,6 +245,12 @@ def second_look(data: bytes, reading: Reading, config: DecodeConfig) -> Reading:
         # where its own reading may have one (``名前(N)``): neither doubtful when short
         # nor beaten when long (QA s81 decodelong 5); the hanzi its kana read as tell.
         japanese = read_as_japanese(data, reading, config)
+        if japanese is not None:
+            return japanese
+        # EUC-JP's Japanese read as gb18030 keeps its kana and turns its kanji into other,
+        # common hanzi (``dpkg の肋年ファイル``), which the identifier calls Chinese as it
+        # does the kanji (QA s83 qa-decode F1); Chinese writes no kana.
+        japanese = read_as_euc_jp(data, reading, config)
         if japanese is not None:
             return japanese
         if spelled_as_hebrew(data, reading.encoding) \

@@ -44,9 +44,14 @@ from .writer import TEMP_PREFIX, copy_into, write_file
 from .zippieces import read_range
 
 #: Part of every cache key: changed with the entries' format, and with anything that gives
-#: other records for the same bytes within one corpuskit version (v74: the mojibake repair
-#: reads a lost byte as U+FFFD only on a line holding U+FFFD or its mojibake, and never a
-#: ``?``, where correct text beside mojibake lost characters, ``installé\u00a0?`` becoming
+#: other records for the same bytes within one corpuskit version (v75: gb18030's reading of
+#: EUC-JP's Japanese, whose kana it reads as the same kana and its kanji as other hanzi
+#: (``dpkg の肋年ファイル``), holding kana as Japanese writes them (a tenth of its characters
+#: beyond ASCII, two together), which an EUC-JP code page reads otherwise as common kanji,
+#: is read in that code page if listed and refused naming euc-jp if not, so Japanese in
+#: EUC-JP dominated by kanji is no longer built as gb18030; v74: the mojibake repair reads a
+#: lost byte as U+FFFD only on a line holding U+FFFD or its mojibake, and never a ``?``,
+#: where correct text beside mojibake lost characters, ``installé\u00a0?`` becoming
 #: ``install�``; v73: of readings with as few mistyped words, one with fewer words mixing
 #: letters no one alphabet writes together (``Kýlýçdaroðlu``, ``Pawe³``) wins before the
 #: language fit, and is not replaced by such a reading as clearly better, so Western text
@@ -223,7 +228,7 @@ from .zippieces import read_range
 #: v13: a legacy file that another code page reads clearly better is refused; v12: a text of
 #: only invisible characters, such as a soft hyphen, is refused), so that no entry made
 #: before serves records a fresh build would not make.
-CACHE_FORMAT = "corpuskit-shard-cache-v74"
+CACHE_FORMAT = "corpuskit-shard-cache-v75"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
 #: The names of the files a build writes in each folder of the cache: a shard entry's
