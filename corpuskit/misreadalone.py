@@ -29,6 +29,7 @@ from .plausibility import (
     JUDGED_CHARS,
     foreign_letter_words,
     judge,
+    miscased,
     plausible,
     script,
     words_of,
@@ -59,6 +60,26 @@ _CYRILLIC_FEW_WRITE: dict[str, frozenset[str]] = {
 #: a word holding it is misread (as for the Latin letters of
 #: :data:`~corpuskit.plausibility._FEW_WRITE`).
 _FEW_WRITE_SHARE = 0.5
+#: The small letters of the alphabets of the languages of :data:`_CYRILLIC_FEW_WRITE`. A
+#: word holding one of those letters whose letters no alphabet of that letter's languages
+#: holds all of is misread, whatever the identifier says: no Cyrillic alphabet writes
+#: Serbian's ``ј`` beside ``ю`` (GBK's ``文件`` read as cp1251, ``ОДјю``), Belarusian's
+#: ``ў`` beside ``щ``, Ukrainian's ``є`` beside ``э``.
+_CYRILLIC_ALPHABETS: dict[str, frozenset[str]] = {
+    "sr": frozenset("абвгдђежзијклљмнњопрстћуфхцчџш"),
+    "mk": frozenset("абвгдѓежзѕијклљмнњопрстќуфхцчџш"),
+    "be": frozenset("абвгдеёжзійклмнопрстуўфхцчшыьэюя"),
+    "uz": frozenset("абвгдеёжзийклмнопрстуфхцчшъьэюяўқғҳ"),
+    "uk": frozenset("абвгґдеєжзиіїйклмнопрстуфхцчшщьюя"),
+    "rue": frozenset("абвгґдеєёжзиіїыйклмнопрстуфхцчшщьъюя"),
+}
+#: The fewest Cyrillic letters in a text for the language identifier's verdict to tell
+#: that a letter of :data:`_CYRILLIC_FEW_WRITE` is the text's own. Asked of one word
+#: (``ОДјю``, ``СЎПо``: short GBK Chinese read as cp1251 beside ASCII) it names the
+#: letter's languages (Serbian 0.41, Uzbek 0.43) as surely as of real text; with fewer
+#: letters, a word holding such a letter must also be cased as typed words are
+#: (:func:`~corpuskit.plausibility.miscased`, ``СЎПо`` is not) (QA s83 qa-decode2 R2).
+_CYRILLIC_SURE_LETTERS = 20
 #: Words holding a Latin letter only a few languages write, in a text in none of them
 #: (:func:`~corpuskit.plausibility.foreign_letter_words`), that make a reading misread on
 #: their own: one is a name (``Guðmundsdóttir`` in English, ``AÐERTY`` in Danish); and
@@ -250,17 +271,37 @@ def _cyrillic_sample(text: str) -> str:
     return "\n".join(words)
 
 
+def _mixed_cyrillic_alphabets(word: str) -> bool:
+    """Whether ``word`` holds a letter of :data:`_CYRILLIC_FEW_WRITE` beside a letter that
+    no alphabet of that letter's languages (:data:`_CYRILLIC_ALPHABETS`) writes with it
+    (``ОДјю``: no alphabet with ``ј`` has ``ю``)."""
+    for run in CYRILLIC_WORD.findall(word.lower()):
+        letters = frozenset(run)
+        for letter in letters.intersection(_CYRILLIC_FEW_WRITE):
+            if not any(letters <= _CYRILLIC_ALPHABETS[language]
+                       for language in _CYRILLIC_FEW_WRITE[letter]):
+                return True
+    return False
+
+
 def _other_cyrillic_alphabet(text: str, words: list[str]) -> list[str]:
-    """The ``words`` of ``text`` holding a letter of :data:`_CYRILLIC_FEW_WRITE` whose
-    languages ``text`` is unlikely to be in (the language asked only of a text holding
-    one, and of its Cyrillic words: :func:`_cyrillic_sample`)."""
+    """The ``words`` of ``text`` holding a letter of :data:`_CYRILLIC_FEW_WRITE` that are
+    misread: beside a letter no alphabet writing it has (:func:`_mixed_cyrillic_alphabets`),
+    or in a text unlikely to be in the letter's languages (the language asked only of a
+    text holding one, and of its Cyrillic words: :func:`_cyrillic_sample`), or, in a text
+    of fewer than :data:`_CYRILLIC_SURE_LETTERS` Cyrillic letters, where the identifier
+    cannot tell, miscased (:func:`~corpuskit.plausibility.miscased`)."""
     if not any(char in _CYRILLIC_FEW_WRITE for char in text):
         return []
-    shares = dict(rank(_cyrillic_sample(text)))
+    sample = _cyrillic_sample(text)
+    shares = dict(rank(sample))
     foreign = {letter for letter, languages in _CYRILLIC_FEW_WRITE.items()
                if sum(shares.get(language, 0.0) for language in languages)
                < _FEW_WRITE_SHARE}
-    return [word for word in words if not foreign.isdisjoint(word)]
+    short = sum(1 for char in sample if char.isalpha()) < _CYRILLIC_SURE_LETTERS
+    return [word for word in words
+            if not foreign.isdisjoint(word) or _mixed_cyrillic_alphabets(word)
+            or (short and miscased(word) and not _CYRILLIC_FEW_WRITE.keys().isdisjoint(word))]
 
 
 class Misreading(NamedTuple):

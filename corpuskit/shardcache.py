@@ -44,41 +44,44 @@ from .writer import TEMP_PREFIX, copy_into, write_file
 from .zippieces import read_range
 
 #: Part of every cache key: changed with the entries' format, and with anything that gives
-#: other records for the same bytes within one corpuskit version (v75: gb18030's reading of
-#: EUC-JP's Japanese, whose kana it reads as the same kana and its kanji as other hanzi
-#: (``dpkg の肋年ファイル``), holding kana as Japanese writes them (a tenth of its characters
-#: beyond ASCII, two together), which an EUC-JP code page reads otherwise as common kanji,
-#: is read in that code page if listed and refused naming euc-jp if not, so Japanese in
-#: EUC-JP dominated by kanji is no longer built as gb18030; v74: the mojibake repair reads a
-#: lost byte as U+FFFD only on a line holding U+FFFD or its mojibake, and never a ``?``,
-#: where correct text beside mojibake lost characters, ``installé\u00a0?`` becoming
-#: ``install�``; v73: of readings with as few mistyped words, one with fewer words mixing
-#: letters no one alphabet writes together (``Kýlýçdaroðlu``, ``Pawe³``) wins before the
-#: language fit, and is not replaced by such a reading as clearly better, so Western text
-#: naming Czechs, Poles or Turks in their code page, listed first, is read in it, not as
-#: cp1252; v72: gb18030's reading made of hanzi of GBK's extension is Shift_JIS's Japanese
-#: misread only where a Shift_JIS code page's reading holds kana or Japanese's punctuation,
-#: an eighth of its characters beyond ASCII and two at least, or is Japanese to the
-#: identifier, and no Latin letter or symbol beside a kanji; a page not listed whose reading
-#: holds a private-use character is not named; so traditional Chinese in GBK read there as
-#: kanji alone (``參數 帳戶 開啟``) is built, not refused; v71: a legacy reading with a sign its
-#: language writes between letters, ``n°NOMBRE``, ``try…catch`` after an ASCII letter,
-#: ``%0A¿Quiere`` before a capital, or a degree or multiplication sign in too few of its
-#: words, is read, not refused as misread; v70: of readings with as few mistyped words, one
-#: with fewer words writing ``ů ě ŕ ĺ ń`` where no language of Central Europe writes them
-#: wins, so short Italian or French in cp1252 naming a Czech is no longer built as cp1250's
-#: ``piů``, ``ŕ``, and two words holding letters of a language the text is not in make it
-#: misread only if the rest is no fluent text either, so German in cp1252 naming
-#: ``Pardubický kraj`` is built, not refused; v69: which Cyrillic language a legacy reading
-#: is in, for letters only some Cyrillic alphabets write, is asked of its Cyrillic words
-#: alone, where Serbian in cp1251 with man page markup was refused; ISO-2022 text, built
-#: with its escapes deleted where they were under 1% of it, is refused; v68: gb18030's
-#: reading of Shift_JIS made of hanzi of GBK's extension (``柤慜`` for ``名前``), which a
-#: Shift_JIS code page reads as Japanese is written (no half-width katakana), is read in
-#: that code page if listed and refused naming cp932 if not, so Japanese dominated by kanji,
-#: a man page's headings and names, is no longer built as ``dpkg 偺愝掕僼傽僀儖``; v67: the
-#: mojibake repair keeps U+FFFD, and reads ``ï¿½`` and a sequence a cp1252 reader cut short
-#: with U+FFFD (``â€�``) as U+FFFD, where a U+FFFD on a line it repaired or read with
+#: other records for the same bytes within one corpuskit version (v76: a word holding a
+#: letter only some Cyrillic alphabets write beside one no such alphabet has (``ОДјю``), or,
+#: in a text of under 20 Cyrillic letters, miscased (``СЎПо``), is misread whatever the
+#: language identifier says, so short GBK Chinese beside ASCII is refused, no longer built
+#: as cp1251; v75: gb18030's reading of EUC-JP's Japanese, whose kana it reads as the same
+#: kana and its kanji as other hanzi (``dpkg の肋年ファイル``), holding kana as Japanese writes
+#: them (a tenth of its characters beyond ASCII, two together), which an EUC-JP code page
+#: reads otherwise as common kanji, is read in that code page if listed and refused naming
+#: euc-jp if not, so Japanese in EUC-JP dominated by kanji is no longer built as gb18030;
+#: v74: the mojibake repair reads a lost byte as U+FFFD only on a line holding U+FFFD or its
+#: mojibake, and never a ``?``, where correct text beside mojibake lost characters,
+#: ``installé\u00a0?`` becoming ``install�``; v73: of readings with as few mistyped words,
+#: one with fewer words mixing letters no one alphabet writes together (``Kýlýçdaroðlu``,
+#: ``Pawe³``) wins before the language fit, and is not replaced by such a reading as clearly
+#: better, so Western text naming Czechs, Poles or Turks in their code page, listed first,
+#: is read in it, not as cp1252; v72: gb18030's reading made of hanzi of GBK's extension is
+#: Shift_JIS's Japanese misread only where a Shift_JIS code page's reading holds kana or
+#: Japanese's punctuation, an eighth of its characters beyond ASCII and two at least, or is
+#: Japanese to the identifier, and no Latin letter or symbol beside a kanji; a page not
+#: listed whose reading holds a private-use character is not named; so traditional Chinese
+#: in GBK read there as kanji alone (``參數 帳戶 開啟``) is built, not refused; v71: a legacy
+#: reading with a sign its language writes between letters, ``n°NOMBRE``, ``try…catch``
+#: after an ASCII letter, ``%0A¿Quiere`` before a capital, or a degree or multiplication
+#: sign in too few of its words, is read, not refused as misread; v70: of readings with as
+#: few mistyped words, one with fewer words writing ``ů ě ŕ ĺ ń`` where no language of
+#: Central Europe writes them wins, so short Italian or French in cp1252 naming a Czech is
+#: no longer built as cp1250's ``piů``, ``ŕ``, and two words holding letters of a language
+#: the text is not in make it misread only if the rest is no fluent text either, so German
+#: in cp1252 naming ``Pardubický kraj`` is built, not refused; v69: which Cyrillic language
+#: a legacy reading is in, for letters only some Cyrillic alphabets write, is asked of its
+#: Cyrillic words alone, where Serbian in cp1251 with man page markup was refused; ISO-2022
+#: text, built with its escapes deleted where they were under 1% of it, is refused; v68:
+#: gb18030's reading of Shift_JIS made of hanzi of GBK's extension (``柤慜`` for ``名前``),
+#: which a Shift_JIS code page reads as Japanese is written (no half-width katakana), is
+#: read in that code page if listed and refused naming cp932 if not, so Japanese dominated
+#: by kanji, a man page's headings and names, is no longer built as ``dpkg 偺愝掕僼傽僀儖``; v67:
+#: the mojibake repair keeps U+FFFD, and reads ``ï¿½`` and a sequence a cp1252 reader cut
+#: short with U+FFFD (``â€�``) as U+FFFD, where a U+FFFD on a line it repaired or read with
 #: another line's plan, and every ``ï¿½``, became U+001A, which remove-control-chars
 #: deleted; v66: a reading clearly better in one of Greek's two code pages is one in the
 #: page where Greek writes ``Ά`` and ``’`` so; v65: UTF-8 whose only whole character stands
@@ -228,7 +231,7 @@ from .zippieces import read_range
 #: v13: a legacy file that another code page reads clearly better is refused; v12: a text of
 #: only invisible characters, such as a soft hyphen, is refused), so that no entry made
 #: before serves records a fresh build would not make.
-CACHE_FORMAT = "corpuskit-shard-cache-v75"
+CACHE_FORMAT = "corpuskit-shard-cache-v76"
 #: The characters of a shard folder's name (the first two hex digits of its keys).
 _HEX = frozenset("0123456789abcdef")
 #: The names of the files a build writes in each folder of the cache: a shard entry's

@@ -158,6 +158,39 @@ def test_a_serbian_man_page_in_cp1251_is_read(encodings: tuple[str, ...]) -> Non
     assert (decoded.text, decoded.encoding) == (SERBIAN_MAN_PAGE, "cp1251")
 
 
+#: Short GBK Chinese beside ASCII, which cp1251 reads as one or two words mixing letters
+#: of Cyrillic alphabets (QA s83 qa-decode2 R2: 16 of 12,000 one-line zh catalogue
+#: messages were so built, exit 0, even with gb18030 listed first).
+SHORT_GBK = ["Word 2007 文件\n", "git name-rev [<选项>] --annotate-stdin\n", "物件 (%s)\n",
+             "取消(_C)\n"]
+
+
+@pytest.mark.parametrize("encodings", [DEFAULT, ("gb18030", "cp1251")])
+@pytest.mark.parametrize("text", SHORT_GBK)
+def test_short_gbk_chinese_is_not_built_as_cyrillic(text: str,
+                                                    encodings: tuple[str, ...]) -> None:
+    """The identifier, asked of one word (``ОДјю``, ``СЎПо``), named Serbian or Uzbek and
+    made ``ј``, ``ў`` the text's own: built as cp1251. It is refused, as it was before."""
+    message = refusal(text.encode("gbk"), encodings)
+    assert "letters of another Cyrillic alphabet than the text's" in message
+
+
+@pytest.mark.parametrize("word", ["ОДјю", "Опјю", "ИЎПы", "щоўк", "єэх"])
+def test_a_word_mixing_cyrillic_alphabets_is_misread_in_any_text(word: str) -> None:
+    """No Cyrillic alphabet writes ``ј`` beside ``ю`` or ``ы``, ``ў`` beside ``щ``, ``є``
+    beside ``э``: misread even in Serbian, Belarusian or Ukrainian text, which the
+    identifier is sure of."""
+    text = f"{SERBIAN_MAN_PAGE}\nПраўда, Київ, {word}\n"
+    misread = misread_alone(text, "cp1251")
+    assert misread is not None and repr(word) in misread.why
+
+
+@pytest.mark.parametrize("text", ["Word 2007 Праўда\n", "Ово је тест.\n",
+                                  "Беларусь і ўсё\n", "git name-rev [<ОПЦИЈА>] Македонија\n"])
+def test_short_cyrillic_in_one_alphabet_is_not_misread(text: str) -> None:
+    assert misread_alone(text, "cp1251") is None
+
+
 #: A misreading by signs, not by letters of another language.
 SIGNS = Misreading("words in it are misread")
 
