@@ -204,7 +204,10 @@ def update_corpus_toml(text: str, version: str, created: str,
         if _top_level_value(document, key) is not None:
             document[key] = tomlkit.string(values[key])
         elif after is not None and key not in document:
-            _insert_after(document, after, key, values[key])
+            try:
+                _insert_after(document, after, key, values[key])
+            except (AttributeError, TOMLKitError):  # a tomlkit without _insert_at (review s83)
+                raise unsafe from None
         else:  # a table of that name (or a dotted key): not a value to replace
             raise unsafe
     updated = document.as_string()

@@ -189,6 +189,20 @@ def test_update_corpus_toml_refuses_what_it_cannot_edit_safely() -> None:
         update_corpus_toml('version.major = 1\n', "1.1.0", "2027-01-15T08:00:00Z")
 
 
+
+def test_update_corpus_toml_refuses_rather_than_fails_without_tomlkits_private_insert(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """tomlkit has no public insert: release uses the private _insert_at its own append
+    uses. A tomlkit without it gets the "by hand" refusal, not a traceback (review s83)."""
+    import tomlkit.container
+
+    monkeypatch.delattr(tomlkit.container.Container, "_insert_at")
+    with pytest.raises(ReleaseError, match=r"cannot update corpus\.toml safely.*by hand"):
+        update_corpus_toml('version = "1.0.0"\ntitle = "T"\n', "1.1.0", "2027-01-15T08:00:00Z")
+    # where nothing is inserted, the edit needs no private name
+    assert update_corpus_toml('title = "T"\nversion = "1.0.0"\n', "1.1.0", "x") == (
+        'title = "T"\nversion = "1.1.0"\ncreated = "x"\n')
+
 @pytest.mark.parametrize(("text", "updated"), [
     # the key written with an escape: TOML's version key, as build reads it
     ('"vers\\u0069on" = "1.0.0"\ncreated = "x"\n',
