@@ -33,7 +33,13 @@ from .packagesource import DESCRIPTOR, PackageSource
 from .pathargs import missing_given
 from .problems import Problem, one_line
 from .recordshape import NOT_CANONICAL, RECORD_SCHEMA, not_written, real_date, record_shape
-from .regularfiles import LinkedFolder, open_regular, read_problem, unreadable_given
+from .regularfiles import (
+    LinkedFolder,
+    UnenteredFolder,
+    open_regular,
+    read_problem,
+    unreadable_given,
+)
 from .schemacheck import (
     DATAPACKAGE_V2_PROFILE,
     duplicate_key_problems,
@@ -72,10 +78,29 @@ class FolderSource(PackageSource):
 
     def open(self, rel: str) -> IO[bytes]:
         self._refuse_linked_folders(rel)
-        return os.fdopen(open_regular(str(self.root / rel)), "rb")
+        try:
+            return os.fdopen(open_regular(str(self.root / rel)), "rb")
+        except PermissionError as exc:
+            raise self._unentered_folder(rel) or exc from None
 
     def exists(self, rel: str) -> bool:
         return (self.root / rel).is_file()
+
+    def _unentered_folder(self, rel: str) -> UnenteredFolder | None:
+        """The folder on the way to ``rel`` that this user may not enter, if that is why
+        ``rel`` could not be opened (info and diff, reading the records of a package
+        whose data/ was 644, advised a chmod a+r of the records file, which fails: QA
+        s83); None if the file itself is what may not be read."""
+        parts = rel.split("/")
+        for depth in range(1, len(parts) + 1):
+            try:
+                os.lstat(self.root.joinpath(*parts[:depth]))
+            except PermissionError as exc:
+                folder = "/".join(parts[:depth - 1]) or "."
+                return UnenteredFolder(folder, str(self.root.joinpath(*parts[:depth - 1])), exc)
+            except OSError:
+                return None
+        return None
 
     def _refuse_linked_folders(self, rel: str) -> None:
         """A :class:`~corpuskit.regularfiles.LinkedFolder` (ELOOP) if a folder on ``rel``

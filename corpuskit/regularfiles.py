@@ -39,6 +39,24 @@ class LinkedFolder(OSError):
         self.folder = folder
 
 
+class UnenteredFolder(OSError):
+    """A folder on the way to a package file that this user may not enter (listed or
+    not: read permission without execute, after a ``chmod -R 644``): making the file
+    readable cannot help. ``folder`` is the folder, relative to the package (``.`` for the
+    package itself), as validate names it."""
+
+    def __init__(self, folder: str, path: str, cause: OSError) -> None:
+        super().__init__(cause.errno, cause.strerror, path)
+        self.folder = folder
+
+
+def cannot_enter(strerror: str | None, path: str | os.PathLike[str] | None = None) -> str:
+    """What is said of a folder this user may list but not enter, ``path`` if known (to
+    ask its owner if it is another user's): validate's words, and info's and diff's."""
+    return (f"cannot enter the folder: {strerror}, so none of its files can be read (it "
+            f"may be listed, not entered); {not_enterable(path)}")
+
+
 def special_kind(mode: int) -> str:
     """What a file of ``mode`` that is not a regular file is: a folder, a pipe, a socket
     or a device (QA: each was called a "device, socket or pipe")."""
@@ -64,6 +82,8 @@ def read_problem(rel: str, exc: OSError) -> Problem:
         # called data/documents.jsonl the link, and advised copying that file in)
         return Problem(exc.folder, "unsafe-path", f"{LINK_IN_A_PACKAGE}; replace the link "
                                                   "with a copy of the folder it leads to")
+    if isinstance(exc, UnenteredFolder):  # not ``rel``: chmod a+r of it cannot help (QA s83)
+        return Problem(exc.folder, "unreadable-file", cannot_enter(exc.strerror, exc.filename))
     if exc.errno == errno.EFBIG:
         return Problem(rel, "too-large", exc.strerror or str(exc))
     if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a link: not "too many levels of links"

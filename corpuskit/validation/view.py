@@ -30,7 +30,7 @@ from ..package import RAW_PREFIX
 from ..problems import Problem, printable
 from ..regularfiles import (
     LINK_IN_A_PACKAGE,
-    not_enterable,
+    cannot_enter,
     open_regular,
     permission_advice,
     special_kind,
@@ -144,9 +144,7 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
         if unentered is not None:  # listed, but nothing in it can be looked at
             problems.append(Problem(
                 rel or ".", "unreadable-file",
-                f"cannot enter the folder: {unentered.strerror}, so none of its files can be "
-                f"read (it may be listed, not entered); "
-                f"{not_enterable(os.path.join(base, rel))}"))
+                cannot_enter(unentered.strerror, os.path.join(base, rel))))
             unlisted.add(rel)
             return None
         count_only = stream_raw and (rel + "/").startswith(RAW_PREFIX)
