@@ -93,6 +93,13 @@ def jobs_of_run(jobs: int | None) -> Iterator[None]:
         _run_jobs = earlier
 
 
+def run_jobs() -> int | None:
+    """The worker processes of the command being run, as :func:`jobs_of_run` set them:
+    None for a command without ``--jobs`` (export, info, diff) and for a library call
+    (``load()``), which no ``--jobs`` advice fits."""
+    return _run_jobs
+
+
 def fewer_jobs_advice(jobs: int | None) -> str:
     """``, or run with fewer --jobs (-j 1)`` for a run of ``jobs`` worker processes (None:
     a command without ``--jobs``), where fewer would need less; ``""`` for a run of one,

@@ -202,6 +202,39 @@ def test_validate_that_runs_out_of_files_or_threads_gives_no_verdict(
     assert '"valid"' not in out and "neither found valid nor invalid" in out, out
 
 
+@pytest.mark.parametrize("error", [OSError(errno.EMFILE, "Too many open files"),
+                                   MemoryError()], ids=["emfile", "memory"])
+def test_running_out_while_checking_advises_jobs_only_where_there_are_any(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        error: BaseException) -> None:
+    """export and ``load()`` check a package as validate does, with validate's default
+    jobs (the cores): running out there told them to use "fewer --jobs (-j 1)" or to
+    "check with --jobs 1", options they do not have (QA s83 review2, finding 3). The
+    advice follows the jobs of the command run: ``validate -j 2`` gets it, they do not."""
+    import corpuskit
+    import corpuskit.validation as validation
+    from corpuskit.cli import main
+
+    seeds = write_seeds(tmp_path / "seeds", {"a.txt": "Title\n\nA text.\n"})
+    release = corpuskit.build(seeds, tmp_path / "dist", jobs=1).release
+
+    def exhausted(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(validation, "check_folder", exhausted)
+    capsys.readouterr()
+    assert main(["export", str(release), "--format", "csv",
+                 "--out", str(tmp_path / "x.csv")]) == 1
+    _, exported = capsys.readouterr()
+    assert "while checking" in exported and "jobs" not in exported, exported
+    with pytest.raises((errors.OutOfResources, errors.OutOfMemory)) as loading:
+        corpuskit.load(release)
+    assert "jobs" not in str(loading.value), loading.value
+    assert main(["validate", str(release), "--jobs", "2"]) == 1
+    _, validated = capsys.readouterr()
+    assert "--jobs 1" in validated or "-j 1" in validated, validated
+
+
 def test_validate_under_a_low_open_files_limit_gives_no_verdict(many: Path) -> None:
     """(QA 4) For real: ``ulimit -n 15; corpuskit validate seeds -j 2``. Where the
     descriptors run out depends on the interpreter's own: each limit here either lets the

@@ -384,6 +384,7 @@ def test_a_check_that_runs_out_of_memory_fails_the_run_not_the_package(
     import corpuskit.validation.seeds as seeds_check
     from corpuskit.cli import main
     from corpuskit.errors import OutOfMemory
+    from corpuskit.systemlimits import jobs_of_run
 
     seeds = write_seeds(tmp_path / "seeds", {"a.txt": "Title\n\nA first text.\n",
                                              "b.txt": "Title\n\nA second text.\n"})
@@ -403,7 +404,7 @@ def test_a_check_that_runs_out_of_memory_fails_the_run_not_the_package(
         f"ran out of memory while checking {target}, which was neither found valid nor "
         f"invalid: {held} so memory follows the largest one; give the process more memory, "
         "then validate it again")  # (not "with --jobs 1", which it was checked with: s78)
-    with pytest.raises(OutOfMemory) as stopped_with_two:
+    with pytest.raises(OutOfMemory) as stopped_with_two, jobs_of_run(2):  # validate -j 2
         corpuskit.validate(target, jobs=2)
     assert str(stopped_with_two.value).endswith(
         "give the process more memory, or check with --jobs 1 (one worker's copy fewer), "

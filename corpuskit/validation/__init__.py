@@ -59,7 +59,7 @@ from ..reader import (
 from ..regularfiles import unreadable_given
 from ..semver import RELEASE_NAME, named_as_release, names_its_release
 from ..submodules import unfetched_submodule
-from ..systemlimits import MEMORY, exhausted_resource, ran_out
+from ..systemlimits import MEMORY, exhausted_resource, ran_out, run_jobs
 from ..wording import command, counted, shell_word, shown_in
 from ..zipsource import DEFAULT_LIMITS, ArchiveLimits, ZipSource
 from .descriptor import process_config_from_settings
@@ -569,7 +569,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
         stopped_by = tuple(p.code for p in error.problems)
     except ParquetOutOfMemory as error:  # not a record-mismatch (QA: a sound package failed)
         raise ran_out(MEMORY, f"while checking {shown}, which was neither found valid nor "
-                      "invalid", str(error), jobs=jobs) from None
+                      "invalid", str(error), jobs=run_jobs()) from None
     except MemoryError:  # the run failed, not the package (QA: "please report this bug")
         raise OutOfMemory(
             f"ran out of memory while checking {shown}, which was neither found valid nor "
@@ -578,13 +578,17 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
                "each record line of data/documents.jsonl is held whole, a few times over,")
             + " so memory follows the largest one; give the process more memory"
             # (QA: a check with -j 1 was told to check with --jobs 1)
-            + (", or check with --jobs 1 (one worker's copy fewer)" if jobs > 1 else "")
+            # (QA s83: export and load(), which take no --jobs, were told to use it)
+            + (", or check with --jobs 1 (one worker's copy fewer)"
+               if (run_jobs() or 1) > 1 else "")
             + ", then validate it again") from None
     except Exception as exc:  # the last guard: a report, never a traceback, even on a bug
         resource = exhausted_resource(exc)
         if resource is not None:  # the run failed, not the package, as for memory above
+            # (QA: "please report this as a bug"); the jobs of the command run, not of this
+            # check: export and load() take no --jobs (QA s83)
             raise ran_out(resource, f"while checking {shown}, which was neither found valid "
-                          "nor invalid", jobs=jobs) from None  # (QA: "please report this as a bug")
+                          "nor invalid", jobs=run_jobs()) from None
         problems.append(Problem(".", "internal-error",
                                 f"corpuskit failed while checking this {kind}: "
                                 f"{type(exc).__name__}: {exc}; please report this as a bug"))
