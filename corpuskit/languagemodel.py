@@ -46,6 +46,7 @@ from .crc32 import crc32
 from .errors import OutputError
 from .orphans import remove_orphans
 from .regularfiles import open_regular
+from .systemlimits import open_files_advice
 from .usercache import MODELS_FOLDER, user_cache_dir
 from .writer import DIR_MODE, stream_file, write_file
 
@@ -71,7 +72,8 @@ def decode_model() -> Model:
     """The model decoded from py3langid's file, by py3langid's own loader, which unpacks
     it into a temporary file first (about 100 MB): a temporary folder that is full, or
     that there is none of, is an :class:`~corpuskit.errors.OutputError` saying so (QA: a
-    traceback from ``shutil.copyfileobj``, and ``validate --reproduce`` called it a bug)."""
+    traceback from ``shutil.copyfileobj``, and ``validate --reproduce`` called it a bug),
+    as are a limit on the size of a file (EFBIG) and on open files (EMFILE, ENFILE)."""
     try:
         return langid._load_model_file(model_file())  # type: ignore[no-any-return]
     except OSError as exc:
@@ -87,6 +89,11 @@ def decode_model() -> Model:
                 f"file {said}, of about {_UNPACKED_MB} MB, over this process's limit on the "
                 f"size of a file it writes ({exc.strerror or exc}: ulimit -f); raise the "
                 "limit (ulimit -f unlimited), then run the command again") from None
+        if exc.errno in (errno.EMFILE, errno.ENFILE):  # no descriptor left, not no room
+            # (QA s83: under ulimit -n 5, told to free 100 MB in a /tmp with 24 GB free)
+            raise OutputError(
+                f"cannot decode the language model: py3langid unpacks it into a temporary "
+                f"file {said} ({exc.strerror or exc}){open_files_advice()}") from None
         raise OutputError(
             f"cannot decode the language model: py3langid unpacks it into a temporary file "
             f"{said} ({exc.strerror or exc}); free about {_UNPACKED_MB} MB there, or set "

@@ -6,6 +6,7 @@ foreign copy must never be used; a cache that cannot be written must not fail a 
 
 from __future__ import annotations
 
+import errno
 import mmap
 import os
 import shutil
@@ -502,6 +503,34 @@ def test_a_file_size_limit_under_the_model_is_said_so_not_a_full_disk(
                     f"temporary file in {tmp_path}, of about 100 MB, over this process's "
                     "limit on the size of a file it writes (File too large: ulimit -f); "
                     "raise the limit (ulimit -f unlimited), then run the command again"), said
+
+
+@pytest.mark.parametrize("failure", [(errno.EMFILE, "Too many open files"),
+                                     (errno.ENFILE, "Too many open files in system")],
+                         ids=["emfile", "enfile"])
+def test_no_descriptor_left_for_the_model_is_said_so_not_a_full_disk(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: tuple[int, str]) -> None:
+    """Under ``ulimit -n 5``, ``diff`` was told to free about 100 MB in /tmp, which had
+    24 GB free (QA s83 review2, finding 4): the open-files limit is named, with what to
+    do, and no word of room or of TMPDIR."""
+    from py3langid import langid
+
+    from corpuskit.errors import OutputError
+
+    def no_descriptor(path: Any) -> Any:
+        raise OSError(*failure)
+
+    monkeypatch.setattr(langid, "_load_model_file", no_descriptor)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    with pytest.raises(OutputError) as raised:
+        languagemodel.decode_model()
+    said = str(raised.value)
+    assert said.startswith(f"cannot decode the language model: py3langid unpacks it into a "
+                           f"temporary file in {tmp_path} ({failure[1]}); this process may "
+                           "open no more files"), said
+    assert "ulimit -n" in said and "then run the command again" in said, said
+    assert "free about" not in said and "TMPDIR" not in said, said
 
 
 def test_the_model_is_kept_only_where_the_disk_has_room_beside_it(
