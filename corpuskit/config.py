@@ -25,7 +25,7 @@ from .gitlfs import LFS_FILE_ADVICE, is_lfs_pointer_data, pointers_in
 from .licenseids import license_name_problem
 from .markdownblocks import description_hides_card, open_block_line
 from .otherarchives import other_archive, seeds_in_zip, seeds_zip_advice
-from .problems import Problem, invisible, not_utf8
+from .problems import Problem, invisible, not_utf8, other_unicode
 from .recordshape import schema_shape
 from .regularfiles import permission_advice, unreadable_given
 from .rightsrules import DEFAULT_RIGHTS_PATTERNS, patterns_problems
@@ -993,6 +993,9 @@ def load_config(seeds: Path) -> CorpusConfig:
         raise InputError([Problem(path, "lfs-pointer", LFS_FILE_ADVICE) for path in (
                               pointers if CONFIG_NAME in pointers else [CONFIG_NAME, *pointers])],
                          f"{seeds} is kept in Git LFS, which this checkout did not fetch")
+    wide = other_unicode(CONFIG_NAME, "config-error", raw)
+    if wide is not None:  # NULs are valid UTF-8: else a TOML syntax error (QA s83 review2)
+        raise _unreadable_config(wide)
     try:
         # A byte order mark (Windows editors write one) is no part of TOML: skipped.
         data = tomllib.loads(raw.decode("utf-8-sig"))

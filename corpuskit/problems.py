@@ -83,17 +83,53 @@ OTHER_UNICODE_MARKS = (
 )
 
 
-def not_utf8(path: str, code: str, data: bytes, error: UnicodeDecodeError) -> Problem:
-    """The problem of a text file of the seeds (``corpus.toml``, ``CHANGELOG.md``) whose
-    ``data`` is not UTF-8: the byte, and its line (QA: CHANGELOG.md's named only the byte's
-    offset, where corpus.toml's named its line); or, where ``data`` begins with UTF-16's
-    or UTF-32's byte order mark, that encoding (QA s83 newuser 3b: a corpus.toml saved as
-    UTF-16 was told only "not UTF-8 (byte 0, b'\\xff')")."""
+#: The encodings a text saved without a byte order mark is told apart in by its NUL bytes
+#: (UTF-32 first: its ASCII is UTF-16's with NUL characters between).
+_UNMARKED_WIDE = (("utf-32-le", "UTF-32", "little-endian"),
+                  ("utf-32-be", "UTF-32", "big-endian"),
+                  ("utf-16-le", "UTF-16", "little-endian"),
+                  ("utf-16-be", "UTF-16", "big-endian"))
+#: How much of a text :func:`other_unicode` looks at.
+_SAMPLE_BYTES = 4096
+
+
+def other_unicode(path: str, code: str, data: bytes) -> Problem | None:
+    """The problem of a text file of the seeds saved as UTF-16 or UTF-32, if ``data`` is:
+    begun with that encoding's byte order mark, or without one, NUL bytes between its
+    characters, which read as that encoding, give a text mostly of ASCII without NUL (a
+    corpus.toml saved as UTF-32 without a mark was valid UTF-8, and told a TOML syntax
+    error: QA s83 review2). None for any other ``data``."""
     for mark, encoding, order in OTHER_UNICODE_MARKS:
         if data.startswith(mark):
             return Problem(path, code, f"saved as {encoding} ({order}, with the byte order "
                                        f"mark {mark.hex(' ').upper()}), not UTF-8; save it "
                                        "as UTF-8", "line 1")
+    sample = data[:_SAMPLE_BYTES]
+    if b"\0" not in sample:
+        return None
+    for codec, encoding, order in _UNMARKED_WIDE:
+        whole = len(sample) - len(sample) % (4 if encoding == "UTF-32" else 2)
+        try:
+            text = sample[:whole].decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if text and "\0" not in text and 2 * sum(map(str.isascii, text)) >= len(text):
+            return Problem(path, code, f"looks saved as {encoding} ({order}) without a byte "
+                                       "order mark (NUL bytes between its characters), not "
+                                       "UTF-8; save it as UTF-8", "line 1")
+    return None
+
+
+def not_utf8(path: str, code: str, data: bytes, error: UnicodeDecodeError) -> Problem:
+    """The problem of a text file of the seeds (``corpus.toml``, ``CHANGELOG.md``) whose
+    ``data`` is not UTF-8: the byte, and its line (QA: CHANGELOG.md's named only the byte's
+    offset, where corpus.toml's named its line); or, where ``data`` begins with UTF-16's
+    or UTF-32's byte order mark, that encoding (QA s83 newuser 3b: a corpus.toml saved as
+    UTF-16 was told only "not UTF-8 (byte 0, b'\\xff')"), or that it looks saved as one
+    without the mark (:func:`other_unicode`)."""
+    wide = other_unicode(path, code, data)
+    if wide is not None:
+        return wide
     line = data.count(b"\n", 0, error.start) + 1
     return Problem(path, code, f"not UTF-8 (byte {error.start}, "
                                f"{data[error.start:error.start + 1]!r}); save it as UTF-8",

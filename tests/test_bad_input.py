@@ -381,6 +381,36 @@ def test_config_saved_as_utf16_or_utf32_is_said_to_be(
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+@pytest.mark.parametrize("title", ["Corpus", "Čeština a 日本語 😀"], ids=["ascii", "other"])
+def test_config_saved_as_utf16_or_utf32_without_a_mark_is_said_to_be(
+        encoding: str, title: str, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Without its byte order mark, a corpus.toml saved as UTF-32 was valid UTF-8 (NUL
+    bytes between the characters) and told a TOML syntax error, "Expected '=' after a
+    key" (QA s83 review2, finding 6): the NULs name the encoding, with what to do."""
+    seeds = make_seeds(tmp_path, GOOD, toml="")
+    config = corpus_config()
+    config["title"] = title
+    (seeds / "corpus.toml").write_bytes(toml_text(config).encode(encoding))
+    code, err = run_build(seeds, tmp_path / "out", capsys)
+    width, order = encoding.split("-")[1], encoding.split("-")[2]
+    endian = {"le": "little-endian", "be": "big-endian"}[order]
+    assert code == 1
+    assert error_lines(err) == [f"error: corpus.toml:line 1: looks saved as UTF-{width} "
+                                f"({endian}) without a byte order mark (NUL bytes between "
+                                "its characters), not UTF-8; save it as UTF-8 [config-error]"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_nul_in_a_utf8_config_is_not_taken_for_utf16(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A NUL byte in a corpus.toml that is UTF-8 is TOML's error, not an encoding's."""
+    toml = toml_text(corpus_config()) + "note = \"a\0b\"\n"
+    lines = config_problems(tmp_path, capsys, toml)
+    assert lines and not any("UTF-16" in line or "UTF-32" in line for line in lines), lines
+
+
 def test_config_nested_too_deeply(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """tomllib reads nesting recursively: a RecursionError traceback."""
     toml = toml_text(corpus_config()) + "x = " + "[" * 5000 + "]" * 5000 + "\n"
