@@ -920,11 +920,13 @@ def _best_legacy_by_definition(data: bytes, encodings: tuple[str, ...]) -> tuple
     included, those with the fewest implausible words kept, of them those with the fewest
     words holding letters of another language where one of those is in a language of its
     code page that writes letters beyond ASCII, and the minimum of (implausibility, kana
-    misspelled, -fit, configured order) taken, the fit being the best of the code pages
-    that read the candidate alike, and the winner recorded in the first of them."""
+    misspelled, words mixing Latin alphabets, -fit, configured order) taken, the fit being
+    the best of the code pages that read the candidate alike, and the winner recorded in
+    the first of them."""
     from corpuskit.codepagelanguages import language_fit, lettered_fit
     from corpuskit.codepages import candidates
     from corpuskit.kanaspelling import misspells_kana
+    from corpuskit.latinalphabets import mixed_alphabet_words
     from corpuskit.plausibility import judge
 
     decodings = candidates(data, encodings)
@@ -938,10 +940,11 @@ def _best_legacy_by_definition(data: bytes, encodings: tuple[str, ...]) -> tuple
     if len(decodings) <= 1:
         return decodings[0] if decodings else None
 
-    def key(item: tuple[int, tuple[str, str]]) -> tuple[int, bool, float, int]:
+    def key(item: tuple[int, tuple[str, str]]) -> tuple[int, bool, int, float, int]:
         order, (_, text) = item
         judgement = judge(text)
         return (judgement.implausibility, misspells_kana(judgement.text),
+                len(mixed_alphabet_words(judgement.text)),
                 -max(fit(judgement.text, name) for name in readers[text]), order)
 
     # Of those with the fewest implausible words, the fewest holding letters of a language
