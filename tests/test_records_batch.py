@@ -61,30 +61,26 @@ def test_a_failing_batch_identification_is_done_again_document_by_document(
     monkeypatch.delenv(STRICT_VARIABLE)  # the fallback itself
     raws = _raws()
     expected = _one_by_one(raws, config)
-    real = languages
+    _batches_fail(monkeypatch)
+    assert records.process_documents_reported(raws, config) == expected
 
+
+def _batches_fail(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Language identification of a batch of documents fails as a bug would; of one
+    document alone, it works."""
     def only_alone(bodies: Any, extract: Any) -> list[str]:
         if len(bodies) > 1:
             raise ValueError("a bug in the batch")
-        return real(bodies, extract)
+        return languages(bodies, extract)
 
     monkeypatch.setattr(records, "languages", only_alone)
-    assert records.process_documents_reported(raws, config) == expected
-
 
 def test_a_failing_batch_identification_is_an_error_under_corpuskit_strict(
         config: ProcessConfig, monkeypatch: pytest.MonkeyPatch) -> None:
     """Done again document by document, a bug of the batched path only made a build
     slower: the tests (CORPUSKIT_STRICT=1) see it (QA s83 review, finding 7)."""
     monkeypatch.setenv(STRICT_VARIABLE, "1")
-    real = languages
-
-    def only_alone(bodies: Any, extract: Any) -> list[str]:
-        if len(bodies) > 1:
-            raise ValueError("a bug in the batch")
-        return real(bodies, extract)
-
-    monkeypatch.setattr(records, "languages", only_alone)
+    _batches_fail(monkeypatch)
     with pytest.raises(ValueError, match="a bug in the batch"):
         records.process_documents_reported(_raws(), config)
 
