@@ -21,13 +21,12 @@ does.
 
 from __future__ import annotations
 
-import codecs
 import re
 from typing import NamedTuple
 
 from .codepagelanguages import Reading, addable_code_pages
 from .config import DecodeConfig
-from .kanaspelling import misspells_kana
+from .kanaspelling import listed_first, misspells_kana
 from .plausibility import JUDGED_CHARS, judge, plausible
 from .refusal import BetterElsewhere, excerpt
 from .wording import counted
@@ -135,9 +134,8 @@ def _euc_jp_reading(data: bytes, reading: Reading, config: DecodeConfig
     """The reading of ``data`` in the first code page of EUC-JP's that reads it otherwise
     than ``reading`` does, as plausible text made of common kanji (:func:`_common_kanji`),
     the listed ones first, and whether that one is listed; None if none does."""
-    listed = [name for name in (codecs.lookup(name).name for name in config.fallback_encodings)
-              if name in _EUC_JP_PAGES]
-    for encoding in (*listed, *(name for name in _EUC_JP_PAGES if name not in listed)):
+    listed, pages = listed_first(config, _EUC_JP_PAGES)
+    for encoding in pages:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:

@@ -286,15 +286,23 @@ class _JapaneseReading(NamedTuple):
     told: _Misreading
 
 
+def listed_first(config: DecodeConfig, pages: tuple[str, ...]
+                 ) -> tuple[frozenset[str], tuple[str, ...]]:
+    """Of ``pages`` (codec names), those listed in decode.fallback_encodings, and all of
+    them in the order to try them: the listed ones in their listed order, then the rest."""
+    listed = [name for name in (codecs.lookup(name).name for name in config.fallback_encodings)
+              if name in pages]
+    return frozenset(listed), (*listed, *(name for name in pages if name not in listed))
+
+
 def _shift_jis_reading(data: bytes, config: DecodeConfig, misreading: _Misreading
                        ) -> _JapaneseReading | None:
     """The reading of ``data`` in the first code page of Shift_JIS's bytes that reads it
     as plausible text that is the Japanese ``misreading`` misreads (:func:`_told_by`),
     the listed ones first; None if none does. A code page not listed whose reading holds
     a private-use character (:func:`holds_private_use`) is not one: it is not named."""
-    listed = [name for name in (codecs.lookup(name).name for name in config.fallback_encodings)
-              if name in _SHIFT_JIS_PAGES]
-    for encoding in (*listed, *(name for name in _SHIFT_JIS_PAGES if name not in listed)):
+    listed, pages = listed_first(config, _SHIFT_JIS_PAGES)
+    for encoding in pages:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
