@@ -1,0 +1,80 @@
+"""The fast paths of decoding legacy code pages, each held to the plain computation it
+stands for, over varied text: bytes or words a check skips could not have been found, a
+pattern rewritten finds the same, one ranking shared is the one each check asked for, a
+fit not asked could not have won (docs/performance.md, "Legacy code pages, each thing
+once")."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from property_budget import examples
+
+#: Characters the checks look for, and others: ASCII, Latin letters of Western and Central
+#: Europe (capitals too), Cyrillic of several alphabets, Greek, Hebrew, Arabic, Chinese,
+#: kana (small ones too), signs code pages read letters as, currencies, symbols, arrows,
+#: marks, format characters, spaces and line breaks.
+_ALPHABET = ("aZe0 \n\t-'.,\\" "éÉàŕľĽąśťŤŠšðýÐğş" "аЯјўєЃќЎ" "αΩ" "א׳" "ع" "中文" "あぃゃきアァ"
+             "¨½¶×°¿¡¥£¤©®«»’…´·µ" "→÷☺" "\u0301\u200c\ufeff")
+_TEXT = st.text(alphabet=_ALPHABET, max_size=80)
+#: Bytes that begin the forms of UTF-8 that encode no character, continue them, or neither.
+_BYTES = st.lists(st.one_of(st.integers(0, 255), st.integers(0x80, 0xBF),
+                            st.sampled_from([0xC0, 0xC1, 0xE0, 0xED, 0xF0, 0xF4, 0xF5, 0xF7,
+                                             0x8F, 0x90, 0x9F, 0xA0])),
+                  max_size=24).map(bytes)
+#: Lines of a file mixing such bytes, UTF-8 and cp1252.
+_MIXED_BYTES = st.lists(st.one_of(_BYTES, _TEXT.map(lambda text: text.encode("utf-8")),
+                                  _TEXT.map(lambda text: text.encode("cp1252", "replace"))),
+                        max_size=5).map(b"".join)
+
+
+# -- decode: a legacy file's bytes ----------------------------------------------------------
+
+#: decode._ILL_FORMED as it was written first: one alternative a form.
+_ILL_FORMED_PLAIN = re.compile(rb"[\xc0\xc1][\x80-\xbf]|\xe0[\x80-\x9f][\x80-\xbf]"
+                               rb"|\xed[\xa0-\xbf][\x80-\xbf]|\xf0[\x80-\x8f][\x80-\xbf]{2}"
+                               rb"|\xf4[\x90-\xbf][\x80-\xbf]{2}|[\xf5-\xf7][\x80-\xbf]{3}")
+
+
+@settings(max_examples=examples(2000), deadline=None)
+@given(_BYTES)
+def test_ill_formed_utf8_found_as_before(data: bytes) -> None:
+    from corpuskit.decode import _ILL_FORMED
+
+    assert [(found.span(), found.group()) for found in _ILL_FORMED.finditer(data)] \
+        == [(found.span(), found.group()) for found in _ILL_FORMED_PLAIN.finditer(data)]
+
+
+@settings(max_examples=examples(1000), deadline=None)
+@given(_MIXED_BYTES)
+def test_utf8_beyond_ascii_counts_every_run(line: bytes) -> None:
+    from corpuskit.decode import _UTF8_RUN, _utf8_beyond_ascii
+
+    read = line.decode("utf-8", "replace")
+    assert _utf8_beyond_ascii(read) == sum(len(run) - len(run.encode("ascii", "ignore"))
+                                           for run in _UTF8_RUN.findall(read))
+
+
+@settings(max_examples=examples(1000), deadline=None)
+@given(_MIXED_BYTES)
+def test_damaged_utf8_left_early_only_where_its_counts_say_none(data: bytes) -> None:
+    """Where :func:`~corpuskit.decode._damaged_utf8` leaves early (fewer than two
+    characters beyond ASCII read as UTF-8, no ED byte), its counts, as it takes them
+    after, find no damaged UTF-8 either."""
+    from corpuskit.decode import DAMAGED_UTF8_CHARACTERS, _damaged_utf8
+
+    text = data.decode("utf-8", "surrogateescape")
+    bad = len(data) - len(text.encode("utf-8", "ignore"))
+    utf8 = len(text) - (len(data) - len(data.translate(None, bytes(range(0x80))))) - bad
+    if utf8 >= DAMAGED_UTF8_CHARACTERS or b"\xed" in data:
+        return
+    read = data.decode("utf-8", "replace")
+    forms = _ILL_FORMED_PLAIN.findall(data)
+    places = read.count("\ufffd") - data.count(b"\xef\xbf\xbd") \
+        - sum(len(form) - 1 for form in forms)
+    halves = [form for form in forms if form[0] == 0xED]
+    surrogates = bool(halves) and bad == 3 * len(halves)
+    assert not bad or (not surrogates and utf8 < DAMAGED_UTF8_CHARACTERS * max(places, 1))
+    assert _damaged_utf8(data, None) is None
