@@ -7,6 +7,7 @@ once")."""
 from __future__ import annotations
 
 import re
+from random import Random
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -78,3 +79,23 @@ def test_damaged_utf8_left_early_only_where_its_counts_say_none(data: bytes) -> 
     surrogates = bool(halves) and bad == 3 * len(halves)
     assert not bad or (not surrogates and utf8 < DAMAGED_UTF8_CHARACTERS * max(places, 1))
     assert _damaged_utf8(data, None) is None
+
+
+# -- codepages: the language fit of tied readings ---------------------------------------------
+
+@settings(max_examples=examples(1000), deadline=None)
+@given(st.lists(st.sampled_from([0.0, 0.25, 0.5, 0.999999, 1.0]), min_size=2, max_size=6),
+       st.randoms(use_true_random=False))
+def test_most_fitting_is_the_minimum(fits: list[float], random: Random) -> None:
+    from corpuskit.codepages import _most_fitting
+
+    tied = list(range(len(fits)))
+    random.shuffle(tied)  # (best_legacy's ties come in any order)
+    asked: list[int] = []
+
+    def fit(order: int) -> float:
+        asked.append(order)
+        return fits[order]
+
+    assert _most_fitting(tied, fit) == min(tied, key=lambda order: (-fits[order], order))
+    assert len(asked) == len(set(asked))
