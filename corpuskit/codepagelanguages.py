@@ -11,12 +11,13 @@ one code page's decoding of a file) on these.
 from __future__ import annotations
 
 import codecs
+from collections.abc import Sequence
 from functools import cache, lru_cache
 from typing import NamedTuple
 
 from .config import CONFIG_SCHEMA
 from .language import rank
-from .plausibility import Judgement
+from .plausibility import Judgement, languages_beyond_ascii
 from .schemacheck import load_schema
 
 
@@ -90,16 +91,20 @@ def language_fit(text: str, encoding: str) -> float:
 @lru_cache(maxsize=16)  # a file's readings are ranked, then the chosen one looked at again
 def language_fits(text: str, encoding: str) -> tuple[float, float]:
     """Probability that the non-ASCII lines of ``text`` are in a language of ``encoding``,
-    and that they are in the most probable one of those languages."""
-    sample = "\n".join(line for line in text.splitlines() if not line.isascii())
-    return sample_fits(sample, encoding)
+    and that they are in the most probable one of those languages (the lines ranked once
+    for every code page asked: :func:`~corpuskit.plausibility.languages_beyond_ascii`)."""
+    return _ranked_fits(languages_beyond_ascii(text), encoding)
 
 
 def sample_fits(sample: str, encoding: str) -> tuple[float, float]:
     """Probability that ``sample`` (its first characters the identifier reads) is in a
     language of ``encoding``, and that it is in the most probable one of those languages:
     :func:`language_fits` of a text's lines beyond ASCII, or of a part of them."""
-    ranked = rank(sample[:_LANGUAGE_SAMPLE])
+    return _ranked_fits(rank(sample[:_LANGUAGE_SAMPLE]), encoding)
+
+
+def _ranked_fits(ranked: Sequence[tuple[str, float]], encoding: str) -> tuple[float, float]:
+    """:func:`sample_fits` of a sample the identifier ranked so (``ranked``)."""
     languages = CODEPAGE_LANGUAGES.get(encoding)
     if languages is None:
         top = ranked[0][1] if ranked else 0.0
@@ -118,8 +123,7 @@ def lettered_fit(text: str, encoding: str) -> float:
     languages = CODEPAGE_LANGUAGES.get(encoding)
     if languages is None:
         return language_fit(text, encoding)
-    sample = "\n".join(line for line in text.splitlines() if not line.isascii())
-    return sum(prob for lang, prob in rank(sample[:_LANGUAGE_SAMPLE])
+    return sum(prob for lang, prob in languages_beyond_ascii(text)
                if lang in languages and lang not in _ASCII_LATIN)
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from .plausibility import Judgement, words_of
+from .plausibility import Judgement, words_beyond_ascii
 
 #: The letters beyond ASCII (small) of the alphabets of the Latin code pages' languages
 #: (cp1252, cp1250, cp1254, cp1257), each with the letters its loanwords and names commonly
@@ -62,7 +62,7 @@ def mixed_alphabet_words(text: str) -> list[str]:
     """The words of ``text`` (in order) whose Latin letters beyond ASCII no one alphabet of
     :data:`_ALPHABETS` holds together, or holding a fraction or superscript digit glued to
     letters where no unit writes it (``Pawe³``, ``¼udovít``)."""
-    return [word for word in words_of(text) if not word.isascii() and _mixes_alphabets(word)]
+    return [word for word in words_beyond_ascii(text) if _mixes_alphabets(word)]
 
 
 @lru_cache(maxsize=4096)

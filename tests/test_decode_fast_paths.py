@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from random import Random
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from property_budget import examples
@@ -99,3 +100,83 @@ def test_most_fitting_is_the_minimum(fits: list[float], random: Random) -> None:
 
     assert _most_fitting(tied, fit) == min(tied, key=lambda order: (-fits[order], order))
     assert len(asked) == len(set(asked))
+
+
+# -- plausibility: one ranking, one split, a text at a time -----------------------------------
+
+@settings(max_examples=examples(500), deadline=None)
+@given(_TEXT)
+def test_words_beyond_ascii(text: str) -> None:
+    from corpuskit.plausibility import words_beyond_ascii, words_of
+
+    assert words_beyond_ascii(text) == tuple(word for word in words_of(text)
+                                             if not word.isascii())
+
+
+@settings(max_examples=examples(1000), deadline=None)
+@given(st.lists(st.text(alphabet="aAéÉгАМФЦлЕДЯя-«", min_size=1, max_size=8), max_size=12))
+def test_miscased_throughout_looks_only_at_words_with_capitals(words: list[str]) -> None:
+    from corpuskit.plausibility import miscased_throughout
+
+    capitals = {char for char in "".join(words) if char.isupper() and not char.isascii()}
+    assert miscased_throughout(words, capitals) == miscased_throughout(words)
+
+
+#: The characters whose presence a check asks of a text (:func:`holds_any`).
+_ASKED: list[str] = ["ľĽ", "", "a", "ąęłśźżĄĘŁŚŹŻ", "šŠ", "ůŮěĚŕŔĺĹńŃ", "ąľśťŤŠ",
+                     "ðÐþÞýÝğĞıİşŞţŢđĐ", "ђЂћЋјЈљЉњЊџЏѓЃќЌѕЅўЎєЄїЇґҐ",
+                     "ゃゅょャュョぁぃぅぇぉゎァィゥェォヮ"]
+
+
+@settings(max_examples=examples(500), deadline=None)
+@given(_TEXT)
+def test_holds_any_is_not_disjoint(text: str) -> None:
+    from corpuskit.textholds import holds_any
+
+    for characters in _ASKED:
+        assert holds_any(text, characters) == (not frozenset(characters).isdisjoint(text))
+
+
+def test_the_characters_asked_are_those_of_the_checks() -> None:
+    from corpuskit.kanaspelling import _SMALL_KANA
+    from corpuskit.misreadalone import _CYRILLIC_FEW_WRITE
+    from corpuskit.plausibility import _FEW_WRITE
+
+    for characters in (_SMALL_KANA, _CYRILLIC_FEW_WRITE, _FEW_WRITE):
+        assert "".join(sorted(characters)) in {"".join(sorted(asked)) for asked in _ASKED}
+
+
+#: Texts whose lines beyond ASCII the identifier ranks: two readings of one file alike in
+#: their first characters, a text of ASCII lines only, Cyrillic, Central European.
+_RANKED = [
+    "Hello\nLe café est à côté de la gare, près de l'église.\n" * 20 + "déjŕ vu\n",
+    "Hello\nLe café est à côté de la gare, près de l'église.\n" * 20 + "déjà vu\n",
+    "only ASCII here\nand here\n",
+    "Привет, мир! Это проверка.\nascii line\nЕщё одна строка.\n",
+    "Příliš žluťoučký kůň úpěl ďábelské ódy. Zażółć gęślą jaźń.\n",
+]
+
+
+@pytest.mark.parametrize("text", _RANKED)
+def test_one_ranking_serves_every_check(text: str) -> None:
+    """Each check's fit or shares are those of its own ranking, as it asked before."""
+    from corpuskit import centraleurope, plausibility
+    from corpuskit.codepagelanguages import (
+        _ASCII_LATIN,
+        CODEPAGE_LANGUAGES,
+        language_fits,
+        lettered_fit,
+        sample_fits,
+    )
+    from corpuskit.language import rank
+
+    sample = "\n".join(line for line in text.splitlines() if not line.isascii())
+    for encoding in ("cp1252", "cp1250", "cp1251", "gb18030", "mac-roman"):
+        assert language_fits(text, encoding) == sample_fits(sample, encoding)
+        languages = CODEPAGE_LANGUAGES.get(encoding)
+        if languages is not None:
+            assert lettered_fit(text, encoding) == sum(
+                prob for lang, prob in rank(sample[:1500])
+                if lang in languages and lang not in _ASCII_LATIN)
+    assert plausibility._language_shares(text) == dict(rank(sample[:1500]))
+    assert centraleurope._language_shares(text) == dict(rank(sample[:512]))
