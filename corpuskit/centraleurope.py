@@ -28,10 +28,10 @@ from .codepagelanguages import (
     reads_alike,
 )
 from .config import DecodeConfig
-from .language import SAMPLE_CHARS, rank
 from .normalize import C1_CONTROLS
-from .plausibility import JUDGED_CHARS, Judgement, judge, plausible
+from .plausibility import JUDGED_CHARS, Judgement, judge, languages_beyond_ascii, plausible
 from .refusal import excerpt
+from .textholds import holds_any
 
 #: Letters of Central Europe's Latin alphabets that only Polish writes, and those that
 #: Czech, Slovak, Slovenian and Croatian write but Polish does not. No language of cp1250
@@ -116,6 +116,8 @@ _NOT_CZECH_T = re.compile(f"(?<![^\\W\\d_])[Ťť](?=[^\\W\\d_{_VOWELS}])")
 #: fix-latin2c). Not ``Š`` or ``Ž`` otherwise, which label things alone (``Ž``, ``Š_irina``).
 _LONE_SIGN_LETTER = re.compile(
     "(?<![^\\W\\d])(?:[ąľśťŤ](?![^\\W\\d]|\\.)|Š(?= ?(?:1[89]|20)\\d\\d(?!\\d)))")
+#: The letters one of which :data:`_LONE_SIGN_LETTER` or :data:`_NOT_CZECH_T` needs.
+_LONE_LETTERS = frozenset("ąľśťŤŠ")
 #: At most this probability that a text is in Slovak (Polish) makes its ``ľ`` (``ą``)
 #: ISO-8859-2's ``ž`` (``š``) read in cp1250 (:func:`_misspelt_by_language`). The
 #: system's Slovak and Polish catalogues in cp1250, 1,000 messages and 300 paragraphs
@@ -155,7 +157,7 @@ def misspelt_words(text: str) -> Iterator[tuple[str, str]]:
 def _misspelt_letters(text: str) -> Iterator[tuple[int, str, str]]:
     """The words of ``text`` whose letters :func:`misspelt_words` finds spelled as no
     language of Central Europe spells them, each with where it starts and why."""
-    if "ľ" not in text and "Ľ" not in text and _POLISH_ONLY.isdisjoint(text):
+    if "ľ" not in text and "Ľ" not in text and not holds_any(text, _POLISH_ONLY):
         return
     not_slovak = _written_in_small_words(text, _NOT_SLOVAK)
     not_polish = _written_in_small_words(text, _NOT_POLISH)
@@ -236,9 +238,9 @@ def _misspelt_by_language(word: str, text: str, letters: str) -> str | None:
 @lru_cache(maxsize=8)  # a file's readings are judged, then the chosen one looked at again
 def _language_shares(text: str) -> dict[str, float]:
     """Each language's probability for the lines of ``text`` holding letters beyond ASCII
-    (the identifier reads its first :data:`~corpuskit.language.SAMPLE_CHARS`)."""
-    sample = "\n".join(line for line in text.splitlines() if not line.isascii())
-    return dict(rank(sample[:SAMPLE_CHARS]))
+    (the identifier reads its first :data:`~corpuskit.language.SAMPLE_CHARS`: ranked once
+    a text, :func:`~corpuskit.plausibility.languages_beyond_ascii`)."""
+    return dict(languages_beyond_ascii(text))
 
 
 def _s_in_polish(text: str) -> Iterator[tuple[int, str, str]]:
@@ -247,7 +249,7 @@ def _s_in_polish(text: str) -> Iterator[tuple[int, str, str]]:
     each with where it starts and why: those beginning in small letters, and capitalised
     ones beside Polish's own letters (``Błšd``; another may be a name, ``Škoda``). Small
     words writing Polish's letters beside ``š`` :func:`_misspelt_letters` finds."""
-    if _POLISH_LACKS_S.isdisjoint(text):
+    if not holds_any(text, _POLISH_LACKS_S):
         return
     polish = _written_in_small_words(text, _POLISH_ONLY)
     if polish is None or _written_in_small_words(text, _NOT_POLISH - _POLISH_LACKS_S):
@@ -267,7 +269,11 @@ def _s_in_polish(text: str) -> Iterator[tuple[int, str, str]]:
 def _lone_letters(text: str) -> Iterator[tuple[int, str, str]]:
     """The letters of ``text`` that cp1250 reads as signs standing as a word alone
     (:data:`_LONE_SIGN_LETTER`), and ``ť`` or ``Ť`` before a consonant at a word's start
-    (:data:`_NOT_CZECH_T`), each as a word with where it starts and why."""
+    (:data:`_NOT_CZECH_T`), each as a word with where it starts and why. A text with none
+    of those letters (:data:`_LONE_LETTERS`) is not searched: the two patterns, tried at
+    each of its characters, took 3% of decoding the kit's legacy files to find nothing."""
+    if not holds_any(text, _LONE_LETTERS):
+        return
     lone = ((match.start(), match.group(),
              f"{match.group()} alone{' before a year' * (match.group() == 'Š')}, where no "
              "language of Central Europe has such a one-letter word")
@@ -287,7 +293,7 @@ def _written_in_small_words(text: str, letters: frozenset[str]) -> str | None:
     """The first of ``letters`` that a word of ``text`` beginning with a small letter
     writes, or None: what a text writes in its common words, not in names (a Czech text
     naming ``Dvořák`` or ``Veľký Krtíš`` writes their letters in capitalised words)."""
-    if letters.isdisjoint(text):
+    if not holds_any(text, letters):
         return None
     for match in _WORD.finditer(text):
         word = match.group()
@@ -443,12 +449,16 @@ def _misplaced_sign(word: str, signs: frozenset[str], preceding: str) -> str | N
     return None
 
 
+@lru_cache(maxsize=8)
 def mixes_alphabets(text: str) -> bool:
     """Whether a word of ``text`` is spelled as no language of Central Europe spells it
     (:func:`misspelt_words`): Polish's own letters beside Czech's, Slovak's, Slovenian's or
     Croatian's in one lower-case word, ``ą`` or ``ę`` where Polish never writes them,
     ``ľ`` where Slovak never does, or a sign the code page that reads alike reads as a
-    letter, where no word holds a sign (``©túr``)."""
+    letter, where no word holds a sign (``©túr``). Kept for the last 8 texts: the ranking
+    of a file's readings asks it of the chosen one (:func:`one_alphabet`), and the second
+    look again (:func:`one_alphabet_elsewhere`), most often of the same text, which cost
+    3.5% of decoding the kit's legacy files the second time."""
     return next(misspelt_words(text), None) is not None
 
 

@@ -14,8 +14,10 @@ a file's readings drops those with more such words than another (:func:`fewest_m
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from .plausibility import Judgement
+from .plausibility import Judgement, words_beyond_ascii
+from .textholds import holds_any
 
 #: Vowels of the Latin alphabets, as the code pages of Europe read them (``y`` too).
 _VOWELS = "aáàâäăåãeéèêëěęiíìîïoóòôöőõøuúùûüůűyýąAÁÀÂÄĂÅÃEÉÈÊËĚĘIÍÌÎÏOÓÒÔÖŐÕØUÚÙÛÜŮŰYÝĄ"
@@ -48,10 +50,20 @@ _LETTERS = frozenset("ůŮěĚŕŔĺĹńŃ")
 def misplaced_letter_words(text: str) -> list[str]:
     """The words of ``text`` (split at whitespace) writing a letter only languages of
     Central Europe write where none of them writes it (:data:`_MISPLACED`), in order."""
-    if _LETTERS.isdisjoint(text):
+    if not holds_any(text, _LETTERS):
         return []
-    return [word for word in text.split()
+    return [word for word in _words_beyond_ascii(text)
             if not _LETTERS.isdisjoint(word) and _MISPLACED.search(word) is not None]
+
+
+def _words_beyond_ascii(text: str) -> Sequence[str]:
+    """The words of ``text`` split at whitespace that may hold one of :data:`_LETTERS`:
+    those beyond ASCII, split once for the judge and kept
+    (:func:`~corpuskit.plausibility.words_beyond_ascii`), where its words are split at
+    whitespace alone (no backslash markup nor byte order mark to take out), else all."""
+    if "\\" in text or "\ufeff" in text:
+        return text.split()
+    return words_beyond_ascii(text)
 
 
 def fewest_misplaced(tied: list[int], judged: dict[int, Judgement]) -> list[int]:

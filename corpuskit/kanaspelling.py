@@ -23,6 +23,7 @@ from .codepagelanguages import SURE, Reading, addable_code_pages, language_fits
 from .config import DecodeConfig
 from .plausibility import JUDGED_CHARS, Judgement, judge, plausible
 from .refusal import BetterElsewhere, excerpt
+from .textholds import holds_any
 from .wording import counted
 
 #: Japanese's small ya, yu and yo, and the kana they follow: those of the i row (``きゃ``,
@@ -49,7 +50,12 @@ def misspells_kana(text: str) -> bool:
     Chinese in Big5 made only of the hanzi Big5 puts at A4A1-A5F6 (``中文``, ``不止``;
     no Big5 punctuation, which EUC-JP does not decode) reads as kana in EUC-JP and in
     gb18030 (``いゅ``, ``ぃゎ``), and the language identifier is as sure that such kana
-    are Japanese as that Big5's reading is Chinese; Japanese spelling is what tells."""
+    are Japanese as that Big5's reading is Chinese; Japanese spelling is what tells.
+    A text with no small kana is not looked through a character at a time
+    (:func:`~corpuskit.textholds.holds_any`): every tie of a file's readings asks (51 µs a
+    legacy file of the kit's, 2 µs so)."""
+    if not holds_any(text, _SMALL_KANA):
+        return False
     previous = ""
     for char in text:
         if char in _SMALL_KANA and (not _kana(previous)

@@ -180,3 +180,41 @@ def test_one_ranking_serves_every_check(text: str) -> None:
                 if lang in languages and lang not in _ASCII_LATIN)
     assert plausibility._language_shares(text) == dict(rank(sample[:1500]))
     assert centraleurope._language_shares(text) == dict(rank(sample[:512]))
+
+
+# -- the spelling of Central Europe's letters and of kana --------------------------------------
+
+@settings(max_examples=examples(500), deadline=None)
+@given(_TEXT)
+def test_lone_letters_need_their_letters(text: str) -> None:
+    from corpuskit.centraleurope import _LONE_LETTERS, _LONE_SIGN_LETTER, _NOT_CZECH_T
+
+    assert "".join(sorted(_LONE_LETTERS)) in {"".join(sorted(asked)) for asked in _ASKED}
+    if _LONE_LETTERS.isdisjoint(text):
+        assert _LONE_SIGN_LETTER.search(text) is None and _NOT_CZECH_T.search(text) is None
+
+
+@settings(max_examples=examples(1000), deadline=None)
+@given(st.text(alphabet="aeio btn\n\t\\\ufeffůŮěĚŕŔĺĹńŃéà", max_size=60))
+def test_misplaced_letters_as_in_every_word(text: str) -> None:
+    from corpuskit.centralspelling import _LETTERS, _MISPLACED, misplaced_letter_words
+
+    assert misplaced_letter_words(text) == [
+        word for word in text.split()
+        if not _LETTERS.isdisjoint(word) and _MISPLACED.search(word) is not None]
+
+
+@settings(max_examples=examples(500), deadline=None)
+@given(st.text(alphabet="あいうきしゃゅょぃゎアキャァ中 a", max_size=20))
+def test_kana_misspelt_as_before(text: str) -> None:
+    from corpuskit.kanaspelling import _BEFORE_SMALL_Y, _SMALL_KANA, _SMALL_Y, _kana, misspells_kana
+
+    previous = ""
+    plain = False
+    for char in text:
+        if char in _SMALL_KANA and (not _kana(previous)
+                                    or (char in _SMALL_Y and previous not in _BEFORE_SMALL_Y)):
+            plain = True
+            break
+        previous = char
+    assert misspells_kana(text) == plain
