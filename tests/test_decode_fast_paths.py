@@ -218,3 +218,44 @@ def test_kana_misspelt_as_before(text: str) -> None:
             break
         previous = char
     assert misspells_kana(text) == plain
+
+
+# -- misreadalone: the signs of a misread word --------------------------------------------------
+
+def _word_signs_both_ways(text: str) -> tuple[object, object, list[str], list[str]]:
+    """The first word sign of ``text``'s words and those showing it, found the fast way
+    and with every test asked of every word; and the words with signs written between
+    letters, both ways."""
+    from corpuskit.misreadalone import (
+        _WORD_SIGNS,
+        _sign_beyond_ascii,
+        _word_sign_words,
+        _words_holding,
+        _written_sign_between_letters,
+    )
+    from corpuskit.plausibility import words_beyond_ascii
+
+    words = words_beyond_ascii(text)
+    characters = {char for char in set("".join(words)) if not char.isascii()}
+    plain = next(((what, found) for what, test, _ in _WORD_SIGNS
+                  if (found := [word for word in words if test(word)])), None)
+    written = [word for word in _words_holding(words, characters, _sign_beyond_ascii)
+               if _written_sign_between_letters(word)]
+    return (_word_sign_words(words, characters), plain, written,
+            [word for word in words if _written_sign_between_letters(word)])
+
+
+@settings(max_examples=examples(1500), deadline=None)
+@given(_TEXT)
+def test_word_signs_are_those_of_every_word_tested(text: str) -> None:
+    fast, plain, written, every = _word_signs_both_ways(text)
+    assert fast == plain and written == every
+
+
+@pytest.mark.parametrize("text", [
+    "t¨ent¨u n½uds Sada¶as", "представлениЯ hiĚnh", "هطçر 的α混色", "¥Sun´ £5",
+    "¢à¥¬ï word", "抉△彃 右→左", "n°NOMBRE m×n ×", "ќўжаты ОДјю", "plain café à Paris",
+])
+def test_word_signs_of_misread_words(text: str) -> None:
+    fast, plain, written, every = _word_signs_both_ways(text)
+    assert fast == plain and written == every
