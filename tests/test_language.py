@@ -291,6 +291,57 @@ def test_settled_walk_is_py3langids_walk(fast: Any) -> None:
         assert walked is not None and walked.tolist() == expected
 
 
+def _walks_every_round(nextmove: Any, rowbase: Any, texts: list[bytes]
+                       ) -> tuple[Any, Any, Any] | None:
+    """settled_walks's definition: every round computes every position (as it did before
+    the later rounds computed only the positions whose state before changed)."""
+    starts = np.cumsum([0] + [len(text) + 1 for text in texts[:-1]])
+    data = np.frombuffer(b"\0" + b"\0".join(texts), dtype=np.uint8)
+    before = np.zeros(len(data) + 1, dtype=nextmove.dtype)
+    previous, after = before[:-1], before[1:]
+    for done in range(1, fastlangid.MAX_ROUNDS + 1):
+        states = nextmove.take(rowbase.take(previous) + data)
+        states[starts] = 0
+        if done == fastlangid.MAX_ROUNDS:
+            settled = np.ones(len(texts), dtype=bool)
+            changed = np.flatnonzero(states != after)
+            settled[np.searchsorted(starts, changed, side="right") - 1] = False
+            return (after, starts, settled) if settled.any() else None
+        after[:] = states
+    return None
+
+
+@settings(max_examples=examples(300), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(any_text, min_size=1, max_size=6), st.sampled_from([1, 2, 3, 5, 6, 7, 16]),
+       st.sampled_from([1, 3, 5]))
+def test_walk_rounds_of_changed_positions_are_the_rounds_of_every_position(
+        texts: list[Text], max_rounds: int, settle_rounds: int) -> None:
+    """After SETTLE_ROUNDS, a round computes only the positions whose state before
+    changed: the same states, and the same texts settled, as every round of every
+    position (MAX_ROUNDS of them: a text that changes in the last is not settled)."""
+    identifier = language._identifier()
+    nextmove, rowbase, _ = identifier._arrays()
+    encoded = [identifier._encode(text) for text in texts]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fastlangid, "MAX_ROUNDS", max_rounds)
+        patch.setattr(fastlangid, "SETTLE_ROUNDS", settle_rounds)
+        expected = _walks_every_round(nextmove, rowbase, encoded)
+        got = fastlangid.settled_walks(nextmove, rowbase, encoded)
+        assert (got is None) == (expected is None)
+        if got is not None and expected is not None:
+            settled = expected[2]
+            assert got[2].tolist() == settled.tolist() and got[1].tolist() == expected[1].tolist()
+            for start, text, ok in zip(expected[1].tolist(), encoded, settled, strict=True):
+                if ok:
+                    span = slice(start, start + len(text) + 1)
+                    assert got[0][span].tolist() == expected[0][span].tolist()
+        each = expected[2].tolist() if expected is not None else [False] * len(encoded)
+        for text, ok in zip(encoded, each, strict=True):  # and each text alone
+            alone = fastlangid.settled_walk(nextmove, rowbase, np.frombuffer(text, np.uint8))
+            assert (alone is not None) == ok
+
+
 def test_one_table_is_kept_and_py3langids_own_walk_gives_the_same_bits(
         fast: Any, plain: Any) -> None:
     """The loaded identifier keeps only the float32 table (the float16 one, 27 MB, is
