@@ -36,9 +36,10 @@ threshold was labelled otherwise on another kernel (QA). Here:
 Many texts at once (:meth:`FastIdentifier.classify_many`, a build's documents): one walk
 for all of them, in the same rounds, and their first-visit counts in groups, so that the
 walk's numpy calls are shared by the texts instead of made for each (about half the time
-of a text); each text's score is its own, and their probabilities are decided together
-(:meth:`FastIdentifier.decide_many`), row by row in one set of numpy calls: the same bits
-as one text at a time.
+of a text); each text's score is its own, computed for the texts of a group together
+(:func:`portablefloat.weighted_rows_of_owners`), and their probabilities are decided
+together (:meth:`FastIdentifier.decide_many`), row by row in one set of numpy calls: the
+same bits as one text at a time.
 
 Encoding, normalization, ``classify`` and ``rank`` stay py3langid's. The layer leans on
 py3langid internals (``_raw_score``, the DFA arrays, the formulas of ``_sparse_score``
@@ -233,29 +234,39 @@ class FastIdentifier(LanguageIdentifier):  # type: ignore[misc]  # py3langid has
         states, starts, settled = walked
         features = output.take(states)
         features[starts] = -1  # the separators' states: the root, never a feature
-        where = np.flatnonzero(features >= 0)
-        features = features.take(where)
         lengths = np.fromiter(map(len, encoded), dtype=np.intp, count=len(encoded))
-        text_of = np.repeat(np.arange(len(encoded)), lengths + 1).take(where)
+        text_of = np.repeat(np.arange(len(encoded)), lengths + 1)
+        where = np.flatnonzero((features >= 0) & settled.take(text_of))
+        features, text_of = features.take(where), text_of.take(where)
         bounds = np.searchsorted(text_of, np.arange(len(encoded) + 1))
-        table, priors = self._float32_table(), self.nb_pc
         for first in range(0, len(encoded), COUNT_GROUP):
             last = min(first + COUNT_GROUP, len(encoded))
             low, high = bounds[first], bounds[last]
-            if low == high:
-                continue
-            group_texts = text_of[low:high]
-            keys, counts, texts = self._grouped_first_visit_counts(
-                features[low:high], group_texts - first, group_texts)
-            cuts = np.searchsorted(texts, np.arange(first, last + 1))
-            for index in range(first, last):
-                start, stop = cuts[index - first], cuts[index - first + 1]
-                if start == stop or not settled[index]:
-                    continue
-                # what _raw_score computes, on arrays of the same shapes and contents
-                scores[index] = portable_score(table, priors, keys[start:stop],
-                                               counts[start:stop])
+            if low < high:
+                self._score_group(features[low:high], text_of[low:high] - first,
+                                  scores, first, last - first)
         return scores
+
+    def _score_group(self, features: Any, local: Any, scores: list[Any], first: int,
+                     count: int) -> None:
+        """Puts the raw scores of ``count`` texts, from ``first`` on, into ``scores``: all
+        of their weighted rows at once (:func:`portablefloat.weighted_rows_of_owners`),
+        those of a text whose weights add up to more, if any, by :func:`portable_score`.
+        ``features``: the texts' features one text after the other; ``local``: the
+        text of each, numbered from 0."""
+        keys, counts, owners = self._grouped_first_visit_counts(features, local, local)
+        table, logs = self._float32_table(), portablefloat.log1p_counts(counts)
+        sums, done = portablefloat.weighted_rows_of_owners(
+            table, keys, logs, owners, count, _bounds(table), ROWS_AT_ONCE)
+        totals = np.add(sums, np.asarray(self.nb_pc, dtype=np.float64))
+        cuts = np.searchsorted(owners, np.arange(count + 1))
+        for index in range(count):
+            start, stop = cuts[index], cuts[index + 1]
+            if start == stop:
+                continue
+            # what _raw_score computes, on arrays of the same shapes and contents
+            scores[first + index] = (totals[index] if done[index] else portable_score(
+                table, self.nb_pc, keys[start:stop], counts[start:stop]))
 
     def _raw_score(self, text: Any) -> Any:
         """py3langid's raw scores of encoded ``text`` (its own method when the fast path

@@ -21,6 +21,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from property_budget import examples
 
 from corpuskit import portablefloat
 from corpuskit.portablefloat import LOG_GRID, TableBounds
@@ -220,6 +223,53 @@ def test_weighted_rows_of_finer_weights_add_their_products_exactly_rounded() -> 
     assert got.tolist() == [math.fsum(column) for column in products.T.tolist()]
     again = portablefloat.weighted_rows(weights[::-1], table[::-1], bounds)
     assert again.tolist() == got.tolist()
+
+
+@settings(max_examples=examples(600), deadline=None)
+@given(st.lists(st.lists(st.one_of(st.just(1), st.integers(1, 4), st.integers(1, 3000)),
+                         max_size=40), min_size=1, max_size=18),
+       st.sampled_from(["py3langid", "large", "float16", "float64"]),
+       st.sampled_from([8192, 30, 3]), st.integers(0, 2**32 - 1))
+@example([[1] * 6, [1, 1, 1, 2], [], [1] * 20], "large", 8192, 0)
+@example([[1] * 300, [2, 1, 1, 5, 1], [7, 7], [1]], "py3langid", 8192, 1)
+def test_weighted_rows_of_owners_are_weighted_rows_of_each(
+        counts_of: list[list[int]], kind: str, rows_at_once: int, seed: int) -> None:
+    """Each owner's sum, where computed, is weighted_rows of its rows (the same bits),
+    whether its rows counted once are added in float32 or not: all of them, many (more
+    than float32 adds exactly: ``large`` values allow 2), none, rows of another type;
+    an owner is computed when its weights add up to little (and it has few rows)."""
+    rng = np.random.default_rng(seed)
+    table = _float16_rows(rng, 500, columns=9)
+    bounds = portablefloat.table_bounds(table)
+    if kind == "large":  # values of 11 bits from -2 (their last bit 2**-9) to -2**14:
+        odd = 2 * rng.integers(0, 512, size=table.shape) + 1  # float32 adds 2 exactly
+        table = -(2 + odd * 2.0**-9) * np.exp2(12 * rng.integers(0, 2, size=table.shape))
+        table = table.astype(np.float32)
+        bounds = portablefloat.table_bounds(table)
+        assert portablefloat.float32_exact_rows(bounds) == 2
+    elif kind == "float16":
+        table = table.astype(np.float16)
+    elif kind == "float64":
+        table = table.astype(np.float64)
+        bounds = portablefloat.table_bounds(table)
+    owners = np.repeat(np.arange(len(counts_of)), [len(c) for c in counts_of])
+    counts = np.array([n for c in counts_of for n in c], dtype=np.intp)
+    keys = rng.integers(0, len(table), size=len(counts))
+    weights = portablefloat.log1p_counts(counts)
+    sums, done = portablefloat.weighted_rows_of_owners(
+        table, keys, weights, owners, len(counts_of), bounds, rows_at_once)
+    limit = math.ldexp(LOG_GRID * bounds.grid, 52) / max(bounds.largest, bounds.grid)
+    for owner, owned in enumerate(counts_of):
+        mine = owners == owner
+        expected = portablefloat.weighted_rows(
+            weights[mine], np.asarray(table[keys[mine]], dtype=np.float64), bounds)
+        if done[owner]:
+            assert sums[owner].tobytes() == expected.tobytes(), owner
+        elif bounds.bits <= portablefloat.EXACT_WEIGHT_BITS:
+            assert (len(owned) > rows_at_once
+                    or float(weights[mine].sum()) >= limit / 2 * (1 - 1e-9))
+        if not done[owner]:
+            assert not sums[owner].any()
 
 
 def test_table_bounds_of_a_table_with_zeros_and_both_signs() -> None:
