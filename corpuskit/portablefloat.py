@@ -66,8 +66,9 @@ def exp(values: Any) -> Any:
     k = np.rint(np.multiply(x, INV_LN2))
     r = np.subtract(np.subtract(x, np.multiply(k, LN2_HI)), np.multiply(k, LN2_LO))
     poly = np.full_like(r, EXP_COEFFICIENTS[0])
-    for coefficient in EXP_COEFFICIENTS[1:]:
-        poly = np.add(np.multiply(poly, r), coefficient)  # two roundings: never fused
+    for coefficient in EXP_COEFFICIENTS[1:]:  # two roundings: never fused; in place (a
+        np.multiply(poly, r, out=poly)  # new array for each step took 2.0 µs a text of
+        np.add(poly, coefficient, out=poly)  # a build's batch against 1.4)
     return np.ldexp(poly, k.astype(np.int32))
 
 
