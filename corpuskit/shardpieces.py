@@ -22,7 +22,7 @@ from .crc32 import crc32
 from .deflate import PIECE_BYTES, WINDOW, Compression, RecordsDeflater, deflate_piece, record_groups
 from .errors import OutputError
 from .preparedpieces import PieceEntry, RecordPieces
-from .writer import FILE_MODE, write_advice, write_file
+from .writer import FILE_MODE, STREAM_BUFFER, write_advice, write_file
 from .zippieces import read_range
 
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ class PiecesWriter:
                                    Callable[[list[tuple[int, bytes]]], None], int]] = deque()
         self._waiting_bytes = 0
         try:
-            self.handle = pieces_path(jsonl_file).open("wb")
+            self.handle = pieces_path(jsonl_file).open("wb", buffering=STREAM_BUFFER)
         except OSError as exc:
             raise self._error(exc) from None
 
