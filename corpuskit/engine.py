@@ -410,6 +410,7 @@ def process_batch(seeds: Path, paths: Sequence[str], shas: Sequence[str], max_by
     use_model_cache(cache)
     outcomes: list[Record | Problem | None] = []
     raws: list[RawDocument] = []
+    raw_shas: list[str] = []  # each one's sha256 as checked here ("": none given)
     for path, sha in zip(paths, shas, strict=True):
         try:
             raw = read_source(seeds, SourceRef(path), max_bytes=max_bytes)
@@ -419,8 +420,9 @@ def process_batch(seeds: Path, paths: Sequence[str], shas: Sequence[str], max_by
             outcomes.append(bad.problem)
             continue
         raws.append(raw)
+        raw_shas.append(sha)
         outcomes.append(None)
-    made = iter(_records().process_documents_reported(raws, config))
+    made = iter(_records().process_documents_reported(raws, config, raw_shas))
     del raws
     done = [outcome if outcome is not None else next(made) for outcome in outcomes]
     try:
@@ -499,7 +501,11 @@ def _process_documents(task: ShardTask, shard_file: Path, problems: list[Problem
         batch_shas.clear()
         held = 0
         if processors is None or large:
-            made = _records().process_documents_reported(raws, task.config)
+            # Each document's sha256 is that of its bytes here while there is no problem:
+            # hashed from them as they were read, or checked when they were read again
+            # (with a problem, no record is written, and none is needed).
+            made = _records().process_documents_reported(
+                raws, task.config, shas_of if not problems else None)
             write_processed()  # the batches before it go first (processed meanwhile)
             write_made(raws, made)
             return

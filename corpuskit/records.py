@@ -57,11 +57,19 @@ def process_document_reported(raw: RawDocument, config: ProcessConfig) -> Record
     return _reported(raw.path, process_document, raw, config)
 
 
-def process_documents_reported(raws: Sequence[RawDocument],
-                               config: ProcessConfig) -> list[Record | Problem]:
+def process_documents_reported(raws: Sequence[RawDocument], config: ProcessConfig,
+                               source_shas: Sequence[str] | None = None
+                               ) -> list[Record | Problem]:
     """:func:`process_document_reported` of each document, its record or its problem, with
     the documents' languages identified together (:func:`corpuskit.extract.languages`):
-    the same records, in about half the time of identifying them one by one."""
+    the same records, in about half the time of identifying them one by one.
+
+    ``source_shas``: the sha256 of each document's bytes (hex), as the caller hashed those
+    very bytes, or ``""`` where it did not: a build's worker hashes every seeds file it
+    reads (the cache's key) and its record takes that digest rather than hashing the bytes
+    again (1.6 µs of a 2.5 KB document's CPU, 60 µs of a 100 KB one's)."""
+    if source_shas is None:
+        source_shas = [""] * len(raws)
     prepared: list[_Prepared | Problem] = []
     for raw in raws:
         try:
@@ -79,14 +87,15 @@ def process_documents_reported(raws: Sequence[RawDocument],
         found = None
     del bodies
     outcomes: list[Record | Problem] = []
-    for item in prepared:
+    for item, source_sha in zip(prepared, source_shas, strict=True):
         if not isinstance(item, _Prepared):
             outcomes.append(item)
             continue
         try:
-            outcomes.append(_reported(item.raw.path, _record, item, next(found))
+            outcomes.append(_reported(item.raw.path, _record, item, next(found), source_sha)
                             if found is not None
-                            else _reported(item.raw.path, _record_alone, item, config))
+                            else _reported(item.raw.path, _record_alone, item, config,
+                                           source_sha))
         except DocumentProblem as bad:
             outcomes.append(bad.problem)
     return outcomes
@@ -148,13 +157,15 @@ class SlowPatternError(InputError):
     slow: SlowPattern
 
 
-def _record_alone(prepared: _Prepared, config: ProcessConfig) -> Record:
+def _record_alone(prepared: _Prepared, config: ProcessConfig, source_sha: str = "") -> Record:
     [language] = languages([prepared.parts.text], config.extract)
-    return _record(prepared, language)
+    return _record(prepared, language, source_sha)
 
 
-def _record(prepared: _Prepared, language: str) -> Record:
-    """The record of a prepared document whose body is in ``language``."""
+def _record(prepared: _Prepared, language: str, source_sha: str = "") -> Record:
+    """The record of a prepared document whose body is in ``language``; ``source_sha``:
+    the sha256 of its raw bytes if the caller has it (see
+    :func:`process_documents_reported`), else they are hashed here."""
     parts, raw = prepared.parts, prepared.raw
     body = parts.text
     encoded = body.encode("utf-8")
@@ -171,7 +182,7 @@ def _record(prepared: _Prepared, language: str) -> Record:
         text_sha256=sha256_hex(encoded),
         source_path=raw.path,
         source_bytes=len(raw.data),
-        source_sha256=sha256_hex(raw.data),
+        source_sha256=source_sha or sha256_hex(raw.data),
         source_encoding=prepared.encoding,
         normalization=prepared.steps,
     )

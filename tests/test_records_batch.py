@@ -140,9 +140,10 @@ def test_a_build_identifies_languages_in_batches_of_bounded_size(
     sizes: list[list[int]] = []
     real = records.process_documents_reported
 
-    def recorded(raws: list[RawDocument], config: ProcessConfig) -> list[Record | Problem]:
+    def recorded(raws: list[RawDocument], config: ProcessConfig,
+                 source_shas: list[str] | None = None) -> list[Record | Problem]:
         sizes.append([len(raw.data) for raw in raws])
-        return real(raws, config)
+        return real(raws, config, source_shas)
 
     monkeypatch.setattr(records, "process_documents_reported", recorded)
     batched = build(seeds, tmp_path / "batched", jobs=1)
