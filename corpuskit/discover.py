@@ -755,12 +755,15 @@ def _identity_problems(paths: list[str], ids: list[str]) -> Iterator[Problem]:
 
 def read_source(seeds: Path, ref: SourceRef, *, max_bytes: int) -> RawDocument:
     """Read one input file's bytes (see :func:`read_source_stat`)."""
-    return read_source_stat(seeds, ref, max_bytes=max_bytes)[0]
+    return RawDocument(id=ref.id, path=ref.path,
+                       data=read_source_stat(seeds, ref, max_bytes=max_bytes)[0])
 
 
 def read_source_stat(seeds: Path, ref: SourceRef, *, max_bytes: int
-                     ) -> tuple[RawDocument, os.stat_result]:
-    """Read one input file's bytes, and its status as it was opened; a file over
+                     ) -> tuple[bytes, os.stat_result]:
+    """Read one input file's bytes, and its status as it was opened (bytes, not a
+    :class:`RawDocument`: a build's worker keeps only the bytes, and made a document and
+    its id for nothing); a file over
     ``max_bytes`` (``discover.max_file_bytes``) is refused as ``too-large`` from its size
     alone, never read.
 
@@ -801,7 +804,7 @@ def read_source_stat(seeds: Path, ref: SourceRef, *, max_bytes: int
     linked = checked_out_link(seeds, ref.path, data)
     if linked is not None:
         raise DocumentProblem(linked)
-    return RawDocument(id=ref.id, path=ref.path, data=data), info
+    return data, info
 
 
 #: The longest file that may be a symbolic link Git wrote as a file (its target's path).

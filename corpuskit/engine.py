@@ -329,41 +329,41 @@ def process_shard(task: ShardTask, processors: Executor | None = None) -> ShardR
                 continue
             listed = task.sizes[position] if task.sizes is not None else -1
             try:
-                raw, seed = read_source_stat(task.seeds, ref, max_bytes=task.max_file_bytes)
+                data, seed = read_source_stat(task.seeds, ref, max_bytes=task.max_file_bytes)
             except DocumentProblem as bad:
                 problems.append(bad.problem if listed < 0 else _unseen_here(task, bad.problem))
                 datas.append(None)
                 continue
-            if listed >= 0 and len(raw.data) != listed:
+            if listed >= 0 and len(data) != listed:
                 problems.append(Problem(ref.path, "size-mismatch", (
-                    f"{len(raw.data)} bytes as the Dask worker on {socket.gethostname()} reads "
+                    f"{len(data)} bytes as the Dask worker on {socket.gethostname()} reads "
                     f"it, {listed} as the build's machine listed it: {OTHER_SEEDS}")))
                 datas.append(None)
-                del raw
+                del data
                 continue
-            sha = hashlib.sha256(raw.data).hexdigest()
+            sha = hashlib.sha256(data).hexdigest()
             keyed.append((ref.path, sha))
             if not problems:
                 member = RAW_PREFIX + ref.path
-                found = holding_exactly(earlier + member, raw.data) \
+                found = holding_exactly(earlier + member, data) \
                     if in_place and earlier else None
                 if found is not None and (found.st_dev, found.st_ino) != (seed.st_dev,
                                                                           seed.st_ino):
                     placed = found  # the release's own file holds these bytes
                     placed_in_place.append(member)
                 else:
-                    placed = link_or_write_file(task.package, member, raw.data,
+                    placed = link_or_write_file(task.package, member, data,
                                                 None if in_place else
                                                 earlier + member if earlier else None,
                                                 doing=partial(task.copying, ref),
                                                 seed=(seed.st_dev, seed.st_ino))
                 if states is not None:
                     states.learn(position, file_identity(seed), sha, file_identity(placed))
-            kept += len(raw.data)
-            datas.append(raw.data if kept <= _MAX_SHARD_MEMORY else None)
+            kept += len(data)
+            datas.append(data if kept <= _MAX_SHARD_MEMORY else None)
             # Bytes not kept are read again to be processed: this name must not hold them
             # meanwhile (QA: a document of 50 MB was held twice while it was processed).
-            del raw
+            del data
 
     shard_file = task.package / SHARD_FOLDER / f"{task.index:08d}.jsonl"
     compression = COMPRESSIONS[task.compression]
