@@ -10,16 +10,24 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import orjson
 
 from .crc32 import crc32
-from .deflate import PIECE_BYTES, WINDOW, Compression, RecordsDeflater, deflate_piece, record_groups
+from .deflate import (
+    PIECE_BYTES,
+    RECORDS_PIECE_BYTES,
+    WINDOW,
+    Compression,
+    RecordsDeflater,
+    deflate_piece,
+    record_groups,
+)
 from .errors import OutputError
 from .preparedpieces import PieceEntry, RecordPieces
 from .writer import FILE_MODE, STREAM_BUFFER, write_advice, write_file
@@ -77,6 +85,32 @@ def _large_piece(data: bytes, start: int, compression: Compression) -> tuple[int
 def _small_file(data: bytes, compression: Compression) -> tuple[int, bytes]:
     """The CRC-32 and deflated bytes of a file of up to :data:`PIECE_BYTES`."""
     return crc32(data), deflate_piece(data, last=True, compression=compression)
+
+
+def line_groups(lengths: Iterable[int]) -> list[tuple[int, int]]:
+    """``record_groups(handle, blocks=False)`` of a file of lines of these ``lengths``
+    (each line ending with its one newline), from the lengths alone: a worker knows the
+    length of each record line it writes, and finding the line ends again read its
+    shard file back whole and looked for each newline: 0.45-0.51 µs of CPU a record of
+    the benchmark (a shard of 512, five rounds), against 0.04-0.05 µs from the lengths."""
+    groups: list[tuple[int, int]] = []
+    start = position = 0
+    for length in lengths:
+        position += length
+        if position - start >= RECORDS_PIECE_BYTES:
+            groups.append((start, position - start))
+            start = position
+    if position > start:
+        groups.append((start, position - start))
+    return groups
+
+
+def _groups(jsonl: BinaryIO, line_lengths: Sequence[int] | None) -> list[tuple[int, int]]:
+    """The pieces of the shard file ``jsonl``: from its ``line_lengths`` where they add up
+    to its size, else found by reading it."""
+    if line_lengths is not None and sum(line_lengths) == os.fstat(jsonl.fileno()).st_size:
+        return line_groups(line_lengths)
+    return list(record_groups(jsonl, blocks=False))
 
 
 def _records_piece(jsonl: Path, offset: int, length: int, compression: Compression
@@ -171,12 +205,15 @@ class PiecesWriter:
             self._write(deflated)
         self.large.append([member, size, where])
 
-    def finish(self, manifest: bytes, earlier: EarlierShard | None = None
-               ) -> tuple[RecordPieces, PieceEntry]:
+    def finish(self, manifest: bytes, earlier: EarlierShard | None = None,
+               line_lengths: Sequence[int] | None = None) -> tuple[RecordPieces, PieceEntry]:
         """Deflate the pieces of the shard's records (:func:`~corpuskit.deflate.record_groups`),
         read back from its finished shard file, and its ``manifest`` lines; where each is
         in the pieces (the index's ``records`` and ``manifest``). A piece whose bytes the
-        ``earlier`` build of the shard deflated is taken from it, not deflated again."""
+        ``earlier`` build of the shard deflated is taken from it, not deflated again.
+        ``line_lengths``: those of the shard file's lines, in order, if the caller knows
+        them (the pieces are then cut by :func:`line_groups`, unless they do not add up to
+        the file's size)."""
         placed: list[tuple[int, int, int, int]] = []
 
         def place(length: int, crc: int, deflated: bytes) -> None:
@@ -186,7 +223,7 @@ class PiecesWriter:
         self._write_waiting()
         try:
             with self.jsonl_file.open("rb") as jsonl:
-                for offset, length in list(record_groups(jsonl, blocks=False)):
+                for offset, length in _groups(jsonl, line_lengths):
                     taken = earlier.records_piece(jsonl, offset, length) \
                         if earlier is not None else None
                     if taken is not None:

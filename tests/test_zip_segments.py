@@ -541,8 +541,9 @@ def test_shards_cached_before_their_manifest_lines_were_deflated_still_give_the_
     cache = tmp_path / "cache"
     finish = shardpieces.PiecesWriter.finish
 
-    def as_before(self: shardpieces.PiecesWriter, manifest: bytes, earlier: Any = None) -> Any:
-        placed = finish(self, manifest, earlier)
+    def as_before(self: shardpieces.PiecesWriter, manifest: bytes, earlier: Any = None,
+                  line_lengths: Any = None) -> Any:
+        placed = finish(self, manifest, earlier, line_lengths)
         index = shardpieces.pieces_index_path(self.jsonl_file)
         data = json.loads(index.read_bytes())
         del data["manifest"]
