@@ -110,7 +110,8 @@ class CorpusStats:
         self.raw_bytes += record.source_bytes
         self.languages[record.language] += 1
         self.encodings[record.source_encoding] += 1
-        self.steps.update(record.normalization)
+        for step in record.normalization:  # (most have none, and Counter.update is Python)
+            self.steps[step] += 1
         self.with_title += record.title is not None
         self.with_rights += record.rights is not None
         if record.date is not None:
