@@ -256,9 +256,10 @@ def processed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     done: list[str] = []
     real = records.process_documents_reported
 
-    def counted(raws: list[RawDocument], config: object) -> object:
+    def counted(raws: list[RawDocument], config: object,
+                source_shas: list[str] | None = None) -> object:
         done.extend(raw.path for raw in raws)
-        return real(raws, config)  # type: ignore[arg-type]
+        return real(raws, config, source_shas)  # type: ignore[arg-type]
 
     monkeypatch.setattr(records, "process_documents_reported", counted)
     return done

@@ -130,3 +130,13 @@ def test_the_steps_counted_are_counted_as_counter_update_counts_them(
                          "0" * 64, "utf-8", normalization))
         expected.update(normalization)
     assert list(stats.steps.items()) == list(expected.items())
+
+
+def test_line_groups_read_the_piece_size_when_called(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As record_groups does: a test that makes pieces small gets small pieces from both."""
+    monkeypatch.setattr(deflate, "RECORDS_PIECE_BYTES", 10)
+    lengths = [3, 4, 3, 11, 1, 9, 2, 5, 5, 30]
+    data = b"".join(b"x" * (length - 1) + b"\n" for length in lengths)
+    assert shardpieces.line_groups(lengths) == \
+        list(deflate.record_groups(io.BytesIO(data), blocks=False))
+    assert len(shardpieces.line_groups(lengths)) == 5
