@@ -1,17 +1,21 @@
 """A build worker's shortcuts per document give what the plain way gives: the record that
 takes the sha256 its worker already has, the pieces of a shard's records cut from the
-lengths of the lines written, the raw file whose mode is set only when it needs to be, and
-the statistics' count of normalization steps."""
+lengths of the lines written, the raw file whose mode is set only when it needs to be, the
+statistics' count of normalization steps, and a record's own ``__init__``."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import inspect
 import io
 import os
 import stat
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
+import orjson
 import pytest
 from conftest import MESSY_FILES, make_seeds, umask
 from hypothesis import given, settings
@@ -20,9 +24,9 @@ from property_budget import examples
 
 from corpuskit import deflate, discover, engine, shardpieces
 from corpuskit.config import ProcessConfig, load_config
-from corpuskit.models import RawDocument, Record, SourceRef
+from corpuskit.models import RECORD_FIELDS, RawDocument, Record, SourceRef
 from corpuskit.package import CorpusStats
-from corpuskit.records import process_documents_reported
+from corpuskit.records import process_documents_reported, record_line
 from corpuskit.writer import FILE_MODE, create_file
 
 #: Line lengths around a piece's end, where a cut falls or not.
@@ -130,6 +134,39 @@ def test_the_steps_counted_are_counted_as_counter_update_counts_them(
                          "0" * 64, "utf-8", normalization))
         expected.update(normalization)
     assert list(stats.steps.items()) == list(expected.items())
+
+
+#: Record as the frozen dataclass's own ``__init__`` makes it: what its own is held to.
+_PLAIN_RECORD = dataclasses.make_dataclass(
+    "PlainRecord", [(field.name, field.type) for field in dataclasses.fields(Record)],
+    frozen=True)
+_TEXT = st.text(max_size=20)
+_RECORD_VALUES = st.tuples(
+    _TEXT, st.none() | _TEXT, st.none() | _TEXT, _TEXT, _TEXT, st.none() | _TEXT,
+    st.integers(0, 10**9), st.integers(0, 10**9), st.integers(0, 10**6), _TEXT, _TEXT,
+    st.integers(0, 10**12), _TEXT, _TEXT, st.lists(_TEXT, max_size=3).map(tuple))
+
+
+@settings(max_examples=examples(300))
+@given(_RECORD_VALUES)
+def test_a_record_is_the_frozen_dataclass_its_fields_make(values: tuple[Any, ...]) -> None:
+    """Made positionally or by keyword: the same fields in the same order (its JSON line),
+    equal, hashed and shown alike, and still frozen."""
+    plain = _PLAIN_RECORD(*values)
+    for record in (Record(*values), Record(**dict(zip(RECORD_FIELDS, values, strict=True)))):
+        assert list(vars(record).items()) == list(vars(plain).items())
+        assert record_line(record) == orjson.dumps(plain, option=orjson.OPT_APPEND_NEWLINE)
+        assert hash(record) == hash(Record(*values))
+        assert repr(record) == repr(plain).replace("PlainRecord(", "Record(", 1)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            record.id = "other"  # type: ignore[misc]
+        assert dataclasses.replace(record, id="other") == Record("other", *values[1:])
+
+
+def test_a_records_init_takes_its_fields_in_their_order() -> None:
+    assert list(inspect.signature(Record).parameters) == list(RECORD_FIELDS)
+    with pytest.raises(TypeError):
+        Record("a")  # type: ignore[call-arg]
 
 
 def test_line_groups_read_the_piece_size_when_called(monkeypatch: pytest.MonkeyPatch) -> None:
