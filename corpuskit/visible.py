@@ -44,12 +44,25 @@ _IGNORABLE = re.compile("[" + "".join(
 ) + BLANK_GLYPHS + "]+")
 
 
+def _drawn(char: str) -> bool:
+    """Whether the one character ``char`` is drawn: neither default-ignorable nor a blank
+    glyph, and of a category outside :data:`BLANK_CATEGORIES`."""
+    return _IGNORABLE.match(char) is None \
+        and unicodedata.category(char) not in BLANK_CATEGORIES
+
+
 def shows_text(text: str) -> bool:
     """Whether ``text`` holds a character that is drawn (see the module doc).
 
-    A printable ASCII character, which nearly every text has near its start, settles it
-    at once; otherwise the characters left once the default-ignorable ones and the blank
-    glyphs are taken out are looked at one by one, up to the first that shows."""
+    Its first character settles nearly every text at once (a letter, a digit, a quote),
+    whatever its script; then a printable ASCII character anywhere; otherwise the
+    characters left once the default-ignorable ones and the blank glyphs are taken out
+    are looked at one by one, up to the first that shows. The first character alone:
+    validate's 100,000 texts of the kit took 1.0 µs a text without it (a text of Chinese
+    or Cyrillic was searched for ASCII, and one of Chinese with no ASCII character copied
+    whole), 0.12 with it."""
+    if text and ("!" <= text[0] <= "~" or _drawn(text[0])):
+        return True
     if _PRINTABLE_ASCII.search(text):
         return True
     category = unicodedata.category

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from conftest import make_seeds
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from corpuskit.build import build
 from corpuskit.errors import InputError
@@ -60,6 +62,31 @@ def test_every_category_outside_the_blank_ones_shows() -> None:
             assert not shows_text(char), category
         elif char not in IGNORABLE and char not in BLANK_GLYPHS:
             assert shows_text(char), category
+
+
+def _plain_shows_text(text: str) -> bool:
+    """The module doc's definition, a character at a time: the one shows_text's fast
+    paths (its first character, then any printable ASCII one) are held to."""
+    return any(char not in IGNORABLE and char not in BLANK_GLYPHS
+               and unicodedata.category(char) not in BLANK_CATEGORIES for char in text)
+
+
+#: Characters of every kind a text may begin with: drawn ones of several scripts, the
+#: invisible ones, whitespace, controls, surrogates, blank glyphs, and any at all.
+_FIRST_CHARACTERS = st.one_of(
+    st.sampled_from([*IGNORABLE[:64], *BLANK_GLYPHS, "\u3164", "\uffa0", " ", "\n", "\t",
+                     "\x00", "\x7f", "\x85", "\xa0", "\u2028", "\u3000", "\ud800", "\udfff",
+                     "a", "!", "~", "\u201c", "\u0416", "\u4e2d", "\u0301", "\ue000",
+                     "\u0378", "\U0001f600", "\U000e0001"]),
+    st.characters())
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_FIRST_CHARACTERS, max_size=6), st.text(max_size=20))
+def test_shows_text_is_its_definition(start: list[str], rest: str) -> None:
+    text = "".join(start) + rest
+    assert shows_text(text) == _plain_shows_text(text)
+    assert shows_text(text[:1]) == _plain_shows_text(text[:1])
 
 
 def test_the_blank_glyphs_are_symbols_unicode_marks_neither_blank_nor_ignorable() -> None:
