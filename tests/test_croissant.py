@@ -13,9 +13,11 @@ from typing import Any
 
 import pytest
 from _consumers import block_network, copy_package, rewrite_tagmanifest, sample, sha256_file
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import corpuskit
-from corpuskit.croissant import CONFORMS_TO, RAW_FILE_SET, check_croissant
+from corpuskit.croissant import CONFORMS_TO, RAW_FILE_SET, check_croissant, raw_suffixes
 from corpuskit.models import RECORD_FIELDS
 from corpuskit.schemacheck import validator
 
@@ -376,3 +378,21 @@ def test_the_one_raw_file_set_changed_is_a_mismatch(tmp_path: Path) -> None:
     problems = corpuskit.validate(package, jobs=1).problems
     assert [(p.path, p.code, p.location) for p in problems] == [
         ("croissant.json", "metadata-mismatch", f"{at}/includes")], problems
+
+
+def _plain_raw_suffixes(paths: list[str]) -> frozenset[str]:
+    """A suffix a path at a time: the definition raw_suffixes' passes are held to."""
+    names = [path.rsplit("/", 1)[-1] for path in paths]
+    return frozenset(name[name.rfind("."):] if "." in name else "" for name in names)
+
+
+_PATH_PARTS = st.sampled_from(["a", "b.", ".", "..", ".txt", "txt", "/", "x.md", ".tar.gz",
+                               "é", "\u200b", "c.TXT", "d.t/xt", ""])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(_PATH_PARTS, max_size=5).map("".join), max_size=12))
+def test_raw_suffixes_is_each_paths_own(paths: list[str]) -> None:
+    assert raw_suffixes(paths) == _plain_raw_suffixes(paths)
+    assert raw_suffixes(iter(paths)) == _plain_raw_suffixes(paths)
+    assert raw_suffixes(tuple(reversed(paths))) == _plain_raw_suffixes(paths)
