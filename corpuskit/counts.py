@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sys
+from typing import Any
 
 #: ASCII characters for which ``str.isspace()`` is true (0x1C-0x1F are separators).
 ASCII_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "
@@ -211,7 +212,8 @@ def count_many_utf8(encoded: list[bytes]) -> tuple[list[int], list[int]]:
                                     and sum(map(len, encoded)) >= MANY_BYTES):
         words = [count_words_utf8(text) for text in encoded]
         return words, list(map(count_paragraphs_utf8, encoded, words))
-    if max(map(len, encoded)) > SLICE:  # the block's arrays would be several times its size
+    longest = max(map(len, encoded))
+    if longest > SLICE:  # the block's arrays would be several times its size
         return _with_long_texts_alone(encoded)
     import numpy as np
 
@@ -234,16 +236,36 @@ def count_many_utf8(encoded: list[bytes]) -> tuple[list[int], list[int]]:
     np.cumsum(lengths + 1, out=bounds[1:])  # text i and the space before it: [b[i], b[i+1])
     # A word starts at p + 1 when p is a space and p + 1 is not: counted at p.
     starts = (classes[:-1] < classes[1:]).view(np.uint8)
-    total = np.int32 if len(block) < 1 << 31 else np.int64
-    words = np.add.reduceat(starts, bounds[:-1], dtype=total).tolist()
-    newline = data == 10
-    pair_at = np.flatnonzero(newline[:-1] & newline[1:])
-    if np.any(newline[pair_at + 2]):
+    words = np.add.reduceat(starts, bounds[:-1], dtype=_sum_type(longest, len(block))).tolist()
+    # The LFs, then the pairs among them: a pass over the LFs' positions rather than a
+    # third over the block. Three LFs in a row are two pairs one apart.
+    lf_at = np.flatnonzero(data == 10)
+    pair_at = lf_at[:-1][np.diff(lf_at) == 1]
+    if np.any(np.diff(pair_at) == 1):
         paragraphs = list(map(count_paragraphs_utf8, encoded, words))
     else:
         pairs = np.diff(np.searchsorted(pair_at, bounds)).tolist()
         paragraphs = [count and pair + 1 for count, pair in zip(words, pairs, strict=True)]
     return words, paragraphs
+
+
+#: The longest text whose words are summed in 16 bits: a word starts after a space, so a
+#: span of ``n`` bytes holds at most ``(n + 1) // 2`` starts, and a text's span is its
+#: bytes and at most two more (the space before it, the block's end after the last):
+#: at most 0xFFFF starts for a text of this many bytes.
+SHORT_TEXT = 2 * 0xFFFF - 4
+
+
+def _sum_type(longest: int, block_bytes: int) -> Any:
+    """The type that sums a block's word starts text by text without overflow, given its
+    longest text: 16 bits where every text is :data:`SHORT_TEXT` or shorter. numpy sums
+    bytes into 16 bits in half the time of 32 (the kit's texts of 2.4 KB: 1.05 µs a text
+    against 0.50)."""
+    import numpy as np
+
+    if longest <= SHORT_TEXT:
+        return np.uint16
+    return np.int32 if block_bytes < 1 << 31 else np.int64
 
 
 def _with_long_texts_alone(encoded: list[bytes]) -> tuple[list[int], list[int]]:

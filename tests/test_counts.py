@@ -198,3 +198,19 @@ def test_a_text_over_a_slice_is_counted_alone_among_many(
     monkeypatch.setattr(counts, "count_many_utf8", recorded)
     assert counts.count_many_utf8(encoded) == counts_one_by_one(encoded)
     assert blocks[0] == len(long_text) and max(blocks[1:]) <= counts.SLICE
+
+
+@pytest.mark.parametrize("longest", [counts.SHORT_TEXT - 1, counts.SHORT_TEXT,
+                                     counts.SHORT_TEXT + 1, 140_001])
+def test_words_summed_in_16_bits_only_where_no_text_can_overflow_them(longest: int) -> None:
+    """A block's word starts are summed in 16 bits where every text is SHORT_TEXT bytes or
+    shorter (at most 0xFFFF words each), else in 32: texts of one-letter words as long as
+    that bound, and past it (70,001 words, which 16 bits would wrap), at the block's start,
+    middle and end, count as one by one."""
+    import numpy  # noqa: F401  (loaded, as in validate's workers)
+
+    dense = ("a " * longest)[:longest].encode("utf-8")
+    short = [f"text {n}\n\nits second paragraph".encode() for n in range(MANY)]
+    for encoded in ([dense, *short], [*short[:9], dense, *short[9:]], [*short, dense]):
+        assert count_many_utf8(encoded) == counts_one_by_one(encoded)
+    assert count_many_utf8([dense, *short])[0][0] == (longest + 1) // 2
