@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import corpuskit
+from corpuskit import croissant
 from corpuskit.croissant import CONFORMS_TO, RAW_FILE_SET, check_croissant, raw_suffixes
 from corpuskit.models import RECORD_FIELDS
 from corpuskit.schemacheck import validator
@@ -396,3 +397,10 @@ def test_raw_suffixes_is_each_paths_own(paths: list[str]) -> None:
     assert raw_suffixes(paths) == _plain_raw_suffixes(paths)
     assert raw_suffixes(iter(paths)) == _plain_raw_suffixes(paths)
     assert raw_suffixes(tuple(reversed(paths))) == _plain_raw_suffixes(paths)
+
+
+def test_raw_suffixes_of_many_suffixes_are_each_paths_own() -> None:
+    """Past FEW_SUFFIXES suffixes, the rest a path at a time: the same suffixes."""
+    paths = [f"part-{n % 7}/doc-{n}.x{n % 40}" for n in range(400)] + ["part-1/plain"]
+    assert raw_suffixes(paths) == _plain_raw_suffixes(paths)
+    assert len(raw_suffixes(paths)) == 41 > croissant.FEW_SUFFIXES
