@@ -33,12 +33,14 @@ from _validate_support import (
     write_records,
     zip_of,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from corpuskit import counts
 from corpuskit.fallbacks import STRICT_VARIABLE
 from corpuskit.package import bagit_path
 from corpuskit.problems import Problem
-from corpuskit.recordshape import RECORD_SCHEMA
+from corpuskit.recordshape import RECORD_SCHEMA, all_real_dates, real_date
 from corpuskit.schemacheck import load_schema
 from corpuskit.validation import archive as structure_module
 from corpuskit.validation import cleanblock, validate
@@ -777,3 +779,33 @@ def test_an_archive_whose_seal_is_broken_goes_to_the_precise_check_at_once(
     report = validate(archive, jobs=1)
     assert [p.code for p in report.problems] == ["archive-seal-mismatch"]
     assert report.documents == len(records(built().release))
+
+
+#: Strings of a date's shape, real or not: days past their month's end, a leap day,
+#: digits of other scripts (which the schema's \\d lets through), an empty one.
+_DATES = st.one_of(
+    st.dates().map(str),
+    st.builds("{:04d}-{:02d}-{:02d}".format, st.integers(0, 9999), st.integers(0, 13),
+              st.integers(0, 32)),
+    st.sampled_from(["2023-02-29", "2024-02-29", "1900-02-29", "2000-02-29",
+                     "\u0662\u0660\u0662\u0663-01-01", "2023-01-0\u0661", "", "2023-1-01"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_DATES, max_size=8))
+def test_all_real_dates_is_each_date_real(dates: list[str]) -> None:
+    """The clean pass's check of a block's dates at once is real_date of each."""
+    assert all_real_dates(dates) == all(map(real_date, dates))
+    assert all_real_dates(set(dates)) == all(map(real_date, set(dates)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["a", "%", "\r", "\n", "/", "é", "%25", ".txt"]),
+                         max_size=6).map("".join), max_size=6))
+def test_a_blocks_manifest_paths_are_bagit_paths(names: list[str]) -> None:
+    """The manifest paths of a block's raw files are bagit_path's, whether or not one of
+    them holds a character a manifest escapes."""
+    from corpuskit.validation.records import _bagit_paths
+
+    paths = [f"data/raw/{name}" for name in names]
+    assert list(_bagit_paths(paths)) == [bagit_path(path) for path in paths]

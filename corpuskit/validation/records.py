@@ -44,6 +44,7 @@ from ..problems import Problem, ProblemList
 from ..recordshape import (
     NOT_CANONICAL,
     RECORD_SCHEMA,
+    all_real_dates,
     not_written,
     real_date,
     record_shape,
@@ -481,6 +482,16 @@ def sum_of_path_tokens(paths: Iterable[str]) -> int:
 _UNCLEAN = StreamBlock(False)
 
 
+def _bagit_paths(paths: list[str]) -> Iterable[str]:
+    """:func:`bagit_path` of each of ``paths``: the paths themselves unless one holds a
+    character a manifest escapes (as :func:`corpuskit.package.manifest_lines` writes them;
+    a block of 358 raw paths: 0.15 µs a path less)."""
+    joined = "".join(paths)
+    if "%" in joined or "\r" in joined or "\n" in joined:
+        return map(bagit_path, paths)
+    return paths
+
+
 def check_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
     """The checks of :func:`check_records` over a block, for a package expected to be
     clean: the first deviation of any kind ends the block with ``clean=False``.
@@ -513,7 +524,7 @@ def check_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
     ids: tuple[str, ...] = column["id"]
     texts: tuple[str, ...] = column["text"]
     sources: tuple[str, ...] = column["source_path"]
-    if not all(map(real_date, set(filter(None, column["date"])))) \
+    if not all_real_dates(set(filter(None, column["date"]))) \
             or not all(map(str.__lt__, ids, ids[1:])) \
             or any_unsafe_member(sources) \
             or refused_names(sources, allow_percent=True) \
@@ -535,7 +546,7 @@ def check_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
             return _UNCLEAN
     except (OSError, ValueError):
         return _UNCLEAN
-    manifest = "".join(chain.from_iterable(zip(digests, repeat("  "), map(bagit_path, raw_paths),
+    manifest = "".join(chain.from_iterable(zip(digests, repeat("  "), _bagit_paths(raw_paths),
                                                repeat("\n"))))
     tally = Tally()
     tally.add(column, len(ids))
