@@ -620,6 +620,21 @@ def test_terminal_escapes_are_no_iso2022() -> None:
     assert "ISO-2022" not in told and "control characters" in told
 
 
+@settings(max_examples=examples(1000), deadline=None)
+@given(st.lists(st.sampled_from([b"\x1b", b"$", b"B", b")C", b"(", b"a", b"\n", b"\xe9",
+                                 b"\x1b$", b"\x1b$+I"]), max_size=12))
+def test_iso2022_text_answers_as_a_search_of_its_escapes(pieces: list[bytes]) -> None:
+    """iso2022_text, looking for the ESC byte alone first, tells the text a search of its
+    escape sequences in ASCII data tells."""
+    from corpuskit.iso2022 import _DESIGNATIONS, _ESCAPE, iso2022_text
+
+    data = b"".join(pieces)
+    found = _ESCAPE.search(data) if data.isascii() else None
+    assert iso2022_text(data) == (None if found is None else (
+        _DESIGNATIONS[found.group(1)],
+        " ".join(["ESC", "$", *found.group(1).decode("ascii")]), found.start()))
+
+
 def test_binary_data_is_not_told_it_may_be_utf16() -> None:
     """Random bytes read as UTF-16 give unassigned, private-use or control characters,
     and short runs printable Chinese ones without spaces or line breaks (QA: a gzip file,
