@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 from conftest import build_into, corpus_config, make_seeds, records_by_id
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from property_budget import examples
 
 from corpuskit.config import ExtractConfig, parse_config
 from corpuskit.dates import ZONE_ABBREVIATIONS, looks_like_date, parse_date_line
@@ -140,6 +143,49 @@ def test_readme_lists_the_time_zone_abbreviations() -> None:
 def test_leap_day_and_same_reading_numeric_dates() -> None:
     assert parse_date_line("2024-02-29") == "2024-02-29"
     assert parse_date_line("04/04/2023") == "2023-04-04"  # both readings agree
+
+
+#: Pieces of lines shaped like dates: month and weekday names of every language the
+#: patterns know, links, signs, zones and ASCII digits.
+_DATE_PIECES = st.sampled_from([
+    "August", "aug.", "Mai", "mayo", "janv.", "Friday,", "Fr.,", "jeudi", "of", "de", "del",
+    "th", "st", "年", "月", "日", "년", "T", "Z", "UTC", "CEST", "+", "-", "/", ".", ":", ",",
+    " ", " ", "am", "p.m.", "Uhr", "at", "h", *"0123456789", "2023", "25", "08", "10:00"])
+#: Characters a digit of a date line may be mistaken for: digits of other scripts, full
+#: width, superscript or circled, and letters like them.
+_NOT_ASCII_DIGITS = "٣３𝟐²⁴①Ol"
+
+
+@settings(max_examples=examples(3000), deadline=None)
+@given(st.lists(_DATE_PIECES, min_size=1, max_size=12), st.sampled_from([0.0, 0.5, 1.0]),
+       st.integers(0, 2**32))
+@example(["August", " ", "9"], 0.0, 0)  # each digit alone, in a line that looks like a date
+@example(["0", "0", "/", "0", "0", "/", "0000"], 0.0, 0)
+@example(["8", " ", "Mai"], 0.0, 0)
+@example(["2023", "年", "8", "月", "25", "日"], 0.5, 1)
+def test_dates_are_told_as_every_pattern_tells_them(
+        pieces: list[str], mistaken: float, seed: int) -> None:
+    """parse_date_line and looks_like_date answer a line without an ASCII digit at once:
+    they answer as their patterns, all matched, do (:func:`_date_of`, :func:`_shaped_like_
+    date`), on lines shaped like dates whose digits are kept, mistaken for others (none an
+    ASCII digit) or some of each."""
+    from corpuskit.dates import LONGEST_DATE_LINE, _date_of, _shaped_like_date
+
+    rng = random.Random(seed)
+    line = re.sub("[0-9]", lambda digit: rng.choice(_NOT_ASCII_DIGITS)
+                  if rng.random() < mistaken else digit.group(), "".join(pieces))
+    stripped = line.strip().rstrip(".").strip()
+    date = _date_of(stripped) if 0 < len(stripped) <= LONGEST_DATE_LINE else None
+    assert parse_date_line(line) == date, line
+    assert looks_like_date(line) is (date is not None or _shaped_like_date(stripped)), line
+
+
+def test_only_ascii_digits_are_digits_to_the_date_patterns() -> None:
+    """The patterns' ``[0-9]``, compiled case-blind, matches no other character (no case
+    of another character folds to an ASCII digit): a line without one is no date."""
+    digit = re.compile("[0-9]", re.IGNORECASE)
+    assert [chr(code) for code in range(0x110000) if digit.fullmatch(chr(code))] == list(
+        "0123456789")
 
 
 # -- title, date and rights lines --------------------------------------------------------
