@@ -2046,6 +2046,70 @@ def test_a_long_utf8_text_is_judged_on_its_first_words() -> None:
     assert by_chance("ѧԺ ֪ͨ ѧϰ 你好") is None  # a character of three bytes: UTF-8
 
 
+#: Characters of the words :func:`~corpuskit.utf8chance.by_chance` judges: ASCII, spaces,
+#: letters, marks, signs and digits of the scripts of U+0080 to U+07FF (Cyrillic, Greek,
+#: Armenian, Hebrew, Arabic, Syriac, Thaana, NKo, Latin and its IPA, C1 controls,
+#: unassigned), and a few beyond (a quotation mark, a hanzi, U+2028).
+_CHANCE_ALPHABET = st.one_of(
+    st.sampled_from(list("ab Z1.-\n\t\xa0«»·¹ʼˈæĕμΔΣάєЖжЯё҂҃Աաՙ՞אבּ־׳ءبِ٣ܐހߊ߸\u0300\u0301\u0306"
+                         "\u0483\u05b4\u064e\u0378\x85\x9d")),
+    st.characters(min_codepoint=0x80, max_codepoint=0x7FF),
+    st.sampled_from(["’", "你", "\u2028", "\U0001f600"]),
+)
+
+
+def _by_chance_plain(text: str) -> tuple[list[str], int] | None:
+    """by_chance as it was written before its searches were joined (8417cf5), every word
+    judged character by character: the definition the faster one is held to."""
+    from itertools import islice
+
+    from corpuskit.utf8chance import (
+        _BEYOND_LATIN,
+        _BEYOND_TWO_BYTES,
+        WORDS_JUDGED,
+        _chance_word_judged,
+        _words_beyond_ascii,
+    )
+
+    if _BEYOND_LATIN.search(text) is None:
+        return None
+    odd: list[str] = []
+    words = 0
+    for word in islice(_words_beyond_ascii(text), WORDS_JUDGED):
+        if _BEYOND_TWO_BYTES.search(word):
+            return None
+        words += 1
+        if _chance_word_judged(word):
+            odd.append(word)
+        elif 2 * (words - len(odd)) >= WORDS_JUDGED:
+            return None
+    if 2 * len(odd) <= words or _BEYOND_TWO_BYTES.search(text):
+        return None
+    return odd, words
+
+
+@settings(max_examples=examples(6000), deadline=None)
+@given(st.text(alphabet=_CHANCE_ALPHABET, max_size=12))
+def test_a_word_of_one_script_is_told_as_its_characters_are(word: str) -> None:
+    """The fast path of chance_word (a word of one script's letters, told by one regex)
+    answers as judging each character does."""
+    from corpuskit.utf8chance import _chance_word_judged, chance_word
+
+    assert chance_word(word) is _chance_word_judged(word)
+
+
+@settings(max_examples=examples(3000), deadline=None)
+@given(st.lists(st.text(alphabet=_CHANCE_ALPHABET, min_size=1, max_size=8), max_size=40),
+       st.sampled_from([" ", "\n", "  "]))
+def test_by_chance_answers_as_its_plain_definition(words: list[str], space: str) -> None:
+    """by_chance, its two searches joined in one and its words told fast, finds what its
+    plain definition finds."""
+    from corpuskit.utf8chance import by_chance
+
+    text = space.join(words)
+    assert by_chance(text) == _by_chance_plain(text)
+
+
 @pytest.mark.parametrize(("word", "implausible"), [
     ("try…catch", False), ("wait…what", False), ("A…Z", False),
     ("Ã…rsrapport", True),  # UTF-8's Å read in cp1252
