@@ -501,6 +501,82 @@ def test_steps_with_a_quick_no_answer_replace_as_before(text: str) -> None:
     assert remove_zero_width(text) == _ZERO_WIDTH.sub("", text)
 
 
+def test_the_steps_of_unprintable_characters_leave_every_printable_one() -> None:
+    """Each step normalize skips for a text of printable characters, LF and tab
+    (_UNPRINTABLE_ONLY) leaves such a text as it is: a text of every such code point, run
+    through each (the steps act on characters, one or a pair, none printable)."""
+    from corpuskit.normalize import (
+        _LEAVES_TO,
+        _UNPRINTABLE_ONLY,
+        _printable_but_lf_and_tab,
+    )
+
+    printable = "\n\t".join(
+        char for char in map(chr, range(0x110000))
+        if char.isprintable() and char != "\ufffc" and not 0xD800 <= ord(char) <= 0xDFFF)
+    assert _printable_but_lf_and_tab(printable)
+    for name in _UNPRINTABLE_ONLY:
+        assert STEPS[name](printable) == printable, name
+        if name in _LEAVES_TO:
+            assert _LEAVES_TO[name][1](printable) == printable, name
+
+
+_GATE_TEXT = st.text(st.one_of(
+    st.sampled_from("\r\n\t \u2028\u2029\x85\ufeff\ufffc\u200b\u2060\u180e\x0b\x0c\x1c\x1f\x00"
+                    "\x9d\xa0\xad\u206a\ufff9Ã©â€œ"),
+    st.characters(max_codepoint=0x7f), st.characters()), max_size=40)
+
+
+@settings(max_examples=examples(1500), deadline=None)
+@given(_GATE_TEXT)
+@example("a\ufffcb")  # printable, and removed by remove-control-chars
+@example("a\tb\nc")
+def test_printable_but_lf_and_tab_is_its_definition(text: str) -> None:
+    """The gate, a megabyte at a time (here two characters), says what it is said to."""
+    import corpuskit.normalize as normalize_module
+
+    expected = "\ufffc" not in text and all(
+        char.isprintable() or char in "\n\t" for char in text)
+    assert normalize_module._printable_but_lf_and_tab(text) is expected
+    chunk = normalize_module._PRINTABLE_CHUNK
+    try:
+        normalize_module._PRINTABLE_CHUNK = 2
+        assert normalize_module._printable_but_lf_and_tab(text) is expected
+    finally:
+        normalize_module._PRINTABLE_CHUNK = chunk
+
+
+@settings(max_examples=examples(1500), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_GATE_TEXT, st.sampled_from([DEFAULT, ALL_LOSSY, NormalizeConfig(("fix-encoding",))]))
+@example("a\ufffcb", DEFAULT)
+def test_normalize_skipping_steps_for_printable_text_is_normalize_running_them(
+        text: str, config: NormalizeConfig) -> None:
+    """normalize, skipping the steps of unprintable characters for a text of printable
+    ones, answers as it does running every step."""
+    import corpuskit.normalize as normalize_module
+
+    skipping = normalize(text, config)
+    gate = normalize_module._printable_but_lf_and_tab
+    try:
+        normalize_module._printable_but_lf_and_tab = lambda text: False  # type: ignore[assignment]
+        assert normalize(text, config) == skipping
+    finally:
+        normalize_module._printable_but_lf_and_tab = gate
+
+
+_BLANK_TEXT = st.text(st.sampled_from("\n\n\n  \t\xa0\u3000\x1c\rab"), max_size=30)
+
+
+@settings(max_examples=examples(3000), deadline=None)
+@given(_BLANK_TEXT)
+def test_single_blank_lines_is_the_substitution_of_every_blank_run(text: str) -> None:
+    """_single_blank_lines, substituting only a text holding a run that changes, gives the
+    substitution of every run of blank lines."""
+    from corpuskit.normalize import _BLANK_RUNS, _single_blank_lines
+
+    assert _single_blank_lines(text) == _BLANK_RUNS.sub("\n\n", text)
+
+
 # ftfy asks normalize.looks_bad, not its own is_bad, while corpuskit repairs text
 
 MOJIBAKE_LINES = ["Ã©tÃ© Ã  Paris, cafÃ© au lait", "Itâ€™s â€œquotedâ€\x9d here",
