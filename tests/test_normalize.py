@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import itertools
 import json
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -562,6 +563,33 @@ def test_normalize_skipping_steps_for_printable_text_is_normalize_running_them(
         assert normalize(text, config) == skipping
     finally:
         normalize_module._printable_but_lf_and_tab = gate
+
+
+_NFC_TEXT = st.text(st.one_of(
+    st.sampled_from("\n\neaAoc\u0301\u0300\u0323\u0308\u0338\u0654\u0627\u1100\u1161\u11a8"
+                    "\u0b92\u0bd7\u212b\u2126\u037e\u0387\uf900\u3099\u304b\u00e9"),
+    st.characters()), max_size=30)
+
+
+@settings(max_examples=examples(3000), deadline=None)
+@given(_NFC_TEXT)
+def test_nfc_whole_or_by_lines_is_unicode_nfc(text: str) -> None:
+    """nfc, of a text whole or (a long one) line by line, is Unicode's NFC of all of it."""
+    from corpuskit.normalize import _nfc_by_lines, nfc
+
+    expected = unicodedata.normalize("NFC", text)
+    assert nfc(text) == expected
+    assert _nfc_by_lines(text) == expected
+
+
+def test_a_long_text_is_made_nfc_line_by_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    import corpuskit.normalize as normalize_module
+
+    monkeypatch.setattr(normalize_module, "_NFC_WHOLE_CHARS", 4)
+    lines = ["cafe\u0301", "Å", "plain", "\u1100\u1161"]
+    monkeypatch.setattr(normalize_module, "_nfc_by_lines", lambda text: "by lines")
+    assert normalize_module.nfc("\n".join(lines)) == "by lines"
+    assert normalize_module.nfc("e\u0301") == "é"
 
 
 _BLANK_TEXT = st.text(st.sampled_from("\n\n\n  \t\xa0\u3000\x1c\rab"), max_size=30)
