@@ -15,6 +15,7 @@ limit of their own, stop the run in time in proportion to the text, not hours.
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -165,14 +166,40 @@ def _repeated_chars(items: Any) -> int:
 
 @cache
 def rights_rules(patterns: tuple[str, ...]) -> tuple[Rule, ...]:
-    """One rule for each of ``patterns`` (valid: :func:`patterns_problems`), in order."""
-    return tuple(_rule(index, pattern) for index, pattern in enumerate(patterns))
+    """The rules of ``patterns`` (valid: :func:`patterns_problems`), in order: one for each
+    configured pattern, one for each run of built-in ones (:func:`_built_in_rule`)."""
+    rules: list[Rule] = []
+    for built_in, run in itertools.groupby(
+            enumerate(patterns), key=lambda item: item[1] in DEFAULT_RIGHTS_PATTERNS):
+        if built_in:
+            rules.append(_built_in_rule([pattern for _, pattern in run]))
+        else:
+            rules.extend(_rule(index, pattern) for index, pattern in run)
+    return tuple(rules)
+
+
+#: Global flags that begin a pattern (``(?i)``).
+_LEADING_FLAGS = re.compile(r"\(\?([aiLmsux]+)\)")
+
+
+def _built_in_rule(patterns: Sequence[str]) -> Rule:
+    """Whether one of the built-in ``patterns`` matches the whole line: their alternation,
+    each in a group of its own with its leading flags scoped to it, matched once. One
+    call for the three built-in patterns, not a call for each: 1.0 µs a line against 1.8
+    (the first and last paragraphs of the kit's corpus)."""
+    compiled = re.compile("|".join(map(_scoped, patterns)))
+    return lambda line: compiled.fullmatch(line) is not None
+
+
+def _scoped(pattern: str) -> str:
+    """``pattern`` as a group of an alternation, its leading global flags the group's."""
+    flags = _LEADING_FLAGS.match(pattern)
+    if flags is None:
+        return f"(?:{pattern})"
+    return f"(?{flags[1]}:{pattern[flags.end():]})"
 
 
 def _rule(index: int, pattern: str) -> Rule:
-    if pattern in DEFAULT_RIGHTS_PATTERNS:
-        compiled = re.compile(pattern)
-        return lambda line: compiled.fullmatch(line) is not None
     regex = _regex()
     matcher = regex.compile(pattern, flags=regex.VERSION0)
     allowance = _ALLOWANCES.setdefault(pattern, _Allowance())

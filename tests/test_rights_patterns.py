@@ -7,6 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from property_budget import examples
 from reliability_support import build_args, run_here, visible_entries, write_seeds
 
 import corpuskit
@@ -122,6 +125,34 @@ def test_configured_patterns_that_end_match_as_before() -> None:
     defaults = rights_rules(DEFAULT_RIGHTS_PATTERNS)
     assert any(rule("2023 © Agence France-Presse") for rule in defaults)
     assert not any(rule("Copyright law is complicated.") for rule in defaults)
+
+
+#: Pieces of footer lines: notices and their near misses, letters that fold to others
+#: case-blind (İ to i, ſ to s), and filler to reach the patterns' 200 characters.
+_RIGHTS_PIECES = st.sampled_from([
+    "©", "Copyright", "COPYRIGHT", "(c)", "(C)", "2023", "2021", "-", "–", " ", "\n", ".",
+    "all rights reserved", "All Rights Reserved", "ALL RİGHTS REſERVED", "rights", "x",
+    "Agency", "_", "a" * 90, "é" * 60])
+
+
+@settings(max_examples=examples(3000), deadline=None)
+@given(st.lists(_RIGHTS_PIECES, max_size=10),
+       st.lists(st.sampled_from([*DEFAULT_RIGHTS_PATTERNS, "(?i)© .*", "x+"]), min_size=1,
+                max_size=5))
+def test_built_in_patterns_matched_together_match_as_each_alone(
+        pieces: list[str], patterns: list[str]) -> None:
+    """A run of built-in patterns is one rule, their alternation: a line is a rights line
+    to the rules exactly when one of the patterns, matched alone, matches all of it."""
+    import re
+
+    line = "".join(pieces)
+    expected = any(re.fullmatch(pattern, line) for pattern in patterns)
+    assert any(rule(line) for rule in rights_rules(tuple(patterns))) is expected
+
+
+def test_the_built_in_patterns_are_one_rule() -> None:
+    assert len(rights_rules(DEFAULT_RIGHTS_PATTERNS)) == 1
+    assert len(rights_rules(("x+", *DEFAULT_RIGHTS_PATTERNS, "y+"))) == 3
 
 
 def test_validate_of_the_seeds_reports_the_pattern(tmp_path: Path) -> None:
