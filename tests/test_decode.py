@@ -1169,6 +1169,21 @@ def test_control_characters_are_found_as_by_the_pattern(text: str) -> None:
         assert _has_controls(text, text.encode("utf-8")) == (_CONTROLS.search(text) is not None)
 
 
+@settings(max_examples=examples(1500), deadline=None)
+@given(st.text(st.one_of(st.sampled_from("\x00\x01\x1b\n\t é"),
+                         st.characters(max_codepoint=0x9f), st.characters(blacklist_categories=(
+                             "Cs",))), max_size=200))
+def test_a_text_looks_binary_alike_with_or_without_its_utf8(text: str) -> None:
+    """_looks_binary answers alike from the text alone and with its UTF-8 form at hand
+    (where it looks for a NUL byte), as its definition does."""
+    from corpuskit.decode import _CONTROLS, MAX_CONTROL_SHARE, _looks_binary
+
+    expected = "\x00" in text or len(_CONTROLS.findall(text)) > MAX_CONTROL_SHARE * max(
+        len(text), 1)
+    assert _looks_binary(text) is expected
+    assert _looks_binary(text, text.encode("utf-8")) is expected
+
+
 def _judged_char_by_char(word: str) -> bool:
     """judge_word's rules, each applied to every character in turn (as they read)."""
     from itertools import pairwise
