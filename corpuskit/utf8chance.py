@@ -222,7 +222,7 @@ def by_chance(text: str) -> tuple[list[str], int] | None:
     words (:func:`chance_word`), and its characters beyond ASCII all lie in U+0080 to
     U+07FF. A text of a language written in that range has a word or two such at most (a
     brand, a formula): its judging ends when half of those words are words."""
-    if not _judged(text):
+    if not _judged(text) or _FIRST_WORDS_OF_ONE_SCRIPT.match(text) is not None:
         return None
     odd: list[str] = []
     words = 0
@@ -235,6 +235,28 @@ def by_chance(text: str) -> tuple[list[str], int] | None:
     if 2 * len(odd) <= words:
         return None
     return odd, words
+
+
+def _first_words_of_one_script() -> re.Pattern[str]:
+    """The start of a text whose first ``WORDS_JUDGED // 2`` words holding a character
+    beyond ASCII (runs of what is not whitespace, as :func:`_words_beyond_ascii` finds
+    them) are each a word of one script (:func:`_one_script_words`), whatever words of
+    ASCII come between: :func:`by_chance` would judge each a word, and stop there.
+
+    A text of Cyrillic, Greek, Hebrew or Arabic is told so by one match of its first
+    words (3.6 µs), where each was cut out of the text and judged alone (23 µs): 190 of
+    the 226 such texts of the kit's first 4,000 documents (the others hold a word with a
+    mark, judged as before); by_chance 3.4 -> 2.7 µs a UTF-8 document. A piece of a long
+    word that :func:`_words_beyond_ascii` cuts is of one script when the word is."""
+    no_space = "!-~\x00-\x08\x0e-\x1b\x7f"  # ASCII but whitespace (str.isspace's)
+    word = _ONE_SCRIPT_WORD.pattern.replace("[\x00-\x7f", f"[{no_space}")
+    ascii_word = f"[{no_space}]++(?:\\s++|\\Z)"
+    beyond_ascii = f"(?=[{no_space}]*+[^\\x00-\\x7f\\s])(?:{word})(?=\\s|\\Z)"
+    return re.compile(
+        f"\\s*+(?:(?:{ascii_word})*+{beyond_ascii}\\s*+){{{WORDS_JUDGED // 2}}}")
+
+
+_FIRST_WORDS_OF_ONE_SCRIPT = _first_words_of_one_script()
 
 
 #: A character of :data:`_BEYOND_LATIN` or :data:`_BEYOND_TWO_BYTES`: neither printable

@@ -2113,6 +2113,48 @@ def test_a_word_of_one_script_is_told_as_its_characters_are(word: str) -> None:
     assert chance_word(word) is _chance_word_judged(word)
 
 
+#: Words of texts by_chance judges: of one script (Cyrillic, Greek, Hebrew, Arabic, with
+#: ASCII and signs at their ends), of ASCII, with a mark, a sign between letters, scripts
+#: mixed (chance words), longer than the 64 characters a word is cut to, and any.
+_JUDGED_WORD = st.one_of(
+    st.sampled_from(["привет", "Мир,", "IT-компания", "«слово»", "(Ирæтт)", "שלום", "مرحبا",
+                     "Δt-интервал", "μg", "abc", "2023", "x" * 70 + "я" + "y" * 70,
+                     "я" * 140, "ѧԺ", "֪ͨ", "e\u0301", "\u0301a", "б·б", "б,б", "б\xa6б",
+                     "«", "»«", "ё̈", "ﾟ", "Å"]),
+    st.text(alphabet=_CHANCE_ALPHABET, min_size=1, max_size=6))
+
+
+@settings(max_examples=examples(3000), deadline=None)
+@given(st.lists(_JUDGED_WORD, max_size=45),
+       st.lists(st.sampled_from([" ", "\n", "\xa0", "\t", "  ", "\x1c", " \u2028"]),
+                min_size=1, max_size=3), st.sampled_from(["", " ", "\n "]))
+def test_by_chance_of_many_words_answers_as_its_plain_definition(
+        words: list[str], spaces: list[str], lead: str) -> None:
+    """by_chance, telling from one match that a text's first words are of one script,
+    finds what its plain definition, judging each word, finds."""
+    from corpuskit.utf8chance import by_chance
+
+    text = lead + "".join(word + spaces[at % len(spaces)] for at, word in enumerate(words))
+    assert by_chance(text) == _by_chance_plain(text)
+
+
+@pytest.mark.parametrize("good", [0, 1, 15, 16, 17])
+@pytest.mark.parametrize("odd", [0, 15, 16, 17])
+@pytest.mark.parametrize(("word", "chance"), [("привет", "ѧԺ"), ("Мир", "\u0301a"),
+                                              ("שלום", "б·б"), ("«слово»", "e\u0301ѧ")])
+@pytest.mark.parametrize("odd_first", [False, True])
+def test_by_chance_of_words_in_blocks_answers_as_its_plain_definition(
+        good: int, odd: int, word: str, chance: str, odd_first: bool) -> None:
+    """Words of one script and chance words in two blocks, either first, about the 16 of
+    the 32 judged that decide: the match of the first words of one script counts as the
+    words judged one by one do."""
+    from corpuskit.utf8chance import by_chance
+
+    blocks = [[word] * good, [chance] * odd]
+    text = " ".join((blocks[1] + blocks[0] if odd_first else blocks[0] + blocks[1]) + ["end"])
+    assert by_chance(text) == _by_chance_plain(text)
+
+
 @settings(max_examples=examples(3000), deadline=None)
 @given(st.lists(st.text(alphabet=_CHANCE_ALPHABET, min_size=1, max_size=8), max_size=40),
        st.sampled_from([" ", "\n", "  "]))
