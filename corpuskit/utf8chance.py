@@ -158,24 +158,27 @@ def _script_letters() -> dict[str, str]:
     return {own: "".join(chars) for own, chars in letters.items()}
 
 
-def _one_script_words() -> re.Pattern[str]:
-    """Words of ASCII and letters of one script beyond it (and letters of none), Latin's
-    also with Cyrillic's, maybe between two signs of U+0080 to U+07FF (punctuation or
-    symbols, ``«слово»``): :func:`_chance_word_judged` finds every such word a word. A sign
-    is taken at a word's ends only (between two letters it may make a chance word), and
-    no mark (whether one is misplaced depends on the letter before it)."""
+def _one_script_words(ascii_chars: str = "\\x00-\\x7f", repeat: str = "*+") -> str:
+    """The pattern of words of ASCII (``ascii_chars``, a class's body) and letters of one
+    script beyond it (and letters of none), Latin's also with Cyrillic's, maybe between two
+    signs of U+0080 to U+07FF (punctuation or symbols, ``«слово»``), each script's
+    characters taken ``repeat`` (possessive): :func:`_chance_word_judged` finds every such
+    word a word. A sign is taken at a word's ends only (between two letters it may make a
+    chance word), and no mark (whether one is misplaced depends on the letter before
+    it)."""
     letters = _script_letters()
     signs = "".join(re.escape(chr(code)) for code in range(0x80, 0x800)
                     if unicodedata.category(chr(code))[0] in "PS"
                     or unicodedata.category(chr(code)) == "No")
     none = letters.pop("", "")
     latin = letters.get("LATIN", "")
-    ways = "|".join(f"[\x00-\x7f{none}{chars}{latin if own == 'CYRILLIC' else ''}]*+"
-                    for own, chars in sorted(letters.items()))
-    return re.compile(f"[{signs}]?(?:{ways})[{signs}]?")
+    ways = "|".join(
+        f"[{ascii_chars}{none}{chars}{latin if own == 'CYRILLIC' else ''}]{repeat}"
+        for own, chars in sorted(letters.items()))
+    return f"[{signs}]?(?:{ways})[{signs}]?"
 
 
-_ONE_SCRIPT_WORD = _one_script_words()
+_ONE_SCRIPT_WORD = re.compile(_one_script_words())
 
 
 def _letters_of_one_script(word: str) -> bool:
@@ -237,6 +240,10 @@ def by_chance(text: str) -> tuple[list[str], int] | None:
     return odd, words
 
 
+#: The longest word (and run of ASCII of one) :func:`_first_words_of_one_script` matches.
+_FIRST_WORD_CHARS = 200
+
+
 def _first_words_of_one_script() -> re.Pattern[str]:
     """The start of a text whose first ``WORDS_JUDGED // 2`` words holding a character
     beyond ASCII (runs of what is not whitespace, as :func:`_words_beyond_ascii` finds
@@ -248,12 +255,18 @@ def _first_words_of_one_script() -> re.Pattern[str]:
     the 226 such texts of the kit's first 4,000 documents (the others hold a word with a
     mark, judged as before); by_chance 3.4 -> 2.7 µs a UTF-8 document. A piece of a long
     word that :func:`_words_beyond_ascii` cuts is of one script when the word is."""
-    no_space = "!-~\x00-\x08\x0e-\x1b\x7f"  # ASCII but whitespace (str.isspace's)
-    word = _ONE_SCRIPT_WORD.pattern.replace("[\x00-\x7f", f"[{no_space}")
-    ascii_word = f"[{no_space}]++(?:\\s++|\\Z)"
-    beyond_ascii = f"(?=[{no_space}]*+[^\\x00-\\x7f\\s])(?:{word})(?=\\s|\\Z)"
+    no_space = "!-~\\x00-\\x08\\x0e-\\x1b\\x7f"  # ASCII but whitespace (str.isspace's)
+    # A word longer than _FIRST_WORD_CHARS is left to the judging of each word: a file of
+    # one long line is not looked through once for each script.
+    repeat = f"{{0,{_FIRST_WORD_CHARS}}}+"
+    word = _one_script_words(no_space, repeat)
+    ascii_word = f"[{no_space}]{{1,{_FIRST_WORD_CHARS}}}+(?:\\s++|\\Z)"
+    beyond_ascii = f"(?=[{no_space}]{repeat}[^\\x00-\\x7f\\s])(?:{word})(?=\\s|\\Z)"
+    # Each word matched atomically: it can be matched one way only, up to the whitespace
+    # after it, and a word of ASCII and letters of no script (``μg``) matched each script's
+    # way in turn when a later one failed: 10 ** n tries for n such words (nine took 484 s).
     return re.compile(
-        f"\\s*+(?:(?:{ascii_word})*+{beyond_ascii}\\s*+){{{WORDS_JUDGED // 2}}}")
+        f"(?>\\s*+(?:{ascii_word})*+{beyond_ascii}\\s*+){{{WORDS_JUDGED // 2}}}")
 
 
 _FIRST_WORDS_OF_ONE_SCRIPT = _first_words_of_one_script()

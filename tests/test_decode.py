@@ -2115,11 +2115,13 @@ def test_a_word_of_one_script_is_told_as_its_characters_are(word: str) -> None:
 
 #: Words of texts by_chance judges: of one script (Cyrillic, Greek, Hebrew, Arabic, with
 #: ASCII and signs at their ends), of ASCII, with a mark, a sign between letters, scripts
-#: mixed (chance words), longer than the 64 characters a word is cut to, and any.
+#: mixed (chance words), longer than the 64 characters a word is cut to and than the 200
+#: the match of the first words takes, and any.
 _JUDGED_WORD = st.one_of(
     st.sampled_from(["привет", "Мир,", "IT-компания", "«слово»", "(Ирæтт)", "שלום", "مرحبا",
                      "Δt-интервал", "μg", "abc", "2023", "x" * 70 + "я" + "y" * 70,
-                     "я" * 140, "ѧԺ", "֪ͨ", "e\u0301", "\u0301a", "б·б", "б,б", "б\xa6б",
+                     "я" * 140, "я" * 250, "a" * 250, "a" * 250 + "я", "ѧԺ", "֪ͨ", "e\u0301",
+                     "\u0301a", "б·б", "б,б", "б\xa6б",
                      "«", "»«", "ё̈", "ﾟ", "Å"]),
     st.text(alphabet=_CHANCE_ALPHABET, min_size=1, max_size=6))
 
@@ -2141,7 +2143,8 @@ def test_by_chance_of_many_words_answers_as_its_plain_definition(
 @pytest.mark.parametrize("good", [0, 1, 15, 16, 17])
 @pytest.mark.parametrize("odd", [0, 15, 16, 17])
 @pytest.mark.parametrize(("word", "chance"), [("привет", "ѧԺ"), ("Мир", "\u0301a"),
-                                              ("שלום", "б·б"), ("«слово»", "e\u0301ѧ")])
+                                              ("שלום", "б·б"), ("«слово»", "e\u0301ѧ"),
+                                              ("μg", "ѧԺ"), ("και", "ѧԺ")])
 @pytest.mark.parametrize("odd_first", [False, True])
 def test_by_chance_of_words_in_blocks_answers_as_its_plain_definition(
         good: int, odd: int, word: str, chance: str, odd_first: bool) -> None:
@@ -2153,6 +2156,30 @@ def test_by_chance_of_words_in_blocks_answers_as_its_plain_definition(
     blocks = [[word] * good, [chance] * odd]
     text = " ".join((blocks[1] + blocks[0] if odd_first else blocks[0] + blocks[1]) + ["end"])
     assert by_chance(text) == _by_chance_plain(text)
+
+
+def test_words_of_every_script_before_a_chance_word_are_matched_once() -> None:
+    """A word of ASCII and letters of no script (``μg``, unaccented Greek) is a word of
+    every script: the match of a text's first words tried each script's way for each such
+    word when a later word failed, 10 ** n tries (nine words took 484 s). Each word is
+    matched once now: stopped by an alarm if not."""
+    import signal
+
+    from corpuskit.utf8chance import by_chance
+
+    def stop(*_: object) -> None:
+        raise TimeoutError("the first words were matched more than once")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(20)
+    try:
+        for count in range(1, 40):
+            for word in ("μg", "και", "ab1"):
+                text = f"{word} " * count + "ѧԺ ֪ͨ ѧϰ"
+                assert by_chance(text) == _by_chance_plain(text), text
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @settings(max_examples=examples(3000), deadline=None)
