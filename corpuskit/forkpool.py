@@ -463,7 +463,7 @@ class ForkPool:
 #: The modules the document pipeline imports as it runs (the language model's, the rights
 #: patterns' matcher): what the workers of a build, of a seeds folder's validation and of
 #: --reproduce import.
-PIPELINE_MODULES = ("corpuskit.decode", "corpuskit.records", "corpuskit.fastlangid",
+PIPELINE_MODULES = ("corpuskit.decoding.decode", "corpuskit.records", "corpuskit.fastlangid",
                     "corpuskit.languagemodel", "py3langid", "regex")
 
 

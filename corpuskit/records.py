@@ -17,7 +17,7 @@ import orjson
 
 from .config import CONFIG_NAME, ProcessConfig
 from .counts import count_paragraphs, count_paragraphs_utf8, count_words, count_words_utf8
-from .decode import decode
+from .decoding.decode import decode
 from .errors import CorpuskitError, InputError
 from .extract import extract_parts, languages
 from .fallbacks import strict

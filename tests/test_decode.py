@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from property_budget import examples
 
 from corpuskit.config import DecodeConfig, NormalizeConfig
-from corpuskit.decode import decode, decode_with
+from corpuskit.decoding.decode import decode, decode_with
 from corpuskit.models import Decoded, DocumentProblem, RawDocument
 from corpuskit.normalize import looks_bad, normalize
 
@@ -287,7 +287,7 @@ def test_utf16_text_of_many_scripts_is_never_taken_for_misread_bytes(text: str,
                                                                      codec: str) -> None:
     """Japanese of hiragana and "……" was refused as bytes of a one-byte encoding, and
     Gurmukhi digits too (QA)."""
-    from corpuskit.byteorder import misread_part
+    from corpuskit.decoding.byteorder import misread_part
 
     assert misread_part(text, codec) is None
 
@@ -626,7 +626,7 @@ def test_terminal_escapes_are_no_iso2022() -> None:
 def test_iso2022_text_answers_as_a_search_of_its_escapes(pieces: list[bytes]) -> None:
     """iso2022_text, looking for the ESC byte alone first, tells the text a search of its
     escape sequences in ASCII data tells."""
-    from corpuskit.iso2022 import _DESIGNATIONS, _ESCAPE, iso2022_text
+    from corpuskit.decoding.iso2022 import _DESIGNATIONS, _ESCAPE, iso2022_text
 
     data = b"".join(pieces)
     found = _ESCAPE.search(data) if data.isascii() else None
@@ -811,7 +811,7 @@ def test_chinese_with_quotes_between_words_in_gb18030_is_not_refused() -> None:
 
 def _implausibility_by_definition(text: str) -> int:
     """plausibility._implausibility written plainly, character by character (the reference)."""
-    from corpuskit.plausibility import capital_word, implausible_word, script, words_of
+    from corpuskit.decoding.plausibility import capital_word, implausible_word, script, words_of
 
     words = [word for word in words_of(text) if not word.isascii()]
     count = sum(1 for word in words if implausible_word(word))
@@ -850,7 +850,7 @@ def _implausibility_by_definition(text: str) -> int:
 @given(st.binary(max_size=80), st.sampled_from(["cp1252", "cp1251", "koi8_r", "latin_1",
                                                  "cp437", "mac_roman", "cp1250"]))
 def test_implausibility_counts_as_its_definition(data: bytes, encoding: str) -> None:
-    from corpuskit.plausibility import assess
+    from corpuskit.decoding.plausibility import assess
 
     text = data.decode(encoding, errors="replace")
     assert assess(text).implausibility == _implausibility_by_definition(text)
@@ -866,7 +866,7 @@ _MIXED_TEXT = st.text(st.one_of(
 @settings(max_examples=examples(1500), deadline=None)
 @given(_MIXED_TEXT)
 def test_implausibility_of_any_text_counts_as_its_definition(text: str) -> None:
-    from corpuskit.plausibility import assess
+    from corpuskit.decoding.plausibility import assess
 
     assert assess(text).implausibility == _implausibility_by_definition(text)
 
@@ -874,7 +874,7 @@ def test_implausibility_of_any_text_counts_as_its_definition(text: str) -> None:
 @settings(max_examples=examples(1000), deadline=None)
 @given(st.lists(_MIXED_TEXT.map(lambda t: "".join(t.split())), max_size=5))
 def test_remembered_word_verdicts_are_fresh_verdicts(words: list[str]) -> None:
-    from corpuskit.plausibility import implausible_word, judge_word
+    from corpuskit.decoding.plausibility import implausible_word, judge_word
 
     for word in words + words:  # the second time from the memo (for words up to 48 chars)
         assert implausible_word(word) == judge_word(word)
@@ -886,8 +886,8 @@ def test_odd_words_are_the_implausible_non_ascii_words_with_a_bounded_memo(
         words: list[str]) -> None:
     from unittest import mock
 
-    from corpuskit import plausibility
-    from corpuskit.plausibility import judge_word, odd_words
+    from corpuskit.decoding import plausibility
+    from corpuskit.decoding.plausibility import judge_word, odd_words
 
     expected = [word for word in words if not word.isascii() and judge_word(word)]
     with mock.patch.object(plausibility, "_MEMO_WORDS", 3):
@@ -906,7 +906,7 @@ def test_odd_words_are_the_implausible_non_ascii_words_with_a_bounded_memo(
 def test_a_word_met_again_stays_remembered_when_the_memo_turns_a_generation() -> None:
     from unittest import mock
 
-    from corpuskit import plausibility
+    from corpuskit.decoding import plausibility
 
     judged: list[str] = []
     fresh = plausibility.judge_word
@@ -938,11 +938,11 @@ def _best_legacy_by_definition(data: bytes, encodings: tuple[str, ...]) -> tuple
     misspelled, words mixing Latin alphabets, -fit, configured order) taken, the fit being
     the best of the code pages that read the candidate alike, and the winner recorded in
     the first of them."""
-    from corpuskit.codepagelanguages import language_fit, lettered_fit
-    from corpuskit.codepages import candidates
-    from corpuskit.kanaspelling import misspells_kana
-    from corpuskit.latinalphabets import mixed_alphabet_words
-    from corpuskit.plausibility import judge
+    from corpuskit.decoding.codepagelanguages import language_fit, lettered_fit
+    from corpuskit.decoding.codepages import candidates
+    from corpuskit.decoding.kanaspelling import misspells_kana
+    from corpuskit.decoding.latinalphabets import mixed_alphabet_words
+    from corpuskit.decoding.plausibility import judge
 
     decodings = candidates(data, encodings)
     readers = {text: tuple(dict.fromkeys(
@@ -1015,7 +1015,7 @@ def _mojibake(text: str, rounds: int) -> str:
 @given(st.lists(_PIECE, min_size=1, max_size=12).map(b" ".join), _ENCODINGS)
 def test_lazy_choice_among_code_pages_is_the_plain_minimum(data: bytes,
                                                            encodings: tuple[str, ...]) -> None:
-    from corpuskit.codepages import best_legacy
+    from corpuskit.decoding.codepages import best_legacy
 
     chosen = best_legacy(data, encodings)
     expected = _best_legacy_by_definition(data, encodings)
@@ -1036,7 +1036,7 @@ def test_lazy_choice_among_code_pages_is_the_plain_minimum(data: bytes,
      ("cp1251", "koi8-r", "cp1252", "cp1250")),
 ])
 def test_lazy_choice_on_ties_and_repairs(data: bytes, encodings: tuple[str, ...]) -> None:
-    from corpuskit.codepages import best_legacy
+    from corpuskit.decoding.codepages import best_legacy
 
     chosen = best_legacy(data, encodings)
     assert chosen is not None
@@ -1049,7 +1049,7 @@ def test_lazy_choice_on_ties_and_repairs(data: bytes, encodings: tuple[str, ...]
        st.integers(0, 6))
 def test_dropping_a_reading_is_sound(data: bytes, encoding: str, bound: int) -> None:
     """A reading is dropped only if, judged in full, it has more implausible words."""
-    from corpuskit.plausibility import judge, more_implausible_than
+    from corpuskit.decoding.plausibility import judge, more_implausible_than
 
     text = data.decode(encoding, errors="replace")
     if more_implausible_than(text, bound):
@@ -1061,7 +1061,7 @@ def test_dropping_a_reading_is_sound_whatever_the_line_breaks(eol: str) -> None:
     """The lines counted before a reading is dropped are fix-encoding's lines: a CR-only
     text whose lines fix-encoding repairs one by one, handed to ftfy as one line, kept
     mojibake that fix-encoding does not (QA: CR-only files were half repaired)."""
-    from corpuskit.plausibility import judge, more_implausible_than
+    from corpuskit.decoding.plausibility import judge, more_implausible_than
 
     text = ("Ã…rsrapport 2023\n\nDet hÃ¤r Ã¤r en lÃ¥ng text pÃ¥ svenska som fÃ¶reslÃ¥r "
             "en Ã¤ndring.\n\nKontakt: Åsa Öberg\n").replace("\n", eol)
@@ -1075,7 +1075,7 @@ def test_implausible_readings_are_dropped_unjudged(monkeypatch: pytest.MonkeyPat
     ftfy would not touch) no chance, and that reading is never repaired nor judged in full.
     The cp1252 reading (``Â÷åðà``) looks like mojibake to ftfy: its lines are repaired one
     at a time, and the first shows enough implausible words to drop it unjudged too."""
-    from corpuskit import codepages as module
+    from corpuskit.decoding import codepages as module
 
     judged: list[str] = []
     real = module.judge
@@ -1095,8 +1095,9 @@ def test_noise_that_looks_like_mojibake_is_dropped_after_one_repaired_line(
     no line is beyond repair; the first line, repaired as fix-encoding would, already
     holds an implausible word (the gb18030 reading has none): the reading is dropped
     without repairing the others nor judging it."""
-    from corpuskit import codepages as module
-    from corpuskit import normalize, plausibility
+    from corpuskit import normalize
+    from corpuskit.decoding import codepages as module
+    from corpuskit.decoding import plausibility
 
     text = "\n\n".join([LEGACY[7][2]] * 6)
     data = text.encode("gb18030")
@@ -1126,8 +1127,8 @@ def test_a_reading_repaired_to_be_bounded_is_not_repaired_again_when_judged(
 
     import ftfy
 
-    from corpuskit import codepages as module
     from corpuskit import normalize
+    from corpuskit.decoding import codepages as module
 
     data = b"".join(f"L'été {i} dernier, nous sommes allés à la plage.".encode()
                     + b" C\x92est fini, \xe0 demain %d.\n" % i for i in range(12))
@@ -1161,7 +1162,7 @@ def test_a_text_repaired_line_by_line_is_the_text_repaired(data: bytes, encoding
 @given(st.text(st.one_of(st.characters(max_codepoint=0x9f),
                          st.characters(blacklist_categories=())), max_size=200))
 def test_control_characters_are_found_as_by_the_pattern(text: str) -> None:
-    from corpuskit.decode import _CONTROLS, _has_controls
+    from corpuskit.decoding.decode import _CONTROLS, _has_controls
 
     assert _has_controls(text) == (_CONTROLS.search(text) is not None)
     if not any("\ud800" <= c <= "\udfff" for c in text):  # a lone surrogate has no UTF-8
@@ -1176,7 +1177,7 @@ def test_control_characters_are_found_as_by_the_pattern(text: str) -> None:
 def test_a_text_looks_binary_alike_with_or_without_its_utf8(text: str) -> None:
     """_looks_binary answers alike from the text alone and with its UTF-8 form at hand
     (where it looks for a NUL byte), as its definition does."""
-    from corpuskit.decode import _CONTROLS, MAX_CONTROL_SHARE, _looks_binary
+    from corpuskit.decoding.decode import _CONTROLS, MAX_CONTROL_SHARE, _looks_binary
 
     expected = "\x00" in text or len(_CONTROLS.findall(text)) > MAX_CONTROL_SHARE * max(
         len(text), 1)
@@ -1188,7 +1189,7 @@ def _judged_char_by_char(word: str) -> bool:
     """judge_word's rules, each applied to every character in turn (as they read)."""
     from itertools import pairwise
 
-    from corpuskit.plausibility import (
+    from corpuskit.decoding.plausibility import (
         _BESIDE_LETTERS,
         _BETWEEN_LETTERS,
         _NEVER_IN_TEXT,
@@ -1253,7 +1254,7 @@ def _judged_char_by_char(word: str) -> bool:
                  max_size=60).map(lambda t: "".join(t.split())))
 def test_a_word_judged_by_its_distinct_characters_is_judged_as_char_by_char(
         word: str) -> None:
-    from corpuskit.plausibility import judge_word
+    from corpuskit.decoding.plausibility import judge_word
 
     assert judge_word(word) == _judged_char_by_char(word)
 
@@ -1674,7 +1675,7 @@ def test_a_heading_in_capitals_above_lower_case_text_is_no_case_swap(text: str,
 # -- markup glued to words ------------------------------------------------------------------
 
 def test_backslash_markup_is_no_part_of_a_judged_word() -> None:
-    from corpuskit.plausibility import judge_word, words_of
+    from corpuskit.decoding.plausibility import judge_word, words_of
 
     assert words_of("\\fIversão\\fP e \\fB路径\\fR, \\f(CWdirectório\\f[] \\textbf{Größe}") == [
         "versão", "e", "路径", ",", "directório", "{Größe}"]
@@ -1842,7 +1843,7 @@ def test_latin_text_read_in_an_east_asian_code_page_is_not_taken_for_it(
 
 
 def test_east_asian_letters_glued_to_ascii_are_judged_by_their_runs() -> None:
-    from corpuskit.plausibility import judge_word
+    from corpuskit.decoding.plausibility import judge_word
 
     for word in ["シフトJISで書かれています", "これはPCです。", "iPhoneを使う", "Python3で書く",
                  "使用Python编程", "这是PC版", "我们用Python的pandas库来分析数据"]:
@@ -1872,7 +1873,7 @@ def test_the_encodings_read_before_the_code_pages_are_utf8_and_those_of_the_mark
     """validate holds records to these (config.UNICODE_ENCODINGS) beside the listed code
     pages: they must be the names decode records, or it would refuse fresh builds."""
     from corpuskit.config import UNICODE_ENCODINGS
-    from corpuskit.decode import BOMS
+    from corpuskit.decoding.decode import BOMS
 
     assert sorted(UNICODE_ENCODINGS) == sorted(["utf-8", *(name for _, name in BOMS)])
 
@@ -2041,7 +2042,7 @@ def test_utf8_of_one_script_a_line_long_stays_utf8(text: str) -> None:
 
 
 def test_chance_words_are_letters_of_scripts_mixed_or_marks_misplaced() -> None:
-    from corpuskit.utf8chance import chance_word
+    from corpuskit.decoding.utf8chance import chance_word
 
     # gb18030's two-byte characters read as UTF-8: Cyrillic with Armenian, a Hebrew point
     # beginning a word, Cyrillic with a Greek symbol, a Latin mark on a Cyrillic letter
@@ -2054,14 +2055,14 @@ def test_chance_words_are_letters_of_scripts_mixed_or_marks_misplaced() -> None:
 def test_a_long_utf8_text_is_judged_on_its_first_words() -> None:
     """Real text shows itself in its first words: a text of Cyrillic letters with a few
     odd words stays UTF-8, and judging stops early (no split of the whole text)."""
-    from corpuskit.utf8chance import by_chance
+    from corpuskit.decoding.utf8chance import by_chance
 
     assert by_chance("ѧԺ " * 3 + "Привет мир " * 100_000) is None
     assert by_chance("ѧԺ ֪ͨ ѧϰ") == (["ѧԺ", "֪ͨ", "ѧϰ"], 3)
     assert by_chance("ѧԺ ֪ͨ ѧϰ 你好") is None  # a character of three bytes: UTF-8
 
 
-#: Characters of the words :func:`~corpuskit.utf8chance.by_chance` judges: ASCII, spaces,
+#: Characters of the words :func:`~corpuskit.decoding.utf8chance.by_chance` judges: ASCII, spaces,
 #: letters, marks, signs and digits of the scripts of U+0080 to U+07FF (Cyrillic, Greek,
 #: Armenian, Hebrew, Arabic, Syriac, Thaana, NKo, Latin and its IPA, C1 controls,
 #: unassigned), and a few beyond (a quotation mark, a hanzi, U+2028).
@@ -2078,7 +2079,7 @@ def _by_chance_plain(text: str) -> tuple[list[str], int] | None:
     judged character by character: the definition the faster one is held to."""
     from itertools import islice
 
-    from corpuskit.utf8chance import (
+    from corpuskit.decoding.utf8chance import (
         _BEYOND_LATIN,
         _BEYOND_TWO_BYTES,
         WORDS_JUDGED,
@@ -2108,7 +2109,7 @@ def _by_chance_plain(text: str) -> tuple[list[str], int] | None:
 def test_a_word_of_one_script_is_told_as_its_characters_are(word: str) -> None:
     """The fast path of chance_word (a word of one script's letters, told by one regex)
     answers as judging each character does."""
-    from corpuskit.utf8chance import _chance_word_judged, chance_word
+    from corpuskit.decoding.utf8chance import _chance_word_judged, chance_word
 
     assert chance_word(word) is _chance_word_judged(word)
 
@@ -2134,7 +2135,7 @@ def test_by_chance_of_many_words_answers_as_its_plain_definition(
         words: list[str], spaces: list[str], lead: str) -> None:
     """by_chance, telling from one match that a text's first words are of one script,
     finds what its plain definition, judging each word, finds."""
-    from corpuskit.utf8chance import by_chance
+    from corpuskit.decoding.utf8chance import by_chance
 
     text = lead + "".join(word + spaces[at % len(spaces)] for at, word in enumerate(words))
     assert by_chance(text) == _by_chance_plain(text)
@@ -2151,7 +2152,7 @@ def test_by_chance_of_words_in_blocks_answers_as_its_plain_definition(
     """Words of one script and chance words in two blocks, either first, about the 16 of
     the 32 judged that decide: the match of the first words of one script counts as the
     words judged one by one do."""
-    from corpuskit.utf8chance import by_chance
+    from corpuskit.decoding.utf8chance import by_chance
 
     blocks = [[word] * good, [chance] * odd]
     text = " ".join((blocks[1] + blocks[0] if odd_first else blocks[0] + blocks[1]) + ["end"])
@@ -2165,7 +2166,7 @@ def test_words_of_every_script_before_a_chance_word_are_matched_once() -> None:
     matched once now: stopped by an alarm if not."""
     import signal
 
-    from corpuskit.utf8chance import by_chance
+    from corpuskit.decoding.utf8chance import by_chance
 
     def stop(*_: object) -> None:
         raise TimeoutError("the first words were matched more than once")
@@ -2188,7 +2189,7 @@ def test_words_of_every_script_before_a_chance_word_are_matched_once() -> None:
 def test_by_chance_answers_as_its_plain_definition(words: list[str], space: str) -> None:
     """by_chance, its two searches joined in one and its words told fast, finds what its
     plain definition finds."""
-    from corpuskit.utf8chance import by_chance
+    from corpuskit.decoding.utf8chance import by_chance
 
     text = space.join(words)
     assert by_chance(text) == _by_chance_plain(text)
@@ -2203,6 +2204,6 @@ def test_an_ellipsis_after_an_ascii_letter_is_typed(word: str, implausible: bool
     """QA s83 qa-foreign 2: a cp1252 file whose one character beyond ASCII was the ellipsis
     of ``try…catch`` was refused, one mistyped word of one; UTF-8 read in a Windows code
     page puts one after a letter beyond ASCII only."""
-    from corpuskit.plausibility import judge_word
+    from corpuskit.decoding.plausibility import judge_word
 
     assert judge_word(word) is implausible

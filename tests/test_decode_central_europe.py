@@ -2,8 +2,8 @@
 most letters alike and differ in a few (8A-BF), each read by the other as another letter,
 so that neither reading has a word that looks mistyped and both are the same language to
 the identifier. The one whose words are all spelled as some language of Central Europe
-spells them, and that holds no C1 control, wins (corpuskit.centraleurope.mixes_alphabets); the
-configured order decides only where both are so."""
+spells them, and that holds no C1 control, wins (corpuskit.decoding.centraleurope.mixes_alphabets);
+the configured order decides only where both are so."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import re
 
 import pytest
 
-from corpuskit.centraleurope import mixes_alphabets
 from corpuskit.config import DEFAULT_FALLBACK_ENCODINGS, DecodeConfig
-from corpuskit.decode import decode
+from corpuskit.decoding.centraleurope import mixes_alphabets
+from corpuskit.decoding.decode import decode
 from corpuskit.models import Decoded, DocumentProblem, RawDocument
 
 #: The README's way: the default code pages, and the "also known" iso8859-2 after them.
@@ -483,7 +483,7 @@ def test_a_short_iso8859_2_line_is_refused_naming_the_sign_in_a_word() -> None:
     """With the default list, ISO-8859-2's Slovak read as cp1250 was built as ``Ąudovít
     ©túr``, exit 0; it is refused naming ISO-8859-2. (Since QA s83 qa-decode2 P1 the
     reading refused is cp1252's ``¥udovít``, not cp1250's ``Ąudovít``, whose ``ą`` beside
-    ``í`` no one alphabet writes: :mod:`corpuskit.latinalphabets`.)"""
+    ``í`` no one alphabet writes: :mod:`corpuskit.decoding.latinalphabets`.)"""
     with pytest.raises(DocumentProblem) as caught:
         run(SHORT_LINES["sk-stur"].encode("iso8859-2"), DecodeConfig())
     message = caught.value.problem.message

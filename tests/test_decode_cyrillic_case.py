@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from conftest import build_into, make_seeds, records_by_id
 
-from corpuskit import codepages
-from corpuskit.codepages import best_legacy
 from corpuskit.config import DecodeConfig
-from corpuskit.decode import decode
+from corpuskit.decoding import codepages
+from corpuskit.decoding.codepages import best_legacy
+from corpuskit.decoding.decode import decode
 from corpuskit.models import Decoded, RawDocument
 
 DEFAULT = DecodeConfig()
@@ -147,7 +147,7 @@ def test_small_letters_are_told_by_their_letter_pairs(line: str, codec: str) -> 
 
 
 def test_letter_pairs_cost_alike_in_either_case() -> None:
-    from corpuskit.cyrillicpairs import pair_cost
+    from corpuskit.decoding.cyrillicpairs import pair_cost
 
     assert pair_cost("ИЗДАТЕЛЬ") == pair_cost("издатель") == Fraction(38, 9)
     assert pair_cost("хгдюрекэ") == Fraction(28, 3)
@@ -179,7 +179,7 @@ def test_french_capitals_starting_words_stay_cp1252() -> None:
 
 
 def test_what_no_cyrillic_language_spells() -> None:
-    from corpuskit.cyrillicspelling import unspelled_word
+    from corpuskit.decoding.cyrillicspelling import unspelled_word
 
     assert [word for word in ("мс", "онй", "ьхп", "баъ", "ваьх", "рш") if unspelled_word(word)] \
         == ["мс", "онй", "ьхп", "баъ", "ваьх", "рш"]

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from corpuskit.codepagelanguages import Reading
 from corpuskit.config import DEFAULT_FALLBACK_ENCODINGS, DecodeConfig
-from corpuskit.decode import decode
-from corpuskit.eucjapanese import holds_japanese_kana
+from corpuskit.decoding.codepagelanguages import Reading
+from corpuskit.decoding.decode import decode
+from corpuskit.decoding.eucjapanese import holds_japanese_kana
 from corpuskit.models import Decoded, DocumentProblem, RawDocument
 
 DEFAULT = list(DEFAULT_FALLBACK_ENCODINGS)

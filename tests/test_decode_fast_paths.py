@@ -43,7 +43,7 @@ _ILL_FORMED_PLAIN = re.compile(rb"[\xc0\xc1][\x80-\xbf]|\xe0[\x80-\x9f][\x80-\xb
 @settings(max_examples=examples(2000), deadline=None)
 @given(_BYTES)
 def test_ill_formed_utf8_found_as_before(data: bytes) -> None:
-    from corpuskit.decode import _ILL_FORMED
+    from corpuskit.decoding.decode import _ILL_FORMED
 
     assert [(found.span(), found.group()) for found in _ILL_FORMED.finditer(data)] \
         == [(found.span(), found.group()) for found in _ILL_FORMED_PLAIN.finditer(data)]
@@ -52,7 +52,7 @@ def test_ill_formed_utf8_found_as_before(data: bytes) -> None:
 @settings(max_examples=examples(1000), deadline=None)
 @given(_MIXED_BYTES)
 def test_utf8_beyond_ascii_counts_every_run(line: bytes) -> None:
-    from corpuskit.decode import _UTF8_RUN, _utf8_beyond_ascii
+    from corpuskit.decoding.decode import _UTF8_RUN, _utf8_beyond_ascii
 
     read = line.decode("utf-8", "replace")
     assert _utf8_beyond_ascii(read) == sum(len(run) - len(run.encode("ascii", "ignore"))
@@ -62,10 +62,10 @@ def test_utf8_beyond_ascii_counts_every_run(line: bytes) -> None:
 @settings(max_examples=examples(1000), deadline=None)
 @given(_MIXED_BYTES)
 def test_damaged_utf8_left_early_only_where_its_counts_say_none(data: bytes) -> None:
-    """Where :func:`~corpuskit.decode._damaged_utf8` leaves early (fewer than two
+    """Where :func:`~corpuskit.decoding.decode._damaged_utf8` leaves early (fewer than two
     characters beyond ASCII read as UTF-8, no ED byte), its counts, as it takes them
     after, find no damaged UTF-8 either."""
-    from corpuskit.decode import DAMAGED_UTF8_CHARACTERS, _damaged_utf8
+    from corpuskit.decoding.decode import DAMAGED_UTF8_CHARACTERS, _damaged_utf8
 
     text = data.decode("utf-8", "surrogateescape")
     bad = len(data) - len(text.encode("utf-8", "ignore"))
@@ -88,7 +88,7 @@ def test_damaged_utf8_left_early_only_where_its_counts_say_none(data: bytes) -> 
 @given(st.lists(st.sampled_from([0.0, 0.25, 0.5, 0.999999, 1.0]), min_size=2, max_size=6),
        st.randoms(use_true_random=False))
 def test_most_fitting_is_the_minimum(fits: list[float], random: Random) -> None:
-    from corpuskit.codepages import _most_fitting
+    from corpuskit.decoding.codepages import _most_fitting
 
     tied = list(range(len(fits)))
     random.shuffle(tied)  # (best_legacy's ties come in any order)
@@ -107,7 +107,7 @@ def test_most_fitting_is_the_minimum(fits: list[float], random: Random) -> None:
 @settings(max_examples=examples(500), deadline=None)
 @given(_TEXT)
 def test_words_beyond_ascii(text: str) -> None:
-    from corpuskit.plausibility import words_beyond_ascii, words_of
+    from corpuskit.decoding.plausibility import words_beyond_ascii, words_of
 
     assert words_beyond_ascii(text) == tuple(word for word in words_of(text)
                                              if not word.isascii())
@@ -116,7 +116,7 @@ def test_words_beyond_ascii(text: str) -> None:
 @settings(max_examples=examples(1000), deadline=None)
 @given(st.lists(st.text(alphabet="aAéÉгАМФЦлЕДЯя-«", min_size=1, max_size=8), max_size=12))
 def test_miscased_throughout_looks_only_at_words_with_capitals(words: list[str]) -> None:
-    from corpuskit.plausibility import miscased_throughout
+    from corpuskit.decoding.plausibility import miscased_throughout
 
     capitals = {char for char in "".join(words) if char.isupper() and not char.isascii()}
     assert miscased_throughout(words, capitals) == miscased_throughout(words)
@@ -131,16 +131,16 @@ _ASKED: list[str] = ["ľĽ", "", "a", "ąęłśźżĄĘŁŚŹŻ", "šŠ", "ůŮ�
 @settings(max_examples=examples(500), deadline=None)
 @given(_TEXT)
 def test_holds_any_is_not_disjoint(text: str) -> None:
-    from corpuskit.textholds import holds_any
+    from corpuskit.decoding.textholds import holds_any
 
     for characters in _ASKED:
         assert holds_any(text, characters) == (not frozenset(characters).isdisjoint(text))
 
 
 def test_the_characters_asked_are_those_of_the_checks() -> None:
-    from corpuskit.kanaspelling import _SMALL_KANA
-    from corpuskit.misreadalone import _CYRILLIC_FEW_WRITE
-    from corpuskit.plausibility import _FEW_WRITE
+    from corpuskit.decoding.kanaspelling import _SMALL_KANA
+    from corpuskit.decoding.misreadalone import _CYRILLIC_FEW_WRITE
+    from corpuskit.decoding.plausibility import _FEW_WRITE
 
     for characters in (_SMALL_KANA, _CYRILLIC_FEW_WRITE, _FEW_WRITE):
         assert "".join(sorted(characters)) in {"".join(sorted(asked)) for asked in _ASKED}
@@ -160,8 +160,8 @@ _RANKED = [
 @pytest.mark.parametrize("text", _RANKED)
 def test_one_ranking_serves_every_check(text: str) -> None:
     """Each check's fit or shares are those of its own ranking, as it asked before."""
-    from corpuskit import centraleurope, plausibility
-    from corpuskit.codepagelanguages import (
+    from corpuskit.decoding import centraleurope, plausibility
+    from corpuskit.decoding.codepagelanguages import (
         _ASCII_LATIN,
         CODEPAGE_LANGUAGES,
         language_fits,
@@ -187,7 +187,7 @@ def test_one_ranking_serves_every_check(text: str) -> None:
 @settings(max_examples=examples(500), deadline=None)
 @given(_TEXT)
 def test_lone_letters_need_their_letters(text: str) -> None:
-    from corpuskit.centraleurope import _LONE_LETTERS, _LONE_SIGN_LETTER, _NOT_CZECH_T
+    from corpuskit.decoding.centraleurope import _LONE_LETTERS, _LONE_SIGN_LETTER, _NOT_CZECH_T
 
     assert "".join(sorted(_LONE_LETTERS)) in {"".join(sorted(asked)) for asked in _ASKED}
     if _LONE_LETTERS.isdisjoint(text):
@@ -197,7 +197,7 @@ def test_lone_letters_need_their_letters(text: str) -> None:
 @settings(max_examples=examples(1000), deadline=None)
 @given(st.text(alphabet="aeio btn\n\t\\\ufeffůŮěĚŕŔĺĹńŃéà", max_size=60))
 def test_misplaced_letters_as_in_every_word(text: str) -> None:
-    from corpuskit.centralspelling import _LETTERS, _MISPLACED, misplaced_letter_words
+    from corpuskit.decoding.centralspelling import _LETTERS, _MISPLACED, misplaced_letter_words
 
     assert misplaced_letter_words(text) == [
         word for word in text.split()
@@ -207,7 +207,13 @@ def test_misplaced_letters_as_in_every_word(text: str) -> None:
 @settings(max_examples=examples(500), deadline=None)
 @given(st.text(alphabet="あいうきしゃゅょぃゎアキャァ中 a", max_size=20))
 def test_kana_misspelt_as_before(text: str) -> None:
-    from corpuskit.kanaspelling import _BEFORE_SMALL_Y, _SMALL_KANA, _SMALL_Y, _kana, misspells_kana
+    from corpuskit.decoding.kanaspelling import (
+        _BEFORE_SMALL_Y,
+        _SMALL_KANA,
+        _SMALL_Y,
+        _kana,
+        misspells_kana,
+    )
 
     previous = ""
     plain = False
@@ -226,14 +232,14 @@ def _word_signs_both_ways(text: str) -> tuple[object, object, list[str], list[st
     """The first word sign of ``text``'s words and those showing it, found the fast way
     and with every test asked of every word; and the words with signs written between
     letters, both ways."""
-    from corpuskit.misreadalone import (
+    from corpuskit.decoding.misreadalone import (
         _WORD_SIGNS,
         _sign_beyond_ascii,
         _word_sign_words,
         _words_holding,
         _written_sign_between_letters,
     )
-    from corpuskit.plausibility import words_beyond_ascii
+    from corpuskit.decoding.plausibility import words_beyond_ascii
 
     words = words_beyond_ascii(text)
     characters = {char for char in set("".join(words)) if not char.isascii()}

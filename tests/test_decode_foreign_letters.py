@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 
 from corpuskit.config import DEFAULT_FALLBACK_ENCODINGS, DecodeConfig
-from corpuskit.decode import decode
+from corpuskit.decoding.decode import decode
+from corpuskit.decoding.plausibility import foreign_letter_words, words_of
 from corpuskit.models import Decoded, DocumentProblem, RawDocument
-from corpuskit.plausibility import foreign_letter_words, words_of
 
 DEFAULT = tuple(DEFAULT_FALLBACK_ENCODINGS)
 #: The default code pages and those of Turkish, the Baltic languages and Ukrainian.

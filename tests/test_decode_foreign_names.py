@@ -13,8 +13,8 @@ from __future__ import annotations
 import pytest
 
 from corpuskit.config import DEFAULT_FALLBACK_ENCODINGS, DecodeConfig
-from corpuskit.decode import decode
-from corpuskit.latinalphabets import mixed_alphabet_words
+from corpuskit.decoding.decode import decode
+from corpuskit.decoding.latinalphabets import mixed_alphabet_words
 from corpuskit.models import Decoded, RawDocument
 
 DEFAULT = tuple(DEFAULT_FALLBACK_ENCODINGS)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 
 from corpuskit.config import DEFAULT_FALLBACK_ENCODINGS, DecodeConfig
-from corpuskit.cyrillicspelling import misread_as_cyrillic
-from corpuskit.decode import decode
+from corpuskit.decoding.cyrillicspelling import misread_as_cyrillic
+from corpuskit.decoding.decode import decode
 from corpuskit.models import Decoded, DocumentProblem, RawDocument
 
 DEFAULT = DecodeConfig()

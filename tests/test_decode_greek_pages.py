@@ -1,7 +1,7 @@
 """cp1253 against ISO-8859-7: Greek's two code pages read its letters alike but for ``Ά``
 (A2 in cp1253, ISO-8859-7's quote mark ``’``; B6 in ISO-8859-7, cp1253's pilcrow ``¶``),
 so that neither reading looks mistyped, and both are Greek. Where Greek writes those
-bytes tells (corpuskit.greekspelling): ``’`` after a word (elision) or after a short word
+bytes tells (corpuskit.decoding.greekspelling): ``’`` after a word (elision) or after a short word
 aphaeresis follows, ``Ά`` opening a word of small unaccented letters anywhere else. With
 only the other code page listed the file is refused naming its own; with both listed its
 own wins, whichever is listed first (QA s82 fix-greek: cp1253's ``Άγιος`` was built as
@@ -12,8 +12,8 @@ from __future__ import annotations
 import pytest
 
 from corpuskit.config import DecodeConfig
-from corpuskit.decode import decode
-from corpuskit.greekspelling import greek_code_page
+from corpuskit.decoding.decode import decode
+from corpuskit.decoding.greekspelling import greek_code_page
 from corpuskit.models import Decoded, DocumentProblem, RawDocument
 
 ISO_ONLY = DecodeConfig(("iso8859-7",))

@@ -15,8 +15,8 @@ from itertools import permutations
 import pytest
 
 from corpuskit.config import DecodeConfig
-from corpuskit.decode import decode
-from corpuskit.kanaspelling import misspells_kana
+from corpuskit.decoding.decode import decode
+from corpuskit.decoding.kanaspelling import misspells_kana
 from corpuskit.models import Decoded, RawDocument
 
 #: The QA's files: short all-hiragana sentences, built as Big5 with exit 0.

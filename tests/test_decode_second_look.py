@@ -1,4 +1,4 @@
-"""The second look at a legacy reading (corpuskit.decode.second_look): a file that a
+"""The second look at a legacy reading (corpuskit.decoding.decode.second_look): a file that a
 configured code page turns into letters that look typed, but that another code page reads
 clearly better, is not silently kept as gibberish.
 
@@ -17,7 +17,7 @@ from conftest import make_seeds
 
 from corpuskit.cli import main
 from corpuskit.config import DecodeConfig
-from corpuskit.decode import decode
+from corpuskit.decoding.decode import decode
 from corpuskit.models import Decoded, DocumentProblem, RawDocument
 
 DEFAULT = DecodeConfig()
@@ -180,7 +180,7 @@ def test_readings_are_quoted_from_the_first_byte_beyond_ascii(
 
 
 def test_a_quoted_reading_starts_at_the_word_of_the_first_byte_beyond_ascii() -> None:
-    from corpuskit.refusal import excerpt
+    from corpuskit.decoding.refusal import excerpt
 
     data = "<p>Ærø, Ærøskøbing".encode("cp1252")
     assert excerpt(data, data.decode("cp1252")) == "Ærø, Ærøskøbing"
@@ -198,7 +198,7 @@ def test_a_quoted_reading_starts_at_the_word_of_the_first_byte_not_utf8() -> Non
     'é', 40 characters of English and none of the Greek bytes the message names (QA s77
     newc 5): the quote starts at the word of the first byte that is not UTF-8, counted in
     characters of the code page's reading (of two bytes a character in Shift_JIS)."""
-    from corpuskit.refusal import excerpt
+    from corpuskit.decoding.refusal import excerpt
 
     greek = "Καλημέρα σας, αυτό είναι ένα κείμενο στα ελληνικά για δοκιμή. " * 2
     data = "Café — ".encode() + b"and some more English words here, " * 3 \
@@ -258,7 +258,7 @@ def test_a_configured_code_page_that_lost_a_tie_wins_when_clearly_better() -> No
     read as a letter, the first where Hebrew writes no gershayim (after no Hebrew letter):
     so it is not written in Hebrew's letters alone, which the ranking would give to cp1255
     (QA s81; ``ארה״ב``, a gershayim where Hebrew writes it, no longer does so)."""
-    from corpuskit import codepages as module
+    from corpuskit.decoding import codepages as module
 
     text = HEBREW.replace("בשנת 1909", "בשנת 1909 ״בערך״")
     data = text.encode("cp1255")
@@ -298,7 +298,7 @@ def test_too_little_text_is_not_judged_by_its_letters_or_one_language() -> None:
     """Below _SURE_CHARS characters of non-ASCII words, a reading whose letters fit no
     language and whose language is unsure is not beaten on those grounds alone (the
     ratios say little of a sentence); above, it is."""
-    from corpuskit import doubtfulreading as module
+    from corpuskit.decoding import doubtfulreading as module
 
     def evidence(encoding: str, chars: int, coherence: float, top: float) -> object:
         judgement = module.Judgement("text", 0, chars, 0, 10)
@@ -316,7 +316,7 @@ def test_a_word_or_two_mistyped_is_not_enough() -> None:
     """Fewer implausible words than another reading make a reading worse only from
     _MISTYPED of them on, and only against a reading surely (_SURE) in one language of its
     code page."""
-    from corpuskit import doubtfulreading as module
+    from corpuskit.decoding import doubtfulreading as module
 
     def evidence(encoding: str, odd: int, top: float = 1.0) -> object:
         judgement = module.Judgement("text", odd, 40, 4 * odd, 10)
@@ -416,9 +416,9 @@ def test_readings_elsewhere_are_ranked_by_language_then_words_then_letters(
     """The order readings_elsewhere gives: likely in a language of their code page first,
     then fewest implausible words, then letters that fit a language best, then the most
     probable language's probability, then the order tried."""
-    from corpuskit import secondlook as module
-    from corpuskit.doubtfulreading import Evidence
-    from corpuskit.plausibility import Judgement
+    from corpuskit.decoding import secondlook as module
+    from corpuskit.decoding.doubtfulreading import Evidence
+    from corpuskit.decoding.plausibility import Judgement
 
     facts = {  # code page: (language fit, implausible words, coherence, top language)
         "cp1253": (0.85, 0, 0.5, 0.98), "cp1255": (0.85, 0, 0.7, 0.90),
@@ -441,7 +441,7 @@ def test_readings_elsewhere_are_ranked_by_language_then_words_then_letters(
 
 
 def test_a_configured_code_page_comes_before_one_that_reads_alike() -> None:
-    from corpuskit import secondlook as module
+    from corpuskit.decoding import secondlook as module
 
     data = JAPANESE.encode("shift_jis")
     assert module.readings_elsewhere(data, ("gb18030",))[0].reading.encoding == "cp932"
@@ -459,7 +459,7 @@ def test_a_cjk_file_read_right_costs_no_second_look(monkeypatch: pytest.MonkeyPa
     """Chinese, Japanese and Korean read right fit a language's letters at 0 to 0.3
     (charset-normalizer's coherence): that alone does not make them doubtful, or every
     such file would be read in every other code page."""
-    from corpuskit import secondlook as module
+    from corpuskit.decoding import secondlook as module
 
     text = CHINESE if code_page == "gb18030" else KOREAN
 
@@ -476,7 +476,7 @@ def test_letters_do_not_decide_against_or_for_a_cjk_reading() -> None:
     """Coherence says little of Chinese, Japanese and Korean: a reading in one of their
     code pages is not beaten by another whose letters fit a language better, nor beats
     one so."""
-    from corpuskit import doubtfulreading as module
+    from corpuskit.decoding import doubtfulreading as module
 
     def evidence(encoding: str, coherence: float) -> Any:
         judgement = module.Judgement("text", 0, 200, 0, 20)
@@ -506,9 +506,9 @@ def test_korean_that_gb18030_reads_as_fairly_probable_mandarin_is_refused() -> N
     """Korean in EUC-KR read as gb18030 was 82% Mandarin (QA), over the 80% that makes a
     reading doubtful elsewhere; Chinese read right is 88% or more, so a reading in a code
     page of Chinese, Japanese or Korean, which coherence cannot vouch for, needs 90%."""
-    from corpuskit import codepages, doubtfulreading
-    from corpuskit.codepagelanguages import language_fits
-    from corpuskit.plausibility import judge
+    from corpuskit.decoding import codepages, doubtfulreading
+    from corpuskit.decoding.codepagelanguages import language_fits
+    from corpuskit.decoding.plausibility import judge
 
     korean = ("대한민국은 동아시아의 한반도 남부에 위치한 민주공화국이다. 수도는 서울특별시이며, "
               "인구는 약 오천만 명이다. 한국어를 공용어로 사용하며, 한글을 문자로 사용한다. "
@@ -549,9 +549,9 @@ TECHNICAL = (
 
 def _first_better_down_the_list(data: bytes, chosen: Any, config: DecodeConfig
                                 ) -> tuple[str, str, str] | None:
-    """The definition :func:`corpuskit.secondlook.clearly_better` must meet: down the list
+    """The definition :func:`corpuskit.decoding.secondlook.clearly_better` must meet: down the list
     of every reading elsewhere, the first clearly better one."""
-    from corpuskit import secondlook as module
+    from corpuskit.decoding import secondlook as module
 
     for found in module.readings_elsewhere(data, (chosen.reading.encoding,),
                                            config.fallback_encodings):
@@ -566,12 +566,12 @@ def _first_better_down_the_list(data: bytes, chosen: Any, config: DecodeConfig
                          ids=["default", "with-cp1253", "cp932"])
 def test_the_clearly_better_reading_is_the_first_down_the_whole_list(
         config: DecodeConfig) -> None:
-    """:func:`~corpuskit.secondlook.clearly_better` judges in full only the readings that
+    """:func:`~corpuskit.decoding.secondlook.clearly_better` judges in full only the readings that
     could be clearly better; its answer is the one going down the whole ranked list gives,
     for doubtful readings that have one and that have none."""
-    from corpuskit.codepages import best_legacy
-    from corpuskit.doubtfulreading import doubtful
-    from corpuskit.secondlook import clearly_better
+    from corpuskit.decoding.codepages import best_legacy
+    from corpuskit.decoding.doubtfulreading import doubtful
+    from corpuskit.decoding.secondlook import clearly_better
 
     texts = [(GREEK, "cp1253"), (HEBREW, "cp1255"), (TURKISH, "cp1254"),
              (LITHUANIAN, "cp1257"), (JAPANESE, "cp932"), (KOREAN, "cp949"),
@@ -598,7 +598,7 @@ def test_the_clearly_better_reading_is_the_first_down_the_whole_list(
 
 def test_code_pages_read_alike_when_made_for_the_same_languages_with_the_same_letters(
         ) -> None:
-    from corpuskit.codepagelanguages import reads_alike
+    from corpuskit.decoding.codepagelanguages import reads_alike
 
     assert reads_alike("cp1250", "iso8859-2") and reads_alike("iso8859-2", "cp1250")
     assert reads_alike("cp1253", "iso8859-7")
@@ -699,7 +699,7 @@ CP1255_LISTED = {
 @pytest.mark.parametrize("listed", list(CP1255_LISTED))
 @pytest.mark.parametrize("text", RUSSIAN_TAKEN_FOR_HEBREW)
 def test_short_lower_case_russian_wins_the_tie_with_cp1255(text: str, listed: str) -> None:
-    from corpuskit.codepages import best_legacy
+    from corpuskit.decoding.codepages import best_legacy
 
     data = text.encode("cp1251")
     config = CP1255_LISTED[listed]
@@ -742,7 +742,7 @@ def test_short_russian_in_hebrew_forms_keeps_cp1251(text: str, listed: str) -> N
 
 
 def test_hebrew_misread_as_no_cyrillic_text() -> None:
-    from corpuskit.hebrewspelling import _hebrew_not_cyrillic
+    from corpuskit.decoding.hebrewspelling import _hebrew_not_cyrillic
 
     def misread(text: str, encoding: str, source: str = "cp1255") -> bool:
         data = text.encode(source)
@@ -758,7 +758,7 @@ def test_hebrew_misread_as_no_cyrillic_text() -> None:
 
 
 def test_the_spelling_of_hebrew() -> None:
-    from corpuskit.hebrewspelling import spelled_as_hebrew
+    from corpuskit.decoding.hebrewspelling import spelled_as_hebrew
 
     def spelled(text: str) -> bool:
         return spelled_as_hebrew(text.encode("cp1255"), "cp1251")
@@ -819,7 +819,7 @@ def test_long_hebrew_with_one_odd_word_is_refused_naming_cp1255_where_not_listed
 
 
 def test_one_word_in_ten_may_break_hebrews_spelling() -> None:
-    from corpuskit.hebrewspelling import spelled_as_hebrew
+    from corpuskit.decoding.hebrewspelling import spelled_as_hebrew
 
     def spelled(text: str) -> bool:
         return spelled_as_hebrew(text.encode("cp1255"), "cp1251")
@@ -907,7 +907,7 @@ def test_hebrew_with_its_signs_or_not_spelled_so_throughout_is_refused_naming_cp
 
 
 def test_hebrews_signs_are_no_mistyping_in_its_words() -> None:
-    from corpuskit.plausibility import implausible_word
+    from corpuskit.decoding.plausibility import implausible_word
 
     for word in ("(צ׳כית).", "ארה״ב", "ע״י", "פרופ׳", "ב־Ctrl.", "אל־עראש", "מ־2023"):
         assert not implausible_word(word), word
@@ -917,7 +917,7 @@ def test_hebrews_signs_are_no_mistyping_in_its_words() -> None:
 
 
 def test_hebrews_signs_are_part_of_its_spelling_where_hebrew_writes_them() -> None:
-    from corpuskit.hebrewspelling import spelled_as_hebrew
+    from corpuskit.decoding.hebrewspelling import spelled_as_hebrew
 
     def spelled(text: str, encoding: str = "cp1251") -> bool:
         return spelled_as_hebrew(text.encode("cp1255"), encoding)
@@ -943,7 +943,7 @@ def test_long_hebrew_by_its_letters_is_said_so() -> None:
 
 
 def test_hebrew_by_letters_needs_a_long_text_of_hebrews_letters() -> None:
-    from corpuskit.hebrewspelling import hebrew_by_letters
+    from corpuskit.decoding.hebrewspelling import hebrew_by_letters
 
     long = ".היוגש ןמז תמיתח לעב אוה ץבוק חבילת רווח קשיח ברמה הרביעית טלס כעת קזח הרפובליקה"
     assert hebrew_by_letters(long.encode("cp1255"), "cp1251")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from corpuskit.config import DEFAULT_FALLBACK_ENCODINGS, DecodeConfig
-from corpuskit.decode import decode
+from corpuskit.decoding.decode import decode
 from corpuskit.models import Decoded, DocumentProblem, RawDocument
 
 DEFAULT = list(DEFAULT_FALLBACK_ENCODINGS)
@@ -88,8 +88,8 @@ def test_chinese_in_gb18030_stays_gb18030(text: str, listed: list[str]) -> None:
 def test_kana_read_as_hanzi() -> None:
     """Dense: a quarter of the characters beyond ASCII, and two at least; in gb18030 or
     GBK only."""
-    from corpuskit.codepagelanguages import Reading
-    from corpuskit.kanaspelling import kana_read_as_hanzi
+    from corpuskit.decoding.codepagelanguages import Reading
+    from corpuskit.decoding.kanaspelling import kana_read_as_hanzi
 
     for _, text in QA_PARAGRAPHS:
         misread = text.encode("cp932").decode("gb18030")
@@ -142,8 +142,8 @@ def test_kanji_heavy_japanese_is_refused_naming_cp932_by_default(text: str) -> N
 
 
 def test_read_as_gbk_extension() -> None:
-    from corpuskit.codepagelanguages import Reading
-    from corpuskit.kanaspelling import read_as_gbk_extension
+    from corpuskit.decoding.codepagelanguages import Reading
+    from corpuskit.decoding.kanaspelling import read_as_gbk_extension
 
     names = "高橋 基信、喜瀬 浩、関戸 幸一"
     misread = names.encode("cp932").decode("gb18030")
@@ -198,7 +198,11 @@ def test_written_as_japanese_and_shows_japanese() -> None:
     """A Shift_JIS reading is Japanese only with kana or Japanese's punctuation in it at a
     share Japanese dominated by kanji has, and no letter of another script or symbol beside
     a kanji; kanji alone show nothing."""
-    from corpuskit.kanaspelling import _shows_japanese, _written_as_japanese, holds_private_use
+    from corpuskit.decoding.kanaspelling import (
+        _shows_japanese,
+        _written_as_japanese,
+        holds_private_use,
+    )
 
     for text in KANJI_HEAVY:
         assert _written_as_japanese(text) and _shows_japanese(text, "shift_jis")

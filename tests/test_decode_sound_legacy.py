@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from corpuskit.config import DEFAULT_FALLBACK_ENCODINGS, DecodeConfig
-from corpuskit.decode import decode
+from corpuskit.decoding.decode import decode
 from corpuskit.models import DocumentProblem, RawDocument
 
 DEFAULT = tuple(DEFAULT_FALLBACK_ENCODINGS)
@@ -68,7 +68,7 @@ def test_sound_text_in_its_listed_code_page_is_read_as_written(
     "公開鍵のアルゴリズム%dは",  # a part alone (dは) would be mixed, the word is not
 ])
 def test_words_of_two_scripts_parted_by_punctuation_are_typed(word: str) -> None:
-    from corpuskit.plausibility import implausible_word, miscased
+    from corpuskit.decoding.plausibility import implausible_word, miscased
 
     assert not implausible_word(word)
     assert not miscased(word)
@@ -80,7 +80,7 @@ def test_words_of_two_scripts_parted_by_punctuation_are_typed(word: str) -> None
     "Za¿ó³æ",  # symbols beyond ASCII part nothing
 ])
 def test_words_mixing_scripts_as_a_wrong_code_page_does_stay_mistyped(word: str) -> None:
-    from corpuskit.plausibility import implausible_word
+    from corpuskit.decoding.plausibility import implausible_word
 
     assert implausible_word(word)
 
@@ -91,7 +91,7 @@ def test_words_mixing_scripts_as_a_wrong_code_page_does_stay_mistyped(word: str)
     ("KÄÄNNÖSJOUKOsta", False),
 ])
 def test_capitals_with_an_ending_are_told_from_swapped_case(word: str, miscased: bool) -> None:
-    from corpuskit.plausibility import miscased as judged
+    from corpuskit.decoding.plausibility import miscased as judged
 
     assert judged(word) is miscased
 
@@ -117,7 +117,7 @@ def test_sound_greek_read_as_cut_utf8_elsewhere_is_told_its_code_page() -> None:
 
 
 def test_a_listed_code_page_that_reads_a_file_soundly_is_found() -> None:
-    from corpuskit.secondlook import sound_reading
+    from corpuskit.decoding.secondlook import sound_reading
 
     data = UKRAINIAN_OPTIONS.encode("cp1251")
     found = sound_reading(data, "cp1250", DecodeConfig(("cp1250", "cp1251")))

@@ -2,7 +2,7 @@
 decodes read it as text with a few words misread (``t¨ent¨u``, ``представлениЯ``,
 ``ќўжаты``), no other reading was clearly better, and it was built, exit 0; a refused one
 was told to add a code page whose reading was garbage too (Thai told cp932, whose reading
-is half-width katakana). Such readings are refused now (corpuskit.misreadalone), naming no
+is half-width katakana). Such readings are refused now (corpuskit.decoding.misreadalone), naming no
 code page unless one reads the text in a language it is made for; the same texts in the
 code page corpuskit decodes for them, and sound text that looks like the signs, are read.
 """
@@ -12,8 +12,8 @@ from __future__ import annotations
 import pytest
 
 from corpuskit.config import DEFAULT_FALLBACK_ENCODINGS, DecodeConfig
-from corpuskit.decode import decode
-from corpuskit.misreadalone import Misreading, misread_alone, undecoded_advice
+from corpuskit.decoding.decode import decode
+from corpuskit.decoding.misreadalone import Misreading, misread_alone, undecoded_advice
 from corpuskit.models import Decoded, DocumentProblem, RawDocument
 
 DEFAULT = tuple(DEFAULT_FALLBACK_ENCODINGS)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import pytest
 
-from corpuskit.centralspelling import misplaced_letter_words
 from corpuskit.config import DEFAULT_FALLBACK_ENCODINGS, DecodeConfig
-from corpuskit.decode import decode
+from corpuskit.decoding.centralspelling import misplaced_letter_words
+from corpuskit.decoding.decode import decode
 from corpuskit.models import Decoded, DocumentProblem, RawDocument
 
 DEFAULT = tuple(DEFAULT_FALLBACK_ENCODINGS)

@@ -14,7 +14,7 @@ from types import ModuleType
 import pytest
 from conftest import REPO
 
-from corpuskit.cyrillicpairs import _ALPHABET, _COSTS
+from corpuskit.decoding.cyrillicpairs import _ALPHABET, _COSTS
 
 TOOLS = REPO / "tools"
 
@@ -80,7 +80,7 @@ def test_the_costs_are_written_as_cyrillicpairs_writes_them() -> None:
     assert written.startswith(f'_COSTS = (\n    "{_COSTS[0]}",  # (a word\'s start)\n'
                               f'    "{_COSTS[1]}",  # а\n')
     assert written.endswith(f'    "{_COSTS[-1]}",  # ґ\n)')
-    assert written in (REPO / "corpuskit" / "cyrillicpairs.py").read_text("utf-8")
+    assert written in (REPO / "corpuskit" / "decoding" / "cyrillicpairs.py").read_text("utf-8")
 
 
 def test_each_cost_that_differs_is_named() -> None:
@@ -155,7 +155,7 @@ def test_the_shares_are_written_as_the_code_writes_them() -> None:
         '_S = {\n    "а": 1.0, "б": 2.0, "в": 3.0, "г": 4.0, "д": 5.0, "е": 6.0, "ж": 7.0, '
         '"з": 8.0,\n    "и": 9.0,\n}')
     hebrew, cyrillic, _ = derive.committed_hebrew_tables()
-    code = "".join(path.read_text("utf-8") for path in (REPO / "corpuskit").glob("*.py"))
+    code = "".join(path.read_text("utf-8") for path in (REPO / "corpuskit").rglob("*.py"))
     assert derive.format_shares("_HEBREW_SHARES", hebrew) in code
     assert derive.format_shares("_CYRILLIC_SHARES", cyrillic) in code
 

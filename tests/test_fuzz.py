@@ -49,7 +49,7 @@ from corpuskit.config import (
     NormalizeConfig,
     ProcessConfig,
 )
-from corpuskit.decode import decode, decode_with
+from corpuskit.decoding.decode import decode, decode_with
 from corpuskit.extract import extract
 from corpuskit.models import DocumentProblem, RawDocument, Record
 from corpuskit.normalize import ALWAYS, normalize, replay

@@ -21,13 +21,15 @@ from conftest import make_seeds
 import corpuskit
 
 #: Modules of the build pipeline that checking a package never needs.
-PIPELINE = ("corpuskit.build", "corpuskit.engine", "corpuskit.normalize", "corpuskit.decode",
-            "corpuskit.codepages", "corpuskit.codepagelanguages", "corpuskit.centraleurope",
-            "corpuskit.cyrillicspelling", "corpuskit.greekspelling", "corpuskit.hebrewspelling",
-            "corpuskit.kanaspelling", "corpuskit.misreadalone",
-            "corpuskit.doubtfulreading", "corpuskit.secondlook", "corpuskit.damagedreading",
-            "corpuskit.refusal", "corpuskit.plausibility", "corpuskit.language", "ftfy",
-            "py3langid", "numpy")
+PIPELINE = ("corpuskit.build", "corpuskit.engine", "corpuskit.normalize",
+            "corpuskit.decoding.decode", "corpuskit.decoding.codepages",
+            "corpuskit.decoding.codepagelanguages", "corpuskit.decoding.centraleurope",
+            "corpuskit.decoding.cyrillicspelling", "corpuskit.decoding.greekspelling",
+            "corpuskit.decoding.hebrewspelling", "corpuskit.decoding.kanaspelling",
+            "corpuskit.decoding.misreadalone", "corpuskit.decoding.doubtfulreading",
+            "corpuskit.decoding.secondlook", "corpuskit.decoding.damagedreading",
+            "corpuskit.decoding.refusal", "corpuskit.decoding.plausibility", "corpuskit.language",
+            "ftfy", "py3langid", "numpy")
 
 
 def _fresh(code: str) -> str:
@@ -121,7 +123,7 @@ def test_validate_reproduce_imports_the_pipeline_it_replays() -> None:
     """The opposite check, so the one above cannot pass on a broken module list (one job:
     with more, the records are re-derived in worker processes)."""
     imported = _pipeline_imported_by("--reproduce", "--jobs", "1")
-    assert {"corpuskit.normalize", "corpuskit.decode", "ftfy"} <= set(imported)
+    assert {"corpuskit.normalize", "corpuskit.decoding.decode", "ftfy"} <= set(imported)
 
 
 def test_a_build_from_the_cache_imports_no_document_pipeline(tmp_path: Path) -> None:

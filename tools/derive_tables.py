@@ -6,7 +6,7 @@ those comments say, and prints each table in its committed form; with ``--check`
 compares the counts with the committed values (imported from corpuskit) and names each
 entry that differs (exit 1), or says they all match (exit 0).
 
-- ``cyrillic-pairs``: :data:`corpuskit.cyrillicpairs._COSTS`, the cost in bits of each
+- ``cyrillic-pairs``: :data:`corpuskit.decoding.cyrillicpairs._COSTS`, the cost in bits of each
   pair of Cyrillic letters, from the Russian and Ukrainian man pages (``/usr/share/man``).
 - ``hebrew-shares``: ``_HEBREW_SHARES``, the shares of Hebrew's letters, from the Hebrew
   message catalogues (``/usr/share/locale``).
@@ -35,17 +35,17 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from corpuskit.cyrillicpairs import _ALPHABET, _COSTS
+from corpuskit.decoding.cyrillicpairs import _ALPHABET, _COSTS
 
 #: Where Debian keeps its man pages and its message catalogues (the ``.mo`` files).
 MAN = Path("/usr/share/man")
 LOCALE = Path("/usr/share/locale")
 
-# -- Letter pairs (corpuskit/cyrillicpairs.py) -----------------------------------------
+# -- Letter pairs (corpuskit/decoding/cyrillicpairs.py) --------------------------------
 
 #: The man pages' languages counted: Bulgarian has none on Debian 12.
 PAIR_LANGUAGES = ("ru", "uk")
-#: A Cyrillic word, as :func:`corpuskit.cyrillicpairs.pair_cost` finds them.
+#: A Cyrillic word, as :func:`corpuskit.decoding.cyrillicpairs.pair_cost` finds them.
 CYRILLIC_WORD = re.compile("[\u0400-\u04ff]+")
 #: What each pair's count is given more, so that a pair never seen costs a finite amount.
 PAIR_PRIOR = 0.5
@@ -56,8 +56,8 @@ MOST_BITS = 15
 def pair_counts(texts: Iterable[str]) -> Counter[str]:
     """How often each pair of :data:`_ALPHABET`'s characters follows the other in the
     Cyrillic words of ``texts``, lower-cased, each word's edges included as a space (``ну``
-    gives `` н``, ``ну`` and ``у ``), as :func:`~corpuskit.cyrillicpairs.pair_cost` reads
-    a text. A pair with a letter not in the alphabet (``ў``) is not counted."""
+    gives `` н``, ``ну`` and ``у ``), as :func:`~corpuskit.decoding.cyrillicpairs.pair_cost`
+    reads a text. A pair with a letter not in the alphabet (``ў``) is not counted."""
     counts: Counter[str] = Counter()
     for text in texts:
         for word in CYRILLIC_WORD.findall(text.lower()):
@@ -98,7 +98,7 @@ def cost_differences(derived: Sequence[str], committed: Sequence[str]) -> list[s
             if derived[row][column] != committed[row][column]]
 
 
-# -- Letter shares (corpuskit/hebrewspelling.py) -------------------------------------------
+# -- Letter shares (corpuskit/decoding/hebrewspelling.py) ----------------------------------
 
 #: The catalogues' languages whose Cyrillic letters' shares are averaged.
 CYRILLIC_LANGUAGES = ("ru", "uk", "bg")
@@ -114,7 +114,7 @@ MO_MAGIC = 0x950412DE
 def committed_hebrew_tables() -> tuple[dict[str, float], dict[str, float], float]:
     """The committed ``_HEBREW_SHARES``, ``_CYRILLIC_SHARES`` and ``_RAREST_SHARE``: the
     one place that says which module holds them (the Hebrew section may move)."""
-    from corpuskit.hebrewspelling import _CYRILLIC_SHARES, _HEBREW_SHARES, _RAREST_SHARE
+    from corpuskit.decoding.hebrewspelling import _CYRILLIC_SHARES, _HEBREW_SHARES, _RAREST_SHARE
     return _HEBREW_SHARES, _CYRILLIC_SHARES, _RAREST_SHARE
 
 
@@ -301,7 +301,8 @@ def parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="table", required=True, metavar="TABLE")
     for name, run, source, help_ in (
             ("cyrillic-pairs", _cyrillic_pairs, "man",
-             "corpuskit/cyrillicpairs.py's _COSTS, from the Russian and Ukrainian man pages"),
+             "corpuskit/decoding/cyrillicpairs.py's _COSTS, from the Russian and Ukrainian "
+             "man pages"),
             ("hebrew-shares", _hebrew_shares, "locale",
              "_HEBREW_SHARES, from the Hebrew message catalogues"),
             ("cyrillic-shares", _cyrillic_shares, "locale",

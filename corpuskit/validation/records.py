@@ -638,7 +638,7 @@ def compare_records(stored: Record, fresh: Record) -> list[str]:
 def reproduce_record(stored: Record, data: bytes, config: ProcessConfig) -> str | None:
     """Why a fresh derivation of ``stored`` from its raw bytes differs, or None if equal."""
     # The pipeline (ftfy, the language identifier) is imported only by --reproduce.
-    from ..decode import decode_with
+    from ..decoding.decode import decode_with
     from ..records import SlowPatternError, process_document
 
     try:

@@ -3,21 +3,21 @@
 
 When several configured code pages decode a file strictly, the one whose text is most
 plausible wins (:func:`best_legacy`): fewest implausible words
-(:mod:`corpuskit.plausibility`), then no C1 control, then fewest words writing a letter of
-Central Europe's where no language writes it (``piů``: :mod:`corpuskit.centralspelling`),
+(:mod:`corpuskit.decoding.plausibility`), then no C1 control, then fewest words writing a letter of
+Central Europe's where no language writes it (``piů``: :mod:`corpuskit.decoding.centralspelling`),
 then fewest words holding letters of a language the text is not in (``Tðehhi``), then,
 against a code page that reads alike, words spelled as a language of Central Europe spells
-them (:mod:`corpuskit.centraleurope`), then, of Cyrillic code pages, spelling, letter pairs
+them (:mod:`corpuskit.decoding.centraleurope`), then, of Cyrillic code pages, spelling, letter pairs
 and letter case (cp1251 and KOI8-R read each other's small letters as capitals:
-:mod:`corpuskit.cyrillicspelling`), then Hebrew's and Japanese's spelling
-(:mod:`corpuskit.hebrewspelling`, :mod:`corpuskit.kanaspelling`), then fewest words
-mixing letters no one alphabet writes together (``Pawe³``:
-:mod:`corpuskit.latinalphabets`), then the highest
+:mod:`corpuskit.decoding.cyrillicspelling`), then Hebrew's and Japanese's spelling
+(:mod:`corpuskit.decoding.hebrewspelling`, :mod:`corpuskit.decoding.kanaspelling`), then fewest
+words mixing letters no one alphabet writes together (``Pawe³``:
+:mod:`corpuskit.decoding.latinalphabets`), then the highest
 probability that the text is in a language a code page reading it so is made for
-(:data:`~corpuskit.codepagelanguages.CODEPAGE_LANGUAGES`), then the configured order.
+(:data:`~corpuskit.decoding.codepagelanguages.CODEPAGE_LANGUAGES`), then the configured order.
 
 The chosen reading is looked at once more when it is doubtful
-(:mod:`corpuskit.secondlook`).
+(:mod:`corpuskit.decoding.secondlook`).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from __future__ import annotations
 import codecs
 from collections.abc import Callable
 
+from ..normalize import C1_CONTROLS, Repairs
 from .centraleurope import one_alphabet
 from .centralspelling import fewest_misplaced
 from .codepagelanguages import NO_LANGUAGE, Reading, language_fit, lettered_fit
@@ -33,7 +34,6 @@ from .greekspelling import greek_by_quotes
 from .hebrewspelling import hebrew_by_spelling
 from .kanaspelling import kana_by_spelling
 from .latinalphabets import fewest_mixed_alphabets
-from .normalize import C1_CONTROLS, Repairs
 from .plausibility import JUDGED_CHARS, Judgement, judge, more_implausible_than, odd_words, words_of
 
 #: Characters of each candidate glanced at to choose the order candidates are judged in.
@@ -100,8 +100,8 @@ def best_legacy(data: bytes, encodings: tuple[str, ...]) -> Reading | None:
     (:func:`_best_fit`), then the configured order. Candidates decoding to the same text
     are one candidate, recorded in the first of those code pages (where its text is in no
     language that one is made for, kana that gb18030 reads alike with EUC-JP, the second
-    look reads it in one it is: :func:`~corpuskit.secondlook.second_look`). Each candidate is
-    judged as normalization's fix-encoding step will leave it, so a file mixing UTF-8 with
+    look reads it in one it is: :func:`~corpuskit.decoding.secondlook.second_look`). Each candidate
+    is judged as normalization's fix-encoding step will leave it, so a file mixing UTF-8 with
     cp1252 reads as cp1252 (whose mojibake ftfy repairs), not as CJK (``L'茅t茅``).
 
     The ranking is exactly that minimum, computed lazily: a candidate shown to be more
@@ -174,7 +174,7 @@ def _fewest_foreign_letters(tied: list[int], grouped: list[tuple[tuple[str, ...]
                             judged: dict[int, Judgement]) -> list[int]:
     """The readings ``tied`` (indices in ``grouped``, none with more implausible words) but
     those with more words holding letters of a language they are not in
-    (:func:`~corpuskit.plausibility.foreign_letter_words`) than one in a language of its
+    (:func:`~corpuskit.decoding.plausibility.foreign_letter_words`) than one in a language of its
     code page.
 
     Estonian in cp1257 writes ``š`` and ``ž`` where cp1252 reads Icelandic's ``ð`` and

@@ -9,8 +9,8 @@ import codecs
 from functools import cache
 from typing import NamedTuple
 
+from ..config import DecodeConfig
 from .codepagelanguages import MULTIBYTE, NO_LANGUAGE, SURE, Reading, language_fit, language_fits
-from .config import DecodeConfig
 
 #: At most this share of a file's bytes (and at least one or two) may be bytes its code
 #: page does not define, for the rest to be that code page's text damaged there.

@@ -59,7 +59,7 @@ def misplaced_letter_words(text: str) -> list[str]:
 def _words_beyond_ascii(text: str) -> Sequence[str]:
     """The words of ``text`` split at whitespace that may hold one of :data:`_LETTERS`:
     those beyond ASCII, split once for the judge and kept
-    (:func:`~corpuskit.plausibility.words_beyond_ascii`), where its words are split at
+    (:func:`~corpuskit.decoding.plausibility.words_beyond_ascii`), where its words are split at
     whitespace alone (no backslash markup nor byte order mark to take out), else all."""
     if "\\" in text or "\ufeff" in text:
         return text.split()
@@ -73,7 +73,7 @@ def fewest_misplaced(tied: list[int], judged: dict[int, Judgement]) -> list[int]
     a Praga piů tardi``, ``a signé ŕ Londres``).
 
     Asked before the words holding letters of a language the text is not in
-    (:func:`~corpuskit.codepages._fewest_foreign_letters`), which the language identifier
+    (:func:`~corpuskit.decoding.codepages._fewest_foreign_letters`), which the language identifier
     decides: the Italian text's cp1252 reading names ``Rosický``, whose ``ý`` Italian does
     not write, and its cp1250 reading, Czech to the identifier, none; a misplaced letter
     is in no language's spelling, whatever the text's language."""

@@ -19,6 +19,8 @@ import unicodedata
 from collections.abc import Iterator
 from functools import cache, lru_cache
 
+from ..config import DecodeConfig
+from ..normalize import C1_CONTROLS
 from .codepagelanguages import (
     CENTRAL,
     CODEPAGE_LANGUAGES,
@@ -27,8 +29,6 @@ from .codepagelanguages import (
     character,
     reads_alike,
 )
-from .config import DecodeConfig
-from .normalize import C1_CONTROLS
 from .plausibility import JUDGED_CHARS, Judgement, judge, languages_beyond_ascii, plausible
 from .refusal import excerpt
 from .textholds import holds_any
@@ -239,7 +239,7 @@ def _misspelt_by_language(word: str, text: str, letters: str) -> str | None:
 def _language_shares(text: str) -> dict[str, float]:
     """Each language's probability for the lines of ``text`` holding letters beyond ASCII
     (the identifier reads its first :data:`~corpuskit.language.SAMPLE_CHARS`: ranked once
-    a text, :func:`~corpuskit.plausibility.languages_beyond_ascii`)."""
+    a text, :func:`~corpuskit.decoding.plausibility.languages_beyond_ascii`)."""
     return dict(languages_beyond_ascii(text))
 
 
@@ -530,7 +530,7 @@ def one_alphabet_elsewhere(data: bytes, reading: Reading, config: DecodeConfig
     the chosen one is misread (:func:`_misread`: words no language of Central Europe
     spells so, or C1 controls) and that one is not, and is plausible, with no more
     implausible words; else None. Where both are listed, :func:`one_alphabet` tells them
-    apart in :func:`~corpuskit.codepages.best_legacy`; a mix of letters the two code pages
+    apart in :func:`~corpuskit.decoding.codepages.best_legacy`; a mix of letters the two code pages
     read alike (a Czech text's ``Wałęsově``) is in both readings, and no sign."""
     # Words judged in the judge's share of the text, as in best_legacy: a Polish file of
     # 800 kB took 0.6 s to look through whole.

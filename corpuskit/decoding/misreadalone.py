@@ -22,9 +22,9 @@ from collections.abc import Callable, Sequence
 from itertools import pairwise
 from typing import NamedTuple
 
+from ..language import SAMPLE_CHARS, rank
 from .codepagelanguages import CODEPAGE_LANGUAGES, language_fits, sample_fits
 from .cyrillicspelling import CYRILLIC_WORD
-from .language import SAMPLE_CHARS, rank
 from .plausibility import (
     _BETWEEN_LETTERS,
     JUDGED_CHARS,
@@ -38,7 +38,7 @@ from .plausibility import (
 from .textholds import holds_any
 
 #: Signs that may stand between two letters of sound text beside those of
-#: :data:`~corpuskit.plausibility._BETWEEN_LETTERS`: Hebrew's maqaf, geresh and gershayim,
+#: :data:`~corpuskit.decoding.plausibility._BETWEEN_LETTERS`: Hebrew's maqaf, geresh and gershayim,
 #: the acute accent typed for an apostrophe (``geht´s``), an ellipsis (``wait…what``).
 _SOUND_BETWEEN = _BETWEEN_LETTERS | frozenset("\u05be\u05f3\u05f4´…")
 #: Categories of characters that may stand between letters: marks, format characters
@@ -60,7 +60,7 @@ _CYRILLIC_FEW_WRITE: dict[str, frozenset[str]] = {
     for letter in letters}
 #: Below this probability that a text is in one of the languages that write such a letter,
 #: a word holding it is misread (as for the Latin letters of
-#: :data:`~corpuskit.plausibility._FEW_WRITE`).
+#: :data:`~corpuskit.decoding.plausibility._FEW_WRITE`).
 _FEW_WRITE_SHARE = 0.5
 #: The small letters of the alphabets of the languages of :data:`_CYRILLIC_FEW_WRITE`. A
 #: word holding one of those letters whose letters no alphabet of that letter's languages
@@ -80,10 +80,10 @@ _CYRILLIC_ALPHABETS: dict[str, frozenset[str]] = {
 #: (``ОДјю``, ``СЎПо``: short GBK Chinese read as cp1251 beside ASCII) it names the
 #: letter's languages (Serbian 0.41, Uzbek 0.43) as surely as of real text; with fewer
 #: letters, a word holding such a letter must also be cased as typed words are
-#: (:func:`~corpuskit.plausibility.miscased`, ``СЎПо`` is not) (QA s83 qa-decode2 R2).
+#: (:func:`~corpuskit.decoding.plausibility.miscased`, ``СЎПо`` is not) (QA s83 qa-decode2 R2).
 _CYRILLIC_SURE_LETTERS = 20
 #: Words holding a Latin letter only a few languages write, in a text in none of them
-#: (:func:`~corpuskit.plausibility.foreign_letter_words`), that make a reading misread on
+#: (:func:`~corpuskit.decoding.plausibility.foreign_letter_words`), that make a reading misread on
 #: their own: one is a name (``Guðmundsdóttir`` in English, ``AÐERTY`` in Danish); and
 #: below what probability of its most probable language of its code page: an English
 #: text naming ``Guðmundsdóttir`` and ``Þingvellir`` is English, Lithuanian in
@@ -366,7 +366,7 @@ def _other_cyrillic_alphabet(text: str, words: Sequence[str]) -> list[str]:
     or in a text unlikely to be in the letter's languages (the language asked only of a
     text holding one, and of its Cyrillic words: :func:`_cyrillic_sample`), or, in a text
     of fewer than :data:`_CYRILLIC_SURE_LETTERS` Cyrillic letters, where the identifier
-    cannot tell, miscased (:func:`~corpuskit.plausibility.miscased`)."""
+    cannot tell, miscased (:func:`~corpuskit.decoding.plausibility.miscased`)."""
     if not holds_any(text, _CYRILLIC_FEW_WRITE):  # (in C, where a generator was)
         return []
     sample = _cyrillic_sample(text)
@@ -494,8 +494,8 @@ _LIKELY = 0.8
 
 
 def _reads_as_text(data: bytes, encoding: str) -> bool:
-    """Whether ``data`` (its first :data:`~corpuskit.plausibility.JUDGED_CHARS` bytes: these
-    code pages are of one byte a character) reads in ``encoding`` as text: plausible, not
+    """Whether ``data`` (its first :data:`~corpuskit.decoding.plausibility.JUDGED_CHARS` bytes:
+    these code pages are of one byte a character) reads in ``encoding`` as text: plausible, not
     in capitals only (:func:`capitals_only`), not misread on its own
     (:func:`misread_alone`), and likely in a language ``encoding`` is made for (Serbian
     in cp1251 read as kz1048 has Kazakh's ``ә`` for ``ј``: ``приказуәе``)."""

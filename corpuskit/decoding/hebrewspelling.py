@@ -18,8 +18,8 @@ import unicodedata
 from functools import cache
 from typing import NamedTuple
 
+from ..config import DecodeConfig
 from .codepagelanguages import CYRILLIC_PAGES, Reading, character
-from .config import DecodeConfig
 from .cyrillicspelling import CYRILLIC_WORD, letter_case, unspelled_word
 from .plausibility import JUDGED_CHARS
 from .refusal import BetterElsewhere, excerpt
@@ -269,7 +269,7 @@ def _hebrew_not_cyrillic(data: bytes, encoding: str, text: str) -> bool:
     (ט ף ך ם) seldom, where Russian, Ukrainian and Bulgarian write the other way round
     (``бечш иеб`` for ``בוקר טוב``, ``щмен`` for ``שלום``). Read in KOI8-R they are its
     capitals, always (``АЕВЬ ХЕА``): a line in capitals only is far rarer than one in small
-    letters (:func:`~corpuskit.cyrillicspelling.cyrillic_by_spelling_and_case`), and such a
+    letters (:func:`~corpuskit.decoding.cyrillicspelling.cyrillic_by_spelling_and_case`), and such a
     reading alone kept ``בוקר טוב`` from cp1255. Short lower-case Cyrillic that cp1255 reads
     as Hebrew's letters as Hebrew writes them is rare (KOI8-R's small letters are none of
     them), and with cp1255 listed, where its letters or spelling are Hebrew's (``ардеш``,

@@ -4,7 +4,7 @@ accents everywhere), as normalization's fix-encoding step will leave them.
 
 :func:`judge` gives a reading's :class:`Judgement`, :func:`plausible` says whether it reads as
 text at all, and :func:`more_implausible_than` drops a reading that cannot win without judging
-all of it. The code pages are ranked on these verdicts in :mod:`corpuskit.codepages`.
+all of it. The code pages are ranked on these verdicts in :mod:`corpuskit.decoding.codepages`.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from functools import cache, lru_cache
 from itertools import pairwise
 from typing import NamedTuple
 
-from .language import SAMPLE_CHARS, rank
-from .normalize import Repairs, fix_encoding, fix_encoding_line, lines_of, looks_bad
+from ..language import SAMPLE_CHARS, rank
+from ..normalize import Repairs, fix_encoding, fix_encoding_line, lines_of, looks_bad
 from .textholds import holds_any
 
 #: Characters of a candidate decoding that are judged (enough to tell code pages apart).
@@ -89,8 +89,8 @@ def words_beyond_ascii(text: str) -> tuple[str, ...]:
     """The words of ``text`` (:func:`words_of`) holding characters beyond ASCII, in order:
     those a reading is judged on. A file's chosen reading is split so by its judge
     (:func:`assess`), then by the ranking's and the second look's checks of its words
-    (:func:`~corpuskit.latinalphabets.mixed_alphabet_words`,
-    :func:`~corpuskit.misreadalone.misread_alone`): about 20 µs each time for a legacy
+    (:func:`~corpuskit.decoding.latinalphabets.mixed_alphabet_words`,
+    :func:`~corpuskit.decoding.misreadalone.misread_alone`): about 20 µs each time for a legacy
     file of the kit's (2.2 KB). Kept for the last 8 texts (a file's readings; at most a
     few MB, for texts of :data:`JUDGED_CHARS`)."""
     return tuple(word for word in words_of(text) if not word.isascii())
@@ -468,7 +468,7 @@ class Judgement(NamedTuple):
     #: Words that look typed but hold a letter of a language the text is not in
     #: (:func:`foreign_letter_words`): misread, but not counted as implausible, since a
     #: text may name a word of another language (``Guðmundsson``); the code pages are
-    #: told apart on them in :mod:`corpuskit.codepages`.
+    #: told apart on them in :mod:`corpuskit.decoding.codepages`.
     foreign: int = 0
 
 
@@ -532,7 +532,7 @@ def languages_beyond_ascii(text: str) -> tuple[tuple[str, float], ...]:
 
     One ranking of a reading serves each check that asks its language: the words holding
     letters of a language it is not in (:func:`foreign_letter_words`), the fit of each
-    code page that reads the file so (:mod:`corpuskit.codepagelanguages`), the second
+    code page that reads the file so (:mod:`corpuskit.decoding.codepagelanguages`), the second
     look, the spelling of Central Europe's letters. Each asked the identifier itself: on
     the kit's legacy files, 795 rankings for 572 files, 150 of them of a sample ranked
     already (the same text for two code pages or checks, or two readings of a file alike

@@ -30,7 +30,7 @@ import codecs
 import re
 from typing import NamedTuple
 
-from .wording import counted
+from ..wording import counted
 
 CP1253 = codecs.lookup("cp1253").name
 ISO_8859_7 = codecs.lookup("iso8859-7").name

@@ -2,9 +2,9 @@
 and KOI8-R read each other's small letters as capitals, in another order, and the language
 identifier is sure of both. Told by spellings no Cyrillic language writes
 (:func:`unspelled_word`), by which letters follow which
-(:func:`~corpuskit.cyrillicpairs.pair_cost`), by the language fit, then by letter case
+(:func:`~corpuskit.decoding.cyrillicpairs.pair_cost`), by the language fit, then by letter case
 (:func:`letter_case`): :func:`cyrillic_by_spelling_and_case`, a step of the ranking
-(:func:`~corpuskit.codepages.best_legacy`).
+(:func:`~corpuskit.decoding.codepages.best_legacy`).
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ def unspelled_word(word: str) -> bool:
     """Whether ``word`` (Cyrillic letters) holds a spelling none of the Cyrillic code
     pages' languages writes: no vowel in two letters or more, ``й`` after a consonant,
     ``ь`` first or after a vowel, or ``ъ`` last. Unlike
-    :func:`~corpuskit.hebrewspelling._not_russian`, it takes Bulgarian's ``ъ`` for the vowel
-    it is there (``път``, ``държава``: of 515 short lines of Bulgarian, the Russian rule
+    :func:`~corpuskit.decoding.hebrewspelling._not_russian`, it takes Bulgarian's ``ъ`` for the
+    vowel it is there (``път``, ``държава``: of 515 short lines of Bulgarian, the Russian rule
     took 61 for gibberish)."""
     word = word.lower()
     if len(word) >= 2 and (not _CYRILLIC_VOWELS.intersection(word) or word.endswith("ъ")):
@@ -40,7 +40,7 @@ def unspelled_word(word: str) -> bool:
 #: A Cyrillic reading is misread (:func:`misread_as_cyrillic`) with this many words spelled
 #: or cased as no Cyrillic language writes them, a third of its Cyrillic words at least,
 #: or with one and letter pairs costing this many bits on average
-#: (:func:`~corpuskit.cyrillicpairs.pair_cost`).
+#: (:func:`~corpuskit.decoding.cyrillicpairs.pair_cost`).
 _MISREAD_WORDS = 2
 _MISREAD_SHARE = 3
 _MISREAD_PAIR_COST = Fraction(15, 2)
@@ -50,7 +50,7 @@ def _misspelled(word: str) -> bool:
     """Whether ``word`` (a word of a text, split at whitespace) has a run of two Cyrillic
     letters or more that no Cyrillic language spells (:func:`unspelled_word`), or mixes
     capitals and small letters as no typed word does
-    (:func:`~corpuskit.plausibility.miscased`)."""
+    (:func:`~corpuskit.decoding.plausibility.miscased`)."""
     runs = [run for run in CYRILLIC_WORD.findall(word) if len(run) >= 2]
     return bool(runs) and (any(map(unspelled_word, runs)) or miscased(word))
 
@@ -68,7 +68,7 @@ def misread_as_cyrillic(text: str) -> list[str]:
     a word or two that look mistyped and a Cyrillic language sure, was built so with the
     default code pages, exit 0 (QA s82 review 3). A reading in one case only tells
     nothing so: Hebrew's letters are cp1251's small letters and KOI8-R's capitals, spelled
-    as no Cyrillic language spells them (the Hebrew rules, :mod:`corpuskit.hebrewspelling`,
+    as no Cyrillic language spells them (the Hebrew rules, :mod:`corpuskit.decoding.hebrewspelling`,
     tell those), and so are a line of abbreviations in capitals (``ГБ``, ``ТЛС``). Of
     11,195 decodings read right of 2,400 short messages of the system's Russian,
     Ukrainian, Belarusian, Bulgarian, Serbian and Macedonian in cp1251 and KOI8-R, in
@@ -107,8 +107,8 @@ _FIT_FLOOR = 1e-6
 
 
 #: How many bits a letter pair another Cyrillic reading's pairs must cost less, on average
-#: (:func:`~corpuskit.cyrillicpairs.pair_cost`), for one reading to lose by its letters: one
-#: bit, a pair half as likely. Of 3,000 short lines of the system's Russian, Ukrainian and
+#: (:func:`~corpuskit.decoding.cyrillicpairs.pair_cost`), for one reading to lose by its letters:
+#: one bit, a pair half as likely. Of 3,000 short lines of the system's Russian, Ukrainian and
 #: Bulgarian messages, the least cost alone read 98.7% of them right in capitals in cp1251
 #: and 96.4% in KOI8-R, but in small letters 98.5% and 96.4%, where the letter case read
 #: 99.3% and 98.4%; with one bit to spare (the fit and the letter case decide where the

@@ -9,8 +9,8 @@ doubtful (:func:`second_look`): another code page that reads the file clearly be
 (:func:`clearly_better`: in a language it is made for, by the letters' frequencies) wins if
 it is configured, and the file is refused, naming that code page, if it is not. Japanese in
 Shift_JIS read as gb18030 is told by the hanzi gb18030 reads its kana as
-(:func:`~corpuskit.kanaspelling.kana_read_as_hanzi`), Hebrew by its spelling
-(:mod:`corpuskit.hebrewspelling`). A file no configured code page reads as text is told the
+(:func:`~corpuskit.decoding.kanaspelling.kana_read_as_hanzi`), Hebrew by its spelling
+(:mod:`corpuskit.decoding.hebrewspelling`). A file no configured code page reads as text is told the
 one that does (:func:`what_to_do`), and one whose reading looks like UTF-8 cut short is
 told of a sound reading, if it has one (:func:`sound_reading`).
 """
@@ -20,6 +20,8 @@ from __future__ import annotations
 import codecs
 import re
 
+from ..config import DecodeConfig
+from ..normalize import Repairs, mojibake_at
 from .centraleurope import mixed_alphabets_advice, one_alphabet_elsewhere
 from .centralspelling import misplaced_letter_words
 from .codepagelanguages import (
@@ -32,7 +34,6 @@ from .codepagelanguages import (
     reads_alike,
 )
 from .codepages import candidates
-from .config import DecodeConfig
 from .damagedreading import damaged_code_page
 from .doubtfulreading import LIKELY, Evidence, coherence, doubtful, evidence, why_better
 from .eucjapanese import read_as_euc_jp
@@ -40,7 +41,6 @@ from .greekspelling import other_greek_page, told_greek_page
 from .hebrewspelling import hebrew_by_letters, read_as_hebrew, spelled_as_hebrew
 from .kanaspelling import read_as_japanese
 from .misreadalone import Misreading, capitals_only, misread_alone, undecoded_advice
-from .normalize import Repairs, mojibake_at
 from .plausibility import JUDGED_CHARS, Judgement, judge, more_implausible_than, plausible
 from .refusal import BetterElsewhere, excerpt
 
@@ -100,7 +100,7 @@ def _letters_before_symbols(ranked: list[tuple[int, Evidence]], data: bytes
     page that reads alike with one before it (:func:`reads_alike`) moved before that one
     where it has letters where that one has symbols, and no symbol where that one has a
     letter (:func:`_letters_where_symbols`); of Greek's two code pages, the one where
-    Greek writes the characters it reads (:func:`~corpuskit.greekspelling.told_greek_page`)
+    Greek writes the characters it reads (:func:`~corpuskit.decoding.greekspelling.told_greek_page`)
     wherever that tells.
 
     cp1253 and ISO-8859-7 read Greek's letters alike but ``Ά``, A2 in cp1253 and B6 in
@@ -181,7 +181,7 @@ def clearly_better(data: bytes, chosen: Evidence, config: DecodeConfig
     The same answer as going down that list, for a fraction of its cost: a reading can
     be clearly better only if it is plausible, has no more implausible words than the
     chosen one and is surely in one language of its code page, so a reading shown to have
-    more implausible words (:func:`~corpuskit.plausibility.more_implausible_than`, most
+    more implausible words (:func:`~corpuskit.decoding.plausibility.more_implausible_than`, most
     often from its first lines: the other code pages mostly read noise) is not judged in
     full, nor its language identified nor its letters' fit measured, unless it passes the
     checks before. A legacy file in doubt was judged in each of the 23 code pages
@@ -212,10 +212,10 @@ def clearly_better(data: bytes, chosen: Evidence, config: DecodeConfig
 
 def _greek_page_told(data: bytes, found: Evidence) -> Evidence:
     """``found``, or the reading in Greek's other code page where the characters Greek
-    writes say the file is in that one (:func:`~corpuskit.greekspelling.other_greek_page`).
+    writes say the file is in that one (:func:`~corpuskit.decoding.greekspelling.other_greek_page`).
     The two read alike but for a letter or two, which may sway the language identifier's
-    probability across :data:`~corpuskit.doubtfulreading.LIKELY` or
-    :data:`~corpuskit.codepagelanguages.SURE`, or make a word look mistyped: what makes one
+    probability across :data:`~corpuskit.decoding.doubtfulreading.LIKELY` or
+    :data:`~corpuskit.decoding.codepagelanguages.SURE`, or make a word look mistyped: what makes one
     clearly better than the chosen reading makes the other so (QA s82 fix-decodemisc 2:
     ISO-8859-7's ``να ’χει`` and ``’%lu’``, its ``’`` cp1253's ``Ά``, were told to add
     cp1253, and cp1253's ``%s%sΆγνωστο``, cp1253 added, to add iso8859-7)."""
@@ -290,7 +290,7 @@ def second_look(data: bytes, reading: Reading, config: DecodeConfig) -> Reading:
 def _misread_advice(data: bytes, reading: Reading, judged: Judgement, misread: Misreading,
                     config: DecodeConfig) -> str:
     """What a file whose chosen ``reading`` (``judged`` so) is ``misread`` on its own
-    (:func:`~corpuskit.misreadalone.misread_alone`) is told: the code page to add if one
+    (:func:`~corpuskit.decoding.misreadalone.misread_alone`) is told: the code page to add if one
     reads it as text in a language it is made for, and better (:func:`named_reading`),
     else that it may be in a code page corpuskit does not decode."""
     said = f"{reading.encoding} reads it as {excerpt(data, reading.text, reading.encoding)!r}, " \
@@ -309,8 +309,8 @@ def named_reading(data: bytes, configured: tuple[str, ...],
     """The reading of ``data`` in a code page the configuration could add that a refused
     file is told to add: the best of :func:`readings_elsewhere` that is in a language
     the code page is made for (:func:`_in_its_language`) and not misread on its own
-    (:func:`~corpuskit.misreadalone.misread_alone`), nor in capitals only
-    (:func:`~corpuskit.misreadalone.capitals_only`: KOI8's reading of Cyrillic's small
+    (:func:`~corpuskit.decoding.misreadalone.misread_alone`), nor in capitals only
+    (:func:`~corpuskit.decoding.misreadalone.capitals_only`: KOI8's reading of Cyrillic's small
     letters in another code page), nor, where a ``chosen`` reading was refused as so
     misread (its judgement, and why), one that reads the file no better
     (:func:`_reads_better`); None if none is. Thai in cp874 was told to add cp932,
@@ -328,10 +328,10 @@ def named_reading(data: bytes, configured: tuple[str, ...],
 def _reads_better(found: Evidence, chosen: Judgement, misread: Misreading) -> bool:
     """Whether a reading elsewhere, ``found``, reads a file better than the ``chosen``
     reading, ``misread`` on its own: with no more implausible words, words misplacing a
-    letter of Central Europe's (:func:`~corpuskit.centralspelling.misplaced_letter_words`)
+    letter of Central Europe's (:func:`~corpuskit.decoding.centralspelling.misplaced_letter_words`)
     or words holding letters of a language the text is not in; and, where those words
     made the chosen one misread, with fewer of them, in a language of its code page that
-    writes letters beyond ASCII (:func:`~corpuskit.codepagelanguages.lettered_fit`: every
+    writes letters beyond ASCII (:func:`~corpuskit.decoding.codepagelanguages.lettered_fit`: every
     Latin code page is made for Indonesian and English, and reads another language's
     name in them with its own letters).
 
@@ -352,7 +352,7 @@ def _reads_better(found: Evidence, chosen: Judgement, misread: Misreading) -> bo
 def _other_greek_reading(data: bytes, named: Reading, configured: tuple[str, ...]
                          ) -> Reading:
     """``named``, or, where it is one of Greek's two code pages and the characters Greek
-    writes say the file is in the other (:func:`~corpuskit.greekspelling.other_greek_page`)
+    writes say the file is in the other (:func:`~corpuskit.decoding.greekspelling.other_greek_page`)
     and that is not listed, the other's reading. Their letters' fit differs by ``’`` and
     ``Ά`` alone, which may put the right one below :data:`LIKELY` (QA s82 fix-decodemisc
     2: ISO-8859-7's ``Η ομάδα ’%s’``, 70% Greek, was told to add cp1253, 82%, and, that

@@ -1,9 +1,9 @@
 """Stage 2, decode: raw bytes to text, with the codec recorded so anyone can replay it.
 
 Order: byte order mark → strict UTF-8 → the configured legacy code pages, the most
-plausible reading of them (:mod:`corpuskit.codepages`, judged by
-:mod:`corpuskit.plausibility` and the spelling rules of each script's module), looked at
-once more when doubtful (:mod:`corpuskit.secondlook`: a code page that reads the file
+plausible reading of them (:mod:`corpuskit.decoding.codepages`, judged by
+:mod:`corpuskit.decoding.plausibility` and the spelling rules of each script's module), looked at
+once more when doubtful (:mod:`corpuskit.decoding.secondlook`: a code page that reads the file
 clearly better is used if listed, else named in the refusal). Nothing is ever decoded with
 replacement characters; binary data is refused.
 """
@@ -13,16 +13,18 @@ from __future__ import annotations
 import codecs
 import re
 
+from ..config import DecodeConfig
+from ..gitlfs import LFS_FILE_ADVICE, is_lfs_pointer_data
+from ..models import Decoded, DocumentProblem, RawDocument
+from ..normalize import fix_encoding, looks_bad, mojibake_at
+from ..problems import Problem
+from ..wording import counted
 from .byteorder import misread_part
 from .codepagelanguages import Reading, addable_code_pages, multibyte
 from .codepages import best_legacy
-from .config import DecodeConfig
 from .damagedreading import DamagedReading, damaged_code_page
-from .gitlfs import LFS_FILE_ADVICE, is_lfs_pointer_data
 from .hebrewspelling import HEBREW_CODE_PAGE, spelled_as_hebrew
 from .iso2022 import iso2022_advice, iso2022_text
-from .models import Decoded, DocumentProblem, RawDocument
-from .normalize import fix_encoding, looks_bad, mojibake_at
 from .plausibility import (
     Judgement,
     assess,
@@ -33,11 +35,9 @@ from .plausibility import (
     plausible,
     words_of,
 )
-from .problems import Problem
 from .refusal import BetterElsewhere, excerpt
 from .secondlook import second_look, sound_reading, suggested_code_page, what_to_do
 from .utf8chance import by_chance, east_asian_elsewhere, east_asian_reading
-from .wording import counted
 
 #: (BOM, codec recorded, codec used) — UTF-32 before UTF-16: FF FE 00 00 starts with FF FE.
 BOMS = (
@@ -485,7 +485,7 @@ def _cut_characters_repaired(data: bytes, encoding: str, text: str) -> tuple[str
 def _sound_elsewhere(data: bytes, chosen: Reading, sound: Reading) -> str:
     """Why a file is refused that the code page ``chosen`` reads as UTF-8 characters cut
     short and ``sound``'s, which is not listed, reads as text
-    (:func:`~corpuskit.secondlook.sound_reading`), and what to do: not to restore a sound
+    (:func:`~corpuskit.decoding.secondlook.sound_reading`), and what to do: not to restore a sound
     file (QA s81 decodelong 8)."""
     name = addable_code_pages()[sound.encoding]
     return (f"{chosen.encoding} reads it as {excerpt(data, chosen.text, chosen.encoding)!r}, "
@@ -496,7 +496,7 @@ def _sound_elsewhere(data: bytes, chosen: Reading, sound: Reading) -> str:
 
 
 def _damage_told(damaged: DamagedReading, chosen: Reading, data: bytes) -> str:
-    """What to say of a file :func:`~corpuskit.damagedreading.damaged_code_page` found."""
+    """What to say of a file :func:`~corpuskit.decoding.damagedreading.damaged_code_page` found."""
     them = "that byte" if damaged.bytes_undefined == 1 else "those bytes"
     return (f"{damaged.encoding} reads it as text in a language it is made for "
             f"({excerpt(data, damaged.text, damaged.encoding)!r}) but for "
@@ -511,8 +511,8 @@ def _damage_told(damaged: DamagedReading, chosen: Reading, data: bytes) -> str:
 def _damage_problem(path: str, data: bytes, legacy: Reading, config: DecodeConfig,
                     not_utf8: str, at: str) -> Problem | None:
     """The problem of a file a listed code page reads in its language but for a few bytes
-    it does not define (:func:`~corpuskit.damagedreading.damaged_code_page`), ``legacy`` being
-    the reading chosen, in no language of its own; or of one that mixes encodings, as that
+    it does not define (:func:`~corpuskit.decoding.damagedreading.damaged_code_page`), ``legacy``
+    being the reading chosen, in no language of its own; or of one that mixes encodings, as that
     code page shows (it may not show in ``legacy``'s); else None."""
     torn = damaged_code_page(data, legacy, config)
     if torn is None:
@@ -749,9 +749,10 @@ def _mixed_named(data: bytes, encoding: str, *, parts: bool = True) -> str | Non
 
 def _mix_code_page(data: bytes, encoding: str) -> str:
     """The code page to name the encodings ``data`` mixes in: cp1255 where its lines that
-    are not UTF-8 are spelled as Hebrew (:func:`~corpuskit.hebrewspelling.spelled_as_hebrew`),
-    which Cyrillic code pages and gb18030 read as text too (QA s79: UTF-8 Hebrew beside
-    cp1255 was said to mix with koi8-r or gb18030), else ``encoding``."""
+    are not UTF-8 are spelled as Hebrew
+    (:func:`~corpuskit.decoding.hebrewspelling.spelled_as_hebrew`), which Cyrillic code pages and
+    gb18030 read as text too (QA s79: UTF-8 Hebrew beside cp1255 was said to mix with koi8-r or
+    gb18030), else ``encoding``."""
     others = _lines_not_utf8(data)
     return HEBREW_CODE_PAGE if others and spelled_as_hebrew(others, "cp1251") else encoding
 
@@ -804,7 +805,7 @@ def _unreadable(judgement: Judgement) -> str:
 def _misread(path: str, text: str, name: str, encodings: tuple[str, ...],
              tail: bytes = b"") -> Problem | None:
     """The problem of ``text``, read as ``name`` from its byte order mark, if it holds
-    what is not text of that encoding (:func:`~corpuskit.byteorder.misread_part`, told
+    what is not text of that encoding (:func:`~corpuskit.decoding.byteorder.misread_part`, told
     the code pages ``encodings`` and an odd last byte ``tail``)."""
     misread = misread_part(text, name, tail, encodings) if name.startswith("utf-16") \
         else None
@@ -878,7 +879,7 @@ def _utf8_by_chance(path: str, data: bytes, text: str, config: DecodeConfig
                    ) -> tuple[str, str] | None:
     """The reading of ``data``, valid UTF-8 read as ``text``, in a listed code page of
     Chinese, Japanese or Korean when it is UTF-8 only by chance
-    (:func:`~corpuskit.utf8chance.by_chance`) and that code page reads it as their text;
+    (:func:`~corpuskit.decoding.utf8chance.by_chance`) and that code page reads it as their text;
     None to keep the UTF-8 reading. Raises :class:`DocumentProblem` when only a code page
     the configuration could add reads it so, or one reads it clearly better than the
     listed one (QA s79: ``职业学院实习通知`` in gb18030 was built as UTF-8's

@@ -13,6 +13,8 @@ from typing import NamedTuple
 
 from charset_normalizer.cd import coherence_ratio
 
+from ..normalize import C1_CONTROLS
+from ..wording import counted
 from .centralspelling import misplaced_letter_words
 from .codepagelanguages import (
     CYRILLIC_PAGES,
@@ -28,9 +30,7 @@ from .codepagelanguages import (
 from .cyrillicspelling import misread_as_cyrillic
 from .hebrewspelling import hebrew_by_letters, spelled_as_hebrew
 from .latinalphabets import mixed_alphabet_words
-from .normalize import C1_CONTROLS
 from .plausibility import JUDGED_CHARS, Judgement, foreign_letter_words, judge, plausible, words_of
-from .wording import counted
 
 #: A reading whose letters fit a language this well (charset-normalizer's coherence, 0 to
 #: 1) is not doubted on that ground. Legacy files of the benchmark corpus in cp1252,
@@ -109,7 +109,7 @@ class Evidence(NamedTuple):
     reading: Reading
     judgement: Judgement
     #: Probability that its text is in a language of its code page
-    #: (:func:`~corpuskit.codepagelanguages.language_fit`), and in the most probable one of
+    #: (:func:`~corpuskit.decoding.codepagelanguages.language_fit`), and in the most probable one of
     #: them.
     fit: float
     top: float
@@ -151,11 +151,11 @@ def why_better(other: Evidence, chosen: Evidence) -> str | None:
     """Why reading ``other`` is clearly better than the ``chosen`` one, or None if it is
     not. It must be plausible, likely in one language of its code page (:data:`LIKELY`),
     and have no more implausible words, nor more words misplacing a letter of Central
-    Europe's (:func:`~corpuskit.centralspelling.misplaced_letter_words`: a list of places
+    Europe's (:func:`~corpuskit.decoding.centralspelling.misplaced_letter_words`: a list of places
     in cp1252, Indonesian, Czech or Hungarian to the identifier, was told to add cp1250,
     whose ``Ińapari`` for ``Iñapari`` no language writes; QA s83 qa-decode F3), nor more
     words mixing letters no one alphabet writes together
-    (:func:`~corpuskit.latinalphabets.mixed_alphabet_words`: English naming ``Paweł`` in
+    (:func:`~corpuskit.decoding.latinalphabets.mixed_alphabet_words`: English naming ``Paweł`` in
     cp1250, listed first, doubtful as English is in every code page's languages, was
     built as cp1252's ``Pawe³``; QA s83 qa-decode2 P1); then it
     is clearly better if the chosen one is misread in its words or language
@@ -176,7 +176,7 @@ def why_better(other: Evidence, chosen: Evidence) -> str | None:
             > len(mixed_alphabet_words(chosen.judgement.text)):
         return None
     if C1_CONTROLS.search(other.reading.text) and not C1_CONTROLS.search(chosen.reading.text):
-        # No text holds a C1 control (:func:`~corpuskit.codepages._without_c1_controls`):
+        # No text holds a C1 control (:func:`~corpuskit.decoding.codepages._without_c1_controls`):
         # ISO-8859-2's ``V\x9aechna`` was taken for clearly better than cp1252's
         # ``Spoleènost`` and built, exit 0, where cp1250, not listed, reads ``Všechna ...
         # Společnost`` (QA s81).
@@ -236,7 +236,7 @@ def _misread_words(other: Evidence, chosen: Evidence) -> str | None:
     on the chosen one's words or language, or None: the chosen one has more words that
     look mistyped and its code page reads most letters alike with the other's, or words
     holding letters of a language it is not in
-    (:func:`~corpuskit.plausibility.foreign_letter_words`) where the other has fewer and
+    (:func:`~corpuskit.decoding.plausibility.foreign_letter_words`) where the other has fewer and
     is likely in a language that writes letters beyond ASCII (:func:`lettered_fit`), or
     it is in no language of its code page where the other is surely in its own
     (:data:`SURE`, of them all), or it is a Cyrillic reading whose words show it misread
@@ -284,7 +284,7 @@ _FOREIGN_EXAMPLES = 3
 
 def _cyrillic_misread(found: Evidence) -> list[str]:
     """The words of a reading in a Cyrillic code page that show it misread
-    (:func:`~corpuskit.cyrillicspelling.misread_as_cyrillic`) where the language
+    (:func:`~corpuskit.decoding.cyrillicspelling.misread_as_cyrillic`) where the language
     identifier is unsure which Cyrillic language it is in (:func:`_unsure`); none in
     another code page. Greek read as cp1251 is 13% to 60% in its most probable one; a line
     of Russian naming abbreviations (``использовать КДР как локальную кодировку``) is
@@ -303,8 +303,8 @@ def _cyrillic_misread(found: Evidence) -> list[str]:
 
 def _hebrew(reading: Reading) -> bool:
     """Whether a Cyrillic code page's ``reading`` is Hebrew in cp1255 by its spelling or
-    its letters (:func:`~corpuskit.hebrewspelling.spelled_as_hebrew`,
-    :func:`~corpuskit.hebrewspelling.hebrew_by_letters`)."""
+    its letters (:func:`~corpuskit.decoding.hebrewspelling.spelled_as_hebrew`,
+    :func:`~corpuskit.decoding.hebrewspelling.hebrew_by_letters`)."""
     try:
         data = reading.text.encode(reading.encoding)
     except UnicodeEncodeError:  # (a reading is its code page's: never, but not Hebrew)
@@ -335,7 +335,7 @@ def _unspelled_cyrillic(words: list[str]) -> str:
 
 def _foreign_letters(chosen: Evidence) -> str:
     """Why the ``chosen`` reading's words holding letters of a language it is not in are
-    misread, naming a few (:func:`~corpuskit.plausibility.foreign_letter_words`)."""
+    misread, naming a few (:func:`~corpuskit.decoding.plausibility.foreign_letter_words`)."""
     text = chosen.judgement.text
     words = foreign_letter_words(text, [word for word in words_of(text)
                                         if not word.isascii()])

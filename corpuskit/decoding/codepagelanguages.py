@@ -3,7 +3,7 @@ is that a reading is in one of them (:func:`language_fit`), which code pages rea
 letters alike (:func:`reads_alike`), which are Chinese, Japanese or Korean
 (:func:`multibyte`), and which a configuration may add (:func:`addable_code_pages`).
 
-The ranking of a file's readings (:mod:`corpuskit.codepages`), the spelling rules of each
+The ranking of a file's readings (:mod:`corpuskit.decoding.codepages`), the spelling rules of each
 script and the second look at a doubtful reading all judge a reading (a :class:`Reading`:
 one code page's decoding of a file) on these.
 """
@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-from .config import CONFIG_SCHEMA
-from .language import rank
+from ..config import CONFIG_SCHEMA
+from ..language import rank
+from ..schemacheck import load_schema
 from .plausibility import Judgement, languages_beyond_ascii
-from .schemacheck import load_schema
 
 
 class Reading(NamedTuple):
@@ -67,7 +67,7 @@ CODEPAGE_LANGUAGES: dict[str, frozenset[str]] = {
 CYRILLIC_PAGES = frozenset(name for name, languages in CODEPAGE_LANGUAGES.items()
                             if languages == _CYRILLIC)
 #: The code pages of Chinese, Japanese and Korean (codec names), which are not judged by
-#: their letters' frequencies (:func:`~corpuskit.doubtfulreading.coherence`).
+#: their letters' frequencies (:func:`~corpuskit.decoding.doubtfulreading.coherence`).
 MULTIBYTE = frozenset(codecs.lookup(name).name for name in (
     "gb18030", "gbk", "gb2312", "big5", "cp950", "big5hkscs", "shift_jis", "cp932", "euc_jp",
     "shift_jisx0213", "euc_jisx0213", "euc_kr", "cp949"))
@@ -78,8 +78,8 @@ _LANGUAGE_SAMPLE = 1500
 NO_LANGUAGE = 0.5
 #: From this probability on, a reading is surely in a language of its code page (or in its
 #: most probable one, as asked): sure enough to win over a doubtful reading
-#: (:mod:`corpuskit.doubtfulreading`), to be told from another Cyrillic reading by its
-#: spelling and letters (:mod:`corpuskit.cyrillicspelling`), or to be taken as sound.
+#: (:mod:`corpuskit.decoding.doubtfulreading`), to be told from another Cyrillic reading by its
+#: spelling and letters (:mod:`corpuskit.decoding.cyrillicspelling`), or to be taken as sound.
 SURE = 0.95
 
 
@@ -92,7 +92,7 @@ def language_fit(text: str, encoding: str) -> float:
 def language_fits(text: str, encoding: str) -> tuple[float, float]:
     """Probability that the non-ASCII lines of ``text`` are in a language of ``encoding``,
     and that they are in the most probable one of those languages (the lines ranked once
-    for every code page asked: :func:`~corpuskit.plausibility.languages_beyond_ascii`)."""
+    for every code page asked: :func:`~corpuskit.decoding.plausibility.languages_beyond_ascii`)."""
     return _ranked_fits(languages_beyond_ascii(text), encoding)
 
 

@@ -61,5 +61,5 @@ def _char_at(data: bytes, text: str, at: int, encoding: str | None) -> int:
 
 class BetterElsewhere(Exception):
     """A file a code page the configuration could add reads clearly better than the
-    configured ones (:func:`~corpuskit.secondlook.second_look`); the message says both
+    configured ones (:func:`~corpuskit.decoding.secondlook.second_look`); the message says both
     readings and what to do."""

@@ -19,12 +19,12 @@ import unicodedata
 from functools import cache
 from typing import NamedTuple
 
+from ..config import DecodeConfig
+from ..wording import counted
 from .codepagelanguages import SURE, Reading, addable_code_pages, language_fits
-from .config import DecodeConfig
 from .plausibility import JUDGED_CHARS, Judgement, judge, plausible
 from .refusal import BetterElsewhere, excerpt
 from .textholds import holds_any
-from .wording import counted
 
 #: Japanese's small ya, yu and yo, and the kana they follow: those of the i row (``きゃ``,
 #: ``しゅ``, ``ちょ``), and, in words taken from other languages, te, de, fu and vu
@@ -52,7 +52,7 @@ def misspells_kana(text: str) -> bool:
     gb18030 (``いゅ``, ``ぃゎ``), and the language identifier is as sure that such kana
     are Japanese as that Big5's reading is Chinese; Japanese spelling is what tells.
     A text with no small kana is not looked through a character at a time
-    (:func:`~corpuskit.textholds.holds_any`): every tie of a file's readings asks (51 µs a
+    (:func:`~corpuskit.decoding.textholds.holds_any`): every tie of a file's readings asks (51 µs a
     legacy file of the kit's, 2 µs so)."""
     if not holds_any(text, _SMALL_KANA):
         return False
@@ -79,7 +79,7 @@ def kana_by_spelling(tied: list[int], judged: dict[int, Judgement]) -> list[int]
 _GBK_PAGES = frozenset({"gb18030", "gbk"})
 #: The code pages of Shift_JIS's bytes (codec names, as corpus.toml spells them too), in
 #: the order one is named to add: the Windows one first, as
-#: :func:`~corpuskit.secondlook.readings_elsewhere` names it.
+#: :func:`~corpuskit.decoding.secondlook.readings_elsewhere` names it.
 _SHIFT_JIS_PAGES = ("cp932", "shift_jis", "shift_jisx0213")
 #: Japanese's kana (ぁ to ん, ァ to ヶ) and its commonest punctuation, whose Shift_JIS
 #: bytes (81-83 and a second byte) gb18030 reads as hanzi of GBK's extension, which

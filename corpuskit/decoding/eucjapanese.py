@@ -5,7 +5,7 @@ and katakana at rows 4 and 5 (A4A1-A5F6) and ``、 。`` at A1A2 and A1A3, and b
 rows 16 on with kanji and hanzi. So gb18030 reads EUC-JP's kana and stops as the same
 kana and stops, and its kanji as other, common hanzi of GB2312 (``肋年`` for ``設定``,
 ``溯条荚`` for ``翻訳者``), where a Shift_JIS file reads as the rare hanzi of GBK's
-extension (:mod:`corpuskit.kanaspelling`). Japanese dominated by kanji (a man page's
+extension (:mod:`corpuskit.decoding.kanaspelling`). Japanese dominated by kanji (a man page's
 headings, translators' names) has few kana, and the language identifier calls both
 readings Chinese, so it was built as gb18030 (``dpkg の肋年ファイル``) with exit 0, even
 with euc-jp listed first.
@@ -24,12 +24,12 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from ..config import DecodeConfig
+from ..wording import counted
 from .codepagelanguages import Reading, addable_code_pages
-from .config import DecodeConfig
 from .kanaspelling import listed_first, misspells_kana
 from .plausibility import JUDGED_CHARS, judge, plausible
 from .refusal import BetterElsewhere, excerpt
-from .wording import counted
 
 #: The code pages of GB2312's rows, which read EUC-JP's kana as the same kana.
 _GB_PAGES = frozenset({"gb18030", "gbk"})
@@ -93,7 +93,7 @@ def holds_japanese_kana(reading: Reading) -> bool:
     least :data:`_KANA_LEAST` and :data:`_KANA_SHARE` of its characters beyond ASCII
     (:data:`_BEYOND_ASCII_LEAST` at least), two together somewhere, and no small kana
     where Japanese never writes one
-    (:func:`~corpuskit.kanaspelling.misspells_kana`).
+    (:func:`~corpuskit.decoding.kanaspelling.misspells_kana`).
 
     Chinese does not write kana; gb18030 reads EUC-JP's kana as the same kana."""
     if reading.encoding not in _GB_PAGES:
