@@ -87,13 +87,13 @@ from pathlib import Path
 from typing import Any
 
 from corpuskit.config import DEFAULT_COMPRESSION
-from corpuskit.deflate import COMPRESSIONS
 from corpuskit.models import document_id
 from corpuskit.names import collision_key, shown_id
 from corpuskit.package import DOCUMENTS_PATH
 from corpuskit.problems import one_line
 from corpuskit.reader import PACKAGE_MARKERS
 from corpuskit.semver import Version
+from corpuskit.zipfiles.deflate import COMPRESSIONS
 
 HERE = Path(__file__).resolve().parent
 WORK: list[Path] = [Path.cwd()]

@@ -22,8 +22,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import package
-from .archive import zip_signature
-from .archiveseal import ends_in_a_seal, published_for
 from .cachenotes import cache_notes
 from .changelog import ahead_problems
 from .compare import archives_match, not_compared_reason, tree_differences
@@ -31,7 +29,6 @@ from .config import CHANGELOG_NAME, CONFIG_NAME, CorpusConfig, load_config
 from .cores import checked_jobs
 from .crc32 import crc32
 from .croissant import CROISSANT_PATH, croissant
-from .deflate import COMPRESSIONS
 from .discover import NO_DOCUMENTS, discover, read_changelog
 from .dist import (
     ARCHIVE_SUFFIX,
@@ -84,13 +81,6 @@ from .metadatapaths import config_path_problems
 from .package import DOCUMENTS_PATH, CorpusStats, FileEntry
 from .parquet import PARQUET_PATH, parquet_resource, write_records_file
 from .pathargs import given_flag, given_path
-from .preparedpieces import (
-    PieceEntry,
-    PreparedPieces,
-    RecordPieces,
-    WrittenManifest,
-    WrittenRecords,
-)
 from .problems import Problem
 from .progress import Progress
 from .reader import folder_kind
@@ -117,6 +107,16 @@ from .writer import (
     out_of_reach,
     remove_tree,
     write_archive,
+)
+from .zipfiles.archive import zip_signature
+from .zipfiles.archiveseal import ends_in_a_seal, published_for
+from .zipfiles.deflate import COMPRESSIONS
+from .zipfiles.preparedpieces import (
+    PieceEntry,
+    PreparedPieces,
+    RecordPieces,
+    WrittenManifest,
+    WrittenRecords,
 )
 
 if TYPE_CHECKING:
@@ -331,7 +331,7 @@ def _copy_records(shard: BufferedIOBase, documents: HashingWriter, pieces: Recor
     """Copy a shard's records to the end of data/documents.jsonl, a piece at a time, as
     its worker cut them: where each piece went, ``(offset, length, CRC-32)``, and whether
     the shard was given as pieces (if not, none is given: the file is cut again to find
-    its groups, see :class:`~corpuskit.preparedpieces.WrittenRecords`).
+    its groups, see :class:`~corpuskit.zipfiles.preparedpieces.WrittenRecords`).
 
     A shard given as pieces must be those pieces, byte for byte: other bytes (a CRC that
     differs), fewer (the file ends before its pieces) or more (bytes past them) are a file

@@ -23,8 +23,6 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .archive import package_files
-from .archivecompression import archive_compression, compression_changed
 from .build import (
     BuildResult,
     build,
@@ -92,6 +90,8 @@ from .validation.report import ANOTHER_CORPUS, sort_problems
 from .validation.seal import SEAL_CODE, check_archive_checksums, sidecar_problem
 from .wording import command, counted, shell_word
 from .writer import RESERVED_PREFIX, grant_reading
+from .zipfiles.archive import package_files
+from .zipfiles.archivecompression import archive_compression, compression_changed
 
 #: The tag manifest, which lists CHANGELOG.md (a tag file of the release).
 TAG_MANIFEST = "tagmanifest-sha256.txt"

@@ -9,8 +9,8 @@ import zipfile
 from collections.abc import Collection
 from pathlib import Path
 
-from .archive import zip_signature
 from .regularfiles import permission_advice
+from .zipfiles.archive import zip_signature
 
 
 def tree_differences(expected: Path, actual: Path,
@@ -72,7 +72,7 @@ def tree_entries(folder: Path, unreadable: list[tuple[Path, OSError]] | None = N
     (the topmost such: a build makes none, and its zip could not hold one) or that cannot
     be listed: that one goes to ``unreadable`` instead, with why, if that list is given.
     A folder that cannot be listed was passed over as
-    :func:`corpuskit.archive.package_files` passes over it, so that a release holding
+    :func:`corpuskit.zipfiles.archive.package_files` passes over it, so that a release holding
     one, or an empty one, was "equal to a fresh build" (QA).
     Nothing for a ``folder`` that is not one; one that cannot be listed goes to
     ``unreadable``, if given."""
@@ -163,7 +163,7 @@ def archives_match(expected: Path, actual: Path) -> bool:
 
 #: Members named in :func:`archive_differences`; the others are counted.
 NAMED_MEMBERS = 5
-#: What each field of a member's :func:`~corpuskit.archive.zip_signature` is, in words.
+#: What each field of a member's :func:`~corpuskit.zipfiles.archive.zip_signature` is, in words.
 _SIGNATURE_WORDS = ("time stamp", "permissions", "contents", "contents")
 
 

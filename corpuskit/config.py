@@ -146,7 +146,7 @@ class ProcessConfig:
 
 
 #: How the release archive is deflated when corpus.toml does not say (``[output]
-#: compression``; the names are those of :data:`corpuskit.deflate.COMPRESSIONS`): zlib at
+#: compression``; the names are those of :data:`corpuskit.zipfiles.deflate.COMPRESSIONS`): zlib at
 #: level 4, whose bytes a rebuild reproduces (``fast``'s may differ from build to build),
 #: twice as fast as level 6 on the records for a zip 2-6% larger.
 DEFAULT_COMPRESSION = "zlib-4"
@@ -163,7 +163,7 @@ class CorpusConfig:
     process: ProcessConfig
     parquet: bool = False
     #: How the release archive is deflated: a name in
-    #: :data:`corpuskit.deflate.COMPRESSIONS` (the schema lists them).
+    #: :data:`corpuskit.zipfiles.deflate.COMPRESSIONS` (the schema lists them).
     compression: str = DEFAULT_COMPRESSION
 
     @property

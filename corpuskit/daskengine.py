@@ -29,7 +29,7 @@ from .package import RAW_PREFIX
 from .shardcache import CACHE_FORMAT
 from .shardpieces import pieces_index_path, pieces_path
 from .sourcerefs import SourceRefs
-from .zipsegments import segment_index_path, segment_path
+from .zipfiles.zipsegments import segment_index_path, segment_path
 
 #: A Dask scheduler address: a protocol, a host and a port (``tcp://10.0.0.5:8786``).
 _SCHEDULER = re.compile(r"(?:tcp|tls|ucx|ws|wss)://(?:\[[0-9A-Fa-f:.]+\]|[^\s/:\[\]]+):\d{1,5}")

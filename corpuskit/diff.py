@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import package
-from .archivecompression import archive_compression, compression_changed
 from .config import CONFIG_NAME, CorpusConfig, load_config
 from .discover import NO_DOCUMENTS, discover, read_changelog, read_source
 from .dist import ARCHIVE_SUFFIX, releases_given
@@ -63,7 +62,8 @@ from .records import process_document_reported, record_line
 from .regularfiles import unreadable_given
 from .semver import Version, named_as_release, names_its_release
 from .wording import counted
-from .zipsource import ZipSource
+from .zipfiles.archivecompression import archive_compression, compression_changed
+from .zipfiles.zipsource import ZipSource
 
 if TYPE_CHECKING:  # (progress imports click: not for an annotation alone)
     from .progress import Progress
@@ -207,7 +207,7 @@ class Diff:
     packaging: tuple[str, ...] = ()
     #: What is said when one side's zip was deflated with another compression than the
     #: other side's seeds now choose
-    #: (:func:`~corpuskit.archivecompression.compression_changed`), else None.
+    #: (:func:`~corpuskit.zipfiles.archivecompression.compression_changed`), else None.
     compression: str | None = None
 
     @property

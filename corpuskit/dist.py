@@ -28,7 +28,6 @@ from typing import Any
 
 import orjson
 
-from .archiveseal import ends_in_a_seal
 from .config import read_regular
 from .errors import InputError
 from .packagesource import DESCRIPTOR, MAX_METADATA_BYTES
@@ -37,7 +36,8 @@ from .reader import folder_kind
 from .regularfiles import unreadable_given
 from .semver import RELEASE_NAME, VERSION_PATTERN, Version
 from .wording import LINK_LOOP, command, counted, link_loop_on
-from .zipsource import ZipSource
+from .zipfiles.archiveseal import ends_in_a_seal
+from .zipfiles.zipsource import ZipSource
 
 ARCHIVE_SUFFIX = ".zip"
 
@@ -294,7 +294,7 @@ def restore_or_move(path: Path, dist: Path) -> str:
 
 def archive_descriptor(archive: Path) -> tuple[dict[str, Any] | None, str]:
     """The datapackage.json of the zip at ``archive`` and the name of its top folder, or
-    ``(None, why not)``. The zip is read with :class:`~corpuskit.zipsource.ZipSource` (its
+    ``(None, why not)``. The zip is read with :class:`~corpuskit.zipfiles.zipsource.ZipSource` (its
     central directory and that one member, checked, never extracted); a symbolic link is
     not followed, and a pipe, socket, device or folder is not opened."""
     if not os.path.lexists(archive):

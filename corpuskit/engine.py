@@ -41,9 +41,6 @@ from pathlib import Path
 from typing import Any
 
 from .config import DEFAULT_COMPRESSION, DiscoverConfig, ProcessConfig
-from .deflate import (
-    COMPRESSIONS,
-)
 from .discover import candidate_paths, is_seeds_own, read_source, read_source_stat
 from .errors import ArgumentError, CorpuskitError, OutputError
 from .forkpool import (
@@ -58,13 +55,6 @@ from .models import DocSummary, DocumentProblem, RawDocument, Record, SourceRef,
 from .package import DOCUMENTS_PATH, RAW_PREFIX, CorpusStats, manifest_lines
 from .parentdeath import end_with_parent
 from .pathargs import given_choice
-from .preparedpieces import (
-    PieceEntry,
-    PreparedPieces,
-    RecordPieces,
-    manifest_entry,
-    records_entry,
-)
 from .problems import Problem
 from .seedstate import SeedStates, UnchangedCopies
 from .shardcache import EarlierShard, ShardCache, config_fingerprint
@@ -80,7 +70,17 @@ from .writer import (
     write_advice,
     write_file,
 )
-from .zipsegments import make_segment, segment_index_path, segment_path
+from .zipfiles.deflate import (
+    COMPRESSIONS,
+)
+from .zipfiles.preparedpieces import (
+    PieceEntry,
+    PreparedPieces,
+    RecordPieces,
+    manifest_entry,
+    records_entry,
+)
+from .zipfiles.zipsegments import make_segment, segment_index_path, segment_path
 
 SHARD_FOLDER = ".shards"
 #: Raw bytes a worker keeps in memory per shard; bigger shards are re-read on a cache miss.
@@ -114,7 +114,7 @@ class ShardTask:
     hold the same bytes, are hard-linked rather than copied (see
     :func:`corpuskit.writer.link_or_write_file`). With ``archive_root``, the worker also
     makes the shard's raw files into zip entries under that folder name, time-stamped
-    ``created`` (see :func:`corpuskit.zipsegments.make_segment`)."""
+    ``created`` (see :func:`corpuskit.zipfiles.zipsegments.make_segment`)."""
 
     index: int
     #: The shard's documents: a view of the discovery's :class:`SourceRefs` in the
@@ -130,7 +130,8 @@ class ShardTask:
     earlier: Path | None = None
     archive_root: str | None = None
     created: str | None = None
-    #: How the archive pieces are deflated (a name in :data:`~corpuskit.deflate.COMPRESSIONS`).
+    #: How the archive pieces are deflated (a name in
+    #: :data:`~corpuskit.zipfiles.deflate.COMPRESSIONS`).
     compression: str = DEFAULT_COMPRESSION
     #: Threads that deflate the shard's archive pieces while its documents are processed
     #: (1: none, the worker deflates them itself), for a shard that has cores to itself:
@@ -235,7 +236,7 @@ def _shard_task(values: dict[str, Any]) -> ShardTask:
 def plan_shards(refs: Sequence[SourceRef]) -> list[tuple[int, Sequence[SourceRef]]]:
     """The shards of the sorted ``refs``, numbered: cut by their ids
     (:mod:`corpuskit.shards`); each is one block of the archive's data/documents.jsonl
-    (cut into pieces of about a MiB, see :func:`corpuskit.deflate.record_groups`). Each
+    (cut into pieces of about a MiB, see :func:`corpuskit.zipfiles.deflate.record_groups`). Each
     shard is a slice of ``refs``: a view of the same block for :class:`SourceRefs`."""
     shards: list[tuple[int, Sequence[SourceRef]]] = []
     first = 0

@@ -41,7 +41,6 @@ from typing import Any, BinaryIO, cast
 
 import orjson
 
-from .archiveseal import ends_in_a_seal, published_for
 from .dist import a_release_in, releases_given
 from .errors import ArgumentError, InputError, OutputClosed, OutputError, UsageError
 from .load import Corpus, load
@@ -54,6 +53,7 @@ from .semver import named_as_release
 from .systemlimits import size_limit_advice
 from .wording import LINK_LOOP, as_given, given_as, link_loop_on, shell_word
 from .writer import NAME_MAX, RESERVED_PREFIX, HashingWriter, out_of_reach, replace_file
+from .zipfiles.archiveseal import ends_in_a_seal, published_for
 
 FORMATS = ("parquet", "csv", "dolma")
 GZIP_LEVEL = 6

@@ -27,11 +27,11 @@ import zipfile
 from contextlib import suppress
 from pathlib import Path, PurePosixPath
 
-from .archiveseal import ends_in_a_seal
 from .croissant import CROISSANT_PATH, RECORD_SET_ID
 from .package import DOCUMENTS_PATH
 from .packagesource import DESCRIPTOR
 from .parquet import PARQUET_PATH
+from .zipfiles.archiveseal import ends_in_a_seal
 
 __all__ = ["foreign_package"]
 

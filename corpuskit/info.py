@@ -51,7 +51,7 @@ from .reader import (
 from .records import process_document_reported, record_line
 from .regularfiles import read_problem, unreadable_given
 from .wording import counted
-from .zipdirectory import ArchiveReadError
+from .zipfiles.zipdirectory import ArchiveReadError
 
 
 @dataclass(frozen=True)

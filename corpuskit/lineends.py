@@ -136,7 +136,7 @@ def read_manifest(release: Path) -> dict[str, str]:
     from .errors import InputError
     from .reader import open_package
     from .validation.bagit import parse_manifest, split_lines
-    from .zipdirectory import ArchiveReadError
+    from .zipfiles.zipdirectory import ArchiveReadError
 
     digests: dict[str, str] = {}
     problems: list[Problem] = []

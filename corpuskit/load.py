@@ -61,7 +61,7 @@ from .validation.bagit import split_lines
 from .validation.descriptor import NEWER_CORPUSKIT
 from .validation.seal import sidecar_problem
 from .wording import counted, shell_word
-from .zipsource import ZipSource
+from .zipfiles.zipsource import ZipSource
 
 __all__ = ["Corpus", "License", "PackageIntegrityError", "load"]
 

@@ -3,7 +3,7 @@ opening it (:func:`open_package`, :class:`FolderSource`), and reading its descri
 its records, each checked.
 
 Used by validate, diff, load and info. An archive is read in place, one member at a time
-(:mod:`corpuskit.zipsource`); member names are checked before use and nothing from an
+(:mod:`corpuskit.zipfiles.zipsource`); member names are checked before use and nothing from an
 archive is ever written.
 """
 
@@ -21,8 +21,6 @@ from typing import IO, Any
 
 import orjson
 
-from .archive import package_files
-from .archiveseal import ends_in_a_seal
 from .errors import InputError
 from .foreignpackages import foreign_package
 from .gitlfs import LFS_ADVICE, is_lfs_pointer
@@ -48,8 +46,10 @@ from .schemacheck import (
     not_json,
 )
 from .wording import shell_word
-from .zipdirectory import ArchiveReadError
-from .zipsource import ZipSource
+from .zipfiles.archive import package_files
+from .zipfiles.archiveseal import ends_in_a_seal
+from .zipfiles.zipdirectory import ArchiveReadError
+from .zipfiles.zipsource import ZipSource
 
 #: The longest record line a reader takes, as ``validate`` does (three times the largest
 #: raw file a build accepts: JSON escapes can triple a text's size).

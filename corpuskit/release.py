@@ -33,7 +33,6 @@ from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import AoT, Item, Table
 from tomlkit.toml_document import TOMLDocument
 
-from .archivecompression import archive_compression, compression_changed
 from .build import (
     BuildResult,
     build,
@@ -121,7 +120,8 @@ from .semver import RELEASE_BUMPS, Version, bump_rank, is_version
 from .signals import told_when_ended
 from .wording import command, counted, shell_word
 from .writer import remove_file, remove_replacing_leftovers, replace_file_atomically
-from .zipsource import ZipSource
+from .zipfiles.archivecompression import archive_compression, compression_changed
+from .zipfiles.zipsource import ZipSource
 
 
 @dataclass(frozen=True)
@@ -1362,7 +1362,7 @@ def _compression_changed(config: CorpusConfig, previous: Path, toml_path: Path) 
     """What a refusal of nothing to release adds when the seeds' ``[output] compression``
     is not the one that deflated the latest release's zip (``previous``: its folder, or its
     zip alone): released with the next change, never alone, as the compression is no part
-    of a release (:mod:`corpuskit.archivecompression`); "" otherwise."""
+    of a release (:mod:`corpuskit.zipfiles.archivecompression`); "" otherwise."""
     archive = previous if is_archive(previous) \
         else previous.with_name(f"{previous.name}{ARCHIVE_SUFFIX}")
     made = archive_compression(archive) if archive.is_file() else None

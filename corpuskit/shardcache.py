@@ -29,7 +29,6 @@ import orjson
 
 from .config import ProcessConfig, read_regular
 from .crc32 import crc32
-from .deflate import Compression
 from .errors import OutputError
 from .listings import FOLDER as LISTINGS_FOLDER
 from .models import RECORD_SUMMARY, DocSummary
@@ -41,7 +40,8 @@ from .seedstate import SeedStates
 from .shardpieces import RECORDS_CHUNK, PiecesWriter, pieces_index_path, pieces_path
 from .usercache import MODELS_FOLDER
 from .writer import TEMP_PREFIX, copy_into, write_file
-from .zippieces import read_range
+from .zipfiles.deflate import Compression
+from .zipfiles.zippieces import read_range
 
 #: Part of every cache key: changed with the entries' format, and with anything that gives
 #: other records for the same bytes within one corpuskit version (v76: a word holding a

@@ -1,8 +1,8 @@
 """A shard's archive pieces: its raw files, records and manifest lines deflated by its
 worker for the release's zip, in one file beside the shard's records, with an index.
 
-The archive writer (:class:`corpuskit.preparedpieces.PreparedPieces`) takes them as they are, so
-that the parent of a build deflates nothing it could share out; the cache
+The archive writer (:class:`corpuskit.zipfiles.preparedpieces.PreparedPieces`) takes them as they
+are, so that the parent of a build deflates nothing it could share out; the cache
 (:mod:`corpuskit.shardcache`) keeps them with the shard's records.
 """
 
@@ -18,9 +18,11 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 import orjson
 
-from . import deflate
 from .crc32 import crc32
-from .deflate import (
+from .errors import OutputError
+from .writer import FILE_MODE, STREAM_BUFFER, write_advice, write_file
+from .zipfiles import deflate
+from .zipfiles.deflate import (
     PIECE_BYTES,
     WINDOW,
     Compression,
@@ -28,10 +30,8 @@ from .deflate import (
     deflate_piece,
     record_groups,
 )
-from .errors import OutputError
-from .preparedpieces import PieceEntry, RecordPieces
-from .writer import FILE_MODE, STREAM_BUFFER, write_advice, write_file
-from .zippieces import read_range
+from .zipfiles.preparedpieces import PieceEntry, RecordPieces
+from .zipfiles.zippieces import read_range
 
 if TYPE_CHECKING:
     from .shardcache import EarlierShard
@@ -132,9 +132,10 @@ class PiecesWriter:
     size, crc32, offset, length], ...], "large": [[member, size, [[crc32, offset, length],
     ...]], ...], "records": [[offset, length, size, crc32], ...], "manifest": [offset,
     length, size, crc32]}`` (see
-    :mod:`corpuskit.deflate` and :class:`corpuskit.preparedpieces.PreparedPieces`). A raw file
-    over :data:`PIECE_BYTES` is "large": deflated in pieces, each with the bytes before it
-    as dictionary, exactly as the archive writer deflates it. Nothing it writes is kept in
+    :mod:`corpuskit.zipfiles.deflate` and
+    :class:`corpuskit.zipfiles.preparedpieces.PreparedPieces`). A raw file over
+    :data:`PIECE_BYTES` is "large": deflated in pieces, each with the bytes before it as
+    dictionary, exactly as the archive writer deflates it. Nothing it writes is kept in
     memory: a shard of large documents costs no more than one of small.
 
     With ``deflaters`` (threads: zlib and ISA-L deflate without Python's lock), the pieces
@@ -208,13 +209,13 @@ class PiecesWriter:
 
     def finish(self, manifest: bytes, earlier: EarlierShard | None = None,
                line_lengths: Sequence[int] | None = None) -> tuple[RecordPieces, PieceEntry]:
-        """Deflate the pieces of the shard's records (:func:`~corpuskit.deflate.record_groups`),
-        read back from its finished shard file, and its ``manifest`` lines; where each is
-        in the pieces (the index's ``records`` and ``manifest``). A piece whose bytes the
-        ``earlier`` build of the shard deflated is taken from it, not deflated again.
-        ``line_lengths``: those of the shard file's lines, in order, if the caller knows
-        them (the pieces are then cut by :func:`line_groups`, unless they do not add up to
-        the file's size)."""
+        """Deflate the pieces of the shard's records
+        (:func:`~corpuskit.zipfiles.deflate.record_groups`), read back from its finished shard
+        file, and its ``manifest`` lines; where each is in the pieces (the index's ``records``
+        and ``manifest``). A piece whose bytes the ``earlier`` build of the shard deflated is
+        taken from it, not deflated again. ``line_lengths``: those of the shard file's lines,
+        in order, if the caller knows them (the pieces are then cut by :func:`line_groups`,
+        unless they do not add up to the file's size)."""
         placed: list[tuple[int, int, int, int]] = []
 
         def place(length: int, crc: int, deflated: bytes) -> None:

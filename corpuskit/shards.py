@@ -2,7 +2,7 @@
 
 A build processes, caches and compresses its documents a shard at a time, and the
 archive's data/documents.jsonl and payload manifest are deflated in blocks that are the
-shards (:mod:`corpuskit.deflate`). Cut every 512 documents, one document added or removed
+shards (:mod:`corpuskit.zipfiles.deflate`). Cut every 512 documents, one document added or removed
 moved every boundary after it, and every shard after it was processed again (adding one
 document that sorted first to 100,000 took as long as a cold build). So a shard ends
 after a document whose id is a boundary (about one in :data:`BOUNDARY_ONE_IN`, by a hash

@@ -23,16 +23,16 @@ from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
 
-from .archive import write_zip
-from .deflate import Compression
 from .errors import OutputError
 from .folders import folders_within
 from .orphans import left_by_gone_processes, remove_orphans
 from .package import FileEntry
-from .preparedpieces import PreparedPieces
 from .regularfiles import folder_not_entered
 from .systemlimits import open_files_advice, size_limit_advice
 from .wording import LINK_LOOP, given_as, link_loop_on, shell_word
+from .zipfiles.archive import write_zip
+from .zipfiles.deflate import Compression
+from .zipfiles.preparedpieces import PreparedPieces
 
 #: Names corpuskit keeps for itself in the folders it writes (its lock, its temporary
 #: files): a build removes those it left.
@@ -657,8 +657,8 @@ def write_archive(folder: Path, target: Path, created: str | None, *, root: str,
     ``compression``, atomically (``prepared``: pieces the build's workers deflated
     already); errors as for :func:`write_file`.
 
-    The temporary file is opened for reading too: :func:`corpuskit.archiveseal.seal` reads the
-    written archive back to compute its seal. On any failure (an error, ``KeyboardInterrupt``)
+    The temporary file is opened for reading too: :func:`corpuskit.zipfiles.archiveseal.seal` reads
+    the written archive back to compute its seal. On any failure (an error, ``KeyboardInterrupt``)
     it is removed: Ctrl-C while the zip was written left it in the output folder.
     ``before_placing`` is called once the archive is whole, right before it is put in
     place (a build holds the ending signals from then on: see

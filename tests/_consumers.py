@@ -142,8 +142,8 @@ def rewrite_zip(release: Path) -> Path:
     """Write the zip beside a release folder again from the folder, as corpuskit archives
     a release (sealed, reproducible), after a test changed the folder on purpose."""
     from corpuskit.config import DEFAULT_COMPRESSION
-    from corpuskit.deflate import COMPRESSIONS
     from corpuskit.writer import write_archive
+    from corpuskit.zipfiles.deflate import COMPRESSIONS
 
     archive = release.with_name(f"{release.name}.zip")
     archive.unlink(missing_ok=True)

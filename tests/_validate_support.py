@@ -24,9 +24,9 @@ from conftest import MESSY_FILES, corpus_config, toml_text
 
 import corpuskit
 import corpuskit.names as names_module
-from corpuskit.archiveseal import SEAL_BYTES, SEAL_FORM, seal
 from corpuskit.cli import main
 from corpuskit.package import content_hash_of, manifest_order
+from corpuskit.zipfiles.archiveseal import SEAL_BYTES, SEAL_FORM, seal
 
 EPOCH = "1700000000"  # 2023-11-14T22:13:20Z
 NAME = "validate-sample"
@@ -266,8 +266,8 @@ def restate_metadata(package: Path) -> None:
 def zip_of(folder: Path, dest: Path) -> Path:
     """``folder`` as corpuskit archives a release (sealed), whatever was done to it."""
     from corpuskit.config import DEFAULT_COMPRESSION
-    from corpuskit.deflate import COMPRESSIONS
     from corpuskit.writer import write_archive
+    from corpuskit.zipfiles.deflate import COMPRESSIONS
 
     created = json.loads((folder / "datapackage.json").read_bytes())["created"]
     archive = dest / f"{folder.name}.zip"

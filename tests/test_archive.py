@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from corpuskit import archive, archiveseal, zippieces
-from corpuskit.archive import PIECE_BYTES, package_files, write_members, write_zip
 from corpuskit.config import DEFAULT_COMPRESSION
-from corpuskit.deflate import COMPRESSIONS, Compression
-from corpuskit.zipformat import zip_date_time
+from corpuskit.zipfiles import archive, archiveseal, zippieces
+from corpuskit.zipfiles.archive import PIECE_BYTES, package_files, write_members, write_zip
+from corpuskit.zipfiles.deflate import COMPRESSIONS, Compression
+from corpuskit.zipfiles.zipformat import zip_date_time
 
 #: zipfile's compression: zlib at its default level.
 ZLIB = COMPRESSIONS["zlib"]
@@ -189,7 +189,7 @@ def test_the_fast_compression_deflates_other_bytes_to_the_same_members(folder: P
 @pytest.mark.parametrize("compression", [ZLIB, FAST], ids=["zlib", "fast"])
 def test_headers_match_zipfile_whatever_the_data(folder: Path, compression: Compression) -> None:
     """Pieces change only the deflate bytes: every header and the central directory are
-    zipfile's (the validator rebuilds them from corpuskit.zipformat)."""
+    zipfile's (the validator rebuilds them from corpuskit.zipfiles.zipformat)."""
     ours = zipfile.ZipFile(io.BytesIO(_ours(folder, "pkg", None, 2, compression)))
     theirs = zipfile.ZipFile(io.BytesIO(_zipfile_zip(folder, "pkg", None)))
     for mine, reference in zip(ours.infolist(), theirs.infolist(), strict=True):
@@ -251,7 +251,7 @@ def test_whole_member_headers_are_the_zipinfo_headers(name: str, size: int,
     EntryHeaders of the segments and the writer) equal those built from a ZipInfo, on both
     sides of every ZIP64 threshold (the local header's 1.05 rule included) and for
     non-ASCII names, whatever the time stamp."""
-    from corpuskit.zipformat import (
+    from corpuskit.zipfiles.zipformat import (
         EntryHeaders,
         central_record,
         local_header,
@@ -272,7 +272,7 @@ def test_consecutive_entry_headers_are_each_entrys_headers() -> None:
     entry the headers whole_member_headers gives it at its offset: the offsets add up
     each local header and its data, and an entry takes the ZIP64 or UTF-8 form where its
     size, its offset (past an entry of more than 4 GB) or its name asks for it."""
-    from corpuskit.zipformat import EntryHeaders, whole_member_headers
+    from corpuskit.zipfiles.zipformat import EntryHeaders, whole_member_headers
     big = zipfile.ZIP64_LIMIT + 9
     entries = [("pkg/data/raw/a.txt", 2000, 900, 1), ("pkg/data/raw/é.txt", 10, 5, 2),
                ("pkg/data/raw/b.txt", int(zipfile.ZIP64_LIMIT / 1.05) + 1, 100, 3),

@@ -24,8 +24,8 @@ import pytest
 from conftest import make_seeds
 
 from corpuskit import build
-from corpuskit.archive import write_zip
-from corpuskit.deflate import COMPRESSIONS
+from corpuskit.zipfiles.archive import write_zip
+from corpuskit.zipfiles.deflate import COMPRESSIONS
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 

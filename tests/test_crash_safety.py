@@ -73,7 +73,7 @@ KILL_POINTS: dict[str, str] = {
     """,
     # the folder is in place; four members of the zip are written into its temporary file
     "archiving": """
-        import corpuskit.archive as archive
+        import corpuskit.zipfiles.archive as archive
         _files = archive.package_files
         def package_files(folder):
             for index, rel in enumerate(_files(folder)):

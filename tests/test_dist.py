@@ -84,7 +84,7 @@ def test_the_zip_signature_gives_zipfiles_values(tmp_path: Path) -> None:
     import os
     import threading
 
-    from corpuskit.archive import zip_signature
+    from corpuskit.zipfiles.archive import zip_signature
 
     with zipfile.ZipFile(COMMITTED_ZIP) as archive:
         expected = [(i.filename, i.date_time, i.external_attr, i.CRC, i.file_size)

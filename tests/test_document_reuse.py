@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 from conftest import corpus_config, make_seeds, shard_sizes_of, shard_sizes_of_ids, toml_text
 
-from corpuskit import archive, deflate, engine, shardcache, shardpieces
+from corpuskit import engine, shardcache, shardpieces
 from corpuskit.build import build
 from corpuskit.compare import archives_match, tree_differences
 from corpuskit.config import DEFAULT_COMPRESSION
 from corpuskit.package import DOCUMENTS_PATH
+from corpuskit.zipfiles import archive, deflate
 
 WORDS = ("river", "market", "council", "harbour", "winter", "school", "bridge", "station")
 COUNT = 532

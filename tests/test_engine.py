@@ -30,16 +30,7 @@ import pytest
 from conftest import make_seeds, shard_sizes_of
 from reliability_support import process_runs
 
-from corpuskit import (
-    build,
-    daskengine,
-    deflate,
-    engine,
-    shardcache,
-    shardpieces,
-    zipformat,
-    zipsegments,
-)
+from corpuskit import build, daskengine, engine, shardcache, shardpieces
 from corpuskit import discover as discover_module
 from corpuskit.compare import archives_match, tree_differences
 from corpuskit.config import DEFAULT_COMPRESSION, ProcessConfig, load_config
@@ -48,6 +39,7 @@ from corpuskit.errors import InputError, OutputError, UsageError
 from corpuskit.models import DocumentProblem, SourceRef
 from corpuskit.shardcache import ShardCache
 from corpuskit.usercache import MODELS_FOLDER
+from corpuskit.zipfiles import deflate, zipformat, zipsegments
 
 #: Documents in three shards, so that every engine really splits the work.
 DOCUMENTS = 1061
@@ -1247,7 +1239,7 @@ def test_pieces_deflated_by_workers_make_the_zip_deflating_the_folder_makes(
     writer makes from the release folder alone."""
     import io
 
-    from corpuskit.archive import write_zip
+    from corpuskit.zipfiles.archive import write_zip
 
     release = next(p for p in one_job.iterdir() if p.is_dir() and not p.name.startswith("."))
     created = json.loads((release / "datapackage.json").read_bytes()).get("created")

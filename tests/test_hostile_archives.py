@@ -18,13 +18,13 @@ import pytest
 from _validate_support import built, codes, run, sealed
 from conftest import make_seeds
 
-from corpuskit.archiveseal import SEAL_BYTES
 from corpuskit.build import build
 from corpuskit.errors import InputError
 from corpuskit.reader import open_package
 from corpuskit.validation import ValidationReport, render_github, render_text, validate
-from corpuskit.zipdirectory import ArchiveReadError
-from corpuskit.zipsource import ArchiveLimits, ZipSource
+from corpuskit.zipfiles.archiveseal import SEAL_BYTES
+from corpuskit.zipfiles.zipdirectory import ArchiveReadError
+from corpuskit.zipfiles.zipsource import ArchiveLimits, ZipSource
 
 TOP = "validate-sample-1.0.0"
 
@@ -413,7 +413,7 @@ def test_zip_source_stream_errors_are_typed(tmp_path: Path) -> None:
 
 def test_zip64_end_records_are_read(tmp_path: Path) -> None:
     """Archives of more than 65535 entries end in zip64 records; their values are used."""
-    from corpuskit.zipdirectory import read_central_directory
+    from corpuskit.zipfiles.zipdirectory import read_central_directory
 
     data = built().archive.read_bytes()
     end = data.rindex(b"PK\x05\x06")
@@ -515,7 +515,7 @@ def _zipfile_members(path: Path) -> list[tuple[object, ...]]:
 
 
 def _our_members(path: Path, limit: int = 1000) -> list[tuple[object, ...]]:
-    from corpuskit.zipdirectory import read_central_directory, read_members
+    from corpuskit.zipfiles.zipdirectory import read_central_directory, read_members
 
     with path.open("rb") as handle:
         directory = read_central_directory(handle, path.stat().st_size)
@@ -613,7 +613,7 @@ def test_a_central_directory_zipfile_refuses_is_refused_alike(damage: str,
                                                               tmp_path: Path) -> None:
     """Where zipfile raises BadZipFile (or NotImplementedError), the reader raises
     ArchiveReadError with zipfile's words, and validate reports it as an archive-error."""
-    from corpuskit.zipdirectory import read_central_directory, read_members
+    from corpuskit.zipfiles.zipdirectory import read_central_directory, read_members
 
     path = tmp_path / f"{TOP}.zip"
     with zipfile.ZipFile(path, "w") as archive:
@@ -650,7 +650,7 @@ def test_an_archive_of_more_entries_than_the_limit_is_refused_without_reading_th
         tmp_path: Path) -> None:
     """Counted as they are read, whatever the end record declares: the limit is a bound on
     memory too."""
-    from corpuskit.zipdirectory import TooManyEntries, read_central_directory, read_members
+    from corpuskit.zipfiles.zipdirectory import TooManyEntries, read_central_directory, read_members
 
     path = tmp_path / f"{TOP}.zip"
     with zipfile.ZipFile(path, "w") as archive:

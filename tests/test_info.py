@@ -237,7 +237,7 @@ def test_zlib_reason_is_said_without_its_code() -> None:
     """zlib's "Error -3 while decompressing data: " tells a reader nothing (QA)."""
     import zlib
 
-    from corpuskit.memberstream import failure_reason
+    from corpuskit.zipfiles.memberstream import failure_reason
 
     corrupt = zlib.error("Error -3 while decompressing data: invalid distance too far back")
     assert failure_reason(corrupt) == "compressed data is corrupt (invalid distance too far back)"

@@ -489,7 +489,8 @@ def test_a_change_while_an_archive_is_read_is_an_integrity_error(
     """An archive overwritten while a loop reads it: "the archive ends inside this entry's
     data", a plain InputError naming no package (QA). Read here in small pieces, as a
     large archive is."""
-    from corpuskit import memberstream, reader, zipsource
+    from corpuskit import reader
+    from corpuskit.zipfiles import memberstream, zipsource
 
     monkeypatch.setattr(zipsource, "_READ_WITH_HEADER", 0)
     monkeypatch.setattr(memberstream, "_CHUNK", 256)
@@ -745,7 +746,8 @@ def test_an_iterator_that_outlives_close_says_so_not_reading_another_file(
     number it was given: once another file took that number, it read that file at the
     archive's offsets and called the healthy archive damaged (QA). Read here in small
     pieces, as a large archive is."""
-    from corpuskit import memberstream, reader, zipsource
+    from corpuskit import reader
+    from corpuskit.zipfiles import memberstream, zipsource
 
     monkeypatch.setattr(zipsource, "_READ_WITH_HEADER", 0)
     monkeypatch.setattr(memberstream, "_CHUNK", 256)
@@ -819,7 +821,8 @@ def test_records_of_an_archive_are_read_in_blocks_not_a_byte_per_call(
     """An archive member is a raw stream; iterating its lines called read(1) once per
     byte (5.2 MB of records: 5.2 million calls, info took 12.8 s on the zip against 0.75 s
     on the folder). Readers now read it through a buffer."""
-    from corpuskit import memberstream, reader, zipsource
+    from corpuskit import reader
+    from corpuskit.zipfiles import memberstream, zipsource
 
     calls = {"read": 0}
     original = memberstream.MemberStream.read

@@ -14,7 +14,7 @@ from _validate_support import built
 
 from corpuskit.validation import archive as structure
 from corpuskit.validation.archive import check_archive_structure
-from corpuskit.zipdirectory import (
+from corpuskit.zipfiles.zipdirectory import (
     ArchiveReadError,
     CentralDirectory,
     Member,
@@ -23,7 +23,7 @@ from corpuskit.zipdirectory import (
     read_central_directory,
     read_members,
 )
-from corpuskit.zipsource import ZipSource
+from corpuskit.zipfiles.zipsource import ZipSource
 
 TOP = "t-1.0.0"
 
@@ -135,7 +135,7 @@ def test_names_are_decoded_in_batches(tmp_path: Path, monkeypatch: pytest.Monkey
     edges (the names of chosen entries, without their first characters, too), and names
     that are not all ASCII one at a time."""
     names = [f"{TOP}/{n:03}.txt" for n in range(10)]
-    monkeypatch.setattr("corpuskit.zipdirectory._BATCH", 3)
+    monkeypatch.setattr("corpuskit.zipfiles.zipdirectory._BATCH", 3)
     assert list(_table(_zip(tmp_path / "a.zip", names)).names()) == names
     where = bytes([1, 0, 0, 1, 1, 0, 0, 1, 1, 1])
     table = _table(_zip(tmp_path / "a.zip", names))
@@ -290,7 +290,7 @@ def test_the_directory_is_read_a_chunk_at_a_time(shape: str, tmp_path: Path,
     assert whole == _infolist(path)
     assert expected[directory.offset + 10] == "ArchiveReadError: Truncated central directory"
     for chunk in (1, 45, 100):
-        monkeypatch.setattr("corpuskit.zipdirectory._DIRECTORY_CHUNK", chunk)
+        monkeypatch.setattr("corpuskit.zipfiles.zipdirectory._DIRECTORY_CHUNK", chunk)
         assert _outcome(path, directory) == whole
         for cut in cuts:
             assert _outcome(tmp_path / f"{cut}.zip", directory) == expected[cut], (chunk, cut)

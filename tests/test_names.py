@@ -711,8 +711,8 @@ def package_with_raw_names(tmp_path: Path, names: list[str]) -> tuple[Path, Path
     from _validate_support import copy_release, records, restate_metadata, write_records
 
     from corpuskit.config import DEFAULT_COMPRESSION
-    from corpuskit.deflate import COMPRESSIONS
     from corpuskit.writer import write_archive
+    from corpuskit.zipfiles.deflate import COMPRESSIONS
 
     release = copy_release(tmp_path)
     items = records(release)

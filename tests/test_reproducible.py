@@ -204,7 +204,7 @@ def test_the_fast_compression_never_calls_isa_l_s_one_shot_deflate(
 
     from isal import isal_zlib
 
-    from corpuskit.deflate import COMPRESSIONS, deflate_piece
+    from corpuskit.zipfiles.deflate import COMPRESSIONS, deflate_piece
 
     def refused(*args: object, **kwargs: object) -> bytes:
         raise AssertionError("isal_zlib.compress was called")

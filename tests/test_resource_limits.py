@@ -331,8 +331,8 @@ def test_writing_archive_pieces_out_of_open_files_says_what_to_do(tmp_path: Path
     """(QA s77 8) At ``ulimit -n 6`` the build stopped with "cannot write the compressed
     archive pieces of ...: Too many open files" alone, where the records' writing (at 8)
     gave the limit and what to do."""
-    from corpuskit.deflate import COMPRESSIONS
     from corpuskit.shardpieces import PiecesWriter
+    from corpuskit.zipfiles.deflate import COMPRESSIONS
 
     writer = PiecesWriter(tmp_path / "shard.jsonl", "cannot write the pieces",
                           next(iter(COMPRESSIONS.values())))

@@ -24,13 +24,13 @@ import pytest
 from _validate_support import EPOCH, built, codes, run, sealed
 
 import corpuskit
-from corpuskit.archive import write_members
-from corpuskit.archiveseal import SEAL_BYTES, seal
 from corpuskit.check import check
 from corpuskit.config import DEFAULT_COMPRESSION
-from corpuskit.deflate import COMPRESSIONS
 from corpuskit.problems import Problem
 from corpuskit.validation import render_text, validate
+from corpuskit.zipfiles.archive import write_members
+from corpuskit.zipfiles.archiveseal import SEAL_BYTES, seal
+from corpuskit.zipfiles.deflate import COMPRESSIONS
 
 SEAL = re.compile(rb"corpuskit-sha256:([0-9a-f]{64})")
 

@@ -21,12 +21,12 @@ import pytest
 from _validate_support import built, copy_release, flipped, run, sealed
 from conftest import DIST, SEEDS, tree_bytes
 
-from corpuskit.archive import zip_signature
-from corpuskit.archiveseal import SEAL_BYTES
 from corpuskit.compare import archives_match
 from corpuskit.config import load_config
 from corpuskit.validation import render_text, validate
 from corpuskit.validation.seal import check_archive_checksums
+from corpuskit.zipfiles.archive import zip_signature
+from corpuskit.zipfiles.archiveseal import SEAL_BYTES
 
 FLIPS = (0x01, 0x80, 0xFF)
 

@@ -54,8 +54,8 @@ def test_ids_that_differ_only_in_what_nothing_shows_are_refused(tmp_path: Path,
 
 
 def test_an_archive_with_look_alike_ids_is_refused_too(tmp_path: Path) -> None:
-    from corpuskit.deflate import COMPRESSIONS
     from corpuskit.writer import write_archive
+    from corpuskit.zipfiles.deflate import COMPRESSIONS
 
     package = _built(tmp_path, {"m.md": b"The first text.\n", "mz.txt": b"The second.\n"})
     _renamed(package, "mz", f"m{ZWSP}", ".txt")
@@ -127,8 +127,8 @@ def test_ids_that_differ_only_in_unicode_normalization_are_refused(tmp_path: Pat
                                                                    jobs: int) -> None:
     """U+00E9 and ``e`` + U+0301 show the same: ids that differ only so look alike, as
     ids that differ only in characters nothing shows do; in a folder and in an archive."""
-    from corpuskit.deflate import COMPRESSIONS
     from corpuskit.writer import write_archive
+    from corpuskit.zipfiles.deflate import COMPRESSIONS
 
     package = _built(tmp_path, {f"caf{NFC_E}.md": b"The first text.\n",
                                 "cafz.txt": b"The second.\n"})
@@ -175,7 +175,7 @@ def _clean_pass(target: Path, jobs: int) -> object:
     """What the clean pass makes of ``target`` (None: it gave up)."""
     from corpuskit.validation.clean import CleanChecker
     from corpuskit.validation.view import archive_view, folder_view
-    from corpuskit.zipsource import ZipSource
+    from corpuskit.zipfiles.zipsource import ZipSource
 
     if target.is_dir():
         view = folder_view(target, measure_raw=False, stream_raw=True)
@@ -186,8 +186,8 @@ def _clean_pass(target: Path, jobs: int) -> object:
 
 
 def _archive_of(package: Path, tmp_path: Path) -> Path:
-    from corpuskit.deflate import COMPRESSIONS
     from corpuskit.writer import write_archive
+    from corpuskit.zipfiles.deflate import COMPRESSIONS
 
     created = json.loads((package / "datapackage.json").read_text("utf-8"))["created"]
     return write_archive(package, tmp_path / f"{package.name}.zip", created,

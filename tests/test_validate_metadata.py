@@ -29,7 +29,6 @@ from conftest import SEED_RELEASE, copy_seeds_as_template
 
 import corpuskit
 from corpuskit.config import DEFAULT_COMPRESSION
-from corpuskit.deflate import COMPRESSIONS
 from corpuskit.package import CorpusStats, data_card
 from corpuskit.validation import render_text, validate
 from corpuskit.validation.card import (
@@ -48,6 +47,7 @@ from corpuskit.validation.jsondiff import ABSENT, differences, shown, shown_pair
 from corpuskit.validation.records import Tally
 from corpuskit.validation.restated import Restated, config_from_descriptor
 from corpuskit.writer import write_archive
+from corpuskit.zipfiles.deflate import COMPRESSIONS
 
 CROISSANT = "croissant.json"
 README = "README.md"

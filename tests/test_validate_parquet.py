@@ -26,7 +26,6 @@ from _consumers import rewrite_tagmanifest, sample
 from conftest import SCHEMAS, SEED_RELEASE
 from jsonschema import Draft202012Validator
 
-from corpuskit.deflate import COMPRESSIONS
 from corpuskit.package import pretty_json
 from corpuskit.parquet import INSTALL_PARQUET, PARQUET_PATH
 from corpuskit.validation import (
@@ -38,6 +37,7 @@ from corpuskit.validation import (
     validate,
 )
 from corpuskit.writer import write_archive
+from corpuskit.zipfiles.deflate import COMPRESSIONS
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")

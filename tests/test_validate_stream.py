@@ -61,7 +61,7 @@ from corpuskit.validation.records import (
 )
 from corpuskit.validation.report import sort_problems
 from corpuskit.validation.view import archive_view, folder_view
-from corpuskit.zipsource import ZipSource
+from corpuskit.zipfiles.zipsource import ZipSource
 
 Damage = Callable[[Path], None]
 

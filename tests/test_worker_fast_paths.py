@@ -22,12 +22,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from property_budget import examples
 
-from corpuskit import deflate, discover, engine, shardpieces
+from corpuskit import discover, engine, shardpieces
 from corpuskit.config import ProcessConfig, load_config
 from corpuskit.models import RECORD_FIELDS, RawDocument, Record, SourceRef
 from corpuskit.package import CorpusStats
 from corpuskit.records import process_documents_reported, record_line
 from corpuskit.writer import FILE_MODE, create_file
+from corpuskit.zipfiles import deflate
 
 #: Line lengths around a piece's end, where a cut falls or not.
 _EDGES = st.sampled_from([1, 2, deflate.RECORDS_PIECE_BYTES - 1, deflate.RECORDS_PIECE_BYTES,

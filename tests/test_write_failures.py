@@ -1591,8 +1591,8 @@ def test_a_zip_whose_writing_fails_leaves_no_temporary_file(
     (``.corpuskit-tmp-<name>.zip-...``) in the output folder, beside the release folder
     already in place (QA, 1 run in 40)."""
     from corpuskit import writer
-    from corpuskit.deflate import COMPRESSIONS
     from corpuskit.errors import OutputError
+    from corpuskit.zipfiles.deflate import COMPRESSIONS
 
     folder = tmp_path / "release"
     folder.mkdir()
@@ -1619,7 +1619,7 @@ def test_an_interrupt_as_the_temporary_zip_is_made_leaves_nothing(
     """Ctrl-C or SIGTERM inside mkstemp, after it made the file but before it returned its
     name, left an empty temporary zip in the output folder (QA): the name is known first."""
     from corpuskit import writer
-    from corpuskit.deflate import COMPRESSIONS
+    from corpuskit.zipfiles.deflate import COMPRESSIONS
 
     folder = tmp_path / "release"
     folder.mkdir()

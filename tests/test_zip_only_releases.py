@@ -35,7 +35,7 @@ from corpuskit.dist import (
 from corpuskit.errors import InputError, ReleaseExistsError
 from corpuskit.release import ReleaseError
 from corpuskit.semver import Version
-from corpuskit.zipsource import ZipSource
+from corpuskit.zipfiles.zipsource import ZipSource
 
 REPO = Path(__file__).resolve().parents[1]
 NAME = "corpuskit-seeds"
@@ -232,7 +232,7 @@ _OPEN_ZIP = """
 import sys
 from pathlib import Path
 from corpuskit.errors import InputError, ReleaseExistsError
-from corpuskit.zipsource import ZipSource
+from corpuskit.zipfiles.zipsource import ZipSource
 try:
     with ZipSource(Path(sys.argv[1]), follow_links=sys.argv[2] == "follow") as source:
         print("read", source.files())

@@ -1,6 +1,6 @@
 """Workers make their shard's raw files into zip entries; the archive is still the folder's.
 
-A build's zip must be byte for byte the zip :func:`corpuskit.archive.write_zip` makes from
+A build's zip must be byte for byte the zip :func:`corpuskit.zipfiles.archive.write_zip` makes from
 the release folder alone, whether the workers' segments are used, refused (another root,
 another order of files), or placed past the ZIP64 offset limit.
 """
@@ -22,23 +22,20 @@ from typing import Any
 import pytest
 from conftest import make_seeds, shard_sizes_of, shard_sizes_of_ids
 
-from corpuskit import (
+from corpuskit import build, engine, shardpieces, writer
+from corpuskit.compare import tree_differences
+from corpuskit.config import DEFAULT_COMPRESSION
+from corpuskit.package import RAW_PREFIX
+from corpuskit.zipfiles import (
     archive,
     archiveseal,
-    build,
     deflate,
-    engine,
     preparedpieces,
-    shardpieces,
-    writer,
     zipcopies,
     zipformat,
     zippieces,
     zipsegments,
 )
-from corpuskit.compare import tree_differences
-from corpuskit.config import DEFAULT_COMPRESSION
-from corpuskit.package import RAW_PREFIX
 
 #: Three shards with names doc-0000.txt...
 DOCUMENTS = 1200

@@ -23,7 +23,7 @@ for bad data: every problem found is in the report. The checks live in one modul
 - :mod:`.seal`: an archive's seal (its zip comment) and its published ``.sha256``.
 
 Archive safety (hostile names, links, bombs, truncation) is in
-:class:`corpuskit.zipsource.ZipSource`, which also serves ``diff`` and ``load``.
+:class:`corpuskit.zipfiles.zipsource.ZipSource`, which also serves ``diff`` and ``load``.
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..archiveseal import published_for
 from ..config import CONFIG_NAME
 from ..cores import checked_jobs
 from ..dist import descriptor_of, not_a_release_folder, not_a_zip_file, restore_or_move
@@ -61,7 +60,8 @@ from ..semver import RELEASE_NAME, named_as_release, names_its_release
 from ..submodules import unfetched_submodule
 from ..systemlimits import MEMORY, exhausted_resource, ran_out, run_jobs
 from ..wording import command, counted, shell_word, shown_in
-from ..zipsource import DEFAULT_LIMITS, ArchiveLimits, ZipSource
+from ..zipfiles.archiveseal import published_for
+from ..zipfiles.zipsource import DEFAULT_LIMITS, ArchiveLimits, ZipSource
 from .descriptor import process_config_from_settings
 from .package import check_archive, check_folder
 from .pairs import release_pair_problems

@@ -2,14 +2,14 @@
 
 corpuskit's archives are reproducible: entries sorted, one time stamp, fixed permissions,
 no extra fields or entry comments, and one archive comment of fixed length, the seal
-(:mod:`corpuskit.archive`). So every header byte of a valid archive is known from its
+(:mod:`corpuskit.zipfiles.archive`). So every header byte of a valid archive is known from its
 entries' names, sizes and CRCs. This module rebuilds those headers (local headers, central
-directory, end records with the seal's comment length; :mod:`corpuskit.zipformat`) and
+directory, end records with the seal's comment length; :mod:`corpuskit.zipfiles.zipformat`) and
 compares them with the archive, so that a changed byte anywhere in the archive's
 structure is found; the archive must end right after a comment of the seal's length. The
 seal's contents are checked by :mod:`.seal`. The compressed data between the headers is
-checked by reading it: :class:`corpuskit.zipsource.ZipSource` inflates each entry to exactly
-its declared size and CRC and refuses stray bytes or bits, and the contents are then
+checked by reading it: :class:`corpuskit.zipfiles.zipsource.ZipSource` inflates each entry to
+exactly its declared size and CRC and refuses stray bytes or bits, and the contents are then
 checked against the manifests; the seal also covers compressed bytes that inflate to the
 same contents.
 """
@@ -19,10 +19,10 @@ from __future__ import annotations
 import struct
 from collections.abc import Iterator
 
-from ..archiveseal import SEAL_BYTES
 from ..problems import Problem, ProblemList
 from ..wording import counted
-from ..zipformat import (
+from ..zipfiles.archiveseal import SEAL_BYTES
+from ..zipfiles.zipformat import (
     CENTRAL,
     LOCAL,
     central_record,
@@ -31,7 +31,7 @@ from ..zipformat import (
     member_info,
     zip_date_time,
 )
-from ..zipsource import ZipSource
+from ..zipfiles.zipsource import ZipSource
 
 _LOCAL_FIELDS = ("signature", "version needed", "reserved", "flags", "compression method",
                  "modification time", "modification date", "CRC-32", "compressed size",

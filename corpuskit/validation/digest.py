@@ -23,7 +23,7 @@ from ..regularfiles import (
     open_regular,
     permission_advice,
 )
-from ..zipdirectory import ArchiveReadError
+from ..zipfiles.zipdirectory import ArchiveReadError
 
 CHUNK = 1 << 20
 #: Files expected to be smaller than this are read into bytes of their own size rather

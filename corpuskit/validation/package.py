@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..problems import Problem
-from ..zipsource import ZipSource
+from ..zipfiles.zipsource import ZipSource
 from .clean import CleanChecker
 from .precise import Checker, PackageResult
 from .view import PackageView, archive_view, folder_view

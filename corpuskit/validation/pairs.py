@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..problems import Problem
-from ..zipsource import ZipSource
+from ..zipfiles.zipsource import ZipSource
 from .precise import MAX_TAG_FILE_BYTES, STRICT_MANIFESTS
 
 #: The tag manifest every corpuskit package holds (sha256).

@@ -49,7 +49,7 @@ from ..parquet import INSTALL_PARQUET, PARQUET_PATH, pyarrow_not_loaded
 from ..problems import Problem
 from ..systemlimits import MEMORY, exhausted_resource
 from ..wording import counted
-from ..zipsource import DEFAULT_LIMITS
+from ..zipfiles.zipsource import DEFAULT_LIMITS
 from .lines import line_blocks
 from .parquetfooter import StatisticsCheck
 

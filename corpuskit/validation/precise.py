@@ -42,7 +42,7 @@ from ..parquet import PARQUET_PATH
 from ..problems import Problem, ProblemList
 from ..schemacheck import NOT_JSON, read_json
 from ..wording import counted
-from ..zipsource import ZipSource
+from ..zipfiles.zipsource import ZipSource
 from .archive import archive_structure_steps, check_archive_structure
 from .bagit import (
     ALGORITHMS,

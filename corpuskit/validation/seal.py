@@ -4,7 +4,7 @@ Every entry of an archive is verified by content, and every header byte against 
 reproducible form (:mod:`.archive`); neither covers a compressed stream changed so that
 it still inflates to the same bytes. The **seal** does: corpuskit writes, as the zip
 comment, ``corpuskit-sha256:`` and the sha256 of every byte before the comment
-(:func:`corpuskit.archiveseal.seal`). It is checked first, from the raw file, so that it is
+(:func:`corpuskit.zipfiles.archiveseal.seal`). It is checked first, from the raw file, so that it is
 reported even when the archive cannot be parsed at all. A published checksum,
 ``<archive>.sha256`` beside the archive (``sha256sum`` format), is verified too when
 present. Both digests come from one streaming read of the file (bounded memory).
@@ -20,7 +20,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from ..archiveseal import (
+from ..lineends import CONVERTED, crlf_throughout
+from ..problems import Problem
+from ..wording import counted
+from ..zipfiles.archiveseal import (
     END_RECORD_BYTES,
     END_SIGNATURE,
     SEAL_BYTES,
@@ -29,9 +32,6 @@ from ..archiveseal import (
     SIDECAR_SUFFIX,
     sha256_of_prefix,
 )
-from ..lineends import CONVERTED, crlf_throughout
-from ..problems import Problem
-from ..wording import counted
 
 #: Where seal problems point: the archive itself, at its comment.
 SEAL_LOCATION = "zip comment"

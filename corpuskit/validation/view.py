@@ -35,7 +35,7 @@ from ..regularfiles import (
     permission_advice,
     special_kind,
 )
-from ..zipsource import ZipSource
+from ..zipfiles.zipsource import ZipSource
 from .records import HASH_MASK, path_token, sum_of_path_tokens
 
 #: Size of a listed file not measured yet (raw files of a folder: measured while hashed).

@@ -2,27 +2,27 @@
 
 Entries are sorted, carry a fixed time stamp (the release's, or 1980-01-01), fixed
 permissions and a fixed creator system, and are deflated by the corpus's compression
-(:class:`corpuskit.deflate.Compression`: ISA-L's level 2, or zlib's level 6) in the pieces
-:mod:`corpuskit.deflate` defines; every header is what :mod:`zipfile` writes
-(:mod:`corpuskit.zipformat`). The members are identical everywhere; the compressed bytes
+(:class:`corpuskit.zipfiles.deflate.Compression`: ISA-L's level 2, or zlib's level 6) in the pieces
+:mod:`corpuskit.zipfiles.deflate` defines; every header is what :mod:`zipfile` writes
+(:mod:`corpuskit.zipfiles.zipformat`). The members are identical everywhere; the compressed bytes
 are identical wherever the same library deflates them (see
-:data:`corpuskit.deflate.COMPRESSIONS`), whatever the number of threads, and whether the
+:data:`corpuskit.zipfiles.deflate.COMPRESSIONS`), whatever the number of threads, and whether the
 build's workers deflated the pieces beforehand
-(:class:`~corpuskit.preparedpieces.PreparedPieces`) or this module deflates them from the
+(:class:`~corpuskit.zipfiles.preparedpieces.PreparedPieces`) or this module deflates them from the
 folder (in threads: both libraries release the GIL).
 
 Writing is two independent steps: :func:`write_members` writes the entries, the central
-directory and the end record; :func:`corpuskit.archiveseal.seal` then makes the archive's
+directory and the end record; :func:`corpuskit.zipfiles.archiveseal.seal` then makes the archive's
 zip comment its seal (the sha256 of every byte before it). :func:`write_zip` does both.
 
 How the pieces fit: :func:`package_files` lists the folder's files in the zip's order, and
-each file comes in pieces (:mod:`corpuskit.zippieces`: a member's pieces, and how one is
+each file comes in pieces (:mod:`corpuskit.zipfiles.zippieces`: a member's pieces, and how one is
 read and deflated). Where the build's workers deflated a piece already,
-:class:`~corpuskit.preparedpieces.PreparedPieces` says where its bytes are; where the next
+:class:`~corpuskit.zipfiles.preparedpieces.PreparedPieces` says where its bytes are; where the next
 files listed are exactly the raw files of a shard, its worker's zip segment comes instead
-(:mod:`corpuskit.zipsegments`: the entries' headers, made beforehand, and their records,
+(:mod:`corpuskit.zipfiles.zipsegments`: the entries' headers, made beforehand, and their records,
 placed at the segment's offset). The workers' record groups and segments' entries are
-copied into the archive by a thread (:mod:`corpuskit.zipcopies`) while this module goes on
+copied into the archive by a thread (:mod:`corpuskit.zipfiles.zipcopies`) while this module goes on
 with the headers and the next pieces.
 """
 
@@ -38,12 +38,12 @@ from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
+from ..cores import default_jobs
+from ..crc32 import crc32, crc32_combine
+from ..regularfiles import open_regular
 from .archiveseal import FOLLOW_BYTES, FollowingDigest, seal
-from .cores import default_jobs
-from .crc32 import crc32, crc32_combine
 from .deflate import END, PIECE_BYTES, Compression
 from .preparedpieces import PreparedPieces
-from .regularfiles import open_regular
 from .zipcopies import COPY_THREADS, Copies, Copy, Entries, ToCopy
 from .zipdirectory import ArchiveReadError, read_central_directory, read_members
 from .zipformat import (
@@ -125,7 +125,7 @@ def _pieces(folder: Path, prepared: PreparedPieces | None = None, root: str = ""
 
     Where the next files listed are exactly the raw files of a shard whose worker made its
     zip entries for this ``root`` and ``date_time``
-    (:func:`~corpuskit.zipsegments.make_segment`), that
+    (:func:`~corpuskit.zipfiles.zipsegments.make_segment`), that
     :class:`Segment` comes instead of their pieces; any other file comes in pieces.
     """
     files = package_files(folder)
@@ -216,7 +216,7 @@ def write_zip(folder: Path, target: BinaryIO, root: str, created: str | None, *,
 
     ``target`` is an empty binary file open for reading and writing (``w+b``): the seal is
     computed by reading back what was written, for a file with a descriptor as it is
-    written (:class:`~corpuskit.archiveseal.FollowingDigest`). Returns the seal's sha256.
+    written (:class:`~corpuskit.zipfiles.archiveseal.FollowingDigest`). Returns the seal's sha256.
     """
     try:
         fd = target.fileno()
@@ -408,7 +408,7 @@ def zip_signature(path: Path) -> list[tuple[str, tuple[int, ...], int, int, int]
     does without a ``ZipInfo`` of each entry (a build with nothing changed compares the
     zip of 100,000 documents with a probe of it: zipfile took 0.52-0.55 s of CPU for
     each, this reader 0.32-0.40 s); a pipe is refused, never waited on. Raises :class:`OSError` (an
-    :class:`~corpuskit.zipdirectory.ArchiveReadError` for no readable zip).
+    :class:`~corpuskit.zipfiles.zipdirectory.ArchiveReadError` for no readable zip).
     """
     with os.fdopen(open_regular(str(path)), "rb") as handle:
         directory = read_central_directory(handle, os.fstat(handle.fileno()).st_size)
@@ -419,6 +419,6 @@ def zip_signature(path: Path) -> list[tuple[str, tuple[int, ...], int, int, int]
 
 
 #: What :func:`zip_signature` reads at most: as validate reads an untrusted archive
-#: (:class:`corpuskit.zipsource.ArchiveLimits`).
+#: (:class:`corpuskit.zipfiles.zipsource.ArchiveLimits`).
 MAX_SIGNED_MEMBERS = 2_000_000
 MAX_SIGNED_DIRECTORY_BYTES = 256 * 1024**2

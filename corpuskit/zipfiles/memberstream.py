@@ -10,7 +10,7 @@ import zlib
 from collections.abc import Callable
 from typing import Any
 
-from .crc32 import crc32
+from ..crc32 import crc32
 from .zipdirectory import ArchiveReadError, Member
 
 #: A member is read from the archive at most this many compressed bytes at a time.

@@ -3,7 +3,7 @@
 A build's worker makes a segment for its shard (:func:`make_segment`): each raw file's
 local header, then their central directory records, in a ``.zipseg`` file beside the
 shard's pieces (:mod:`corpuskit.shardpieces`), which hold the entries' deflated bytes. The
-archive writer (:func:`corpuskit.archive.write_members`) places a segment whole: its
+archive writer (:func:`corpuskit.zipfiles.archive.write_members`) places a segment whole: its
 headers each followed by the entry's bytes from the pieces (:func:`entry_batches`,
 :func:`write_entries`), and its central records with their offsets moved to where the
 segment landed (:func:`place_records`).
@@ -34,7 +34,7 @@ class Segment(NamedTuple):
     path: Path
     #: The shard's pieces file, which holds the entries' deflated bytes.
     pieces: Path
-    #: The shard's number in :class:`corpuskit.preparedpieces.PreparedPieces`.
+    #: The shard's number in :class:`corpuskit.zipfiles.preparedpieces.PreparedPieces`.
     shard: int
     root: str
     date_time: DateTime
@@ -68,7 +68,7 @@ _HEADER_OFFSET = struct.Struct("<L")
 
 
 #: Deflated bytes of a shard's raw files read at a time by :func:`entry_batches` (a batch
-#: holds one large file whole, at most :data:`corpuskit.deflate.PIECE_BYTES` deflated, or
+#: holds one large file whole, at most :data:`corpuskit.zipfiles.deflate.PIECE_BYTES` deflated, or
 #: many small ones), and entries at most in one batch: a header and the data of each are
 #: one ``pwritev`` call's buffers (of which Linux takes 1,024).
 _SEGMENT_BLOCK = 4 << 20

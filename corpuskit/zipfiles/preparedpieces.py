@@ -3,8 +3,8 @@ already, and where the build wrote each shard's records and manifest lines.
 
 Each shard's worker deflates its raw files, record groups and manifest lines into the
 shard's pieces, with an index (``shardpieces.PiecesWriter``), and may make its raw files a
-zip segment (:mod:`corpuskit.zipsegments`). :class:`PreparedPieces` finds, for each piece
-the writer (:mod:`corpuskit.archive`) asks for, where those deflated bytes are, or says
+zip segment (:mod:`corpuskit.zipfiles.zipsegments`). :class:`PreparedPieces` finds, for each piece
+the writer (:mod:`corpuskit.zipfiles.archive`) asks for, where those deflated bytes are, or says
 there are none (then the writer deflates the piece itself); :class:`WrittenRecords` and
 :class:`WrittenManifest` tell it which record groups are the very bytes the build wrote,
 so that it needs not read them again. :func:`records_entry` and :func:`manifest_entry`
@@ -19,10 +19,10 @@ from typing import Any
 
 import orjson
 
+from ..errors import FileChanged
+from ..models import document_id
+from ..package import RAW_PREFIX
 from .deflate import PIECE_BYTES
-from .errors import FileChanged
-from .models import document_id
-from .package import RAW_PREFIX
 from .zippieces import MANIFEST_MEMBER, RECORDS_MEMBER, Deflated, Piece, file_bytes
 from .zipsegments import Segment, segment_index_path, segment_path
 
@@ -60,7 +60,7 @@ class WrittenRecords:
     """Where the build wrote the pieces of each shard's records in data/documents.jsonl:
     ``(offset, length, CRC-32)``, taken as it copied them there. When each shard was cut
     as its worker cut it, these are the record groups of the file
-    (:func:`~corpuskit.deflate.record_groups`: its blocks are the shards), and a group
+    (:func:`~corpuskit.zipfiles.deflate.record_groups`: its blocks are the shards), and a group
     whose worker deflated the very bytes written (same length and CRC) is taken as it is:
     the writer then reads the file neither to cut it into groups nor to take their CRCs
     again."""
@@ -100,7 +100,7 @@ class WrittenManifest(WrittenRecords):
     """Where the build wrote each shard's lines in the payload manifest, as
     :class:`WrittenRecords` does for the records. After the shards' lines come those of the
     data files (never a raw file's): the manifest's last group
-    (:func:`corpuskit.deflate.manifest_groups`)."""
+    (:func:`corpuskit.zipfiles.deflate.manifest_groups`)."""
 
     def record_groups(self, size: int) -> list[tuple[int, int]] | None:
         end = self.groups[-1][0] + self.groups[-1][1] if self.groups else 0
@@ -126,7 +126,7 @@ class PreparedPieces:
 
     ``shards`` are the shard files' ``.deflate`` paths in order; each has an index beside it
     (``.deflate.json``), and may have its raw files as zip entries
-    (:func:`~corpuskit.zipsegments.make_segment`).
+    (:func:`~corpuskit.zipfiles.zipsegments.make_segment`).
     Shard ``k`` holds the ``k``-th block of data/documents.jsonl (its record groups, in
     order), the raw files of its documents and (if its index says where) the ``k``-th group
     of the payload manifest.

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from itertools import compress, islice
 from typing import IO, NamedTuple, overload
 
-from .gitlfs import LFS_ADVICE, LFS_POINTER
+from ..gitlfs import LFS_ADVICE, LFS_POINTER
 
 
 class ArchiveReadError(OSError):

@@ -3,8 +3,8 @@
 Every header is exactly what Python's :mod:`zipfile` writes for a deflated file entry
 with a fixed time stamp (:func:`zip_date_time`), Unix permissions 0644 and no extra fields
 or comments (ZIP64 records only where sizes, offsets or the entry count need them). The
-writer (:mod:`corpuskit.archive`, and the build's workers for their segments:
-:mod:`corpuskit.zipsegments`) emits these bytes, and ``validate`` rebuilds them to compare
+writer (:mod:`corpuskit.zipfiles.archive`, and the build's workers for their segments:
+:mod:`corpuskit.zipfiles.zipsegments`) emits these bytes, and ``validate`` rebuilds them to compare
 an archive with its reproducible form (:mod:`corpuskit.validation.archive`); tests check
 that :mod:`zipfile` writes the same bytes.
 """

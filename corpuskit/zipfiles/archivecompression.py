@@ -15,8 +15,8 @@ import zipfile
 from itertools import islice
 from pathlib import Path
 
+from ..errors import CorpuskitError
 from .deflate import COMPRESSIONS, PIECE_BYTES
-from .errors import CorpuskitError
 from .zippieces import RECORDS_MEMBER
 from .zipsource import ZipSource
 
@@ -27,9 +27,9 @@ _LOCAL_HEADER_BYTES = 30
 
 
 def archive_compression(archive: Path) -> str | None:
-    """The name (:data:`~corpuskit.deflate.COMPRESSIONS`) of the one compression whose
+    """The name (:data:`~corpuskit.zipfiles.deflate.COMPRESSIONS`) of the one compression whose
     deflate, here, gives the compressed bytes of the zip's members deflated whole (a
-    file of up to :data:`~corpuskit.deflate.PIECE_BYTES`, other than the records, which
+    file of up to :data:`~corpuskit.zipfiles.deflate.PIECE_BYTES`, other than the records, which
     are deflated in pieces). None where none does (another zlib deflated it, or ``fast``,
     whose bytes are not reproducible, did otherwise than here), where the members looked at
     do not tell the compressions apart, or where the zip cannot be read (validate says why)."""

@@ -1,7 +1,7 @@
 """The seal of a release's archive: its zip comment, ``corpuskit-sha256:`` and the sha256
 of every byte before it.
 
-:func:`corpuskit.archive.write_members` writes a zip without a comment; :func:`seal` then
+:func:`corpuskit.zipfiles.archive.write_members` writes a zip without a comment; :func:`seal` then
 makes that comment the seal, hashing the bytes as they were written
 (:class:`FollowingDigest`) or read back. A zip's CRC-32s cover uncompressed data only; the
 seal covers every byte, so any change to the file (a compressed stream that still inflates
@@ -168,7 +168,7 @@ def ends_in_a_seal(archive: Path, *, follow_links: bool = True) -> bool:
     that cannot be read, and for a pipe, socket or device, never waited on (a build with
     a pipe where ``<out>.zip`` would be waited for ever: QA). Not ``follow_links``: False
     for a symbolic link too (:func:`~corpuskit.regularfiles.open_regular`)."""
-    from .regularfiles import check_regular, open_regular
+    from ..regularfiles import check_regular, open_regular
 
     def opened() -> int:
         if not follow_links:

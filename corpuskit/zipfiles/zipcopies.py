@@ -1,8 +1,8 @@
 """Byte ranges copied into the zip by a thread while the writer goes on.
 
 The workers' record groups (in their shards' pieces) and segments' entries
-(:mod:`corpuskit.zipsegments`) are most of an archive's bytes: the writer
-(:func:`corpuskit.archive.write_members`) hands each to a copying thread (:class:`Copies`)
+(:mod:`corpuskit.zipfiles.zipsegments`) are most of an archive's bytes: the writer
+(:func:`corpuskit.zipfiles.archive.write_members`) hands each to a copying thread (:class:`Copies`)
 at the offset it takes in the archive, and goes on with the headers and pieces after it.
 """
 
@@ -95,7 +95,7 @@ class Entries(NamedTuple):
 
 class Copies:
     """Byte ranges copied into the archive by a thread (:func:`_copy_range`,
-    :func:`corpuskit.zipsegments.write_entries`; :data:`COPY_THREADS`) while the writer
+    :func:`corpuskit.zipfiles.zipsegments.write_entries`; :data:`COPY_THREADS`) while the writer
     goes on past them: the workers' record groups and raw files' entries, which are most
     of an archive's bytes, are placed while the writer's own work (headers, the next
     files' pieces) runs.

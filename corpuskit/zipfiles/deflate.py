@@ -40,10 +40,10 @@ from typing import Any, BinaryIO, Protocol
 import isal
 from isal import isal_zlib
 
-from .crc32 import crc32
-from .models import document_id
-from .package import unbagit_path
-from .shards import ShardCutter
+from ..crc32 import crc32
+from ..models import document_id
+from ..package import unbagit_path
+from ..shards import ShardCutter
 
 
 class Compressor(Protocol):

@@ -18,12 +18,12 @@ from itertools import groupby, islice
 from pathlib import Path
 from typing import IO, Any, overload
 
-from .errors import InputError
-from .membernames import unsafe_member_reason
+from ..errors import InputError
+from ..membernames import unsafe_member_reason
+from ..names import collision_problems
+from ..packagesource import DESCRIPTOR, PackageSource
+from ..problems import Problem, problem_order
 from .memberstream import ArchiveClosed, MemberStream
-from .names import collision_problems
-from .packagesource import DESCRIPTOR, PackageSource
-from .problems import Problem, problem_order
 from .zipdirectory import (
     ArchiveReadError,
     CentralDirectory,
@@ -89,7 +89,7 @@ class ZipSource(PackageSource):
 
     The archive is read in place and never extracted. Its end records and central
     directory are checked against :class:`ArchiveLimits` as they are read (entry by entry,
-    as zipfile reads them: :func:`~corpuskit.zipdirectory.read_members`); then every entry
+    as zipfile reads them: :func:`~corpuskit.zipfiles.zipdirectory.read_members`); then every entry
     is checked: names that are absolute, hold ``..``, backslashes or control
     characters, symbolic links and other special files, duplicates, entries outside the
     single top folder, encrypted entries, compression other than stored or deflated,
@@ -433,7 +433,7 @@ class ZipSource(PackageSource):
     def _fileno(self) -> int:
         """The open archive's descriptor; a closed one is refused as Python refuses I/O
         on a closed file (an ``assert`` vanished under ``python -O``): a ``ValueError``,
-        :class:`~corpuskit.memberstream.ArchiveClosed`."""
+        :class:`~corpuskit.zipfiles.memberstream.ArchiveClosed`."""
         if self._handle is None:
             raise ArchiveClosed(f"I/O operation on {self.location}, which is closed; open "
                                 "it again (corpuskit.load) to read it")

@@ -1,13 +1,13 @@
 """What the zip's members are made of: pieces of the package's files, and their deflated
 bytes.
 
-A member is one piece (most files), a piece every :data:`corpuskit.deflate.PIECE_BYTES`
+A member is one piece (most files), a piece every :data:`corpuskit.zipfiles.deflate.PIECE_BYTES`
 bytes (a large file), or, for data/documents.jsonl and a large payload manifest, its
-groups of lines (:func:`corpuskit.deflate.record_groups`,
-:func:`corpuskit.deflate.manifest_groups`): :func:`file_pieces`. :func:`read_and_deflate`
-reads a piece from the folder and deflates it as :mod:`corpuskit.deflate` defines; the
-writer (:mod:`corpuskit.archive`) joins the pieces into members, or takes pieces the
-build's workers deflated already (:mod:`corpuskit.preparedpieces`).
+groups of lines (:func:`corpuskit.zipfiles.deflate.record_groups`,
+:func:`corpuskit.zipfiles.deflate.manifest_groups`): :func:`file_pieces`. :func:`read_and_deflate`
+reads a piece from the folder and deflates it as :mod:`corpuskit.zipfiles.deflate` defines; the
+writer (:mod:`corpuskit.zipfiles.archive`) joins the pieces into members, or takes pieces the
+build's workers deflated already (:mod:`corpuskit.zipfiles.preparedpieces`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
-from .crc32 import crc32
+from ..crc32 import crc32
 from .deflate import (
     PIECE_BYTES,
     WINDOW,
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 #: Bytes read (or copied) at a time.
 CHUNK = 1 << 20
-#: The member deflated in record groups (see :mod:`corpuskit.deflate`).
+#: The member deflated in record groups (see :mod:`corpuskit.zipfiles.deflate`).
 RECORDS_MEMBER = "data/documents.jsonl"
 #: The payload manifest, deflated in groups too when larger than
 #: :data:`GROUPED_MANIFEST_BYTES`: a shard's lines are one.
