@@ -6,7 +6,7 @@ time (user + sys of this process, so other load on a shared machine matters less
 best of ``--rounds``:
 
 - ``py3langid``: py3langid's own ``classify`` on the 512-character sample;
-- ``fast``: corpuskit's identifier (``corpuskit.fastlangid``) on the same samples;
+- ``fast``: corpuskit's identifier (``corpuskit.languageid.fastlangid``) on the same samples;
 - ``languages``: corpuskit's whole language step as a build's worker runs it
   (``corpuskit.extract.languages``), on ``--batch`` texts at a time (a worker identifies
   the documents of a batch together).
@@ -31,10 +31,10 @@ from typing import Any
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-from corpuskit import language
 from corpuskit.config import load_config
 from corpuskit.discover import discover
 from corpuskit.extract import languages
+from corpuskit.languageid import language
 from corpuskit.models import DocumentProblem, RawDocument
 from corpuskit.records import process_document
 

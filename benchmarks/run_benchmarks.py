@@ -328,7 +328,7 @@ def describe_machine(work: Path, py: str) -> dict[str, object]:
 #: Prints where the user's cache folder keeps py3langid's model decoded and whole, if it
 #: does (run as a child: reading the model takes about 100 MB, see language_model_kept).
 MODEL_KEPT = """
-from corpuskit.languagemodel import model_folder, read_model
+from corpuskit.languageid.languagemodel import model_folder, read_model
 from corpuskit.usercache import user_cache_dir
 
 user = user_cache_dir()
@@ -344,7 +344,7 @@ if user is not None:
 
 def language_model_kept(py: str) -> str | None:
     """Where the user's cache folder keeps py3langid's model decoded, if it does: every
-    cold build reads it there (``corpuskit.languagemodel.kept_folders``) instead of
+    cold build reads it there (``corpuskit.languageid.languagemodel.kept_folders``) instead of
     decoding it before its workers start (about 0.6 s). A build with the default cache
     keeps it there; the kit's builds, each with a cache folder of its own, do not. A copy
     counts only if it is whole, as for a build (``read_model``).
@@ -925,13 +925,13 @@ def keep_language_model(py: str) -> bool:
     as the first build on a machine with the default cache does (the README's first
     command), unless it is kept there already; True if the kit did. A machine decodes it
     once (about 0.6 s), and every cold build then reads it there instead of decoding it
-    before its workers start (``corpuskit.languagemodel.kept_folders``): the model is the
+    before its workers start (``corpuskit.languageid.languagemodel.kept_folders``): the model is the
     installed py3langid's, as the bytecode :func:`compile_corpuskit` makes is the
     installed corpuskit's, and is no part of a corpus's cache. ``--no-keep-model`` times
     the builds as they come."""
     if language_model_kept(py) is not None:
         return False
-    subprocess.run([py, "-c", "from corpuskit.languagemodel import load_model; "
+    subprocess.run([py, "-c", "from corpuskit.languageid.languagemodel import load_model; "
                               "from corpuskit.usercache import user_cache_dir; "
                               "user = user_cache_dir(); user and load_model(user)"],
                    check=True)

@@ -67,7 +67,7 @@ from .errors import (
     UsageError,
 )
 from .gitlfs import LFS_ADVICE, is_lfs_pointer
-from .language import forget_model, load_before_forking, preload
+from .languageid.language import forget_model, load_before_forking, preload
 from .lineends import (
     converted_raw_files,
     line_ends_advice,
@@ -208,9 +208,10 @@ def build(
         jobs = useful_jobs(seeds, config.discover, jobs)
     # Workers are forked before the corpus is discovered, so they stay small (engine.py),
     # and load the language model while the parent lists the corpus (from the cache
-    # folder, where the first build keeps it decoded: corpuskit.languagemodel), unless the
-    # cache holds shards already: then most shards are hits, which need no model (a miss
-    # loads it on first use), and loading it anyway would compete with the shards' work.
+    # folder, where the first build keeps it decoded: corpuskit.languageid.languagemodel),
+    # unless the cache holds shards already: then most shards are hits, which need no model
+    # (a miss loads it on first use), and loading it anyway would compete with the shards'
+    # work.
     # A model that must be decoded (none kept yet) is decoded here, once, before forking.
     warm = cache is not None and ShardCache(cache).holds_entries()
     warm_up = (partial(preload, cache) if config.process.extract.language and not warm

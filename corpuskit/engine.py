@@ -50,7 +50,7 @@ from .forkpool import (
     unblock_interrupt,
 )
 from .heap import start_worker_heap
-from .language import use_model_cache
+from .languageid.language import use_model_cache
 from .models import DocSummary, DocumentProblem, RawDocument, Record, SourceRef, document_id
 from .package import DOCUMENTS_PATH, RAW_PREFIX, CorpusStats, manifest_lines
 from .parentdeath import end_with_parent

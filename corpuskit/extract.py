@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from .config import ExtractConfig
 from .dates import LONGEST_DATE_LINE, looks_like_date, parse_date_line
-from .language import iso639_1_many
+from .languageid.language import iso639_1_many
 from .models import Extracted, Parts
 from .rightsrules import rights_rules
 from .sentenceends import ends_like_sentence

@@ -3,7 +3,7 @@
 A few steps have a fast path and a slow one that gives the same results: the clean pass of
 ``validate`` and its precise check (:mod:`corpuskit.validation.clean`), a batch's language
 identification and each document's alone (:mod:`corpuskit.records`), the identifier's
-numpy walk and py3langid's (:mod:`corpuskit.fastlangid`), the rewritten mojibake pattern
+numpy walk and py3langid's (:mod:`corpuskit.languageid.fastlangid`), the rewritten mojibake pattern
 and ftfy's own (:mod:`corpuskit.normalize`). A fast path that fails unforeseen (a bug in
 it, or a library changed under it) hands its work to the slow path: the user gets the same
 results, only later. So such a failure shows nowhere, not even in a test, which passes

@@ -463,15 +463,16 @@ class ForkPool:
 #: The modules the document pipeline imports as it runs (the language model's, the rights
 #: patterns' matcher): what the workers of a build, of a seeds folder's validation and of
 #: --reproduce import.
-PIPELINE_MODULES = ("corpuskit.decoding.decode", "corpuskit.records", "corpuskit.fastlangid",
-                    "corpuskit.languagemodel", "py3langid", "regex")
+PIPELINE_MODULES = ("corpuskit.decoding.decode", "corpuskit.records",
+                    "corpuskit.languageid.fastlangid", "corpuskit.languageid.languagemodel",
+                    "py3langid", "regex")
 
 
 def import_before_forking(modules: Iterable[str] = PIPELINE_MODULES) -> None:
     """Import ``modules`` now, if threads other than this one run: workers are about to be
     forked that import them. A module another thread is importing when a worker is forked
     stays locked in the worker: two validations in threads of one program, one of them
-    --reproduce, hung for good, a worker waiting for the lock of corpuskit.fastlangid
+    --reproduce, hung for good, a worker waiting for the lock of corpuskit.languageid.fastlangid
     (QA). With no other thread, nothing can hold such a lock, and a build's parent keeps
     from importing the pipeline (about 70 ms) that its workers may never need."""
     if threading.active_count() > 1:

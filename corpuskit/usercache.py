@@ -1,6 +1,6 @@
 """The user's cache folder: where ``corpuskit build`` keeps its cache when given no
 ``--cache``, and where any build looks for the decoded language model
-(:mod:`corpuskit.languagemodel`) before decoding it."""
+(:mod:`corpuskit.languageid.languagemodel`) before decoding it."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from .wording import LINK_LOOP, link_loop_on
 CHOOSE = "set XDG_CACHE_HOME to an absolute path elsewhere, or pass --cache DIR (or --no-cache)"
 
 
-#: The folder of the cache that holds decoded models (:mod:`corpuskit.languagemodel`; the
+#: The folder of the cache that holds decoded models (:mod:`corpuskit.languageid.languagemodel`; the
 #: shard cache's folders are two hex digits: see shardcache.ShardCache).
 MODELS_FOLDER = "models"
 

@@ -150,7 +150,7 @@ def empty_user_cache(tmp_path_factory: pytest.TempPathFactory,
                      monkeypatch: pytest.MonkeyPatch) -> Path:
     """The user's cache folder (``$XDG_CACHE_HOME/corpuskit``, returned), of this test's
     own and empty: the session's may hold the decoded language model, which every build
-    would then read (corpuskit.languagemodel.kept_folders) instead of decoding it."""
+    would then read (corpuskit.languageid.languagemodel.kept_folders) instead of decoding it."""
     folder = tmp_path_factory.mktemp("user-cache")
     monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
     return folder / "corpuskit"

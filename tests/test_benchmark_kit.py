@@ -866,7 +866,7 @@ def test_the_kit_says_whether_the_users_cache_keeps_the_language_model(
     """Every build reads the decoded model from the user's cache folder if a build with
     the default cache kept it there: the kit's cold builds then do not decode it, and the
     run says so (machine.language_model_kept)."""
-    from corpuskit import languagemodel
+    from corpuskit.languageid import languagemodel
 
     kit: Any = _kit()
     assert kit.language_model_kept(sys.executable) is None

@@ -168,7 +168,7 @@ def test_one_ranking_serves_every_check(text: str) -> None:
         lettered_fit,
         sample_fits,
     )
-    from corpuskit.language import rank
+    from corpuskit.languageid.language import rank
 
     sample = "\n".join(line for line in text.splitlines() if not line.isascii())
     for encoding in ("cp1252", "cp1250", "cp1251", "gb18030", "mac-roman"):

@@ -28,8 +28,8 @@ PIPELINE = ("corpuskit.build", "corpuskit.engine", "corpuskit.normalize",
             "corpuskit.decoding.hebrewspelling", "corpuskit.decoding.kanaspelling",
             "corpuskit.decoding.misreadalone", "corpuskit.decoding.doubtfulreading",
             "corpuskit.decoding.secondlook", "corpuskit.decoding.damagedreading",
-            "corpuskit.decoding.refusal", "corpuskit.decoding.plausibility", "corpuskit.language",
-            "ftfy", "py3langid", "numpy")
+            "corpuskit.decoding.refusal", "corpuskit.decoding.plausibility",
+            "corpuskit.languageid.language", "ftfy", "py3langid", "numpy")
 
 
 def _fresh(code: str) -> str:

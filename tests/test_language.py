@@ -1,6 +1,7 @@
-"""Language identification (corpuskit.fastlangid, corpuskit.portablefloat): the fast path
-gives, bit for bit, what py3langid's own walk gives in the same arithmetic, that arithmetic
-gives the same bits on every machine, and its labels are py3langid's own.
+"""Language identification (corpuskit.languageid.fastlangid,
+corpuskit.languageid.portablefloat): the fast path gives, bit for bit, what py3langid's own
+walk gives in the same arithmetic, that arithmetic gives the same bits on every machine, and
+its labels are py3langid's own.
 
 ``plain`` is a ``FastIdentifier`` as py3langid's ``from_model_file`` makes it: the fast path
 off, so py3langid's DFA walk (``visit_counts``) and its float16 table, scored and decided in
@@ -32,9 +33,9 @@ from property_budget import examples
 from py3langid import langid
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-from corpuskit import fastlangid, language
 from corpuskit.fallbacks import STRICT_VARIABLE
-from corpuskit.fastlangid import FastIdentifier
+from corpuskit.languageid import fastlangid, language
+from corpuskit.languageid.fastlangid import FastIdentifier
 
 Text = str | bytes
 
@@ -249,7 +250,7 @@ def _plain() -> Any:
 
 
 def _decoded() -> Any:
-    """The model as py3langid's loader decodes it (corpuskit.languagemodel.decode_model):
+    """The model as py3langid's loader decodes it (corpuskit.languageid.languagemodel.decode_model):
     the very arrays ``from_model_file`` gave ``plain``. Decoding takes 0.6 s of CPU and a
     100 MB temporary file: done once for the module, not once for each identifier and
     build here whose subject is not the decoding."""
@@ -655,8 +656,8 @@ def test_the_model_is_loaded_once_whichever_threads_ask_first(
 
 def test_pool_workers_warmed_up_with_preload_load_the_model_before_any_task(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from corpuskit import languagemodel
     from corpuskit.engine import local_pool
+    from corpuskit.languageid import languagemodel
 
     monkeypatch.setattr(language, "_LOADED", [])  # as forked, the workers have no model
     # Each worker's load hands out the model decoded here once (decoding it in each
@@ -699,7 +700,8 @@ def test_a_model_to_decode_is_decoded_once_by_the_parent_and_one_kept_is_read_by
 
     from conftest import make_seeds
 
-    from corpuskit import build, languagemodel
+    from corpuskit import build
+    from corpuskit.languageid import languagemodel
 
     module = sys.modules["corpuskit.build"]
     asked: list[Any] = []
@@ -764,7 +766,8 @@ def test_a_parent_that_decoded_the_model_lets_it_go_once_its_workers_have_it(
     it beside the corpus's file list, which grows with the corpus); its copy is kept."""
     from conftest import two_shard_seeds
 
-    from corpuskit import build, languagemodel
+    from corpuskit import build
+    from corpuskit.languageid import languagemodel
 
     decodes: list[int] = []
 
@@ -800,9 +803,9 @@ def test_a_text_of_many_features_is_scored_a_slice_of_rows_at_a_time_to_the_same
 
 def test_the_codes_validate_takes_are_the_models(plain: Any) -> None:
     """validate holds records' languages to the codes written out in
-    corpuskit.languagecodes (it decodes no model): those are the two-letter labels of the
+    corpuskit.languageid.languagecodes (it decodes no model): those are the two-letter labels of the
     pinned py3langid's model, and 'und'."""
-    from corpuskit.languagecodes import IDENTIFIER_CODES, RECORD_CODES, UNDETERMINED
+    from corpuskit.languageid.languagecodes import IDENTIFIER_CODES, RECORD_CODES, UNDETERMINED
 
     labels = {str(label) for label in plain.nb_classes}
     two_letters = {label for label in labels if len(label) == 2 and label.isalpha()}

@@ -1,4 +1,4 @@
-"""The decoded language model kept in the cache folder (corpuskit.languagemodel).
+"""The decoded language model kept in the cache folder (corpuskit.languageid.languagemodel).
 
 Loading it must give py3langid's arrays and labels exactly; a damaged, partial or
 foreign copy must never be used; a cache that cannot be written must not fail a build.
@@ -19,8 +19,9 @@ from conftest import make_seeds
 from py3langid.langid import MODEL_FILE
 from test_language import deterministic_texts
 
-from corpuskit import build, fastlangid, language, languagemodel
-from corpuskit.fastlangid import PROBES, FastIdentifier
+from corpuskit import build
+from corpuskit.languageid import fastlangid, language, languagemodel
+from corpuskit.languageid.fastlangid import PROBES, FastIdentifier
 from corpuskit.shardcache import ShardCache
 
 #: Every test here with a user's cache folder of its own, empty (conftest).
@@ -270,7 +271,7 @@ def test_the_model_key_names_the_installed_py3langid() -> None:
     importlib.metadata look-up in every process): the installed distribution's."""
     from importlib.metadata import version
 
-    from corpuskit.languagemodel import _py3langid_version
+    from corpuskit.languageid.languagemodel import _py3langid_version
 
     assert _py3langid_version() == version("py3langid")
 
@@ -328,7 +329,7 @@ def test_a_build_with_its_own_cache_folder_does_not_decode_a_model_kept_by_the_u
              "b.txt": "La commission a décidé mardi que les nouvelles règles s'appliqueront "
                       "à tous les États membres dès le début de l'année prochaine.\n"}
     seeds = make_seeds(tmp_path, texts)
-    decoding = ("import sys; from corpuskit import languagemodel; "
+    decoding = ("import sys; from corpuskit.languageid import languagemodel; "
                 "from corpuskit.cli import main; "
                 "languagemodel.decode_model = lambda: sys.exit('decoded'); "
                 "main(sys.argv[1:])")

@@ -1,4 +1,4 @@
-"""The language decision gives the same bits on every machine (corpuskit.portablefloat).
+"""The language decision gives the same bits on every machine (corpuskit.languageid.portablefloat).
 
 The machine-independence is tested by what differs between machines that this one can
 imitate: OpenBLAS's kernel (``OPENBLAS_CORETYPE``) and numpy's SIMD loops
@@ -25,15 +25,15 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from property_budget import examples
 
-from corpuskit import portablefloat
-from corpuskit.portablefloat import LOG_GRID, TableBounds
+from corpuskit.languageid import portablefloat
+from corpuskit.languageid.portablefloat import LOG_GRID, TableBounds
 
 NEAR_THRESHOLD = Path(__file__).parent / "data" / "language_near_threshold.json"
 
 # What each run prints: the digest of every float the decision is made of, and the labels.
 _DECISIONS = """
 import hashlib, json, sys
-from corpuskit import language
+from corpuskit.languageid import language
 texts = json.load(open(sys.argv[1], encoding="utf-8"))
 bodies = [text.partition("\\n\\n")[2] for text in texts]
 identifier = language._identifier()

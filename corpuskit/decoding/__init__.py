@@ -21,5 +21,5 @@ refuses it; :func:`~.decode.decode_with` reads bytes again with a recorded codec
   message quotes.
 
 Normalization (:mod:`corpuskit.normalize`) and language identification
-(:mod:`corpuskit.language`), which decoding also asks, are their own stages.
+(:mod:`corpuskit.languageid.language`), which decoding also asks, are their own stages.
 """

@@ -238,7 +238,7 @@ def _misspelt_by_language(word: str, text: str, letters: str) -> str | None:
 @lru_cache(maxsize=8)  # a file's readings are judged, then the chosen one looked at again
 def _language_shares(text: str) -> dict[str, float]:
     """Each language's probability for the lines of ``text`` holding letters beyond ASCII
-    (the identifier reads its first :data:`~corpuskit.language.SAMPLE_CHARS`: ranked once
+    (the identifier reads its first :data:`~corpuskit.languageid.language.SAMPLE_CHARS`: ranked once
     a text, :func:`~corpuskit.decoding.plausibility.languages_beyond_ascii`)."""
     return dict(languages_beyond_ascii(text))
 

@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 from typing import NamedTuple
 
 from ..config import CONFIG_SCHEMA
-from ..language import rank
+from ..languageid.language import rank
 from ..schemacheck import load_schema
 from .plausibility import Judgement, languages_beyond_ascii
 

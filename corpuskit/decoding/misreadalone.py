@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from itertools import pairwise
 from typing import NamedTuple
 
-from ..language import SAMPLE_CHARS, rank
+from ..languageid.language import SAMPLE_CHARS, rank
 from .codepagelanguages import CODEPAGE_LANGUAGES, language_fits, sample_fits
 from .cyrillicspelling import CYRILLIC_WORD
 from .plausibility import (
@@ -323,7 +323,7 @@ def _word_sign_words(words: Sequence[str], characters: set[str]
 
 def _cyrillic_sample(text: str) -> str:
     """The Cyrillic words of ``text``, a line each, as many as the language identifier
-    reads (:data:`~corpuskit.language.SAMPLE_CHARS`): which Cyrillic language a text
+    reads (:data:`~corpuskit.languageid.language.SAMPLE_CHARS`): which Cyrillic language a text
     writes is asked of its Cyrillic words alone.
 
     Asked of its lines beyond ASCII, as it was, a Serbian man page's markup and options

@@ -18,7 +18,7 @@ from functools import cache, lru_cache
 from itertools import pairwise
 from typing import NamedTuple
 
-from ..language import SAMPLE_CHARS, rank
+from ..languageid.language import SAMPLE_CHARS, rank
 from ..normalize import Repairs, fix_encoding, fix_encoding_line, lines_of, looks_bad
 from .textholds import holds_any
 
@@ -527,7 +527,7 @@ def _language_shares(text: str) -> dict[str, float]:
 @lru_cache(maxsize=16)
 def languages_beyond_ascii(text: str) -> tuple[tuple[str, float], ...]:
     """Every language with its probability for the lines of ``text`` beyond ASCII (the
-    identifier reads their first :data:`~corpuskit.language.SAMPLE_CHARS` characters),
+    identifier reads their first :data:`~corpuskit.languageid.language.SAMPLE_CHARS` characters),
     most probable first.
 
     One ranking of a reading serves each check that asks its language: the words holding

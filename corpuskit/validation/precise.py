@@ -33,7 +33,7 @@ from ..config import (
     ProcessConfig,
 )
 from ..croissant import raw_suffixes
-from ..languagecodes import RECORD_CODES
+from ..languageid.languagecodes import RECORD_CODES
 from ..lineends import converted, converted_note
 from ..names import spelled
 from ..package import DOCUMENTS_PATH, RAW_PREFIX, content_hash_of

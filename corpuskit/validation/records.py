@@ -25,7 +25,7 @@ from ..counts import count_many_utf8, derived_mismatches, load_many
 from ..croissant import raw_suffixes
 from ..discover import document_id
 from ..errors import InputError
-from ..languagecodes import UNDETERMINED
+from ..languageid.languagecodes import UNDETERMINED
 from ..membernames import any_unsafe_member, unsafe_member_reason
 from ..models import RECORD_FIELDS, DocumentProblem, RawDocument, Record, record_from_dict
 from ..names import (

@@ -167,7 +167,10 @@ def ready_language_model(descriptor: dict[str, Any] | None, root: str | None, *,
     itself, about 0.6 s of CPU each, neither from the copy builds keep nor shared)."""
     if not _identifies_languages(descriptor):
         return
-    from ..language import load_model_now, use_model_cache  # (plain validate: not imported)
+    from ..languageid.language import (  # (plain validate: not imported)
+        load_model_now,
+        use_model_cache,
+    )
 
     use_model_cache(_model_cache(root))
     if forking:

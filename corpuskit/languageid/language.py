@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 #: Characters of text handed to the identifier. Its cost grows with the bytes (~0.1 µs a byte
-#: with corpuskit.fastlangid, ~0.4 µs with py3langid's own Python loop); on the benchmark
+#: with corpuskit.languageid.fastlangid, ~0.4 µs with py3langid's own Python loop); on the benchmark
 #: corpus 300, 512 and 1500 gave the same labels.
 SAMPLE_CHARS = 512
 
@@ -26,7 +26,7 @@ _MODEL_CACHE: list[Path] = []
 
 def use_model_cache(cache: Path | None) -> None:
     """Load the model from the cache folder ``cache``, keeping it there decoded
-    (:mod:`corpuskit.languagemodel`), if this process has not loaded it yet. A build's
+    (:mod:`corpuskit.languageid.languagemodel`), if this process has not loaded it yet. A build's
     workers are told their build's cache folder; without one, the model is decoded from
     py3langid's file.
 
@@ -37,7 +37,7 @@ def use_model_cache(cache: Path | None) -> None:
 
 
 def _identifier() -> Any:
-    """py3langid's identifier with its exact fast path (:mod:`corpuskit.fastlangid`),
+    """py3langid's identifier with its exact fast path (:mod:`corpuskit.languageid.fastlangid`),
     loaded once per process, by whichever thread asks first."""
     loaded = _LOADED[:1]  # one read: another thread may forget the model (forget_model)
     if loaded:
@@ -83,7 +83,7 @@ def preload(cache: Path | None = None) -> None:
 def load_before_forking(cache: Path | None) -> Callable[[], str | None] | None:
     """Load the model in this process now if it would have to be decoded (it is not kept
     in the cache folder ``cache`` yet, nor in the user's, or there is none:
-    :func:`corpuskit.languagemodel.kept_folders`). Returns None if it was not
+    :func:`corpuskit.languageid.languagemodel.kept_folders`). Returns None if it was not
     loaded, else what keeps the decoded copy in ``cache`` for later builds: call it once
     the workers are forked (in a thread: it writes 97 MB, and a process must not fork
     while a thread runs); it returns why the copy was not kept for want of room, or None.
@@ -132,7 +132,8 @@ def _load_politely() -> None:
 def iso639_1_many(texts: Sequence[str], *, min_chars: int, min_confidence: float) -> list[str]:
     """An ISO 639-1 code for each of ``texts``, or ``und`` where it is too short
     (:func:`_sample`) or the model unsure (:func:`_code`); the texts identified together
-    (about twice as fast a text: :meth:`corpuskit.fastlangid.FastIdentifier.classify_many`)."""
+    (about twice as fast a text:
+    :meth:`corpuskit.languageid.fastlangid.FastIdentifier.classify_many`)."""
     samples = [_sample(text, min_chars) for text in texts]
     asked = [i for i, sample in enumerate(samples) if sample is not None]
     codes = ["und"] * len(samples)

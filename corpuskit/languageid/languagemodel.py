@@ -6,7 +6,7 @@ and the build itself when it runs in one process (a small corpus). With a cache 
 the decoded arrays are kept under ``<cache>/models/`` as ``.npy`` files (and looked for
 there, then in the user's cache folder, ``~/.cache/corpuskit/models/``, where any build
 with the default cache kept them: see :func:`kept_folders`), in the form the
-identifier uses (:mod:`corpuskit.fastlangid`): the weight table as float32 (every float16
+identifier uses (:mod:`corpuskit.languageid.fastlangid`): the weight table as float32 (every float16
 is exactly a float32; converting 14 million of them took 0.13 s per process), the DFA's
 moves as one uint32 array used in place. Loading them is mapping about 97 MB and taking
 their CRC-32: a few hundredths of a second. The arrays are read-only views of the mapped
@@ -41,14 +41,14 @@ import numpy as np
 import orjson
 from py3langid import langid
 
-from .config import read_regular
-from .crc32 import crc32
-from .errors import OutputError
-from .orphans import remove_orphans
-from .regularfiles import open_regular
-from .systemlimits import open_files_advice
-from .usercache import MODELS_FOLDER, user_cache_dir
-from .writer import DIR_MODE, stream_file, write_file
+from ..config import read_regular
+from ..crc32 import crc32
+from ..errors import OutputError
+from ..orphans import remove_orphans
+from ..regularfiles import open_regular
+from ..systemlimits import open_files_advice
+from ..usercache import MODELS_FOLDER, user_cache_dir
+from ..writer import DIR_MODE, stream_file, write_file
 
 FORMAT = "corpuskit-langid-model-v3"
 #: The model's arrays: ``(nb_ptc, nb_pc, classes, tk_nextmove, tk_row, tk_output)``, as

@@ -27,10 +27,10 @@ threshold was labelled otherwise on another kernel (QA). Here:
    counts of ``Counter``.
 2. Scores (:func:`portable_score`, py3langid's own walk too, through ``_sparse_score``)
    and decisions (:meth:`FastIdentifier.decide_rows`, through ``_decide``) are computed
-   in :mod:`corpuskit.portablefloat`'s arithmetic: float64, the product with the rows
+   in :mod:`corpuskit.languageid.portablefloat`'s arithmetic: float64, the product with the rows
    exact, ``exp`` one IEEE operation at a time. The rows come from a float32 copy of the
    table (every float16 is exactly a float32; 57 MB, converted once, or read as such from
-   the cache folder: :mod:`corpuskit.languagemodel`). The labels are py3langid's but
+   the cache folder: :mod:`corpuskit.languageid.languagemodel`). The labels are py3langid's but
    where its float32 probabilities lie within about 1e-5 of a threshold or of each other.
 
 Many texts at once (:meth:`FastIdentifier.classify_many`, a build's documents): one walk
@@ -60,8 +60,8 @@ from typing import Any
 import numpy as np
 from py3langid.langid import MODEL_FILE, RAW_FLOOR, LanguageIdentifier
 
+from ..fallbacks import strict
 from . import portablefloat
-from .fallbacks import strict
 from .languagemodel import Model, decode_model, load_model
 
 #: Rounds of the parallel walk over every position; later rounds compute only the
@@ -113,7 +113,7 @@ class FastIdentifier(LanguageIdentifier):  # type: ignore[misc]  # py3langid has
         """py3langid's bundled model, with the fast path on when it checks out.
 
         With a ``cache`` folder, the decoded model is read from it (or kept there):
-        :mod:`corpuskit.languagemodel`; ``model`` is one decoded already. The arrays then
+        :mod:`corpuskit.languageid.languagemodel`; ``model`` is one decoded already. The arrays then
         go to the constructor as ``from_model_file`` hands them; should py3langid's
         constructor no longer take them, the model is loaded by ``from_model_file``
         itself."""
@@ -301,7 +301,8 @@ class FastIdentifier(LanguageIdentifier):  # type: ignore[misc]  # py3langid has
 
     def _decide(self, text: Any) -> Any:
         """py3langid's ``_decide`` (the probability of each language, aliases folded),
-        in :mod:`corpuskit.portablefloat`'s arithmetic: :meth:`decide_rows` of one row."""
+        in :mod:`corpuskit.languageid.portablefloat`'s arithmetic: :meth:`decide_rows` of one
+        row."""
         text = self._encode(text)
         scores = np.array(self._raw_score(text), dtype=np.float64, ndmin=2)
         return self.decide_rows(scores, [len(text)])[0]
@@ -471,7 +472,7 @@ def _walk_rounds(nextmove: Any, rowbase: Any, data: Any, roots: Any) -> tuple[An
 
 def portable_score(table: Any, priors: Any, keys: Any, counts: Any) -> Any:
     """py3langid's scores of a text, ``log1p(counts) @ table[keys] + priors``, with the
-    same bits on every machine (:mod:`corpuskit.portablefloat`): the logarithms of the
+    same bits on every machine (:mod:`corpuskit.languageid.portablefloat`): the logarithms of the
     counts on a grid of 2**-24, their product with the features' rows exact, then the
     priors added (one rounding)."""
     logs, bounds = portablefloat.log1p_counts(counts), _bounds(table)

@@ -200,7 +200,7 @@ def weighted_rows_of_owners(table: Any, keys: Any, weights: Any, owners: Any, co
     Measured on the benchmark corpus's texts, 16 at a time (one BLAS thread, alternated
     runs in one process): the copy and product of each text's rows 18.8 µs a text against
     24.5, the whole score, with what is done once for the 16, about 2-3 µs a text less
-    than :func:`corpuskit.fastlangid.portable_score` of each (34-35 against 36-37). The
+    than :func:`corpuskit.languageid.fastlangid.portable_score` of each (34-35 against 36-37). The
     gather of the rows (8 µs a text) is most of the rest: tried and not kept, one gather
     for the 16 texts (4,900 rows, 2.8 MB: 14 µs a text, the rows out of the cache), rows
     in the order of the table, numpy's ``einsum`` and ``add.reduceat`` (slower), and every

@@ -1,12 +1,12 @@
 """The language codes a record can hold: those corpuskit's language identifier gives.
 
 A record's ``language`` is py3langid's label when it is a two-letter (ISO 639-1) code
-and the model is sure enough, else ``und`` (:func:`corpuskit.language.iso639_1_many`). The
-record schema's pattern takes any two letters; a record re-signed with a code no model
-gives (``xx``) passed validate once croissant.json and the card were made to list it
-too (QA). The codes are written out here, not read from the model (decoding it takes
-about a second, which validate does not spend): the tests hold them to the model of the
-pinned py3langid.
+and the model is sure enough, else ``und``
+(:func:`corpuskit.languageid.language.iso639_1_many`). The record schema's pattern takes
+any two letters; a record re-signed with a code no model gives (``xx``) passed validate
+once croissant.json and the card were made to list it too (QA). The codes are written out
+here, not read from the model (decoding it takes about a second, which validate does not
+spend): the tests hold them to the model of the pinned py3langid.
 """
 
 from __future__ import annotations
