@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from functools import partial
 from typing import Any, Protocol
 
-from .config import FAITHFUL_STEPS, STEP_NEEDS, CorpusConfig
+from .config import FAITHFUL_STEPS, STEP_NEEDS, CorpusConfig, ExtractConfig
 from .markdowntext import ESCAPED, UNESCAPED, CardValues, code_span
 from .models import document_id
 from .schemacheck import DATAPACKAGE_V2_URL
@@ -863,72 +863,80 @@ def _people(entries: list[dict[str, Any]], values: CardValues) -> str:
     return "\n".join(out)
 
 
-def data_card(config: CorpusConfig, stats: CorpusStats, content: str,
-              data_files: str, *, created: str | None = None,
-              form: CardForm = CARD) -> bytes:
-    """README.md: Hugging Face YAML header, then a datasheet built from measured facts.
+def _card_languages(stats: CorpusStats) -> list[str]:
+    """The languages the card names: those of the records, sorted, without ``und``."""
+    return sorted(lang for lang in stats.languages if lang != "und")
 
-    ``data_files`` is the file the Hugging Face config loads (``data/documents.parquet``
-    when the package ships Parquet, else ``data/documents.jsonl``). Every number is
-    measured from the records; every statement about the corpus comes from corpus.toml;
-    what corpus.toml does not say is marked as missing, never invented. corpus.toml's
-    titles, names and addresses, and the Hub's license ids, are written as ``form`` says
-    (:data:`EARLIER_CARDS` are how earlier builds wrote them, for validate).
-    """
-    values = form.values
-    meta = config.metadata
-    total = stats.documents
-    lengths = stats.lengths()
-    grouped = partial(counted, grouped=True)  # 12,500 documents
-    languages = sorted(lang for lang in stats.languages if lang != "und")
-    parquet = data_files.endswith(".parquet")
-    date_range = (f"{stats.first_date} to {stats.last_date}" if stats.first_date
-                  else "no document carries a date")
-    licenses = "\n".join(
+
+def _date_range(stats: CorpusStats) -> str:
+    """The card's words for the records' dates: the first to the last, or that none has
+    one."""
+    return (f"{stats.first_date} to {stats.last_date}" if stats.first_date
+            else "no document carries a date")
+
+
+def _license_names(licenses: list[dict[str, Any]], values: CardValues) -> str:
+    """The card's one line of license names (each license's id, else its title)."""
+    return "; ".join(values.text(str(lic.get("name") or lic.get("title"))) for lic in licenses)
+
+
+def _homepage(meta: Mapping[str, Any], values: CardValues) -> str:
+    """The card's homepage: corpus.toml's address, or that it gives none."""
+    return values.address(meta["homepage"]) if meta.get("homepage") else MISSING
+
+
+def _license_list(licenses: list[dict[str, Any]], values: CardValues) -> str:
+    """The card's list of licenses: each one's title (else its id), its id as code and
+    its link."""
+    return "\n".join(
         f"- {values.text(str(lic.get('title') or lic.get('name')), starts_item=True)}"
         + (f" ({code_span(lic['name'])})" if lic.get("name") else "")
         + (f" {values.link(lic['path'])}" if lic.get("path") else "")
-        for lic in meta["licenses"]
+        for lic in licenses
     )
-    sources = "\n".join(
+
+
+def _source_list(sources: list[dict[str, Any]], values: CardValues) -> str:
+    """The card's list of sources: each one's title, version, link and email."""
+    return "\n".join(
         f"- {values.text(src['title'], starts_item=True)}"
         + (f", version {values.text(src['version'])}" if src.get("version") else "")
         + (f" {values.link(src['path'])}" if src.get("path") else "")
         + (f" ({values.text(src['email'])})" if src.get("email") else "")
-        for src in meta["sources"]
+        for src in sources
     )
-    license_names = "; ".join(values.text(str(lic.get("name") or lic.get("title")))
-                              for lic in meta["licenses"])
-    homepage = values.address(meta["homepage"]) if meta.get("homepage") else MISSING
-    lang_rows = [(f"`{lang}`", form.wording.share(count, total))
-                 for lang, count in sorted(stats.languages.items())]
-    encoding_rows = [(f"`{enc}`", form.wording.share(count, total))
-                     for enc, count in sorted(stats.encodings.items())]
-    steps = step_rows(config.process.normalize.steps, stats.steps, total, form.wording)
-    rights_share = form.wording.share(stats.with_rights, total)
-    example = form.wording.example_language(stats.languages)
-    since = form.wording.example_since(stats.first_date)
-    field_rows = [(f"`{f['name']}`", f"{f['type']}: {f['description']}")
-                  for f in table_schema()["fields"]]
-    extract = config.process.extract
+
+
+def _extraction_done(extract: ExtractConfig) -> str:
+    """What the card says extraction did to each document: the lines it took out and
+    whether it identified the language."""
     taken = [name for name, on in (("title line", extract.title), ("date line", extract.date),
                                    ("rights/footer line", extract.rights)) if on]
     extraction = ("took out the " + (", ".join(taken[:-1]) + " and " if len(taken) > 1
                                      else "") + taken[-1] if taken else "took out no lines")
-    extraction += (", identified the language (ISO 639-1, `und` when unsure)"
-                   if extract.language else ", did not identify languages (all `und`)")
-    files = [("`data/documents.jsonl`", "the records, one JSON object per line, sorted by id"
-                                        " (canonical)")]
-    if parquet:
-        files.append(("`data/documents.parquet`", "the same records as Parquet, explicit "
-                                                  "column types (`date` is a string)"))
-    files += [("`data/raw/`", "the raw input files, byte for byte"),
-              ("`datapackage.json`", "Frictionless Data Package v2 descriptor"),
-              ("`croissant.json`", "Croissant 1.1 metadata for ML tools"),
-              ("`manifest-sha256.txt`, `tagmanifest-sha256.txt`", "BagIt checksums of "
-                                                                  "every file"),
-              ("`CHANGELOG.md`", "versions and their document-level changes")]
-    hf_note = (
+    return extraction + (", identified the language (ISO 639-1, `und` when unsure)"
+                         if extract.language else ", did not identify languages (all `und`)")
+
+
+def _file_rows(parquet: bool) -> list[tuple[str, str]]:
+    """The rows of the card's table of the package's files."""
+    parquet_rows = [("`data/documents.parquet`", "the same records as Parquet, explicit "
+                                                 "column types (`date` is a string)")] \
+        if parquet else []
+    return [("`data/documents.jsonl`", "the records, one JSON object per line, sorted by id"
+                                       " (canonical)"),
+            *parquet_rows,
+            ("`data/raw/`", "the raw input files, byte for byte"),
+            ("`datapackage.json`", "Frictionless Data Package v2 descriptor"),
+            ("`croissant.json`", "Croissant 1.1 metadata for ML tools"),
+            ("`manifest-sha256.txt`, `tagmanifest-sha256.txt`", "BagIt checksums of "
+                                                                "every file"),
+            ("`CHANGELOG.md`", "versions and their document-level changes")]
+
+
+def _hf_note(parquet: bool) -> str:
+    """What the card tells of the values Hugging Face ``datasets`` reads back."""
+    return (
         "`datasets` reads `data/documents.parquet`, whose columns have explicit types, so "
         "every value comes back exactly as in `data/documents.jsonl`, dates included "
         "(`date` is the string `YYYY-MM-DD` or null)."
@@ -940,7 +948,11 @@ def data_card(config: CorpusConfig, stats: CorpusStats, content: str,
         "For exact values use "
         "`corpuskit.load`, or ask for Parquet with `[output] parquet = true` in corpus.toml."
     )
-    croissant_note = (
+
+
+def _croissant_note(parquet: bool) -> str:
+    """What the card tells of the values ``mlcroissant`` reads back."""
+    return (
         "It reads `data/documents.parquet`, whose column types keep every value: text "
         "comes back as its UTF-8 bytes, and `date` as a timestamp (the field is declared "
         "`sc:Date`)."
@@ -952,27 +964,39 @@ def data_card(config: CorpusConfig, stats: CorpusStats, content: str,
         "declared `sc:Date`). For exact values use `corpuskit.load`, or ask for Parquet, "
         "which mlcroissant reads with its column types."
     )
-    pandas_note = ("With pandas: `pandas.read_parquet(\"data/documents.parquet\")`.\n\n"
-                   if parquet else "")
+
+
+def _card_opening(config: CorpusConfig, stats: CorpusStats, content: str,
+                  created: str | None, form: CardForm) -> str:
+    """The card's title, the corpus's description and the table that sums the package
+    up."""
+    values = form.values
+    meta = config.metadata
     summary = _table(("property", "value"), [
         ("Package", f"`{config.name}` version `{config.version}`"),
         ("Released", created or MISSING),
-        ("Documents", f"{total:,}"),
-        ("Languages (ISO 639-1)", ", ".join(f"`{lang}`" for lang in languages)
+        ("Documents", f"{stats.documents:,}"),
+        ("Languages (ISO 639-1)", ", ".join(f"`{lang}`" for lang in _card_languages(stats))
          or "undetermined"),
-        ("Dates", date_range),
+        ("Dates", _date_range(stats)),
         ("Content hash", f"`{content}`"),
-        ("License", license_names),
-        ("Homepage", homepage),
+        ("License", _license_names(meta["licenses"], values)),
+        ("Homepage", _homepage(meta, values)),
     ])
-    body = f"""
-# Dataset Card for {values.text(meta['title'])}
+    return f"""# Dataset Card for {values.text(meta['title'])}
 
 {meta['description']}
 
 {summary}
+"""
 
-## Dataset Details
+
+def _details_section(config: CorpusConfig, stats: CorpusStats, form: CardForm) -> str:
+    """The card's "Dataset Details": the description, the corpus's authors, languages and
+    licenses, its homepage and sources."""
+    values = form.values
+    meta = config.metadata
+    return f"""## Dataset Details
 
 ### Dataset Description
 
@@ -980,17 +1004,20 @@ def data_card(config: CorpusConfig, stats: CorpusStats, content: str,
 
 - **Curated by:** {", ".join(values.text(c["title"])
                              for c in form.authors(meta.get("contributors", []))) or MISSING}
-- **Language(s):** {", ".join(languages) or "undetermined"}
-- **License:** {license_names}
+- **Language(s):** {", ".join(_card_languages(stats)) or "undetermined"}
+- **License:** {_license_names(meta["licenses"], values)}
 
 ### Dataset Sources
 
-- **Homepage:** {homepage}
+- **Homepage:** {_homepage(meta, values)}
 - **Sources:**
 
-{sources}
+{_source_list(meta["sources"], values)}
+"""
 
-## Uses
+
+#: The card's "Uses", which corpus.toml has no key for.
+_USES_SECTION = f"""## Uses
 
 ### Direct Use
 
@@ -999,8 +1026,21 @@ def data_card(config: CorpusConfig, stats: CorpusStats, content: str,
 ### Out-of-Scope Use
 
 {MISSING}
+"""
 
-## Dataset Structure
+
+def _structure_section(stats: CorpusStats, form: CardForm, parquet: bool) -> str:
+    """The card's "Dataset Structure": the corpus's measured composition, the records'
+    fields and the package's files."""
+    total = stats.documents
+    lengths = stats.lengths()
+    grouped = partial(counted, grouped=True)  # 12,500 documents
+    date_range = _date_range(stats)
+    lang_rows = [(f"`{lang}`", form.wording.share(count, total))
+                 for lang, count in sorted(stats.languages.items())]
+    field_rows = [(f"`{f['name']}`", f"{f['type']}: {f['description']}")
+                  for f in table_schema()["fields"]]
+    return f"""## Dataset Structure
 
 ### Composition
 
@@ -1023,9 +1063,19 @@ line: {stats.with_title:,}; with a rights line: {stats.with_rights:,}.
 
 ### Files
 
-{_table(("file", "content"), files)}
+{_table(("file", "content"), _file_rows(parquet))}
+"""
 
-## Dataset Creation
+
+def _creation_section(config: CorpusConfig, stats: CorpusStats, form: CardForm) -> str:
+    """The card's "Dataset Creation": how corpuskit made the records from the raw files
+    (the codecs and normalization steps, with the documents of each), and the sources."""
+    total = stats.documents
+    encoding_rows = [(f"`{enc}`", form.wording.share(count, total))
+                     for enc, count in sorted(stats.encodings.items())]
+    steps = step_rows(config.process.normalize.steps, stats.steps, total, form.wording)
+    extraction = _extraction_done(config.process.extract)
+    return f"""## Dataset Creation
 
 ### Curation Rationale
 
@@ -1052,36 +1102,62 @@ Normalization steps, in order, and how many documents each changed:
 
 #### Who are the source data producers?
 
-{sources}
+{_source_list(config.metadata["sources"], form.values)}
 
 ### Personal and Sensitive Information
 
 {MISSING}
+"""
 
-## Bias, Risks, and Limitations
+
+#: The card's "Bias, Risks, and Limitations", which corpus.toml has no key for.
+_RISKS_SECTION = f"""## Bias, Risks, and Limitations
 
 {MISSING}
+"""
 
-## Distribution and Rights
 
-{licenses}
+def _rights_section(config: CorpusConfig, stats: CorpusStats, form: CardForm) -> str:
+    """The card's "Distribution and Rights": the licenses, and the share of documents
+    with a rights line."""
+    rights_share = form.wording.share(stats.with_rights, stats.documents)
+    return f"""## Distribution and Rights
+
+{_license_list(config.metadata["licenses"], form.values)}
 
 Documents with a copyright or footer line: {rights_share}; the line is
 kept in the record's `rights` field, out of `text`.
+"""
 
-## Maintenance
+
+def _maintenance_section(config: CorpusConfig, form: CardForm) -> str:
+    """The card's "Maintenance": the contributors, whom to contact, and how versions are
+    numbered."""
+    contributors = config.metadata.get("contributors", [])
+    return f"""## Maintenance
 
 Contributors:
 
-{_people(meta.get("contributors", []), values)}
+{_people(contributors, form.values)}
 
-Contact: {form.wording.contact(meta.get("contributors", []), values)}
+Contact: {form.wording.contact(contributors, form.values)}
 
 Versions follow semantic versioning of the content (major: records changed or removed,
 minor: records added, patch: same records); a released version is never rebuilt with
 other content. See `CHANGELOG.md`.
+"""
 
-## How to Verify and Load
+
+def _verify_and_load_section(config: CorpusConfig, stats: CorpusStats, form: CardForm,
+                             parquet: bool) -> str:
+    """The card's "How to Verify and Load": the commands that check the checksums, and
+    how corpuskit, Hugging Face ``datasets``, pandas and ``mlcroissant`` read the
+    records."""
+    example = form.wording.example_language(stats.languages)
+    since = form.wording.example_since(stats.first_date)
+    pandas_note = ("With pandas: `pandas.read_parquet(\"data/documents.parquet\")`.\n\n"
+                   if parquet else "")
+    return f"""## How to Verify and Load
 
 Verify every file against its checksum:
 
@@ -1106,20 +1182,52 @@ import datasets
 ds = datasets.load_dataset("path/to/{config.release_name}", split="train")
 ```
 
-{hf_note}
+{_hf_note(parquet)}
 
 {pandas_note}With `mlcroissant`:
 `mlcroissant.Dataset(jsonld="croissant.json").records("documents")`.
-{croissant_note}
+{_croissant_note(parquet)}
+"""
 
-## Citation
+
+def _citation_section(config: CorpusConfig, content: str, created: str | None,
+                      form: CardForm) -> str:
+    """The card's "Citation": the package's BibTeX entry."""
+    return f"""## Citation
 
 ```bibtex
 {bibtex(config, content, created, authors=form.authors)}
 ```
 """
-    return (hf_yaml(config, stats, data_files, form.hub_licenses, form.wording.scalar)
-            + body).encode("utf-8")
+
+
+def data_card(config: CorpusConfig, stats: CorpusStats, content: str,
+              data_files: str, *, created: str | None = None,
+              form: CardForm = CARD) -> bytes:
+    """README.md: Hugging Face YAML header, then a datasheet built from measured facts.
+
+    ``data_files`` is the file the Hugging Face config loads (``data/documents.parquet``
+    when the package ships Parquet, else ``data/documents.jsonl``). Every number is
+    measured from the records; every statement about the corpus comes from corpus.toml;
+    what corpus.toml does not say is marked as missing, never invented. corpus.toml's
+    titles, names and addresses, and the Hub's license ids, are written as ``form`` says
+    (:data:`EARLIER_CARDS` are how earlier builds wrote them, for validate).
+    """
+    parquet = data_files.endswith(".parquet")
+    sections = [
+        _card_opening(config, stats, content, created, form),
+        _details_section(config, stats, form),
+        _USES_SECTION,
+        _structure_section(stats, form, parquet),
+        _creation_section(config, stats, form),
+        _RISKS_SECTION,
+        _rights_section(config, stats, form),
+        _maintenance_section(config, form),
+        _verify_and_load_section(config, stats, form, parquet),
+        _citation_section(config, content, created, form),
+    ]
+    header = hf_yaml(config, stats, data_files, form.hub_licenses, form.wording.scalar)
+    return (header + "\n" + "\n".join(sections)).encode("utf-8")
 
 
 def default_changelog(config: CorpusConfig, created: str | None, stats: CorpusStats) -> bytes:
