@@ -31,7 +31,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -422,6 +422,35 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
     or the records there are where that differs: it ends at ``(n, n)``); nothing else
     tells it, and the report is the same with it or without it.
     """
+    shown, reproduce, fast = _checked_arguments(path, reproduce=reproduce, fast=fast,
+                                                progress=progress)
+    target = Path(shown)
+    mode = "fast" if fast else "full"
+    jobs = checked_jobs(jobs)
+    denied = unreadable_given(target)
+    if denied is not None:  # its permissions, not its content: no guess at what it holds
+        return _unreadable_report(target, shown, denied, mode=mode, reproduce=reproduce)
+    kind = detect_kind(target)
+    if kind is None:
+        archive = archive_of_sidecar(target)
+        if archive is not None:  # as validate_all checks it (QA: "is no package archive")
+            return validate(archive, reproduce=reproduce, fast=fast, jobs=jobs,
+                            limits=limits, progress=progress)
+        return _not_a_package_report(shown, _neither_kind(target, shown), mode=mode,
+                                     reproduce=reproduce)
+    refused = _not_ours(target, kind)
+    if refused is not None:
+        return _not_a_package_report(shown, refused, mode=mode, reproduce=reproduce)
+    found = _Findings(kind)
+    _check_target(found, target, shown, fast=fast, reproduce=reproduce, jobs=jobs,
+                  limits=limits, progress=progress)
+    return _report_of(found, target, shown, mode=mode, reproduce=reproduce)
+
+
+def _checked_arguments(path: str | PathLike[str], *, reproduce: bool, fast: bool,
+                       progress: Progress | None) -> tuple[str, bool, bool]:
+    """:func:`validate`'s path as given, and its ``reproduce`` and ``fast``; raises
+    ``ValueError`` or ``TypeError`` for what it cannot check with."""
     shown = given_text(path, "path")
     reproduce, fast = given_flag(reproduce, "reproduce"), given_flag(fast, "fast")
     if shown == "":  # Path("") is "." (QA: checked the working folder)
@@ -433,140 +462,104 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
     if progress is not None and not callable(progress):  # as build refuses it, not as a bug
         raise TypeError(f"progress must be called with the records done and their count, "
                         f"or be None; {progress!r} cannot be called")
-    target = Path(shown)
-    mode = "fast" if fast else "full"
-    jobs = checked_jobs(jobs)
-    denied = unreadable_given(target)
-    if denied is not None:  # its permissions, not its content: no guess at what it holds
-        given = _given_kind(target)
-        listed = _listed_releases(target) if given == UNREADABLE else []
-        # A folder of releases listed, not entered (chmod 600): its names tell (QA).
-        told = (f"; {LISTED_RELEASES} ({counted(len(listed), 'release')}: "
-                + ", ".join(listed[:_NAMES_SHOWN])
-                + (", ..." if len(listed) > _NAMES_SHOWN else "") + "), none of them checked"
-                if listed else "")
-        return ValidationReport(shown, given,
-                                (Problem(".", denied.code, denied.message + told),),
-                                mode=mode, reproduce=reproduce)
-    kind = detect_kind(target)
+    return shown, reproduce, fast
+
+
+def _unreadable_report(target: Path, shown: str, denied: Problem, *, mode: str,
+                       reproduce: bool) -> ValidationReport:
+    """The report of a target this user may not read (``denied``: why), of the kind it
+    seems to be (:func:`_given_kind`)."""
+    given = _given_kind(target)
+    listed = _listed_releases(target) if given == UNREADABLE else []
+    # A folder of releases listed, not entered (chmod 600): its names tell (QA).
+    told = (f"; {LISTED_RELEASES} ({counted(len(listed), 'release')}: "
+            + ", ".join(listed[:_NAMES_SHOWN])
+            + (", ..." if len(listed) > _NAMES_SHOWN else "") + "), none of them checked"
+            if listed else "")
+    return ValidationReport(shown, given,
+                            (Problem(".", denied.code, denied.message + told),),
+                            mode=mode, reproduce=reproduce)
+
+
+def _not_a_package_report(shown: str, reason: str, *, mode: str, reproduce: bool
+                          ) -> ValidationReport:
+    """The report of a target that is no seeds folder, package or archive to check
+    (``reason``: what it is, and what to do)."""
+    # Named for none of the kinds it is not (QA: a text file's report said "archive",
+    # an empty folder's "package", beside "not a seeds folder, package or archive").
+    return ValidationReport(shown, OTHER, (Problem(".", "not-a-package", reason),),
+                            mode=mode, reproduce=reproduce)
+
+
+def _not_ours(target: Path, kind: str) -> str | None:
+    """Why ``target``, a package or archive by its files (``kind``), is none of
+    corpuskit's to check (another tool's package, a ``.zip`` that is no zip), or None."""
     foreign = foreign_package(target) if kind in ("package", "archive") else None
     if foreign is not None:  # one problem, not each file and key of ours it lacks (QA)
-        return ValidationReport(shown, OTHER, (Problem(".", "not-a-package", foreign),),
-                                mode=mode, reproduce=reproduce)
+        return foreign
     if kind == "archive" and not may_be_archive(target) and not is_lfs_pointer(target):
         # Named .zip but no zip at all (a web page a download saved): no archive, damaged
         # or not, as load, info, export and diff say (QA consumer 1: archive-error and a
         # seal "changed or appended", to restore from version control)
-        return ValidationReport(shown, OTHER,
-                                (Problem(".", "not-a-package", not_an_archive(target)),),
-                                mode=mode, reproduce=reproduce)
-    archive = archive_of_sidecar(target) if kind is None else None
-    if archive is not None:  # as validate_all checks it (QA: "is no package archive")
-        return validate(archive, reproduce=reproduce, fast=fast, jobs=jobs, limits=limits,
-                        progress=progress)
-    if kind is None:
-        releases = releases_in(target)
-        reason = (url_given(shown) or missing_given(shown) if not target.exists() else
-                  descriptor_given(target) or _sidecar_given(target) or _config_given(target) or
-                  (f"a folder of releases ({_held(releases)}), not one package: "
-                   f"corpuskit.validate_all([{shown!r}]) checks every release in it, as "
-                   f"'corpuskit validate {shown}' does" if releases else None) or
-                  _special_given(target) or _empty_given(target) or
-                  _other_archive_given(target) or
-                  "not a seeds folder (no corpus.toml), a package folder (no datapackage.json "
-                  "or bagit.txt) nor a .zip package archive; give one of those, or, to "
-                  "package a folder of texts, write its corpus.toml (README: The seeds "
-                  "folder and corpus.toml)")
-        # Named for none of the kinds it is not (QA: a text file's report said "archive",
-        # an empty folder's "package", beside "not a seeds folder, package or archive").
-        return ValidationReport(shown, OTHER, (Problem(".", "not-a-package", reason),),
-                                mode=mode,
-                                reproduce=reproduce)
-    problems = ProblemList()
-    files = size = documents = 0
+        return not_an_archive(target)
+    return None
+
+
+def _neither_kind(target: Path, shown: str) -> str:
+    """What ``target``, no seeds folder, package or archive by its files, is instead (a
+    URL, nothing, a descriptor, a published checksum, a corpus.toml, a folder of releases,
+    a pipe, an empty folder, another archive), and what to do."""
+    releases = releases_in(target)
+    return (url_given(shown) or missing_given(shown) if not target.exists() else
+            descriptor_given(target) or _sidecar_given(target) or _config_given(target) or
+            (f"a folder of releases ({_held(releases)}), not one package: "
+             f"corpuskit.validate_all([{shown!r}]) checks every release in it, as "
+             f"'corpuskit validate {shown}' does" if releases else None) or
+            _special_given(target) or _empty_given(target) or
+            _other_archive_given(target) or
+            "not a seeds folder (no corpus.toml), a package folder (no datapackage.json "
+            "or bagit.txt) nor a .zip package archive; give one of those, or, to "
+            "package a folder of texts, write its corpus.toml (README: The seeds "
+            "folder and corpus.toml)")
+
+
+@dataclass
+class _Findings:
+    """What the check of a seeds folder, package or archive has found so far: each step
+    adds to it, and what a step found is kept where a later one stops the check."""
+
+    kind: str
+    problems: ProblemList = field(default_factory=ProblemList)
+    files: int = 0
+    bytes: int = 0
+    documents: int = 0
     skipped: tuple[tuple[str, str], ...] = ()
     notes: tuple[tuple[str, str], ...] = ()
-    not_checked: list[tuple[str, str]] = []
+    not_checked: list[tuple[str, str]] = field(default_factory=list)
     stopped_by: tuple[str, ...] = ()  # the codes of the problems that stopped checking
-    try:
-        if kind == "seeds":
-            from .seeds import validate_seeds  # the build's pipeline: imported only here
 
-            # as the CLI's build would run: with the environment's SOURCE_DATE_EPOCH
-            result = validate_seeds(target, jobs=jobs,
-                                    source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"))
-            problems.extend(result.problems)
-            files, size, documents = result.files, result.bytes, result.documents
-            skipped = result.skipped
-            # as build notes them: of corpus.toml, whose pattern it is (QA: seeds 1)
-            notes = tuple((shown_in(shown, "package", CONFIG_NAME), note)
-                          for note in result.notes)
-            if result.stopped:  # no count shown (QA: "0 documents, 0 files; full checks")
-                not_checked = [(STOPPED_AT, SEEDS_STOPPED)]
-        elif kind == "package":
-            outcome = check_folder(target, fast=fast, reproduce=reproduce, jobs=jobs,
-                                   progress=progress)
-            pointers = _lfs_pointers(target, outcome.problems)
-            if pointers:  # not fetched: the files, not each of their consequences (QA)
-                problems.extend(Problem(path, "lfs-pointer", LFS_FILE_ADVICE)
-                                for path in pointers)
-                others = _files_wrong(outcome.problems) - set(pointers)
-                # Any other file changed, missing or added: every problem is said (QA: one
-                # pointer-shaped file hid an edited documents.jsonl)
-                outcome = replace(outcome, problems=[] if not others else [
-                    problem for problem in outcome.problems if problem.path not in pointers])
-            problems.extend(outcome.problems)
-            files, size, documents = outcome.files, outcome.bytes, outcome.documents
-            if DOCUMENTS_PATH in pointers:  # its lines are no records: none were read (QA:
-                documents = 0  # a pointer's three lines were "3 documents")
-            not_checked = outcome.not_checked
-            problems.extend(misnamed(target.resolve().name, _folder_release(target), "",
-                                     target.parent if target.name else
-                                     target.resolve().parent))
-        elif is_lfs_pointer(target):  # not fetched: no damage, no seal to speak of (QA)
-            problems.append(Problem(".", "archive-error", LFS_ADVICE))
-            not_checked, stopped_by = [(STOPPED_AT, REFUSED)], ("archive-error",)
+
+def _check_target(found: _Findings, target: Path, shown: str, *, fast: bool,
+                  reproduce: bool, jobs: int, limits: ArchiveLimits,
+                  progress: Progress | None) -> None:
+    """Check ``target`` as what ``found.kind`` says it is, into ``found``: a check that
+    stops (a problem that ends it, a bug) is a problem of the report; a run that fails
+    (a worker died, no memory or other resource left, an output error) raises."""
+    try:
+        if found.kind == "seeds":
+            _check_seeds(found, target, shown, jobs=jobs)
+        elif found.kind == "package":
+            _check_package_folder(found, target, fast=fast, reproduce=reproduce, jobs=jobs,
+                                  progress=progress)
         else:
-            seal_problems = check_archive_checksums(target, fast=fast)
-            problems.extend(seal_problems)
-            try:
-                source = ZipSource(target, strict=False, limits=limits)
-            except InputError as error:
-                problems.extend(Problem(".", p.code, p.message, p.location)
-                                for p in error.problems)
-                not_checked = [(STOPPED_AT, REFUSED)]
-                stopped_by = tuple(p.code for p in error.problems)
-            else:
-                with source:
-                    inside = misplaced_in_zip(source, target)
-                    if inside is None:
-                        outcome = check_archive(source, fast=fast, reproduce=reproduce,
-                                                jobs=jobs, clean=not seal_problems,
-                                                progress=progress)
-                        problems.extend(outcome.problems)
-                        files, size, documents = outcome.files, outcome.bytes, \
-                            outcome.documents
-                        not_checked = outcome.not_checked
-                if inside is not None:  # one problem, not each of its consequences
-                    problems = ProblemList()
-                    problems.append(Problem(".", "archive-error", inside))
-                    not_checked, stopped_by = [(STOPPED_AT, REFUSED)], ("archive-error",)
-                else:
-                    problems.extend(misnamed(target.name[:-len(target.suffix) or None],
-                                             source.name, target.suffix, target.parent))
-            zipped = seeds_in_zip(target) if problems else None
-            if zipped is not None:  # its problems are those of no package (QA: "damaged")
-                problems = ProblemList()
-                problems.append(Problem(".", "not-a-package", seeds_zip_advice(target, zipped)))
-                files = size = documents = 0
-                not_checked = []
-                kind = OTHER  # no package archive (QA: its JSON said "archive")
+            _check_package_archive(found, target, fast=fast, reproduce=reproduce, jobs=jobs,
+                                   limits=limits, progress=progress)
     except (WorkerDied, FileNamesMisread, OutputError):  # the run failed, not the package
         raise  # (OutputError: no room for the language model --reproduce decodes, QA)
     except InputError as error:  # checking stopped (a rights pattern that runs without end)
-        problems.extend(error.problems)
-        not_checked = [(STOPPED_AT, STOPPED)]
-        stopped_by = tuple(p.code for p in error.problems)
+        found.problems.extend(error.problems)
+        found.not_checked = [(STOPPED_AT, STOPPED)]
+        found.stopped_by = tuple(p.code for p in error.problems)
     except ParquetOutOfMemory as error:  # not a record-mismatch (QA: a sound package failed)
         raise ran_out(MEMORY, f"while checking {shown}, which was neither found valid nor "
                       "invalid", str(error), jobs=run_jobs()) from None
@@ -574,7 +567,7 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
         raise OutOfMemory(
             f"ran out of memory while checking {shown}, which was neither found valid nor "
             "invalid: "
-            + ("each document is read whole" if kind == "seeds" else
+            + ("each document is read whole" if found.kind == "seeds" else
                "each record line of data/documents.jsonl is held whole, a few times over,")
             + " so memory follows the largest one; give the process more memory"
             # (QA: a check with -j 1 was told to check with --jobs 1)
@@ -589,23 +582,120 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
             # check: export and load() take no --jobs (QA s83)
             raise ran_out(resource, f"while checking {shown}, which was neither found valid "
                           "nor invalid", jobs=run_jobs()) from None
-        problems.append(Problem(".", "internal-error",
-                                f"corpuskit failed while checking this {kind}: "
-                                f"{type(exc).__name__}: {exc}; please report this as a bug"))
-        not_checked, stopped_by = [(STOPPED_AT, STOPPED)], ("internal-error",)
+        found.problems.append(Problem(".", "internal-error",
+                                      f"corpuskit failed while checking this {found.kind}: "
+                                      f"{type(exc).__name__}: {exc}; please report this as a "
+                                      "bug"))
+        found.not_checked, found.stopped_by = [(STOPPED_AT, STOPPED)], ("internal-error",)
+
+
+def _check_seeds(found: _Findings, target: Path, shown: str, *, jobs: int) -> None:
+    """Check the seeds folder ``target`` as build would build it, into ``found``."""
+    from .seeds import validate_seeds  # the build's pipeline: imported only here
+
+    # as the CLI's build would run: with the environment's SOURCE_DATE_EPOCH
+    result = validate_seeds(target, jobs=jobs,
+                            source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"))
+    found.problems.extend(result.problems)
+    found.files, found.bytes, found.documents = result.files, result.bytes, result.documents
+    found.skipped = result.skipped
+    # as build notes them: of corpus.toml, whose pattern it is (QA: seeds 1)
+    found.notes = tuple((shown_in(shown, "package", CONFIG_NAME), note)
+                        for note in result.notes)
+    if result.stopped:  # no count shown (QA: "0 documents, 0 files; full checks")
+        found.not_checked = [(STOPPED_AT, SEEDS_STOPPED)]
+
+
+def _check_package_folder(found: _Findings, target: Path, *, fast: bool, reproduce: bool,
+                          jobs: int, progress: Progress | None) -> None:
+    """Check the package folder ``target``, and the release its name says it is, into
+    ``found``."""
+    outcome = check_folder(target, fast=fast, reproduce=reproduce, jobs=jobs,
+                           progress=progress)
+    pointers = _lfs_pointers(target, outcome.problems)
+    if pointers:  # not fetched: the files, not each of their consequences (QA)
+        found.problems.extend(Problem(path, "lfs-pointer", LFS_FILE_ADVICE)
+                              for path in pointers)
+        others = _files_wrong(outcome.problems) - set(pointers)
+        # Any other file changed, missing or added: every problem is said (QA: one
+        # pointer-shaped file hid an edited documents.jsonl)
+        outcome = replace(outcome, problems=[] if not others else [
+            problem for problem in outcome.problems if problem.path not in pointers])
+    found.problems.extend(outcome.problems)
+    found.files, found.bytes, found.documents = outcome.files, outcome.bytes, \
+        outcome.documents
+    if DOCUMENTS_PATH in pointers:  # its lines are no records: none were read (QA:
+        found.documents = 0  # a pointer's three lines were "3 documents")
+    found.not_checked = outcome.not_checked
+    found.problems.extend(misnamed(target.resolve().name, _folder_release(target), "",
+                                   target.parent if target.name else
+                                   target.resolve().parent))
+
+
+def _check_package_archive(found: _Findings, target: Path, *, fast: bool, reproduce: bool,
+                           jobs: int, limits: ArchiveLimits,
+                           progress: Progress | None) -> None:
+    """Check the package archive ``target`` (its seal and published checksum first), and
+    the release its name says it is, into ``found``; an archive of seeds is no package."""
+    if is_lfs_pointer(target):  # not fetched: no damage, no seal to speak of (QA)
+        found.problems.append(Problem(".", "archive-error", LFS_ADVICE))
+        found.not_checked, found.stopped_by = [(STOPPED_AT, REFUSED)], ("archive-error",)
+        return
+    seal_problems = check_archive_checksums(target, fast=fast)
+    found.problems.extend(seal_problems)
+    try:
+        source = ZipSource(target, strict=False, limits=limits)
+    except InputError as error:
+        found.problems.extend(Problem(".", p.code, p.message, p.location)
+                              for p in error.problems)
+        found.not_checked = [(STOPPED_AT, REFUSED)]
+        found.stopped_by = tuple(p.code for p in error.problems)
+    else:
+        with source:
+            inside = misplaced_in_zip(source, target)
+            if inside is None:
+                outcome = check_archive(source, fast=fast, reproduce=reproduce,
+                                        jobs=jobs, clean=not seal_problems,
+                                        progress=progress)
+                found.problems.extend(outcome.problems)
+                found.files, found.bytes, found.documents = outcome.files, outcome.bytes, \
+                    outcome.documents
+                found.not_checked = outcome.not_checked
+        if inside is not None:  # one problem, not each of its consequences
+            found.problems = ProblemList()
+            found.problems.append(Problem(".", "archive-error", inside))
+            found.not_checked, found.stopped_by = [(STOPPED_AT, REFUSED)], ("archive-error",)
+        else:
+            found.problems.extend(misnamed(target.name[:-len(target.suffix) or None],
+                                           source.name, target.suffix, target.parent))
+    zipped = seeds_in_zip(target) if found.problems else None
+    if zipped is not None:  # its problems are those of no package (QA: "damaged")
+        found.problems = ProblemList()
+        found.problems.append(Problem(".", "not-a-package", seeds_zip_advice(target, zipped)))
+        found.files = found.bytes = found.documents = 0
+        found.not_checked = []
+        found.kind = OTHER  # no package archive (QA: its JSON said "archive")
+
+
+def _report_of(found: _Findings, target: Path, shown: str, *, mode: str,
+               reproduce: bool) -> ValidationReport:
+    """The report of what the check of ``target`` found."""
+    problems = found.problems
     unreadable = tuple(dict.fromkeys(
-        problem.path for problem in problems if kind == "package"
+        problem.path for problem in problems if found.kind == "package"
         and problem.code == "unreadable-file" and problem.path not in ("", ".")
         and unreadable_given(target / problem.path) is not None))
-    if kind == "seeds":  # checked as build reads them, whatever was asked (QA: "fast")
+    if found.kind == "seeds":  # checked as build reads them, whatever was asked (QA: "fast")
         mode, reproduce = "full", False
-    return ValidationReport(shown, kind, sort_problems([*problems, *problems.summaries()]),
-                            files=files, bytes=size,
-                            documents=documents, mode=mode, reproduce=reproduce,
-                            skipped=skipped, notes=notes, not_checked=tuple(not_checked),
+    return ValidationReport(shown, found.kind,
+                            sort_problems([*problems, *problems.summaries()]),
+                            files=found.files, bytes=found.bytes,
+                            documents=found.documents, mode=mode, reproduce=reproduce,
+                            skipped=found.skipped, notes=found.notes,
+                            not_checked=tuple(found.not_checked),
                             unreadable=tuple(sorted(unreadable)),
                             unlisted=sum(problems.dropped.values()),
-                            unlisted_codes=len(problems.dropped), stopped_by=stopped_by)
+                            unlisted_codes=len(problems.dropped), stopped_by=found.stopped_by)
 
 
 def misplaced_in_zip(source: ZipSource, path: Path) -> str | None:
