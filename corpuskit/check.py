@@ -652,27 +652,35 @@ class _FolderFindings:
     relabel: str | None
 
 
-def _compare_folder(inputs: _Inputs, survey: _DistSurvey, result: BuildResult,
-                    relabel: str | None) -> _FolderComparison:
-    """This version's folder compared, file by file, with the fresh build's, and the
-    problem of each file that differs; nothing where it is not there, or not read. A
-    folder of releases in the folder's place is no release to compare: its files and
-    those of the releases in it are no release's missing or extra files (QA)."""
-    seeds, dist, config, jobs = inputs.seeds, inputs.dist, inputs.config, inputs.jobs
-    release = inputs.release
-    if not (survey.folder_read and survey.blocking is None and release.is_dir()):
-        return _FolderComparison()
-    problems: list[Problem] = []
-    edited = False
+@dataclass(frozen=True)
+class _TreeDifference:
+    """How this version's folder differs from the fresh build's, file by file, before
+    what the difference means is judged."""
+
+    #: The files that differ (a folder's name ends in ``/``), but the LFS pointers and
+    #: the files under a folder that is a link; none where a file in it cannot be read.
+    differing: list[str]
+    built: set[str]  # the fresh build's files and folders
+    present: set[str]  # the files and folders of the release in dist/
+    pointers: list[str]  # its files that are Git LFS pointers
+    linked: set[str]  # its folders that are symbolic links
+    inside: dict[Path, Problem]  # its files and folders this user may not read
+    #: The problems of its LFS pointers, then of what cannot be read in it.
+    problems: list[Problem]
+
+
+def _tree_difference(built_release: Path, release: Path, jobs: int | None
+                     ) -> _TreeDifference:
+    """The files of the release folder ``release`` that differ from those of the fresh
+    build's (``built_release``), with its LFS pointers, linked folders and what this user
+    may not read in it set apart."""
     unlisted: list[tuple[Path, OSError]] = []  # a file or folder that cannot be read
-    differing, built, present = compare_trees(result.release, release, unlisted)
+    differing, built, present = compare_trees(built_release, release, unlisted)
     # Files of it that a checkout without Git LFS left as pointers: not fetched,
     # neither changed since the build nor to be rebuilt over (QA: called changed
     # after its build, with advice to remove the folder and build).
     pointers = [rel for rel in differing
                 if rel in present and is_lfs_pointer(release / rel)]
-    problems.extend(Problem(str(release / rel), "lfs-pointer", LFS_FILE_ADVICE)
-                    for rel in pointers)
     differing = [rel for rel in differing if rel not in pointers]
     # A folder of it that is a symbolic link (data/, say) is one entry, never
     # followed: named as validate names it, not its files as missing (QA: 'extra
@@ -685,55 +693,117 @@ def _compare_folder(inputs: _Inputs, survey: _DistSurvey, result: BuildResult,
     if not inside and differing:  # what else validate may find this user cannot read
         inside = _unreadable_inside(release, jobs)
     if inside:  # a file or folder in it cannot be read: not compared (QA)
-        problems.extend(inside.values())
         differing = []
-    fresh, kept = descriptor_created(result.release), descriptor_created(release)
+    problems = [*(Problem(str(release / rel), "lfs-pointer", LFS_FILE_ADVICE)
+                  for rel in pointers), *inside.values()]
+    return _TreeDifference(differing, built, present, pointers, linked, inside, problems)
+
+
+@dataclass(frozen=True)
+class _EditVerdict:
+    """Whether the release was changed after its build, and in which files."""
+
+    edited: bool = False
+    blamed: frozenset[str] | None = None  # the files edited; None: every differing file
+    # A release that passes validate, whose descriptor is a fresh build's: its
+    # metadata files are written otherwise by this corpuskit, or were edited and
+    # re-signed whole (QA: a new form of croissant.json and the card was called an
+    # edit of the release, and its restoring advised, which changes nothing).
+    rewritten: bool = False
+    converted: list[str] = field(default_factory=list)  # its files Git's line ends converted
+
+
+def _edit_verdict(inputs: _Inputs, survey: _DistSurvey, result: BuildResult,
+                  tree: _TreeDifference, changelog_only: bool) -> _EditVerdict:
+    """Whether the release differing from the fresh build as ``tree`` says was changed
+    after its build (edited, a file added or removed), in which files, or written
+    otherwise; ``changelog_only``: it differs in CHANGELOG.md and its tag manifest alone."""
+    release, jobs, differing = inputs.release, inputs.jobs, tree.differing
     # Changed after its build (edited, a file added or removed), or built of other
     # seeds: a release whose descriptor is a fresh build's, or whose files disagree
     # with its own manifests (looked at on this path only), was changed.
+    # A release whose descriptor is a fresh build's was edited in every file that
+    # differs; one whose descriptor differs too, only in the files its own
+    # manifests no longer match (QA: with the seeds changed as well, every file was
+    # said to be edited, and the rebuild advised, which build refuses).
+    converted: list[str] = []
+    if differing and DESCRIPTOR not in differing and not changelog_only:
+        # ... and a zip beside it as this corpuskit writes it is the folder's
+        # build: the folder was edited since (QA: called written otherwise).
+        # Validated in any case: which of its files Git converted (QA).
+        intact = _damaged_files(release, jobs, converted=converted,
+                                pointers=tree.pointers) is None
+        rewritten = all(rel in tree.present and rel in tree.built for rel in differing) \
+            and not (survey.zip_read and archives_match(result.archive, inputs.archive)) \
+            and intact
+        return _EditVerdict(edited=not rewritten, rewritten=rewritten, converted=converted)
+    if not differing:
+        return _EditVerdict(converted=converted)
+    # An empty folder in it is named on its own (remove it): no file changed
+    # for it (QA: with the seeds changed too, every file was said to be edited).
+    changed_files = _damaged_files(release, jobs, frozenset(
+        rel.rstrip("/") for rel in differing if rel.endswith("/")), converted,
+        tree.pointers)
+    edited = changed_files is not None
+    # The zip holds the seeds' CHANGELOG.md too: beside a zip that is a fresh
+    # build's, one that differs in the folder alone was edited there (its tag
+    # manifest re-signed), not in the seeds (QA forge3 3: seeds/CHANGELOG.md
+    # was blamed, and 'release patch' advised, a needless version).
+    if changelog_only and not edited and survey.zip_read \
+            and archives_match(result.archive, inputs.archive):
+        edited = True
+    return _EditVerdict(edited=edited, blamed=changed_files or None, converted=converted)
+
+
+def _restore_advice(inputs: _Inputs, restore_from: str, seeds_too: bool) -> str:
+    """What to do of a release changed after its build: restore it from
+    ``restore_from``, or rebuild it unless the seeds changed too."""
+    return ("the release changed after it was built: restore it from "
+            f"{restore_from} or from version control (git checkout)" + (
+                f"; the seeds changed since version {inputs.config.version} was "
+                "released as well (the other files named)" if seeds_too else
+                f", or remove the folder {inputs.release.name}/ and run "
+                f"'{inputs.build_command}', which puts it back"))
+
+
+def _release_time_problem(inputs: _Inputs, result: BuildResult, differing: list[str],
+                          edited: bool, relabel: str | None) -> Problem | None:
+    """The problem of a release that differs from the fresh build in its release time
+    alone (``created``), or None."""
+    release = inputs.release
+    fresh, kept = descriptor_created(result.release), descriptor_created(release)
+    # Another release time (SOURCE_DATE_EPOCH, created) is what to fix only when
+    # nothing else differs (QA: a changed document built at another time was told
+    # the time to build with, and nothing of the change, nor to release it).
+    if not (DESCRIPTOR in differing and fresh != kept and not edited
+            and relabel is None and release_time_alone(
+                release, result.release, CHANGELOG_NAME in differing, inputs.seeds)):
+        return None
+    return Problem(str(release / DESCRIPTOR), "stale-release",
+                   f"created is {kept or 'absent'} in dist/ and "
+                   f"{fresh or 'absent'} in a fresh build: "
+                   f"{release_time_advice(kept)}", "/created")
+
+
+def _compare_folder(inputs: _Inputs, survey: _DistSurvey, result: BuildResult,
+                    relabel: str | None) -> _FolderComparison:
+    """This version's folder compared, file by file, with the fresh build's, and the
+    problem of each file that differs; nothing where it is not there, or not read. A
+    folder of releases in the folder's place is no release to compare: its files and
+    those of the releases in it are no release's missing or extra files (QA)."""
+    seeds, dist, release = inputs.seeds, inputs.dist, inputs.release
+    if not (survey.folder_read and survey.blocking is None and release.is_dir()):
+        return _FolderComparison()
+    tree = _tree_difference(result.release, release, inputs.jobs)
+    differing = tree.differing
     # The seeds' CHANGELOG.md is copied into the release, which the descriptor
     # does not describe: a change to it alone differs there and in the tag
     # manifest only, and is the seeds' change, not the release's (QA: the release
     # was called edited, and its rebuild advised, which build refuses).
     changelog_only = CHANGELOG_NAME in differing \
         and set(differing) <= {CHANGELOG_NAME, TAG_MANIFEST}
-    # A release whose descriptor is a fresh build's was edited in every file that
-    # differs; one whose descriptor differs too, only in the files its own
-    # manifests no longer match (QA: with the seeds changed as well, every file was
-    # said to be edited, and the rebuild advised, which build refuses).
-    blamed: frozenset[str] | None = None  # None: every differing file
-    converted: list[str] = []  # its files Git's line-end handling converted
-    # A release that passes validate, whose descriptor is a fresh build's: its
-    # metadata files are written otherwise by this corpuskit, or were edited and
-    # re-signed whole (QA: a new form of croissant.json and the card was called an
-    # edit of the release, and its restoring advised, which changes nothing).
-    rewritten = False
-    if differing and DESCRIPTOR not in differing and not changelog_only:
-        # ... and a zip beside it as this corpuskit writes it is the folder's
-        # build: the folder was edited since (QA: called written otherwise).
-        # Validated in any case: which of its files Git converted (QA).
-        intact = _damaged_files(release, jobs, converted=converted,
-                                pointers=pointers) is None
-        rewritten = all(rel in present and rel in built for rel in differing) \
-            and not (survey.zip_read and archives_match(result.archive, inputs.archive)) \
-            and intact
-        edited = not rewritten
-    elif differing:
-        # An empty folder in it is named on its own (remove it): no file changed
-        # for it (QA: with the seeds changed too, every file was said to be edited).
-        changed_files = _damaged_files(release, jobs, frozenset(
-            rel.rstrip("/") for rel in differing if rel.endswith("/")), converted,
-            pointers)
-        edited = changed_files is not None
-        blamed = changed_files or None
-        # The zip holds the seeds' CHANGELOG.md too: beside a zip that is a fresh
-        # build's, one that differs in the folder alone was edited there (its tag
-        # manifest re-signed), not in the seeds (QA forge3 3: seeds/CHANGELOG.md
-        # was blamed, and 'release patch' advised, a needless version).
-        if changelog_only and not edited and survey.zip_read \
-                and archives_match(result.archive, inputs.archive):
-            edited = True
-    seeds_too = blamed is not None and not set(differing) <= blamed
+    verdict = _edit_verdict(inputs, survey, result, tree, changelog_only)
+    seeds_too = verdict.blamed is not None and not set(differing) <= verdict.blamed
     # Seeds whose line ends Git converted build other raw files than were released,
     # of the same text: no change to release (QA: 'run corpuskit release', which
     # then proposed a major release). Only the raw files whose recorded sha256
@@ -746,47 +816,36 @@ def _compare_folder(inputs: _Inputs, survey: _DistSurvey, result: BuildResult,
     # Whence a changed file comes back: not from a zip that is not there (QA).
     restore_from = ("a published copy of the release" if survey.no_archive
                     else "the release's zip")
-    restore = ("the release changed after it was built: restore it from "
-               f"{restore_from} or from version control (git checkout)" + (
-                   f"; the seeds changed since version {config.version} was "
-                   "released as well (the other files named)" if seeds_too else
-                   f", or remove the folder {release.name}/ and run "
-                   f"'{inputs.build_command}', which puts it back"))
+    restore = _restore_advice(inputs, restore_from, seeds_too)
     # Git's line-end handling, which a checkout repeats (QA: the advice to restore
     # from version control): said of the files it converted, or of every file
     # where bagit.txt, which corpuskit always writes alike, has CR LF.
+    converted = verdict.converted
     line_restore = (_line_ends_message(seeds, dist, release, result.release, converted)
-                    if edited and (converted or _line_ends_converted(release))
+                    if verdict.edited and (converted or _line_ends_converted(release))
                     else None)
     line_advice = line_restore  # said in full on one file only (below)
-    if line_restore is not None and (not converted or blamed is None
-                                     or blamed <= set(converted)):
+    if line_restore is not None and (not converted or verdict.blamed is None
+                                     or verdict.blamed <= set(converted)):
         restore, line_restore = line_restore, None
-    # Another release time (SOURCE_DATE_EPOCH, created) is what to fix only when
-    # nothing else differs (QA: a changed document built at another time was told
-    # the time to build with, and nothing of the change, nor to release it).
-    time_alone = (DESCRIPTOR in differing and fresh != kept and not edited
-                  and relabel is None and release_time_alone(
-                      release, result.release, CHANGELOG_NAME in differing, seeds))
+    time_problem = _release_time_problem(inputs, result, differing, verdict.edited, relabel)
     findings = _FolderFindings(
-        built=result.release, built_files=built, present=present, linked=linked,
-        edited=edited, blamed=blamed, rewritten=rewritten, changelog_only=changelog_only,
+        built=result.release, built_files=tree.built, present=tree.present,
+        linked=tree.linked, edited=verdict.edited, blamed=verdict.blamed,
+        rewritten=verdict.rewritten, changelog_only=changelog_only,
         restore=restore, restore_from=restore_from, line_restore=line_restore,
         line_advice=line_advice, converted=converted, line_ends=line_ends,
         line_ends_only=line_ends_only, seeds_advice=seeds_advice,
-        shared=(sharing_releases(dist, config.name, release, differing) if edited
-                else {}),  # the releases that share a changed file (hard-linked)
-        time_alone=time_alone, relabel=relabel)
+        # the releases that share a changed file (hard-linked)
+        shared=(sharing_releases(dist, inputs.config.name, release, differing)
+                if verdict.edited else {}),
+        time_alone=time_problem is not None, relabel=relabel)
     said = [_differing_file_problem(inputs, survey, findings, rel) for rel in differing]
     if line_advice is not None:
         said = _advised_once(said, line_advice)
-    problems.extend(said)
-    if time_alone:
-        problems.append(Problem(str(release / DESCRIPTOR), "stale-release",
-                                f"created is {kept or 'absent'} in dist/ and "
-                                f"{fresh or 'absent'} in a fresh build: "
-                                f"{release_time_advice(kept)}", "/created"))
-    return _FolderComparison(tuple(differing), tuple(problems), edited, seeds_too, inside)
+    problems = [*tree.problems, *said, *([time_problem] if time_problem else [])]
+    return _FolderComparison(tuple(differing), tuple(problems), verdict.edited, seeds_too,
+                             tree.inside)
 
 
 def _differing_file_problem(inputs: _Inputs, survey: _DistSurvey, found: _FolderFindings,
