@@ -982,8 +982,7 @@ def _recorded_history(seeds: Path, dist: Path, config: CorpusConfig, releases: R
     kept, and refused where they record releases ``dist`` does not hold."""
     previous_version = latest[0]
     previous = str(previous_version)
-    result, version, required, bump, final = (chosen.result, chosen.version, chosen.required,
-                                              chosen.bump, chosen.final)
+    result, version = chosen.result, chosen.version
     source_date_epoch = run.source_date_epoch
     recorded_entry = ""
     notes: list[str] = []
@@ -995,16 +994,47 @@ def _recorded_history(seeds: Path, dist: Path, config: CorpusConfig, releases: R
     else:  # carry the history on from the latest release's copy that records one
         base_changelog, carried_from = _carried_history(releases.found) or (None, None)
     unfinished = _unfinished_release_entry(config, previous_version, result,
-                                           base_changelog, final[0] if final else None)
-    recorded_line = entry_line(base_changelog, config.version)
-    if unfinished is None and recorded_line is not None \
-            and config.metadata.get("created") \
+                                           base_changelog,
+                                           chosen.final[0] if chosen.final else None)
+    if unfinished is None:
+        _refuse_later_seeds(dist, config, previous_version, version, files, base_changelog)
+    interrupted = _interrupted_release(seeds, dist, config, previous_version, chosen, files,
+                                       base_changelog, unfinished)
+    kept = interrupted is not None and bool(interrupted.created)
+    if interrupted is not None:
+        base_changelog, recorded_entry = interrupted.changelog, interrupted.entry
+        if interrupted.created:
+            ignored = (" (not SOURCE_DATE_EPOCH's)"
+                       if resolve_created(config, source_date_epoch) != interrupted.created
+                       else "")
+            # The build takes corpus.toml's created: "" is no release time, where None
+            # would be the environment's SOURCE_DATE_EPOCH again (QA: api 1)
+            created, source_date_epoch = interrupted.created, ""
+            notes.append(f"{interrupted.held}: this release finishes it with that "
+                         f"time{ignored}, the same bytes as that release")
+    elif (config.version not in (previous, version)
+            and Version.parse(config.version) > previous_version):
+        notes.append(f"{CONFIG_NAME} said version {config.version}; the release is "
+                     f"{version}, the {chosen.bump} bump of the latest release {previous}")
+    _refuse_unreleased_entries(dist, config, previous_version, version, files,
+                               base_changelog, carried_from, result.old.created)
+    return _History(created, source_date_epoch, base_changelog, recorded_entry, kept,
+                    tuple(notes))
+
+
+def _refuse_later_seeds(dist: Path, config: CorpusConfig, previous_version: Version,
+                        version: str, files: _SeedsFiles, changelog: str | None) -> None:
+    """Raises :class:`ReleaseError` where the seeds record a release (its version, time
+    and entry) later than the latest in ``dist``, ``previous_version``: they are another
+    folder's releases; returns None otherwise."""
+    recorded_line = entry_line(changelog, config.version)
+    if recorded_line is not None and config.metadata.get("created") \
             and Version.parse(config.version) > Version.parse(version):
         # The seeds record a later release than --out holds: another folder's (QA: a
         # typo for dist was told to remove entries, and released a second, other 1.1.0
         # after 1.0.0 where the seeds were at 2.0.0).
-        recorded = [entry.word for entry in entries_after(base_changelog,
-                                                          previous_version)]
+        previous = str(previous_version)
+        recorded = [entry.word for entry in entries_after(changelog, previous_version)]
         raise ReleaseError(
             f"{files.toml_path} has version {config.version} with its release time, and "
             f"{files.changelog_path} its entry (line {recorded_line}), but the latest release "
@@ -1014,7 +1044,28 @@ def _recorded_history(seeds: Path, dist: Path, config: CorpusConfig, releases: R
             f"kept, put them (folders and zips) into {dist} first"
             + (f". Releasing here would make {version} after {previous}, another release "
                f"than the seeds' {version}" if version in recorded else ""))
-    kept = held = ""  # corpus.toml's release time, kept, and what held it
+
+
+@dataclass(frozen=True)
+class _Interrupted:
+    """A release of the version being made that the seeds record and ``dist`` does not
+    hold, which this release finishes."""
+
+    created: str  # its release time, which this release keeps
+    held: str  # the note's words for what held it
+    changelog: str | None  # the changelog before its entry
+    entry: str  # its entry, in the words it was released with; "": none written
+
+
+def _interrupted_release(seeds: Path, dist: Path, config: CorpusConfig,
+                         previous_version: Version, chosen: _NextVersion, files: _SeedsFiles,
+                         changelog: str | None, unfinished: tuple[str, str] | None
+                         ) -> _Interrupted | None:
+    """The release of ``chosen`` the seeds record and ``dist`` does not hold (its entry,
+    ``unfinished``, or its time alone), which this release finishes; None where there is
+    none. Raises :class:`ReleaseError` where the seeds record it of other content, or
+    record the release of another version after ``previous_version``."""
+    previous, version, result = str(previous_version), chosen.version, chosen.result
     stated = config.metadata.get("content_hash")
     if unfinished is not None and version == config.version and stated \
             and stated != result.new.content_hash:
@@ -1022,7 +1073,7 @@ def _recorded_history(seeds: Path, dist: Path, config: CorpusConfig, releases: R
         # document the entry names, or a new value of a field it lists (QA: a second,
         # other 1.1.0 was released, and check called it current).
         raise ReleaseError(other_content_refusal(
-            seeds, dist, config, entry_line(base_changelog or "", version) or 0,
+            seeds, dist, config, entry_line(changelog or "", version) or 0,
             str(stated), str(result.new.content_hash), "release"))
     if unfinished is not None and version == config.version:
         # The seeds are those of a release of this version that is not in dist: killed
@@ -1030,16 +1081,18 @@ def _recorded_history(seeds: Path, dist: Path, config: CorpusConfig, releases: R
         # not committed). Its recorded time is kept: the same entry, the same bytes as
         # that release's (QA: re-stamped, one version became two different zips).
         # Its entry too, in the words it was released with (an earlier corpuskit's).
-        kept, (base_changelog, recorded_entry) = str(config.metadata["created"]), unfinished
-        held = (f"{CONFIG_NAME} and {CHANGELOG_NAME} held the release time and entry of "
-                f"{config.name} {version}, which is not in {dist} (an interrupted "
-                "release, or one made in another folder or clone and not kept there)")
-    elif unfinished is not None:
+        return _Interrupted(
+            str(config.metadata["created"]),
+            f"{CONFIG_NAME} and {CHANGELOG_NAME} held the release time and entry of "
+            f"{config.name} {version}, which is not in {dist} (an interrupted "
+            "release, or one made in another folder or clone and not kept there)",
+            *unfinished)
+    if unfinished is not None:
         # The release of another bump, recorded and not in --out: published from
         # another clone, or killed here. Replacing its entry rewrote history where it
         # was published (QA: a forced 'release major', pulled into a clone whose dist
         # held 1.0.0, became 1.1.0 by a plain release, its 2.0.0 entry deleted).
-        asked = bump or required
+        asked = chosen.bump or chosen.required
         finish = command("release", seeds=seeds, out=dist,
                          arguments=(_bump_of(previous_version, config.version),))
         raise ReleaseError(
@@ -1049,34 +1102,36 @@ def _recorded_history(seeds: Path, dist: Path, config: CorpusConfig, releases: R
             f"was published, put it (its folder and zip) into {dist} first; if its "
             f"release was interrupted, finish it with '{finish}'; to release {version} "
             f"instead, remove its entry from {CHANGELOG_NAME}, then release again")
-    elif (recorded_time := _recorded_time_of(config, version, result.old.created,
-                                             base_changelog)) is not None:
-        # Killed after corpus.toml was written, before CHANGELOG.md was (QA: released
-        # again later, it took a new time, unlike a release left with both written).
-        kept = recorded_time
-        held = (f"{CONFIG_NAME} held the version and release time of {config.name} "
-                f"{version}, which is not in {dist} (a release interrupted before it "
-                f"wrote {CHANGELOG_NAME})")
-    elif (config.version not in (previous, version)
-            and Version.parse(config.version) > previous_version):
-        notes.append(f"{CONFIG_NAME} said version {config.version}; the release is "
-                     f"{version}, the {bump} bump of the latest release {previous}")
-    if kept:
-        ignored = (" (not SOURCE_DATE_EPOCH's)"
-                   if resolve_created(config, source_date_epoch) != kept else "")
-        # The build takes corpus.toml's created: "" is no release time, where None
-        # would be the environment's SOURCE_DATE_EPOCH again (QA: api 1)
-        created, source_date_epoch = kept, ""
-        notes.append(f"{held}: this release finishes it with that time{ignored}, the "
-                     "same bytes as that release")
+    recorded_time = _recorded_time_of(config, version, result.old.created, changelog)
+    if recorded_time is None:
+        return None
+    # Killed after corpus.toml was written, before CHANGELOG.md was (QA: released
+    # again later, it took a new time, unlike a release left with both written).
+    return _Interrupted(
+        recorded_time,
+        f"{CONFIG_NAME} held the version and release time of {config.name} "
+        f"{version}, which is not in {dist} (a release interrupted before it "
+        f"wrote {CHANGELOG_NAME})",
+        changelog, "")
+
+
+def _refuse_unreleased_entries(dist: Path, config: CorpusConfig, previous_version: Version,
+                               version: str, files: _SeedsFiles, changelog: str | None,
+                               carried_from: Path | None, previous_created: str | None
+                               ) -> None:
+    """Raises :class:`ReleaseError` where ``changelog``, the one this release's entry goes
+    into, has entries after the latest release ``previous_version``: carried on from the
+    release ``carried_from``, one for ``version`` itself, or others never released;
+    returns None otherwise."""
+    previous = str(previous_version)
     if carried_from is not None and (
-            carried_ahead := entries_after(base_changelog, previous_version)):
+            carried_ahead := entries_after(changelog, previous_version)):
         # Not the seeds' to remove: they have no CHANGELOG.md (QA: 'seeds/CHANGELOG.md
         # (line 3)' was named, a file that did not exist).
         raise _carried_entries(carried_from, carried_ahead, previous, dist)
-    written = entry_line(base_changelog, version)
+    written = entry_line(changelog, version)
     if written is not None:
-        time = time_recorded_after(config, result.old.created)
+        time = time_recorded_after(config, previous_created)
         elsewhere = (
             f"; if {version} was released from these seeds in another folder or clone "
             f"({CONFIG_NAME} records a release time, {time}, after {previous}'s), "
@@ -1089,11 +1144,9 @@ def _recorded_history(seeds: Path, dist: Path, config: CorpusConfig, releases: R
             "(written by hand, or left by an interrupted release of other content)"
             f"{elsewhere}; otherwise remove that entry, corpuskit writes it, and run "
             "the release again")
-    unreleased = entries_after(base_changelog, previous_version)
+    unreleased = entries_after(changelog, previous_version)
     if unreleased:
         raise _unreleased_entries(files.changelog_path, unreleased, previous, dist, version)
-    return _History(created, source_date_epoch, base_changelog, recorded_entry, bool(kept),
-                    tuple(notes))
 
 
 def _refuse_taken_names(dist: Path, release_name: str) -> None:
