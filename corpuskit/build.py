@@ -52,6 +52,7 @@ from .engine import (
     check_engine,
     local_pool,
     plan_shards,
+    retire_workers,
     run_shards,
     useful_jobs,
 )
@@ -759,6 +760,8 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                     write_records_file(writer.root / DOCUMENTS_PATH, table)
                 data_files.append(FileEntry(PARQUET_PATH, table.bytes, table.sha256))
                 manifest.write(package.manifest_line(data_files[-1]))
+        # Every shard is done: the workers end while the zip is written (engine.py).
+        retire_workers(pool)
         # The workers' archive pieces wait outside the package until the zip is written.
         pieces = writer.set_aside(SHARD_FOLDER)
         payload_bytes += sum(entry.bytes for entry in data_files)

@@ -23,6 +23,7 @@ import pickle
 import socket
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import (
@@ -758,7 +759,8 @@ def local_pool(jobs: int, *, warm_up: Callable[[], None] | None = None
             raise ran_out(resource, f"while starting {jobs} worker processes",
                           jobs=jobs) from None
         _leave_results_to_workers(pool)
-        with _DeathWatch(pool):
+        with _DeathWatch(pool) as watch:
+            _WATCHES[pool] = watch
             try:
                 yield pool
             except BrokenProcessPool:
@@ -771,8 +773,41 @@ def local_pool(jobs: int, *, warm_up: Callable[[], None] | None = None
         # Ctrl-C as its manager thread was made, before it started, left nothing to wait
         # for ("cannot join thread before it is started": QA saw the traceback); the
         # workers see their parent go.
+        _WATCHES.pop(pool, None)
+        retired = _RETIRED.pop(pool, None)
         with suppress(RuntimeError):
             pool.shutdown(wait=True)
+        if retired is not None:  # its workers, told to end earlier: gone once it is
+            retired.join()
+
+
+#: The death watch of each pool :func:`local_pool` made, while its workers may work.
+_WATCHES: weakref.WeakKeyDictionary[ProcessPoolExecutor, _DeathWatch] = \
+    weakref.WeakKeyDictionary()
+#: The manager thread of each pool whose workers :func:`retire_workers` let go (it ends
+#: once they have ended), until :func:`local_pool`'s block ends.
+_RETIRED: weakref.WeakKeyDictionary[ProcessPoolExecutor, threading.Thread | None] = \
+    weakref.WeakKeyDictionary()
+
+
+def retire_workers(pool: ProcessPoolExecutor | None) -> None:
+    """Let the workers of ``pool``, a :func:`local_pool`'s, end now: the caller has no
+    more work for them. They end while it goes on, and the pool's block then finds them
+    gone (it still waits for them, as before: nothing of them outlives it); ``pool`` takes
+    no more work. Any other pool, or None, is left as it is.
+
+    A build's workers are idle once its last shard is done, and ended with the pool's
+    block, after the release's zip was written: the parent then waited for each worker to
+    exit (a process's memory is given back as it exits), 20-110 ms of an incremental
+    build of 100,000 documents on a loaded machine, when the zip's writing leaves part of
+    a core idle. Their death watch stops first: their ending is no death."""
+    watch = _WATCHES.pop(pool, None) if pool is not None else None
+    if watch is None or pool is None:
+        return
+    watch.stop()
+    _RETIRED[pool] = getattr(pool, "_executor_manager_thread", None)
+    with suppress(RuntimeError):
+        pool.shutdown(wait=False)
 
 
 def _end_started_workers(pool: ProcessPoolExecutor) -> None:
@@ -809,6 +844,7 @@ class _DeathWatch:
     def __init__(self, pool: ProcessPoolExecutor) -> None:
         self._processes = list((getattr(pool, "_processes", None) or {}).values())
         self._stop_reader, self._stop_writer = os.pipe()
+        self._stopped = False
         self._thread = threading.Thread(target=self._watch, daemon=True,
                                         name="corpuskit-death-watch")
 
@@ -819,6 +855,13 @@ class _DeathWatch:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        """Stop watching (once: again does nothing)."""
+        if self._stopped:
+            return
+        self._stopped = True
         os.write(self._stop_writer, b"x")
         if self._thread.is_alive():
             self._thread.join()

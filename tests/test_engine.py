@@ -113,6 +113,47 @@ def test_two_workers_write_the_bytes_of_one(corpus: Path, one_job: Path, tmp_pat
     _same(one_job, tmp_path, result.release.name)
 
 
+def test_a_builds_workers_end_once_its_shards_are_done_and_are_gone_when_it_returns(
+        corpus: Path, one_job: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workers are let go as soon as the last shard is done (they end while the zip is
+    written, engine.retire_workers), never watched as dead for it; the build waits for
+    them all the same: none outlives it, and the bytes are those of one worker."""
+    import importlib
+    import multiprocessing
+
+    building = importlib.import_module("corpuskit.build")
+    real = building.write_archive
+    alive_then: list[int] = []
+
+    def writing(*args: Any, **options: Any) -> Any:
+        alive_then.append(len(engine._WATCHES))  # no pool is watched while the zip is written
+        return real(*args, **options)
+
+    monkeypatch.setattr(building, "write_archive", writing)
+    result = build(corpus, tmp_path, jobs=2)
+    assert result.documents == DOCUMENTS and alive_then == [0]
+    assert not multiprocessing.active_children()
+    assert not engine._WATCHES and not engine._RETIRED
+    _same(one_job, tmp_path, result.release.name)
+
+
+def test_retiring_the_workers_of_another_pool_or_none_does_nothing() -> None:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    engine.retire_workers(None)
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        engine.retire_workers(pool)  # not a local_pool's: still takes work
+        assert pool.submit(pow, 2, 3).result() == 8
+    with engine.local_pool(2) as pool:
+        assert pool is not None and pool.submit(pow, 2, 5).result() == 32
+        engine.retire_workers(pool)
+        engine.retire_workers(pool)  # again: nothing more
+        with pytest.raises(RuntimeError):
+            pool.submit(pow, 2, 3)
+    assert not multiprocessing.active_children()
+
+
 def test_no_more_workers_are_forked_than_there_are_shards(
         corpus: Path, one_job: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``-j 256`` forked 256 workers whatever the work: a one-document corpus took 11 s
