@@ -932,54 +932,61 @@ def test_a_word_met_again_stays_remembered_when_the_memo_turns_a_generation() ->
 
 def _best_legacy_by_definition(data: bytes, encodings: tuple[str, ...]) -> tuple[str, str] | None:
     """decode.best_legacy written plainly: every candidate judged in full, language fit
-    included, those with the fewest implausible words kept, of them those with the fewest
+    included; those with the fewest implausible words kept; then the product's filters of
+    tied readings, each given every reading judged in full and in best_legacy's order
+    (without a C1 control, fewest misplaced letters of Central Europe's, then the fewest
     words holding letters of another language where one of those is in a language of its
-    code page that writes letters beyond ASCII, and the minimum of (implausibility, kana
-    misspelled, words mixing Latin alphabets, -fit, configured order) taken, the fit being
-    the best of the code pages that read the candidate alike, and the winner recorded in
-    the first of them."""
+    code page that writes letters beyond ASCII, restated here, then one alphabet of code
+    pages that read alike, Greek's quotes, Hebrew's spelling, Cyrillic spelling and case);
+    then the minimum of (kana misspelled, words mixing Latin alphabets, -fit, configured
+    order), the fit being the best of the code pages that read the candidate alike, and
+    the winner recorded in the first of them. What best_legacy does lazily (a reading shown
+    more implausible than one judged is not judged in full; no fit is asked after a full
+    one) must not change its answer. (The filters were added to best_legacy over sessions
+    81-83; this definition lacked them until the full-examples run of 2026-12-06 found a
+    French text ending in two stray bytes read as cp1250's ``crčme`` here and as cp1252's
+    ``crème`` by best_legacy, and a KOI8-R text decided by Cyrillic spelling.)"""
+    from corpuskit.decoding.centraleurope import one_alphabet
+    from corpuskit.decoding.centralspelling import fewest_misplaced
     from corpuskit.decoding.codepagelanguages import language_fit, lettered_fit
-    from corpuskit.decoding.codepages import candidates
+    from corpuskit.decoding.codepages import _listing, _read_alike, _without_c1_controls
+    from corpuskit.decoding.cyrillicspelling import cyrillic_by_spelling_and_case
+    from corpuskit.decoding.greekspelling import greek_by_quotes
+    from corpuskit.decoding.hebrewspelling import hebrew_by_spelling
     from corpuskit.decoding.kanaspelling import misspells_kana
     from corpuskit.decoding.latinalphabets import mixed_alphabet_words
     from corpuskit.decoding.plausibility import judge
 
-    decodings = candidates(data, encodings)
-    readers = {text: tuple(dict.fromkeys(
-        codecs.lookup(name).name for name in encodings
-        if _decodes_to(data, name, text))) for _, text in decodings}
-
-    def fit(text: str, encoding: str) -> float:
-        return round(language_fit(text, encoding), 6)
-
+    grouped = _read_alike(data, encodings)
+    decodings = [(readers[0], text) for readers, text in grouped]
     if len(decodings) <= 1:
         return decodings[0] if decodings else None
+    judged = {order: judge(text) for order, (_, text) in enumerate(decodings)}
 
-    def key(item: tuple[int, tuple[str, str]]) -> tuple[int, bool, int, float, int]:
-        order, (_, text) = item
-        judgement = judge(text)
-        return (judgement.implausibility, misspells_kana(judgement.text),
-                len(mixed_alphabet_words(judgement.text)),
-                -max(fit(judgement.text, name) for name in readers[text]), order)
+    def fit(order: int) -> float:
+        return max(round(language_fit(judged[order].text, name), 6)
+                   for name in grouped[order][0])
 
-    # Of those with the fewest implausible words, the fewest holding letters of a language
-    # the text is not in, where one of those is in a language of its code page (QA s81).
-    fewest = min(judge(text).implausibility for _, text in decodings)
-    tied = [(order, decoding) for order, decoding in enumerate(decodings)
-            if judge(decoding[1]).implausibility == fewest]
-    least = min(judge(text).foreign for _, (_, text) in tied)
-    if any(judge(text).foreign == least
-           and max(lettered_fit(judge(text).text, name) for name in readers[text]) > 0.5
-           for _, (_, text) in tied):
-        tied = [item for item in tied if judge(item[1][1]).foreign == least]
-    return min(tied, key=key)[1]
-
-
-def _decodes_to(data: bytes, encoding: str, text: str) -> bool:
-    try:
-        return data.decode(encoding) == text
-    except UnicodeDecodeError:
-        return False
+    fewest = min(judgement.implausibility for judgement in judged.values())
+    tied = [order for order, judgement in judged.items() if judgement.implausibility == fewest]
+    tied = fewest_misplaced(_without_c1_controls(tied, decodings), judged)
+    # Of those, the fewest holding letters of a language the text is not in, where one of
+    # those is in a language of its code page (QA s81).
+    least = min(judged[order].foreign for order in tied)
+    if any(judged[order].foreign == least
+           and max(lettered_fit(judged[order].text, name) for name in grouped[order][0]) > 0.5
+           for order in tied):
+        tied = [order for order in tied if judged[order].foreign == least]
+    for narrow in (lambda orders: one_alphabet(orders, grouped, judged, _listing(encodings)),
+                   lambda orders: greek_by_quotes(orders, grouped, data),
+                   lambda orders: hebrew_by_spelling(orders, decodings, data),
+                   lambda orders: cyrillic_by_spelling_and_case(orders, decodings, judged)):
+        if len(tied) > 1:
+            tied = narrow(tied)
+    winner = min(tied, key=lambda order: (misspells_kana(judged[order].text),
+                                          len(mixed_alphabet_words(judged[order].text)),
+                                          -fit(order), order))
+    return decodings[winner]
 
 
 _SNIPPETS = [text for _, _, text in LEGACY] + [
