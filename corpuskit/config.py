@@ -946,7 +946,15 @@ def _given_again(data: str, line: str | None) -> str:
 
 def load_config(seeds: Path) -> CorpusConfig:
     """Read and validate ``seeds/corpus.toml``."""
-    path = seeds / CONFIG_NAME
+    _refuse_not_a_folder(seeds)
+    raw = _read_config(seeds)
+    return parse_config(_toml_of(raw), source=raw.decode("utf-8-sig"))
+
+
+def _refuse_not_a_folder(seeds: Path) -> None:
+    """Raises :class:`InputError` where ``seeds`` is a file, an archive or a special file
+    rather than a folder, a folder that cannot be read, or one whose corpus.toml is a link
+    that leads out or nowhere; returns None otherwise."""
     if os.path.exists(seeds) and not os.path.isdir(seeds):
         # The path given is the problem ("."), not a corpus.toml below a file (QA: GitHub's
         # annotation pointed at "notafolder.txt/corpus.toml").
@@ -972,6 +980,13 @@ def load_config(seeds: Path) -> CorpusConfig:
     linked = link_problem(seeds, CONFIG_NAME)
     if linked is not None:
         raise InputError([linked])
+
+
+def _read_config(seeds: Path) -> bytes:
+    """The bytes of ``seeds/corpus.toml``. Raises :class:`InputError` where there is none,
+    it cannot be read or it is a Git LFS pointer, and :class:`ConfigError` where it is
+    UTF-16 or UTF-32 text."""
+    path = seeds / CONFIG_NAME
     try:
         raw = read_regular(path)
     except FileNotFoundError:
@@ -996,9 +1011,15 @@ def load_config(seeds: Path) -> CorpusConfig:
     wide = other_unicode(CONFIG_NAME, "config-error", raw)
     if wide is not None:  # NULs are valid UTF-8: else a TOML syntax error (QA s83 review2)
         raise _unreadable_config(wide)
+    return raw
+
+
+def _toml_of(raw: bytes) -> dict[str, Any]:
+    """The TOML tables of corpus.toml's bytes ``raw``. Raises :class:`ConfigError` where
+    they are not UTF-8, nested too deeply or not valid TOML."""
     try:
         # A byte order mark (Windows editors write one) is no part of TOML: skipped.
-        data = tomllib.loads(raw.decode("utf-8-sig"))
+        return tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise _unreadable_config(not_utf8(CONFIG_NAME, "config-error", raw, exc)) from None
     except RecursionError:  # tomllib reads nested arrays and tables recursively
@@ -1008,61 +1029,71 @@ def load_config(seeds: Path) -> CorpusConfig:
                     "nesting deeper than a few levels")
         ) from None
     except tomllib.TOMLDecodeError as exc:
-        # tomllib puts the position only in its message ("... (at line 3, column 7)").
-        found = re.search(r"at line (\d+)", str(exc))
-        line = found.group(1) if found else None
-        advice = ("correct the line (an unclosed quote or bracket, a value without quotes, a "
-                  "key without '=': https://toml.io shows the syntax)")
-        text = raw.decode("utf-8-sig")
-        reason = str(exc)
-        opened = _unclosed_from(text, int(line) if line else None)
-        found_stop = re.search(r"at line (\d+), column (\d+)\)", reason)
-        stop = (int(found_stop.group(1)), int(found_stop.group(2))) if found_stop else None
-        string = None if opened is None else _string_open_at(text, opened, stop)
-        inside = _inside_text(text, reason, stop) or _inside_value(
-            text, reason, stop, opened or (stop[0] if stop else 0))
-        bare = _bare_key_at(text, reason, stop)
-        if bare is not None:
-            # A key outside ASCII written without quotes (QA s77: 'keyw\u043erds' was told
-            # "Expected '='" on a line that has one, and of quotes and brackets).
-            line = str(bare[0])
-            reason, advice = bare_key_outside_ascii(
-                bare[2], f"on line {line}, column {bare[1]}", CONFIG_SCHEMA)
-        elif inside is not None:
-            # An escape or control character in a string or comment, a word without
-            # quotes, a missing comma, an inline table spanning lines: its own line and
-            # column, not the first line of a value spanning lines that holds it (QA).
-            # tomllib's position, past an escape (the next line's, past a "\" ending one),
-            # is left out: the one named is where to correct it.
-            reason = reason[:found_stop.start()].rstrip(" (") if found_stop else reason
-            key = _key_on(text, opened or inside[0])
-            line, advice = str(inside[0]), (
-                f"{inside[2]} on line {inside[0]}, column {inside[1]}"
-                + (f" (in {key})" if key else "") + f" {inside[3]}")
-        elif string is not None and string[0] != opened:
-            # A string left open in a value spanning lines (an array): its line (QA).
-            line, advice = str(string[0]), (
-                f"the string that begins on line {string[0]} is not closed: end it with "
-                + (f"{string[1]} on that line" if len(string[1]) == 1 else string[1]))
-        elif opened is not None:
-            # Where tomllib stopped is past the value it could not close (the end of the
-            # file, or the next key): the line that opens it is named (QA).
-            line, advice = str(opened), (
-                f"the value that begins on line {opened} is not closed: close its quote, "
-                "triple quote or bracket")
-        if "Cannot overwrite" in str(exc) or "Cannot declare" in str(exc):
-            # A key or table given twice (QA: told of quotes and brackets, not of that).
-            again = _given_again(text, line)
-            advice = f"{again} given twice: keep one of them"
-        elif "Cannot mutate immutable namespace" in str(exc):
-            # An inline array or table given more to after it (QA s77: [[sources]] after
-            # sources = [...] was told of unclosed quotes): the key, given twice.
-            line, advice = _inline_again(text, str(exc), line)
-        raise _unreadable_config(
-            Problem(CONFIG_NAME, "config-error", f"not valid TOML: {reason}; {advice}",
-                    f"line {line}" if line else "")
-        ) from None
-    return parse_config(data, source=raw.decode("utf-8-sig"))
+        raise _unreadable_config(_syntax_problem(raw.decode("utf-8-sig"), exc)) from None
+
+
+def _syntax_problem(text: str, exc: tomllib.TOMLDecodeError) -> Problem:
+    """The problem of corpus.toml's ``text``, which tomllib refused with ``exc``: the
+    line to correct and what to correct there."""
+    # tomllib puts the position only in its message ("... (at line 3, column 7)").
+    found = re.search(r"at line (\d+)", str(exc))
+    line, reason, advice = _syntax_advice(text, str(exc), found.group(1) if found else None)
+    if "Cannot overwrite" in str(exc) or "Cannot declare" in str(exc):
+        # A key or table given twice (QA: told of quotes and brackets, not of that).
+        again = _given_again(text, line)
+        advice = f"{again} given twice: keep one of them"
+    elif "Cannot mutate immutable namespace" in str(exc):
+        # An inline array or table given more to after it (QA s77: [[sources]] after
+        # sources = [...] was told of unclosed quotes): the key, given twice.
+        line, advice = _inline_again(text, str(exc), line)
+    return Problem(CONFIG_NAME, "config-error", f"not valid TOML: {reason}; {advice}",
+                   f"line {line}" if line else "")
+
+
+def _syntax_advice(text: str, reason: str, line: str | None
+                   ) -> tuple[str | None, str, str]:
+    """The line to name, the reason to give and the advice for tomllib's ``reason`` that
+    stops at ``line`` of ``text``: where what it could not read begins (a key outside
+    ASCII without quotes, a character or word inside a value, a string or value left
+    open), or its own line and reason with advice on TOML's syntax."""
+    advice = ("correct the line (an unclosed quote or bracket, a value without quotes, a "
+              "key without '=': https://toml.io shows the syntax)")
+    opened = _unclosed_from(text, int(line) if line else None)
+    found_stop = re.search(r"at line (\d+), column (\d+)\)", reason)
+    stop = (int(found_stop.group(1)), int(found_stop.group(2))) if found_stop else None
+    string = None if opened is None else _string_open_at(text, opened, stop)
+    inside = _inside_text(text, reason, stop) or _inside_value(
+        text, reason, stop, opened or (stop[0] if stop else 0))
+    bare = _bare_key_at(text, reason, stop)
+    if bare is not None:
+        # A key outside ASCII written without quotes (QA s77: 'keyw\u043erds' was told
+        # "Expected '='" on a line that has one, and of quotes and brackets).
+        line = str(bare[0])
+        reason, advice = bare_key_outside_ascii(
+            bare[2], f"on line {line}, column {bare[1]}", CONFIG_SCHEMA)
+    elif inside is not None:
+        # An escape or control character in a string or comment, a word without
+        # quotes, a missing comma, an inline table spanning lines: its own line and
+        # column, not the first line of a value spanning lines that holds it (QA).
+        # tomllib's position, past an escape (the next line's, past a "\" ending one),
+        # is left out: the one named is where to correct it.
+        reason = reason[:found_stop.start()].rstrip(" (") if found_stop else reason
+        key = _key_on(text, opened or inside[0])
+        line, advice = str(inside[0]), (
+            f"{inside[2]} on line {inside[0]}, column {inside[1]}"
+            + (f" (in {key})" if key else "") + f" {inside[3]}")
+    elif string is not None and string[0] != opened:
+        # A string left open in a value spanning lines (an array): its line (QA).
+        line, advice = str(string[0]), (
+            f"the string that begins on line {string[0]} is not closed: end it with "
+            + (f"{string[1]} on that line" if len(string[1]) == 1 else string[1]))
+    elif opened is not None:
+        # Where tomllib stopped is past the value it could not close (the end of the
+        # file, or the next key): the line that opens it is named (QA).
+        line, advice = str(opened), (
+            f"the value that begins on line {opened} is not closed: close its quote, "
+            "triple quote or bracket")
+    return line, reason, advice
 
 
 def _unreadable_config(problem: Problem) -> ConfigError:
