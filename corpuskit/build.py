@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Collection
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 from io import BufferedIOBase
 from pathlib import Path
@@ -29,7 +29,7 @@ from .config import CHANGELOG_NAME, CONFIG_NAME, CorpusConfig, load_config
 from .cores import checked_jobs
 from .crc32 import crc32
 from .croissant import CROISSANT_PATH, croissant
-from .discover import NO_DOCUMENTS, discover, read_changelog
+from .discover import NO_DOCUMENTS, Discovery, discover, read_changelog
 from .dist import (
     ARCHIVE_SUFFIX,
     a_release_in,
@@ -48,6 +48,7 @@ from .dist import (
 )
 from .engine import (
     SHARD_FOLDER,
+    ShardResult,
     ShardTask,
     check_engine,
     local_pool,
@@ -649,54 +650,24 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
            late: LateSignals | None = None, progress: Progress | None = None,
            released_in: Path | None = None, entry_checked: bool = False,
            expected_content: str | None = None) -> BuildResult:
+    """The release of ``seeds`` (read with ``config``) built into ``out``, under its lock:
+    the documents checked and written shard by shard, the tag files, then the release
+    folder and zip put in place, or found there already; its result and notes. Raises
+    :class:`InputError` with every problem of the seeds, nothing written."""
     discovery = discover(seeds, config.discover, pool=pool, cache=cache)
     # Every problem of the run is reported together: the documents are still checked
     # when the run's settings or the changelog are wrong, and nothing is written.
-    problems = [*discovery.problems, *run_problems(config.parquet, source_date_epoch),
-                *config_path_problems(config.metadata, config.parquet, discovery.sources,
-                                      discovery.skipped, config.discover.exclude)]
-    if discovery.held_back:  # files refused for their names: their content is checked too
-        from .validation.seeds import held_back_problems
-
-        problems.extend(held_back_problems(seeds, discovery, config.process,
-                                           config.discover.max_file_bytes))
+    problems = _seeds_problems(seeds, config, discovery, source_date_epoch)
     created = None if problems else resolve_created(config, source_date_epoch)
-    changelog: bytes | None = None
-    try:
-        changelog = read_changelog(seeds)
-    except InputError as error:
-        problems.extend(error.problems)
-    if changelog is not None:
-        problems.extend(ahead_problems(changelog.decode("utf-8"), config.version,
-                                       _latest_version(released_in or out, config.name)))
-    stats = CorpusStats()
-    payload_bytes = payload_files = cached = 0
-    shards: list[str] = []
-    entries: list[Path | None] = []  # the cache entry (its pieces) each shard is linked to
-    taken: list[_Taken] = []  # and how its pieces and their index were when it came back
-    groups: list[RecordPieces | None] = []  # their record groups
-    manifest_groups: list[PieceEntry | None] = []  # and of their manifest lines
-    written = WrittenRecords()  # where each shard's records went in data/documents.jsonl
-    written_lines = WrittenManifest()  # and its manifest lines in manifest-sha256.txt
-    copy_buffer = bytearray(_COPY_CHUNK)  # each shard's records are read into it
-    # Raw files the release being built holds already, as read: not in the new folder.
-    in_place: set[str] = set()
-    not_kept: list[str] = []  # why shards' cache entries could not be kept (a full disk)
+    changelog, changelog_problems = _checked_changelog(seeds, config, released_in or out)
+    problems.extend(changelog_problems)
+    shards = _Shards()
 
     archive = out / f"{config.release_name}.zip"
     with output_lock(out, config.release_name), PackageWriter(out, config.release_name) as writer:
         if scratch is not None:
             scratch.append(writer.root)
-        in_the_way = not_a_zip_file(archive)  # before any work: never opened, nor followed
-        if in_the_way is not None:
-            raise ReleaseExistsError(
-                f"{archive} is where the zip of {config.release_name} goes, but {in_the_way};"
-                f" move it out of {out} (or put the release's zip itself in its place), then "
-                "build again")
-        # A folder of releases where this one's folder goes (an earlier --out
-        # dist/<name>-<version>): refused before any work, not called a release changed
-        # after its build once the work is done (QA)
-        _refuse_in_the_way(writer.final, releases_in_place(writer.final), config, out)
+        _refuse_in_the_way_before_work(writer.final, archive, config, out)
         # The release's own folder, or the latest, lends its raw files (a zip-only
         # release cannot).
         earlier = lending_release_folder(out, config.name, config.version)
@@ -707,228 +678,401 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                            archive_root=config.release_name, created=created,
                            compression=config.compression)
                  for index, refs in plan_shards(discovery.sources)]
-        with writer.stream("manifest-sha256.txt") as manifest:
-            # Closed on the way out of an error or an interrupt, here, so that the shards
-            # still running are waited for (or cancelled) before the writer removes the
-            # folder they write into: left to the garbage collector, the generator was
-            # closed after it, and a Dask worker's shard found its folder gone (QA).
-            with writer.stream(DOCUMENTS_PATH) as documents, closing(run_shards(
-                    tasks, jobs, engine=engine, scheduler=scheduler, pool=pool)) as results:
-                done, total = 0, len(discovery.sources)
-                for task, result in zip(tasks, results, strict=False):
-                    done += len(task.refs)
-                    if progress is not None:
-                        progress(done, total)
-                    problems.extend(result.problems)
-                    if problems:
-                        continue  # keep checking every document, stop writing: no release
-                    cached += result.cached
-                    in_place.update(result.in_place)
-                    if result.not_kept is not None:
-                        not_kept.append(result.not_kept)
-                    shards.append(result.pieces.name)
-                    entries.append(pieces_path(result.entry) if result.entry is not None
-                                   else None)
-                    if result.entry is not None:
-                        taken.append(_taken(result.pieces, result.entry))
-                    groups.append(result.records)
-                    with result.jsonl.open("rb") as shard:
-                        copied, known = _copy_records(
-                            shard, documents, result.records, copy_buffer,
-                            _shard_records(task.files(), result.entry))
-                    written.add(copied, known=known)
-                    result.jsonl.unlink()
-                    stats.merge(result.stats)
-                    manifest_groups.append(result.manifest_group)
-                    written_lines.add([(manifest.bytes, len(result.manifest),
-                                        crc32(result.manifest))])
-                    manifest.write(result.manifest)
-                    payload_bytes += result.stats.raw_bytes
-                    payload_files += result.stats.documents
-            if problems:
-                raise InputError(problems, f"{counted(len(problems), 'problem')} in {seeds}; "
-                                           "nothing was written", discovery.skipped,
-                                 discovery.notes)
-            if stats.documents == 0:
-                raise InputError([NO_DOCUMENTS], skipped=discovery.skipped,
-                                 notes=discovery.notes)
-            docs_entry = FileEntry(DOCUMENTS_PATH, documents.bytes, documents.sha256)
-            manifest.write(package.manifest_line(docs_entry))
-            data_files = [docs_entry]
-            if config.parquet:  # the same records with explicit column types
-                with writer.stream(PARQUET_PATH) as table:
-                    write_records_file(writer.root / DOCUMENTS_PATH, table)
-                data_files.append(FileEntry(PARQUET_PATH, table.bytes, table.sha256))
-                manifest.write(package.manifest_line(data_files[-1]))
+        data_files, manifest_entry = _write_data(
+            seeds, config, writer, tasks, discovery, problems, shards, jobs=jobs,
+            engine=engine, scheduler=scheduler, pool=pool, progress=progress)
         # Every shard is done: the workers end while the zip is written (engine.py).
         retire_workers(pool)
         # The workers' archive pieces wait outside the package until the zip is written.
         pieces = writer.set_aside(SHARD_FOLDER)
-        payload_bytes += sum(entry.bytes for entry in data_files)
-        payload_files += len(data_files)
-        content = package.content_hash(config, docs_entry.sha256)
+        content = package.content_hash(config, data_files[0].sha256)
+        _write_tag_files(writer, config, created, shards, content, data_files,
+                         manifest_entry, changelog)
+        prepared = PreparedPieces([pieces / name for name in shards.names], scratch=True,
+                                  records=shards.written, groups=shards.groups,
+                                  manifest=shards.written_lines,
+                                  manifest_groups=shards.manifest_groups,
+                                  entries=shards.entries)
+        status, restored = _place_release(
+            seeds, out, config, writer, archive, created, content, changelog, newest,
+            prepared, pieces, shards, late=late, entry_checked=entry_checked,
+            expected_content=expected_content, released_in=released_in)
+    notes = (_newer_release_notes(seeds, out, config, newest, writer.final, archive, status,
+                                  content)
+             or _release_time_notes(seeds, out, config, newest, writer.final, status,
+                                    created, entry_checked))
+    if shards.not_kept:  # (QA: a full cache went unsaid, a read-only one not)
+        notes = (*notes, f"the cache folder {cache} could not keep "
+                         f"{counted(len(shards.not_kept), 'shard')} of this build's "
+                         f"{len(shards.names)} ({shards.not_kept[0]}): later builds process "
+                         "their documents again; free space there, or pass --cache DIR (or "
+                         "--no-cache)")
+    return BuildResult(status, writer.final, archive, shards.stats.documents, content,
+                       discovery.skipped, shards.cached, (*discovery.notes, *notes), restored)
 
-        manifest_entry = FileEntry("manifest-sha256.txt", manifest.bytes, manifest.sha256)
-        tags: list[FileEntry] = [
-            manifest_entry,
-            writer.write("datapackage.json", package.pretty_json(package.datapackage(
-                config, created, [(docs_entry, package.documents_resource())]
-                + [(entry, parquet_resource()) for entry in data_files[1:]], stats, content))),
-            writer.write("README.md", package.data_card(
-                config, stats, content, data_files[-1].path, created=created)),
-            # The raw files as one text/plain FileSet, whatever their suffixes (QA: mlcroissant
-            # could not read the FileSets per media type corpuskit wrote for a while).
-            writer.write(CROISSANT_PATH, package.pretty_json(
-                croissant(config, created, stats, content, data_files))),
-            writer.write("CHANGELOG.md", changelog if changelog is not None
-                         else package.default_changelog(config, created, stats)),
-            writer.write("bagit.txt", package.BAGIT_TXT),
-            writer.write("bag-info.txt", package.bag_info(
-                config, created, payload_bytes, payload_files, content)),
-        ]
-        tags.sort(key=lambda e: package.manifest_order(e.path))
-        writer.write("tagmanifest-sha256.txt", b"".join(map(package.manifest_line, tags)))
 
-        prepared = PreparedPieces([pieces / name for name in shards], scratch=True,
-                                  records=written, groups=groups, manifest=written_lines,
-                                  manifest_groups=manifest_groups, entries=entries)
-        restored = ""
-        _refuse_unreadable(config, out, writer.final, archive)
-        _refuse_in_the_way(writer.final, not_a_release_folder(writer.final), config, out)
-        if in_place and not writer.final.exists():
-            raise FileChanged(
-                f"release {config.release_name} was removed from {out} while this build "
-                f"compared its files with the seeds; nothing was written: build again")
-        if writer.final.exists():
-            if _check_identical(writer.final, writer.root, archive, created, config, out,
-                                prepared, seeds, late, in_place):
-                status, restored = "restored", "archive"
-            else:
-                status = "unchanged"
-        elif archive.exists():
-            # The folder goes into place before its zip, so a zip without its folder is
-            # no build's leftover: a release whose folder was removed by hand.
-            _check_archive_identical(writer.root, archive, created, config, out, prepared,
-                                     seeds)
-            if late is not None:  # the folder's rename completes the release: not undone
-                late.hold()
-            writer.commit()
-            status, restored = "restored", "folder"
+def _seeds_problems(seeds: Path, config: CorpusConfig, discovery: Discovery,
+                    source_date_epoch: str | None) -> list[Problem]:
+    """The problems found before the documents are read: the discovery's, the run's
+    settings', the paths corpus.toml names, and the content of files refused for their
+    names."""
+    problems = [*discovery.problems, *run_problems(config.parquet, source_date_epoch),
+                *config_path_problems(config.metadata, config.parquet, discovery.sources,
+                                      discovery.skipped, config.discover.exclude)]
+    if discovery.held_back:  # files refused for their names: their content is checked too
+        from .validation.seeds import held_back_problems
+
+        problems.extend(held_back_problems(seeds, discovery, config.process,
+                                           config.discover.max_file_bytes))
+    return problems
+
+
+def _checked_changelog(seeds: Path, config: CorpusConfig, released_in: Path
+                       ) -> tuple[bytes | None, list[Problem]]:
+    """The seeds' CHANGELOG.md (None where there is none) and its problems: unreadable,
+    or entries ahead of the latest release in ``released_in``."""
+    problems: list[Problem] = []
+    changelog: bytes | None = None
+    try:
+        changelog = read_changelog(seeds)
+    except InputError as error:
+        problems.extend(error.problems)
+    if changelog is not None:
+        problems.extend(ahead_problems(changelog.decode("utf-8"), config.version,
+                                       _latest_version(released_in, config.name)))
+    return changelog, problems
+
+
+@dataclass
+class _Shards:
+    """What the build keeps of its shards as they come back, in shard order, and the
+    buffer their records are copied through."""
+
+    stats: CorpusStats = field(default_factory=CorpusStats)
+    payload_bytes: int = 0
+    payload_files: int = 0
+    cached: int = 0
+    names: list[str] = field(default_factory=list)
+    #: the cache entry (its pieces) each shard is linked to
+    entries: list[Path | None] = field(default_factory=list)
+    #: and how its pieces and their index were when it came back
+    taken: list[_Taken] = field(default_factory=list)
+    groups: list[RecordPieces | None] = field(default_factory=list)  # their record groups
+    #: and of their manifest lines
+    manifest_groups: list[PieceEntry | None] = field(default_factory=list)
+    #: where each shard's records went in data/documents.jsonl
+    written: WrittenRecords = field(default_factory=WrittenRecords)
+    #: and its manifest lines in manifest-sha256.txt
+    written_lines: WrittenManifest = field(default_factory=WrittenManifest)
+    #: each shard's records are read into it
+    copy_buffer: bytearray = field(default_factory=lambda: bytearray(_COPY_CHUNK))
+    #: Raw files the release being built holds already, as read: not in the new folder.
+    in_place: set[str] = field(default_factory=set)
+    #: why shards' cache entries could not be kept (a full disk)
+    not_kept: list[str] = field(default_factory=list)
+
+    def take(self, task: ShardTask, result: ShardResult, documents: HashingWriter,
+             manifest: HashingWriter) -> None:
+        """Keep the shard ``result`` of ``task``: its records copied to ``documents``, its
+        manifest lines written to ``manifest``, its statistics counted; returns None."""
+        self.cached += result.cached
+        self.in_place.update(result.in_place)
+        if result.not_kept is not None:
+            self.not_kept.append(result.not_kept)
+        self.names.append(result.pieces.name)
+        self.entries.append(pieces_path(result.entry) if result.entry is not None
+                            else None)
+        if result.entry is not None:
+            self.taken.append(_taken(result.pieces, result.entry))
+        self.groups.append(result.records)
+        with result.jsonl.open("rb") as shard:
+            copied, known = _copy_records(
+                shard, documents, result.records, self.copy_buffer,
+                _shard_records(task.files(), result.entry))
+        self.written.add(copied, known=known)
+        result.jsonl.unlink()
+        self.stats.merge(result.stats)
+        self.manifest_groups.append(result.manifest_group)
+        self.written_lines.add([(manifest.bytes, len(result.manifest),
+                                 crc32(result.manifest))])
+        manifest.write(result.manifest)
+        self.payload_bytes += result.stats.raw_bytes
+        self.payload_files += result.stats.documents
+
+
+def _refuse_in_the_way_before_work(final: Path, archive: Path, config: CorpusConfig,
+                                   out: Path) -> None:
+    """Raises :class:`ReleaseExistsError` where what is at ``archive``, the release's zip,
+    is no zip file, or where a folder of releases is at ``final``, the release's folder;
+    returns None otherwise."""
+    in_the_way = not_a_zip_file(archive)  # before any work: never opened, nor followed
+    if in_the_way is not None:
+        raise ReleaseExistsError(
+            f"{archive} is where the zip of {config.release_name} goes, but {in_the_way};"
+            f" move it out of {out} (or put the release's zip itself in its place), then "
+            "build again")
+    # A folder of releases where this one's folder goes (an earlier --out
+    # dist/<name>-<version>): refused before any work, not called a release changed
+    # after its build once the work is done (QA)
+    _refuse_in_the_way(final, releases_in_place(final), config, out)
+
+
+def _write_data(seeds: Path, config: CorpusConfig, writer: PackageWriter,
+                tasks: list[ShardTask], discovery: Discovery, problems: list[Problem],
+                shards: _Shards, *, jobs: int, engine: str, scheduler: str | None,
+                pool: ProcessPoolExecutor | None, progress: Progress | None
+                ) -> tuple[list[FileEntry], FileEntry]:
+    """The entries of the data files (data/documents.jsonl, then the Parquet table if
+    asked for) and of manifest-sha256.txt, written as the shards of ``tasks`` come back
+    into ``shards``. Raises :class:`InputError` with ``problems`` and every shard's, once
+    all are checked, or where there is no document."""
+    with writer.stream("manifest-sha256.txt") as manifest:
+        # Closed on the way out of an error or an interrupt, here, so that the shards
+        # still running are waited for (or cancelled) before the writer removes the
+        # folder they write into: left to the garbage collector, the generator was
+        # closed after it, and a Dask worker's shard found its folder gone (QA).
+        with writer.stream(DOCUMENTS_PATH) as documents, closing(run_shards(
+                tasks, jobs, engine=engine, scheduler=scheduler, pool=pool)) as results:
+            done, total = 0, len(discovery.sources)
+            for task, result in zip(tasks, results, strict=False):
+                done += len(task.refs)
+                if progress is not None:
+                    progress(done, total)
+                problems.extend(result.problems)
+                if problems:
+                    continue  # keep checking every document, stop writing: no release
+                shards.take(task, result, documents, manifest)
+        if problems:
+            raise InputError(problems, f"{counted(len(problems), 'problem')} in {seeds}; "
+                                       "nothing was written", discovery.skipped,
+                             discovery.notes)
+        if shards.stats.documents == 0:
+            raise InputError([NO_DOCUMENTS], skipped=discovery.skipped,
+                             notes=discovery.notes)
+        docs_entry = FileEntry(DOCUMENTS_PATH, documents.bytes, documents.sha256)
+        manifest.write(package.manifest_line(docs_entry))
+        data_files = [docs_entry]
+        if config.parquet:  # the same records with explicit column types
+            with writer.stream(PARQUET_PATH) as table:
+                write_records_file(writer.root / DOCUMENTS_PATH, table)
+            data_files.append(FileEntry(PARQUET_PATH, table.bytes, table.sha256))
+            manifest.write(package.manifest_line(data_files[-1]))
+    return data_files, FileEntry("manifest-sha256.txt", manifest.bytes, manifest.sha256)
+
+
+def _write_tag_files(writer: PackageWriter, config: CorpusConfig, created: str | None,
+                     shards: _Shards, content: str, data_files: list[FileEntry],
+                     manifest_entry: FileEntry, changelog: bytes | None) -> None:
+    """Write the package's descriptors, card, changelog and BagIt files, then the tag
+    manifest that lists them with ``manifest_entry``; returns None."""
+    payload_bytes = shards.payload_bytes + sum(entry.bytes for entry in data_files)
+    payload_files = shards.payload_files + len(data_files)
+    docs_entry, stats = data_files[0], shards.stats
+    tags: list[FileEntry] = [
+        manifest_entry,
+        writer.write("datapackage.json", package.pretty_json(package.datapackage(
+            config, created, [(docs_entry, package.documents_resource())]
+            + [(entry, parquet_resource()) for entry in data_files[1:]], stats, content))),
+        writer.write("README.md", package.data_card(
+            config, stats, content, data_files[-1].path, created=created)),
+        # The raw files as one text/plain FileSet, whatever their suffixes (QA: mlcroissant
+        # could not read the FileSets per media type corpuskit wrote for a while).
+        writer.write(CROISSANT_PATH, package.pretty_json(
+            croissant(config, created, stats, content, data_files))),
+        writer.write("CHANGELOG.md", changelog if changelog is not None
+                     else package.default_changelog(config, created, stats)),
+        writer.write("bagit.txt", package.BAGIT_TXT),
+        writer.write("bag-info.txt", package.bag_info(
+            config, created, payload_bytes, payload_files, content)),
+    ]
+    tags.sort(key=lambda e: package.manifest_order(e.path))
+    writer.write("tagmanifest-sha256.txt", b"".join(map(package.manifest_line, tags)))
+
+
+def _place_release(seeds: Path, out: Path, config: CorpusConfig, writer: PackageWriter,
+                   archive: Path, created: str | None, content: str,
+                   changelog: bytes | None, newest: tuple[Version, Path] | None,
+                   prepared: PreparedPieces, pieces: Path, shards: _Shards, *,
+                   late: LateSignals | None, entry_checked: bool,
+                   expected_content: str | None, released_in: Path | None
+                   ) -> tuple[str, str]:
+    """The build's status ("built", "unchanged" or "restored") and what was restored
+    ("archive", "folder" or ""): the release in ``out`` found equal to the one built in
+    ``writer`` (its zip or folder written again where missing), or the new one put in
+    place, folder then zip. Raises where a release is in the way, or changed."""
+    restored = ""
+    _refuse_unreadable(config, out, writer.final, archive)
+    _refuse_in_the_way(writer.final, not_a_release_folder(writer.final), config, out)
+    if shards.in_place and not writer.final.exists():
+        raise FileChanged(
+            f"release {config.release_name} was removed from {out} while this build "
+            f"compared its files with the seeds; nothing was written: build again")
+    if writer.final.exists():
+        if _check_identical(writer.final, writer.root, archive, created, config, out,
+                            prepared, seeds, late, shards.in_place):
+            status, restored = "restored", "archive"
         else:
-            second = None if entry_checked else _second_release(
-                seeds, out, config, changelog, newest, writer.root, created, content,
-                compared_elsewhere=released_in is not None)
-            if second is not None:
-                raise ReleaseExistsError(second)
-            if expected_content is not None and content != expected_content:
-                # (QA: a file removed or appended to while release built gave a minor
-                # release whose entry named one document added, which check and validate
-                # then passed, the version never to be mended)
-                raise FileChanged(
-                    f"the seeds in {seeds} changed while release {config.release_name} was "
-                    "built: its records are not those its version bump and changelog entry "
-                    "were made from; nothing was released: run the release again once the "
-                    "seeds stay still")
-            # The folder first: a build killed before its zip is in place leaves a whole
-            # folder, whose zip the next build writes (_check_identical).
-            writer.commit()
-            try:
-                _write_release_archive(writer.final, archive, created, config, prepared,
-                                       before_placing=partial(_unchanged, pieces, taken, late))
-            except (OutputError, FileChanged) as error:
-                # The folder is whole (its records checked as they were copied): a cache
-                # entry changed since its pieces were taken is said to be what failed, not
-                # the disk (QA: "is shorter than its index says ... free space").
-                changed = _changed_entry(pieces, taken)
-                if changed is not None or isinstance(error, FileChanged):
-                    raise FileChanged(
-                        f"{_entry_changed(changed) if changed is not None else error}; the "
-                        f"release folder {writer.final} is complete and in place (its "
-                        "records were checked as they were copied), its zip not written: "
-                        f"run '{command('build', seeds=seeds, out=out)}' again to write it "
-                        "(a changed cache entry is not used), or with --no-cache") from None
-                # the folder is whole: say how to finish (QA); room only where room was
-                # what lacked (QA: out of descriptors, it was told to free space)
-                room = (" (free space for the zip, and for a second copy of the folder, "
-                        "which a build makes to compare)"
-                        if getattr(error, "errno", None) in (errno.ENOSPC, errno.EDQUOT)
-                        else "")
-                unfinished = OutputError(
-                    f"{error}; the release folder {writer.final} is complete, its zip not "
-                    f"written: fix that{room}, then run "
-                    f"'{command('build', seeds=seeds, out=out)}' again to write the zip")
-                unfinished.errno = getattr(error, "errno", None)  # (a full disk: see build)
-                raise unfinished from None
-            except (KeyboardInterrupt, MemoryError, RuntimeError, LookupError, ImportError,
-                    OSError) as stopped:  # Ctrl-C, SIGTERM: "aborted" alone (QA); or out of
-                if (not isinstance(stopped, KeyboardInterrupt)  # memory, threads, files
-                        and exhausted_resource(stopped) is None):
-                    raise
-                told_when_ended(stopped, f"the release folder {writer.final} is in place, "
-                                         "its zip not written: run "
-                                         f"'{command('build', seeds=seeds, out=out)}' to "
-                                         "write it, which finishes the release")
-                raise
-            status = "built"
-    notes: tuple[str, ...] = ()
+            status = "unchanged"
+    elif archive.exists():
+        # The folder goes into place before its zip, so a zip without its folder is
+        # no build's leftover: a release whose folder was removed by hand.
+        _check_archive_identical(writer.root, archive, created, config, out, prepared,
+                                 seeds)
+        if late is not None:  # the folder's rename completes the release: not undone
+            late.hold()
+        writer.commit()
+        status, restored = "restored", "folder"
+    else:
+        _place_new_release(seeds, out, config, writer, archive, created, content, changelog,
+                           newest, prepared, pieces, shards.taken, late=late,
+                           entry_checked=entry_checked, expected_content=expected_content,
+                           released_in=released_in)
+        status = "built"
+    return status, restored
+
+
+def _place_new_release(seeds: Path, out: Path, config: CorpusConfig, writer: PackageWriter,
+                       archive: Path, created: str | None, content: str,
+                       changelog: bytes | None, newest: tuple[Version, Path] | None,
+                       prepared: PreparedPieces, pieces: Path, taken: list[_Taken], *,
+                       late: LateSignals | None, entry_checked: bool,
+                       expected_content: str | None, released_in: Path | None) -> None:
+    """Put the release built in ``writer``, of which ``out`` holds neither folder nor zip,
+    in place: its folder, then its zip; returns None. Raises
+    :class:`ReleaseExistsError` where it would be a second, other release of its version,
+    and :class:`FileChanged` where the seeds changed while a release built them."""
+    second = None if entry_checked else _second_release(
+        seeds, out, config, changelog, newest, writer.root, created, content,
+        compared_elsewhere=released_in is not None)
+    if second is not None:
+        raise ReleaseExistsError(second)
+    if expected_content is not None and content != expected_content:
+        # (QA: a file removed or appended to while release built gave a minor
+        # release whose entry named one document added, which check and validate
+        # then passed, the version never to be mended)
+        raise FileChanged(
+            f"the seeds in {seeds} changed while release {config.release_name} was "
+            "built: its records are not those its version bump and changelog entry "
+            "were made from; nothing was released: run the release again once the "
+            "seeds stay still")
+    # The folder first: a build killed before its zip is in place leaves a whole
+    # folder, whose zip the next build writes (_check_identical).
+    writer.commit()
+    _write_zip_of_placed_folder(seeds, out, config, writer.final, archive, created, prepared,
+                                pieces, taken, late)
+
+
+def _write_zip_of_placed_folder(seeds: Path, out: Path, config: CorpusConfig, final: Path,
+                                archive: Path, created: str | None,
+                                prepared: PreparedPieces, pieces: Path, taken: list[_Taken],
+                                late: LateSignals | None) -> None:
+    """Write the zip of the release folder ``final``, in place already, to ``archive``;
+    returns None. A failure, or an interrupt, says the folder is whole and how to write
+    its zip: :class:`FileChanged` where a cache entry the pieces were taken from
+    changed, :class:`OutputError` otherwise."""
+    try:
+        _write_release_archive(final, archive, created, config, prepared,
+                               before_placing=partial(_unchanged, pieces, taken, late))
+    except (OutputError, FileChanged) as error:
+        # The folder is whole (its records checked as they were copied): a cache
+        # entry changed since its pieces were taken is said to be what failed, not
+        # the disk (QA: "is shorter than its index says ... free space").
+        changed = _changed_entry(pieces, taken)
+        if changed is not None or isinstance(error, FileChanged):
+            raise FileChanged(
+                f"{_entry_changed(changed) if changed is not None else error}; the "
+                f"release folder {final} is complete and in place (its "
+                "records were checked as they were copied), its zip not written: "
+                f"run '{command('build', seeds=seeds, out=out)}' again to write it "
+                "(a changed cache entry is not used), or with --no-cache") from None
+        # the folder is whole: say how to finish (QA); room only where room was
+        # what lacked (QA: out of descriptors, it was told to free space)
+        room = (" (free space for the zip, and for a second copy of the folder, "
+                "which a build makes to compare)"
+                if getattr(error, "errno", None) in (errno.ENOSPC, errno.EDQUOT)
+                else "")
+        unfinished = OutputError(
+            f"{error}; the release folder {final} is complete, its zip not "
+            f"written: fix that{room}, then run "
+            f"'{command('build', seeds=seeds, out=out)}' again to write the zip")
+        unfinished.errno = getattr(error, "errno", None)  # (a full disk: see build)
+        raise unfinished from None
+    except (KeyboardInterrupt, MemoryError, RuntimeError, LookupError, ImportError,
+            OSError) as stopped:  # Ctrl-C, SIGTERM: "aborted" alone (QA); or out of
+        if (not isinstance(stopped, KeyboardInterrupt)  # memory, threads, files
+                and exhausted_resource(stopped) is None):
+            raise
+        told_when_ended(stopped, f"the release folder {final} is in place, "
+                                 "its zip not written: run "
+                                 f"'{command('build', seeds=seeds, out=out)}' to "
+                                 "write it, which finishes the release")
+        raise
+
+
+def _newer_release_notes(seeds: Path, out: Path, config: CorpusConfig,
+                         newest: tuple[Version, Path] | None, final: Path, archive: Path,
+                         status: str, content: str) -> tuple[str, ...]:
+    """The note where ``out`` holds a release newer than this one (what to do about it,
+    by whether this build made the release and whether the newer one has its content),
+    or where this new release holds the latest's documents and metadata under a higher
+    version; () otherwise."""
     if newest is not None and newest[0] > Version.parse(config.version):
         behind = f"'{command('check', seeds=seeds, dist=out)}' will call the seeds behind"
-        relabel = (relabel_of_newest(seeds, out, config, newest, writer.final,
-                                     unreleased=True)
+        relabel = (relabel_of_newest(seeds, out, config, newest, final, unreleased=True)
                    if status != "built" and stated_content(newest[1]) == content else None)
         if relabel is not None:
             # An earlier release of the latest's documents, metadata and settings (QA: told
             # to bring back seeds that it holds already): the latest is these seeds too.
-            notes = (f"{out} holds {config.name} {newest[0]}, newer than {config.version}, "
-                     f"with the documents, metadata and settings of these seeds: {behind} "
-                     f"it; to carry on from {newest[0]}, {relabel}",)
-        elif status != "built":
+            return (f"{out} holds {config.name} {newest[0]}, newer than {config.version}, "
+                    f"with the documents, metadata and settings of these seeds: {behind} "
+                    f"it; to carry on from {newest[0]}, {relabel}",)
+        if status != "built":
             # An earlier release, found whole or made whole again: no advice to remove it,
             # nor to set the version to the latest, which would be refused (QA).
-            notes = (f"{out} holds {config.name} {newest[0]}, newer than {config.version}, "
-                     f"the release these seeds make: {behind} it; to carry on from "
-                     f"{newest[0]}, bring back the seeds it was released from (from version "
-                     "control, or its data/raw/ and datapackage.json)",)
-        else:
-            notes = (f"{out} holds {config.name} {newest[0]}, newer than {config.version}: "
-                     f"{behind} it; if {config.version} is not a fix of an older line (a "
-                     f"version set by mistake), remove {writer.final.name} and "
-                     f"{archive.name} from {out} (if not published), set version back to "
-                     f"{newest[0]} in {seeds / CONFIG_NAME}, and let "
-                     f"'{command('release', seeds=seeds, out=out)}' number the next version "
-                     f"after {newest[0]}",)
-    elif status == "built" and newest is not None \
+            return (f"{out} holds {config.name} {newest[0]}, newer than {config.version}, "
+                    f"the release these seeds make: {behind} it; to carry on from "
+                    f"{newest[0]}, bring back the seeds it was released from (from version "
+                    "control, or its data/raw/ and datapackage.json)",)
+        return (f"{out} holds {config.name} {newest[0]}, newer than {config.version}: "
+                f"{behind} it; if {config.version} is not a fix of an older line (a "
+                f"version set by mistake), remove {final.name} and "
+                f"{archive.name} from {out} (if not published), set version back to "
+                f"{newest[0]} in {seeds / CONFIG_NAME}, and let "
+                f"'{command('release', seeds=seeds, out=out)}' number the next version "
+                f"after {newest[0]}",)
+    if status == "built" and newest is not None \
             and newest[0] < Version.parse(config.version) \
             and stated_content(newest[1]) == content:
-        relabel = relabel_of_newest(seeds, out, config, newest, writer.final, unreleased=True)
+        relabel = relabel_of_newest(seeds, out, config, newest, final, unreleased=True)
         if relabel is not None:  # (QA: built without a word, where release refuses)
-            notes = (f"{writer.final.name} holds the documents and metadata of "
-                     f"{config.name} {newest[0]} ({newest[1]}), with its settings, outputs "
-                     f"and CHANGELOG.md: '{command('release', seeds=seeds, out=out)}' "
-                     f"finds nothing to release in these seeds; unless {config.version} is "
-                     f"meant as a release of its own, remove {writer.final.name} and "
-                     f"{archive.name} from {out} (if not published), then {relabel}",)
-    if status == "built" and not notes and created is not None and newest is not None \
+            return (f"{final.name} holds the documents and metadata of "
+                    f"{config.name} {newest[0]} ({newest[1]}), with its settings, outputs "
+                    f"and CHANGELOG.md: '{command('release', seeds=seeds, out=out)}' "
+                    f"finds nothing to release in these seeds; unless {config.version} is "
+                    f"meant as a release of its own, remove {final.name} and "
+                    f"{archive.name} from {out} (if not published), then {relabel}",)
+    return ()
+
+
+def _release_time_notes(seeds: Path, out: Path, config: CorpusConfig,
+                        newest: tuple[Version, Path] | None, final: Path, status: str,
+                        created: str | None, entry_checked: bool) -> tuple[str, ...]:
+    """The note where the new release ``final`` has the release time of the latest
+    release before it, a version bumped by hand; () otherwise."""
+    if status == "built" and created is not None and newest is not None \
             and newest[0] < Version.parse(config.version) and not entry_checked:
         # (QA: a version bumped by hand kept the release time of the release before it)
         # Not of a release's build: its advice is to let release make releases, and release
         # says in its own words where it took that time (QA).
         before = descriptor_of(newest[1]) if newest[1].is_dir() else None
         if before is not None and before.get("created") == created:
-            notes = (*notes, f"{writer.final.name} has the release time of {config.name} "
-                             f"{newest[0]} ({created}, {CONFIG_NAME}'s created): if it is "
-                             "released as it is, two releases say they were made at once; "
-                             f"set created to this release's time, or let "
-                             f"'{command('release', seeds=seeds, out=out)}' make releases, "
-                             "which sets it (and checks the version against the changes)")
-    if not_kept:  # (QA: a full cache went unsaid, a read-only one not)
-        notes = (*notes, f"the cache folder {cache} could not keep "
-                         f"{counted(len(not_kept), 'shard')} of this build's "
-                         f"{len(shards)} ({not_kept[0]}): later builds process their "
-                         "documents again; free space there, or pass --cache DIR (or "
-                         "--no-cache)")
-    return BuildResult(status, writer.final, archive, stats.documents, content,
-                       discovery.skipped, cached, (*discovery.notes, *notes), restored)
+            return (f"{final.name} has the release time of {config.name} "
+                    f"{newest[0]} ({created}, {CONFIG_NAME}'s created): if it is "
+                    "released as it is, two releases say they were made at once; "
+                    f"set created to this release's time, or let "
+                    f"'{command('release', seeds=seeds, out=out)}' make releases, "
+                    "which sets it (and checks the version against the changes)",)
+    return ()
 
 
 def _second_release(seeds: Path, out: Path, config: CorpusConfig, changelog: bytes | None,
