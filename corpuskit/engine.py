@@ -957,11 +957,26 @@ def worker_died(pool: ProcessPoolExecutor | None) -> CorpuskitError:
     return _short_at_start(pool) or OutputError(f"{WORKER_DIED}{fewer}")
 
 
+#: Seconds the exit statuses of a broken pool's workers are waited for (they are ended at
+#: once, and waited for by the pool itself: more only on a machine under heavy load).
+STATUS_WAIT_SECONDS = 5.0
+
+
 def _short_at_start(pool: ProcessPoolExecutor | None) -> CorpuskitError | None:
     """The error of a worker of broken ``pool`` that ran out of a resource as it started,
     if one did (:data:`STARTING_FAILED`)."""
     workers = list((getattr(pool, "_processes", None) or {}).values())
-    deadline = time.monotonic() + 1  # (the pool ends them: its exit is at hand)
+    deadline = time.monotonic() + STATUS_WAIT_SECONDS  # (the pool ends them at once)
+    # The pool's manager thread, which broke it, ends its workers and waits for each: a
+    # wait here too raced it for a worker's exit status, and lost it (one wait reaps the
+    # worker, the other finds it gone and leaves no status), so the worker that ran out
+    # of open files was said to have died (CI, once, ``check`` under ``ulimit -n 15``; a
+    # stress test here: 6 and 2 pools in 300 under load, none in 600 with this wait).
+    # Its status is read once the manager thread is done.
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None and manager is not threading.current_thread():
+        with suppress(RuntimeError):
+            manager.join(timeout=STATUS_WAIT_SECONDS)
     for process in workers:
         with suppress(OSError, ValueError, AssertionError):
             process.join(timeout=max(0.0, deadline - time.monotonic()))

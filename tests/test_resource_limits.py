@@ -22,6 +22,8 @@ import json
 import os
 import resource
 import subprocess
+import threading
+import time
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -480,5 +482,49 @@ def test_a_worker_ending_short_of_a_resource_after_the_start_is_said_wherever_th
         with suppress(BrokenProcessPool):
             pool.submit(os._exit, STARTING_FAILED["open files"]).result()
         pool.submit(os.getpid).result()  # broken: raised in the pool's context
+    said = str(caught.value)
+    assert "open files" in said and "as it started" in said, said
+
+
+def test_a_worker_short_of_a_resource_is_named_when_the_pool_reaps_it_first(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pool's manager thread, which breaks the pool, waits for each worker's exit; a
+    wait of the parent's for the same worker found it reaped already, without its status,
+    and the worker that ran out of open files was said to have died ("a worker process
+    died (killed, or out of memory)": CI, ``check`` under ``ulimit -n 15``; a stress test,
+    6 pools in 300 under load). Here the manager thread reaps each worker, then pauses
+    before it records the status, as a loaded machine may make it: the status is read
+    once it has."""
+    from concurrent.futures.process import BrokenProcessPool, _ExecutorManagerThread
+    from multiprocessing import popen_fork
+
+    from corpuskit.engine import STARTING_FAILED, local_pool
+
+    recorded = popen_fork.Popen.poll
+    reaped = threading.Event()
+
+    def slow_to_record(self: Any, flag: int = os.WNOHANG) -> int | None:
+        if not isinstance(threading.current_thread(), _ExecutorManagerThread):
+            if flag == 0 and self.returncode is None:  # a wait for a worker known to end
+                reaped.wait(timeout=5)  # (after the manager thread's: the race lost)
+            return recorded(self, flag)
+        if self.returncode is not None:
+            return self.returncode
+        try:
+            pid, status = os.waitpid(self.pid, flag)
+        except OSError:
+            return None
+        if pid == self.pid:
+            reaped.set()
+            time.sleep(0.5)  # reaped: its status not yet kept
+            self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    monkeypatch.setattr(popen_fork.Popen, "poll", slow_to_record)
+    with pytest.raises(CorpuskitError) as caught, local_pool(2) as pool:
+        assert pool is not None
+        with suppress(BrokenProcessPool):
+            pool.submit(os._exit, STARTING_FAILED["open files"]).result()
+        pool.submit(os.getpid).result()
     said = str(caught.value)
     assert "open files" in said and "as it started" in said, said
