@@ -19,7 +19,7 @@ from ..fallbacks import strict
 from ..membernames import unsafe_member_reason
 from ..package import bagit_path, manifest_order
 from ..problems import Problem
-from .background import Background
+from .background import INTERRUPTED_WAIT_SECONDS, Background
 from .bagit import (
     BAG_INFO,
     BAGIT_TXT,
@@ -72,15 +72,23 @@ class CleanChecker(Checker):
         except Exception as error:  # the precise check reports whatever this was
             if strict() and not isinstance(error, _NOT_ITS_BUGS):  # a bug of this pass:
                 self.close()  # an error in the tests, not a validate that is slower
+                self._settle_schemas()  # (the process may end now: see .background)
                 raise
             result = None
-        except BaseException:  # an interrupt: out at once, the schema thread not waited for
+        except BaseException:  # an interrupt: out soon, the schema thread waited for briefly
             self.close()
+            self._settle_schemas(INTERRUPTED_WAIT_SECONDS)
             raise
         self.close()
-        if self.schemas is not None:  # no thread may be importing when a pool forks
-            self.schemas.wait()
+        self._settle_schemas()  # no thread may be importing when a pool forks
         return result
+
+    def _settle_schemas(self, timeout: float | None = None) -> None:
+        """Wait for the thread checking the descriptor, if one started (``timeout``
+        seconds at most): no thread may be importing when the process ends or a pool
+        forks (:mod:`.background`)."""
+        if self.schemas is not None:
+            self.schemas.wait(timeout)
 
     def changed_files(self) -> list[Problem]:
         """Files that changed while this pass read them (the precise check that follows
