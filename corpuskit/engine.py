@@ -39,7 +39,7 @@ from contextlib import ExitStack, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from .config import DEFAULT_COMPRESSION, DiscoverConfig, ProcessConfig
 from .discover import candidate_paths, is_seeds_own, read_source, read_source_stat
@@ -452,27 +452,123 @@ def _process_documents(task: ShardTask, shard_file: Path, problems: list[Problem
                        processors: Executor | None) -> ShardResult:
     """The second half of :func:`process_shard`: the shard is not in the cache, so its
     documents are processed (in ``processors``, if given, a batch at a time), their
-    records written and its archive pieces deflated (by ``deflaters`` if given)."""
+    records written and its archive pieces deflated (by ``deflaters`` if given). Returns
+    the shard's result: its problems only, where there is one."""
     compression = COMPRESSIONS[task.compression]
-    summaries: list[DocSummary] = []
     shard_file.parent.mkdir(parents=True, exist_ok=True)
     pieces = PiecesWriter(shard_file, task.writing_pieces(), compression, deflaters)
-    unreadable = {p.path for p in problems}
-    aligned = not problems
-    # Records are made a batch of documents at a time (their languages are identified
-    # together) and written as each batch is done: at most a batch of them is held.
-    batch: list[RawDocument] = []
-    held = 0
-
     # With ``processors``, batches are processed there, a few at a time, and their
     # records written here in order as they come back.
     processing: deque[tuple[list[RawDocument], Path, Future[None]]] = deque()
-    batch_shas: list[str] = []  # the sha256 of each document of ``batch``
-    batches = 0
-    line_lengths: list[int] = []  # of each line written to the shard file, for its pieces
+    with reused if reused is not None else nullcontext():
+        with stream_file(shard_file, doing=task.writing_records()) as records, \
+                _none_left_running(processing):
+            written = _ShardRecords(task, shard_file, problems, records, pieces, processing,
+                                    processors)
+            written.write_documents(datas, shas, reused)
+        if problems:
+            pieces.discard()
+            return ShardResult(task.index, shard_file, CorpusStats(), b"", tuple(problems),
+                               False)
+        result = ShardResult.of(task.index, shard_file, written.summaries, False)
+        # The pieces of records the earlier build deflated are taken from its entry.
+        records_pieces, manifest_group = pieces.finish(result.manifest, reused,
+                                                       written.line_lengths)
+    result = _kept_in_cache(replace(result, records=records_pieces,
+                                    manifest_group=manifest_group),
+                            shard_file, cache, key)
+    _make_segment(task, shard_file, pieces.raw)
+    if states is not None:
+        states.save()
+    return result
 
-    def write_made(raws: list[RawDocument], made: Sequence[Record | Problem]) -> None:
+
+class _ShardRecords:
+    """The records of a shard's documents, written to its shard file ``records`` in the
+    documents' order with their summaries and raw pieces; a document's problem is added
+    to ``problems`` instead, and once there is one, no record is written (the shard is
+    not published).
+
+    Records are made a batch of documents at a time (their languages are identified
+    together) and written as each batch is done: at most a batch of them is held."""
+
+    def __init__(self, task: ShardTask, shard_file: Path, problems: list[Problem],
+                 records: BinaryIO, pieces: PiecesWriter,
+                 processing: deque[tuple[list[RawDocument], Path, Future[None]]],
+                 processors: Executor | None) -> None:
+        self.task = task
+        self.shard_file = shard_file
+        self.problems = problems
+        self.records = records
+        self.pieces = pieces
+        #: the batches handed to ``processors``, oldest first
+        self.processing = processing
+        self.processors = processors
+        self.summaries: list[DocSummary] = []
+        #: of each line written to the shard file, for its pieces
+        self.line_lengths: list[int] = []
+        self.batch: list[RawDocument] = []
+        self.batch_shas: list[str] = []  # the sha256 of each document of ``batch``
+        self.batches = 0
+
+    def write_documents(self, datas: list[bytes | None], shas: list[str],
+                        reused: EarlierShard | None) -> None:
+        """Read (where ``datas`` has not its bytes), process and write each document of
+        the shard but those of ``problems`` already, or take its record from ``reused``;
+        returns None."""
+        task, problems, records = self.task, self.problems, self.records
+        summaries, line_lengths, pieces = self.summaries, self.line_lengths, self.pieces
+        batch, batch_shas = self.batch, self.batch_shas
+        unreadable = {p.path for p in problems}
+        aligned = not problems
+        held = 0  # bytes of the documents of ``batch``
+        for position, (ref, data) in enumerate(zip(task.refs, datas, strict=True)):
+            if ref.path in unreadable:
+                continue
+            if reused is not None:
+                # The documents whose bytes the earlier build of this shard had: its
+                # records and raw pieces (made with this very configuration).
+                self.write_batch(held)  # the documents before it go first
+                held = 0
+                self.write_processed()
+                taken = reused.take(position, ref.path, shas[position], pieces)
+                if taken is not None:
+                    line_lengths.append(records.write(taken[0]))
+                    summaries.append(taken[1])
+                    continue
+            try:
+                raw = (RawDocument(ref.id, ref.path, data) if data is not None
+                       else read_source(task.seeds, ref, max_bytes=task.max_file_bytes))
+                if data is None and not problems and \
+                        hashlib.sha256(raw.data).hexdigest() != shas[position]:
+                    # Read again (its bytes were not kept): they must be the ones
+                    # placed in data/raw/ and keyed in the cache, or record and raw
+                    # file disagree.
+                    raise DocumentProblem(Problem(ref.path, "unreadable-file",
+                                                  CHANGED_WHILE_READ))
+            except DocumentProblem as bad:
+                self.write_batch(held)  # problems are reported in the documents' order
+                held = 0
+                self.write_processed()
+                if bad.problem not in problems:
+                    problems.append(bad.problem)
+                continue
+            batch.append(raw)
+            # (``shas`` lists the documents read: each one's, unless some were not)
+            batch_shas.append(shas[position] if aligned else "")
+            held += len(raw.data)
+            if len(batch) == BATCH_DOCUMENTS or held >= BATCH_BYTES:
+                self.write_batch(held)
+                held = 0
+        self.write_batch(held)
+        self.write_processed()
+
+    def write_made(self, raws: list[RawDocument], made: Sequence[Record | Problem]) -> None:
+        """Write the records ``made`` of the documents ``raws`` (or add their problems);
+        returns None."""
         records_module = _records()
+        task, problems, records = self.task, self.problems, self.records
+        summaries, line_lengths, pieces = self.summaries, self.line_lengths, self.pieces
         for raw, outcome in zip(raws, made, strict=True):
             if isinstance(outcome, Problem):
                 outcome = _emptied_while_read(task.seeds, raw, outcome)
@@ -486,100 +582,57 @@ def _process_documents(task: ShardTask, shard_file: Path, problems: list[Problem
                 summaries.append(DocSummary.of(outcome))
                 pieces.add_raw(RAW_PREFIX + raw.path, raw.data)
 
-    def write_next() -> None:
-        """Write the records of the oldest batch handed to ``processors``."""
-        raws, out, future = processing.popleft()
+    def write_next(self) -> None:
+        """Write the records of the oldest batch handed to ``processors``; returns None."""
+        raws, out, future = self.processing.popleft()
         future.result()
-        write_made(raws, _processed_batch(out, task.writing_records()))
+        self.write_made(raws, _processed_batch(out, self.task.writing_records()))
 
-    def write_processed() -> None:
-        """Write the records of every batch handed to ``processors`` (waiting for them)."""
-        while processing:
-            write_next()
+    def write_processed(self) -> None:
+        """Write the records of every batch handed to ``processors`` (waiting for them);
+        returns None."""
+        while self.processing:
+            self.write_next()
 
-    def write_batch() -> None:
-        nonlocal held, batches
+    def write_batch(self, held: int) -> None:
+        """Process the documents of ``batch`` (``held``: their bytes), here or handed to
+        ``processors``, and write the records of those done, in order; returns None."""
+        batch, batch_shas, task = self.batch, self.batch_shas, self.task
         if not batch:
             return
         raws, shas_of = list(batch), list(batch_shas)
         large = held >= PROCESSED_HERE_BYTES
         batch.clear()
         batch_shas.clear()
-        held = 0
-        if processors is None or large:
+        if self.processors is None or large:
             # Each document's sha256 is that of its bytes here while there is no problem:
             # hashed from them as they were read, or checked when they were read again
             # (with a problem, no record is written, and none is needed).
             made = _records().process_documents_reported(
-                raws, task.config, shas_of if not problems else None)
-            write_processed()  # the batches before it go first (processed meanwhile)
-            write_made(raws, made)
+                raws, task.config, shas_of if not self.problems else None)
+            self.write_processed()  # the batches before it go first (processed meanwhile)
+            self.write_made(raws, made)
             return
-        out = shard_file.with_name(f"{shard_file.stem}.batch-{batches:06d}")
-        batches += 1
-        processing.append((raws, out, processors.submit(
+        out = self.shard_file.with_name(f"{self.shard_file.stem}.batch-{self.batches:06d}")
+        self.batches += 1
+        processing = self.processing
+        processing.append((raws, out, self.processors.submit(
             process_batch, task.seeds, [raw.path for raw in raws], shas_of,
             task.max_file_bytes, task.config, task.cache, out, task.writing_records())))
         while processing and (len(processing) > BATCHES_PROCESSING * task.deflate_threads
                               or processing[0][2].done()):
-            write_next()
+            self.write_next()
 
-    with reused if reused is not None else nullcontext():
-        with stream_file(shard_file, doing=task.writing_records()) as records, \
-                _none_left_running(processing):
-            for position, (ref, data) in enumerate(zip(task.refs, datas, strict=True)):
-                if ref.path in unreadable:
-                    continue
-                if reused is not None:
-                    # The documents whose bytes the earlier build of this shard had: its
-                    # records and raw pieces (made with this very configuration).
-                    write_batch()  # the documents before it go first
-                    write_processed()
-                    taken = reused.take(position, ref.path, shas[position], pieces)
-                    if taken is not None:
-                        line_lengths.append(records.write(taken[0]))
-                        summaries.append(taken[1])
-                        continue
-                try:
-                    raw = (RawDocument(ref.id, ref.path, data) if data is not None
-                           else read_source(task.seeds, ref, max_bytes=task.max_file_bytes))
-                    if data is None and not problems and \
-                            hashlib.sha256(raw.data).hexdigest() != shas[position]:
-                        # Read again (its bytes were not kept): they must be the ones
-                        # placed in data/raw/ and keyed in the cache, or record and raw
-                        # file disagree.
-                        raise DocumentProblem(Problem(ref.path, "unreadable-file",
-                                                      CHANGED_WHILE_READ))
-                except DocumentProblem as bad:
-                    write_batch()  # problems are reported in the documents' order
-                    write_processed()
-                    if bad.problem not in problems:
-                        problems.append(bad.problem)
-                    continue
-                batch.append(raw)
-                # (``shas`` lists the documents read: each one's, unless some were not)
-                batch_shas.append(shas[position] if aligned else "")
-                held += len(raw.data)
-                if len(batch) == BATCH_DOCUMENTS or held >= BATCH_BYTES:
-                    write_batch()
-            write_batch()
-            write_processed()
-        if problems:
-            pieces.discard()
-            return ShardResult(task.index, shard_file, CorpusStats(), b"", tuple(problems),
-                               False)
-        result = ShardResult.of(task.index, shard_file, summaries, False)
-        # The pieces of records the earlier build deflated are taken from its entry.
-        records_pieces, manifest_group = pieces.finish(result.manifest, reused, line_lengths)
-    result = replace(result, records=records_pieces, manifest_group=manifest_group)
-    if cache is not None:
-        not_kept = cache.put(key, shard_file, result.stats, result.manifest)
-        result = replace(result, not_kept=not_kept,
-                         entry=cache.entry_path(key) if not_kept is None else None)
-    _make_segment(task, shard_file, pieces.raw)
-    if states is not None:
-        states.save()
-    return result
+
+def _kept_in_cache(result: ShardResult, shard_file: Path, cache: ShardCache | None,
+                   key: str) -> ShardResult:
+    """``result``, its shard (``shard_file``) kept in ``cache`` under ``key`` where there
+    is a cache: with the entry, or why the shard could not be kept."""
+    if cache is None:
+        return result
+    not_kept = cache.put(key, shard_file, result.stats, result.manifest)
+    return replace(result, not_kept=not_kept,
+                   entry=cache.entry_path(key) if not_kept is None else None)
 
 
 @contextmanager
