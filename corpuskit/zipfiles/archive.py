@@ -249,153 +249,191 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
     date_time = zip_date_time(created)
     headers = EntryHeaders(date_time)
     threads = threads or default_jobs()
-    try:
-        fd: int | None = target.fileno()
-    except (AttributeError, OSError):  # io.BytesIO and the like: no copying threads
-        fd = None
+    fd = _descriptor(target)
     # The central directory grows with the number of files: it waits in a temporary file.
     with tempfile.TemporaryFile() as central:
-        count = 0
-        offset = 0
-        header_at = crc = compressed = 0
         with ThreadPoolExecutor(max_workers=threads) as pool, \
                 ThreadPoolExecutor(max_workers=1) as early_pool, \
                 ThreadPoolExecutor(max_workers=COPY_THREADS) as copy_pool:
             early = _deflate_ahead(folder, early_pool, prepared, compression)
             copies = Copies(copy_pool, fd) if fd is not None else None
-            # Each piece with its deflated bytes (a task's future, ready at once, or to be
-            # copied from the workers' pieces), and the workers' segments.
-            ahead: deque[tuple[Piece, Future[Deflated] | Deflated | ToCopy] | Segment] = deque()
-            pieces = _pieces(folder, prepared, root, date_time)
-            # Pieces in ``ahead`` that are tasks, and their bytes before deflating (a record
-            # group has no bound of its own); bytes of the ready ones.
-            tasks = planned = ready = 0
-
-            def fill() -> None:
-                nonlocal tasks, planned, ready
-                while (tasks < threads * _AHEAD_PER_THREAD and ready < _READY_BYTES
-                       and (planned < _PLANNED_BYTES or not tasks)):
-                    piece = next(pieces, None)
-                    if piece is None:
-                        return
-                    if isinstance(piece, Segment):
-                        ahead.append(piece)
-                        ready += piece.size
-                        continue
-                    where = prepared.take(piece) if prepared is not None else None
-                    if where is not None and prepared is not None \
-                            and (not piece.records or prepared.as_written(piece, where)):
-                        if piece.records and copies is not None:
-                            blob, start, length, piece_crc = where
-                            ahead.append((piece, ToCopy(Copy(blob, start, length), piece_crc)))
-                            ready += length
-                            continue
-                        done = prepared.raw_piece(where)
-                        ahead.append((piece, done))
-                        ready += len(done.deflated)
-                        continue
-                    started = early.pop(piece, None)
-                    ahead.append((piece, started if started is not None
-                                  else pool.submit(_prepared, folder, piece, where, compression)
-                                  if where is not None
-                                  else pool.submit(read_and_deflate, folder, piece, compression)))
-                    tasks += 1
-                    planned += piece.length
-
-            fill()
-            scratch = prepared is not None and prepared.scratch
-
-            def put(data: bytes | Copy) -> None:
-                """The next bytes of the archive, written, or copied by a thread."""
-                nonlocal offset
-                if isinstance(data, bytes):
-                    target.write(data)
-                    offset += len(data)
-                    return
-                assert copies is not None
-                copies.start(data, offset)
-                offset += data.length
-                target.seek(offset)  # on, past the bytes the thread copies
-
-            settled = reported = 0  # the end of the last member written whole
-            while ahead:
-                final_up_to = copies.settled(settled) if copies is not None else settled
-                if final is not None and final_up_to - reported >= FOLLOW_BYTES:
-                    final(final_up_to)
-                    reported = final_up_to
-                item = ahead.popleft()
-                if isinstance(item, Segment):
-                    ready -= item.size
-                    fill()
-                    locals_, records = segment_parts(item)
-                    if scratch:
-                        item.path.unlink()
-                    if copies is not None:
-                        copies.start(Entries(item, locals_), offset)
-                        target.seek(offset + item.entry_bytes)
-                    else:
-                        for batch in entry_batches(item, locals_):
-                            for buffer in batch:
-                                target.write(buffer)
-                    central.write(place_records(item, records, offset, date_time))
-                    offset += item.entry_bytes
-                    count += len(item.entries)
-                    settled = offset
-                    continue
-                piece, pending = item
-                if isinstance(pending, Future):
-                    tasks -= 1
-                    planned -= piece.length
-                    pending = pending.result()
-                deflated: bytes | Copy
-                if isinstance(pending, ToCopy):
-                    ready -= pending.copy.length
-                    deflated, piece_crc = pending
-                    length = deflated.length
-                else:
-                    ready -= len(pending.deflated)
-                    deflated, piece_crc = pending
-                    length = len(deflated)
-                fill()
-                # A record group's member ends with the empty final block.
-                tail = END if piece.records and piece.last else b""
-                if piece.offset == 0 and piece.last:  # the common case: a member of one piece
-                    local, record = headers(
-                        f"{root}/{piece.rel}", size=piece.size,
-                        compress_size=length + len(tail), header_offset=offset, crc=piece_crc)
-                    put(local)
-                    put(deflated)
-                    put(tail)
-                    central.write(record)
-                    count += 1
-                    settled = offset
-                    continue
-                info = member_info(f"{root}/{piece.rel}", date_time, size=piece.size,
-                                   compress_size=0, crc=0)
-                if piece.offset == 0:
-                    header_at, crc, compressed = offset, 0, 0
-                    header = local_header(info)  # rewritten when the sizes are known
-                    target.write(header)
-                    offset += len(header)
-                crc = (piece_crc if piece.offset == 0
-                       else crc32_combine(crc, piece_crc, piece.length))
-                compressed += length + len(tail)
-                put(deflated)
-                put(tail)
-                if piece.last:
-                    info.CRC, info.compress_size = crc, compressed
-                    target.seek(header_at)
-                    target.write(local_header(info))
-                    target.seek(offset)
-                    central.write(central_record(info, header_at))
-                    count += 1
-                    settled = offset
+            count, offset = _write_entries(
+                folder, target, central, root, date_time, headers, compression, threads,
+                prepared, final, pool, early, copies)
             if copies is not None:
                 copies.settled(offset, wait=True)  # every byte before the directory copied
-        size = central.tell()
-        central.seek(0)
-        shutil.copyfileobj(central, target, CHUNK)
-        target.write(end_records(count, size, offset))
+        _write_directory(central, target, count, offset)
+
+
+def _descriptor(target: BinaryIO) -> int | None:
+    """The file descriptor of ``target``, or None for io.BytesIO and the like (no copying
+    threads)."""
+    try:
+        return target.fileno()
+    except (AttributeError, OSError):  # io.BytesIO and the like: no copying threads
+        return None
+
+
+def _write_entries(folder: Path, target: BinaryIO, central: BinaryIO, root: str,
+                   date_time: DateTime, headers: EntryHeaders, compression: Compression,
+                   threads: int, prepared: PreparedPieces | None,
+                   final: Callable[[int], None] | None, pool: ThreadPoolExecutor,
+                   early: dict[Piece, Future[Deflated]], copies: Copies | None
+                   ) -> tuple[int, int]:
+    """Write every member of ``folder`` to ``target`` (its pieces deflated by ``pool``,
+    those of ``early`` deflated ahead, the workers' bytes copied by ``copies``), its
+    central records to ``central``. Returns the number of entries and the offset after
+    the last one (bytes ``copies`` copies may still be on their way)."""
+    count = 0
+    offset = 0
+    header_at = crc = compressed = 0
+    # Each piece with its deflated bytes (a task's future, ready at once, or to be
+    # copied from the workers' pieces), and the workers' segments.
+    ahead: deque[tuple[Piece, Future[Deflated] | Deflated | ToCopy] | Segment] = deque()
+    pieces = _pieces(folder, prepared, root, date_time)
+    # Pieces in ``ahead`` that are tasks, and their bytes before deflating (a record
+    # group has no bound of its own); bytes of the ready ones.
+    tasks = planned = ready = 0
+
+    def fill() -> None:
+        nonlocal tasks, planned, ready
+        while (tasks < threads * _AHEAD_PER_THREAD and ready < _READY_BYTES
+               and (planned < _PLANNED_BYTES or not tasks)):
+            piece = next(pieces, None)
+            if piece is None:
+                return
+            if isinstance(piece, Segment):
+                ahead.append(piece)
+                ready += piece.size
+                continue
+            where = prepared.take(piece) if prepared is not None else None
+            if where is not None and prepared is not None \
+                    and (not piece.records or prepared.as_written(piece, where)):
+                if piece.records and copies is not None:
+                    blob, start, length, piece_crc = where
+                    ahead.append((piece, ToCopy(Copy(blob, start, length), piece_crc)))
+                    ready += length
+                    continue
+                done = prepared.raw_piece(where)
+                ahead.append((piece, done))
+                ready += len(done.deflated)
+                continue
+            started = early.pop(piece, None)
+            ahead.append((piece, started if started is not None
+                          else pool.submit(_prepared, folder, piece, where, compression)
+                          if where is not None
+                          else pool.submit(read_and_deflate, folder, piece, compression)))
+            tasks += 1
+            planned += piece.length
+
+    fill()
+    scratch = prepared is not None and prepared.scratch
+
+    def put(data: bytes | Copy) -> None:
+        """The next bytes of the archive, written, or copied by a thread."""
+        nonlocal offset
+        if isinstance(data, bytes):
+            target.write(data)
+            offset += len(data)
+            return
+        assert copies is not None
+        copies.start(data, offset)
+        offset += data.length
+        target.seek(offset)  # on, past the bytes the thread copies
+
+    settled = reported = 0  # the end of the last member written whole
+    while ahead:
+        final_up_to = copies.settled(settled) if copies is not None else settled
+        if final is not None and final_up_to - reported >= FOLLOW_BYTES:
+            final(final_up_to)
+            reported = final_up_to
+        item = ahead.popleft()
+        if isinstance(item, Segment):
+            ready -= item.size
+            fill()
+            _write_segment(item, target, central, copies, offset, date_time, scratch)
+            offset += item.entry_bytes
+            count += len(item.entries)
+            settled = offset
+            continue
+        piece, pending = item
+        if isinstance(pending, Future):
+            tasks -= 1
+            planned -= piece.length
+            pending = pending.result()
+        deflated: bytes | Copy
+        if isinstance(pending, ToCopy):
+            ready -= pending.copy.length
+            deflated, piece_crc = pending
+            length = deflated.length
+        else:
+            ready -= len(pending.deflated)
+            deflated, piece_crc = pending
+            length = len(deflated)
+        fill()
+        # A record group's member ends with the empty final block.
+        tail = END if piece.records and piece.last else b""
+        if piece.offset == 0 and piece.last:  # the common case: a member of one piece
+            local, record = headers(
+                f"{root}/{piece.rel}", size=piece.size,
+                compress_size=length + len(tail), header_offset=offset, crc=piece_crc)
+            put(local)
+            put(deflated)
+            put(tail)
+            central.write(record)
+            count += 1
+            settled = offset
+            continue
+        info = member_info(f"{root}/{piece.rel}", date_time, size=piece.size,
+                           compress_size=0, crc=0)
+        if piece.offset == 0:
+            header_at, crc, compressed = offset, 0, 0
+            header = local_header(info)  # rewritten when the sizes are known
+            target.write(header)
+            offset += len(header)
+        crc = (piece_crc if piece.offset == 0
+               else crc32_combine(crc, piece_crc, piece.length))
+        compressed += length + len(tail)
+        put(deflated)
+        put(tail)
+        if piece.last:
+            info.CRC, info.compress_size = crc, compressed
+            target.seek(header_at)
+            target.write(local_header(info))
+            target.seek(offset)
+            central.write(central_record(info, header_at))
+            count += 1
+            settled = offset
+    return count, offset
+
+
+def _write_segment(segment: Segment, target: BinaryIO, central: BinaryIO,
+                   copies: Copies | None, offset: int, date_time: DateTime,
+                   scratch: bool) -> None:
+    """Write the entries of a worker's ``segment`` at ``offset`` of ``target`` (or have
+    ``copies`` copy them there, ``target`` then placed after them), and their central
+    records to ``central``; the segment's file is removed first where it is ``scratch``.
+    Returns None."""
+    locals_, records = segment_parts(segment)
+    if scratch:
+        segment.path.unlink()
+    if copies is not None:
+        copies.start(Entries(segment, locals_), offset)
+        target.seek(offset + segment.entry_bytes)
+    else:
+        for batch in entry_batches(segment, locals_):
+            for buffer in batch:
+                target.write(buffer)
+    central.write(place_records(segment, records, offset, date_time))
+
+
+def _write_directory(central: BinaryIO, target: BinaryIO, count: int, offset: int) -> None:
+    """Write the central directory waiting in ``central`` at the end of ``target``, then
+    the end records (``count`` entries, the directory at ``offset``); returns None."""
+    size = central.tell()
+    central.seek(0)
+    shutil.copyfileobj(central, target, CHUNK)
+    target.write(end_records(count, size, offset))
 
 
 def zip_signature(path: Path) -> list[tuple[str, tuple[int, ...], int, int, int]]:
