@@ -17,7 +17,8 @@ same contents.
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass
 
 from ..problems import Problem, ProblemList
 from ..wording import counted
@@ -25,6 +26,7 @@ from ..zipfiles.archiveseal import SEAL_BYTES
 from ..zipfiles.zipformat import (
     CENTRAL,
     LOCAL,
+    DateTime,
     central_record,
     end_records,
     local_header,
@@ -143,20 +145,41 @@ def archive_structure_steps(source: ZipSource, created: str | None,
     if not infos:
         problems.append(Problem(".", "archive-error", "the archive holds no entries"))
         return
-    try:
-        date_time = zip_date_time(created) if created is not None else infos[0].date_time
-    except ValueError:
-        date_time = infos[0].date_time
-    if not infos.in_order:  # (asked as the entries were read: no list of their names)
-        problems.append(Problem(".", "archive-metadata",
-                                "entries are not in sorted order, as corpuskit writes them"))
+    date_time = _entries_date_time(source, created)
+    problems.extend(_whole_archive_problems(source))
     directory = source.directory
     # The central directory and end records, read a window at a time as the records are
     # compared (read whole, they were 9 MB of an archive of 100,000 documents).
     tail = _Window(source, directory.offset, directory.file_size - directory.offset)
+    ended = yield from _entry_steps(source, tail, date_time, problems, disputed)
+    end_problem = _end_problem(source, tail, ended)
+    if end_problem is not None:
+        problems.append(end_problem)
+
+
+def _entries_date_time(source: ZipSource, created: str | None) -> DateTime:
+    """The time stamp every entry of ``source`` has in the reproducible form: that of
+    ``created`` (see :func:`check_archive_structure`), or the first entry's where it is
+    unknown or no valid time stamp."""
+    infos = source.entries
+    try:
+        return zip_date_time(created) if created is not None else infos[0].date_time
+    except ValueError:
+        return infos[0].date_time
+
+
+def _whole_archive_problems(source: ZipSource) -> list[Problem]:
+    """The problems of ``source`` as a whole, before its entries are compared one by one:
+    entries out of sorted order, bytes in front of the archive, entries with a data
+    descriptor (in that order)."""
+    infos = source.entries
+    problems: list[Problem] = []
+    if not infos.in_order:  # (asked as the entries were read: no list of their names)
+        problems.append(Problem(".", "archive-metadata",
+                                "entries are not in sorted order, as corpuskit writes them"))
     # Bytes in front of the archive move every entry as far (every reader finds them
     # there): said once, and the rest compared from where the archive starts.
-    front = directory.prefix
+    front = source.directory.prefix
     if front:
         problems.append(Problem(".", "archive-metadata",
                                 f"{front} bytes before the archive's first entry (a "
@@ -172,6 +195,32 @@ def archive_structure_steps(source: ZipSource, created: str | None,
                                 f"{streamed} of its {len(infos)} {entries} {has} a data "
                                 "descriptor after the data (flag 3: an archive written to a "
                                 "stream), which a corpuskit archive has not"))
+    return problems
+
+
+@dataclass(frozen=True)
+class _EntriesEnd:
+    """Where the comparison of an archive's entries ended, for that of its end records."""
+
+    offset: int  # where the entries end (the central directory should start there)
+    position: int  # where the end records start in the central directory and after
+    #: Where the central directory starts by the last entry's local header's compressed
+    #: size, where it and its central directory record disagree on it (else None).
+    besides: int | None
+    #: The first central directory record that differs from the reproducible form.
+    tail_problem: Problem | None
+
+
+def _entry_steps(source: ZipSource, tail: _Window, date_time: DateTime,
+                 problems: list[Problem], disputed: dict[str, int] | None
+                 ) -> Generator[None, None, _EntriesEnd]:
+    """Each entry's local header and central directory record (read through ``tail``)
+    against the reproducible form, adding their problems to ``problems`` (and to
+    ``disputed``), pausing after every :data:`STEP_ENTRIES` entries; returns where the
+    entries ended. One loop of locals, run once per entry: a call for each entry is
+    made only where its headers are not as corpuskit writes them."""
+    infos, directory = source.entries, source.directory
+    front = directory.prefix
     offset, position = front, 0
     tail_problem: Problem | None = None
     moved = False
@@ -192,9 +241,7 @@ def archive_structure_steps(source: ZipSource, created: str | None,
         # made the next entry "moved ... a data descriptor, an extra field").
         longer, not_utf8 = 0, ""
         if not name.isascii() and not flag_bits & _UTF8_NAME:
-            longer = len(name.encode("utf-8", "surrogateescape")) - name_length
-            not_utf8 = ("; its name is not marked UTF-8 (flag 11), so it is read as code "
-                        "page 437")
+            longer, not_utf8 = _read_as_code_page_437(name, name_length)
         if name.endswith("/"):
             problems.append(Problem(name, "archive-metadata",
                                     "a folder entry; corpuskit archives hold files only"))
@@ -208,72 +255,134 @@ def archive_structure_steps(source: ZipSource, created: str | None,
             # data descriptor or extra field moved every later entry, each of which was
             # said to have "no local header here").
             if not moved:
-                # Before the first entry, nothing of the archive's own comes: bytes put
-                # before it (a self-extractor's stub) are named so (QA: blamed on a data
-                # descriptor or an extra field).
-                why = (f": {header_offset - offset} bytes precede the archive's first "
-                       "entry (put before it: a self-extractor's stub, or a file joined in "
-                       "front of it)" if number == 1 and header_offset > offset
-                       else " (bytes added or removed before it: a data descriptor, an "
-                            "extra field)")
-                problems.append(Problem(name, "archive-metadata",
-                                        f"the local header is at byte {header_offset}, "
-                                        f"where the reproducible form has byte {offset}, and "
-                                        f"the entries after it are moved too{why}"))
+                problems.append(_moved_problem(name, number, header_offset, offset))
                 moved = True
             offset = header_offset
         actual = source.read_at(offset, len(local))
         besides = None
         if actual != local:
-            fields = _fields(LOCAL, _LOCAL_FIELDS, actual, local)
-            here = header_offset == offset or actual[:4] == b"PK\x03\x04"
-            shared = [field for field in fields if field in _SHARED] \
-                if actual[:4] == b"PK\x03\x04" else []
-            if shared:
-                problems.append(_disagreement(
-                    name, offset, directory.offset + position, actual,
-                    {"CRC-32": crc, "compressed size": compress_size,
-                     "uncompressed size": file_size}, shared))
-                fields = [field for field in fields if field not in _SHARED]
-                values = LOCAL.unpack_from(actual)
-                if "compressed size" in shared:
-                    besides = offset + len(local) - longer + values[_SHARED["compressed size"]]
-                if "uncompressed size" in shared and disputed is not None:
-                    disputed[name] = values[_SHARED["uncompressed size"]]
-            where = "no local header here" if not here else ", ".join(fields)
-            if fields:
-                problems.append(Problem(name, "archive-metadata",
-                                        f"local header at byte {offset} differs from the "
-                                        f"reproducible form ({where}{not_utf8})"))
+            besides = _local_header_problems(
+                _LocalHeaderMismatch(name, offset, header_offset, directory.offset + position,
+                                     actual, local, longer, not_utf8),
+                {"CRC-32": crc, "compressed size": compress_size,
+                 "uncompressed size": file_size}, problems, disputed)
         record = central_record(expected, offset - front)
         got = tail.read(position, len(record))
         if tail_problem is None and got != record:
-            differing = ", ".join(_fields(CENTRAL, _CENTRAL_FIELDS, got, record))
-            tail_problem = Problem(name, "archive-metadata",
-                                   f"central directory record differs from the reproducible "
-                                   f"form ({differing}{not_utf8})")
+            tail_problem = _central_record_problem(name, got, record, not_utf8)
         position += len(record) - longer
         offset += len(local) - longer + compress_size
-    if directory.offset == besides:
-        offset = besides
-    end = end_records(len(infos), position, offset - front, SEAL_BYTES)
+    return _EntriesEnd(offset, position, besides, tail_problem)
+
+
+def _read_as_code_page_437(name: str, name_length: int) -> tuple[int, str]:
+    """For an entry whose ``name`` is not ASCII and not marked UTF-8 (stored in
+    ``name_length`` bytes): how many bytes longer its name is in the reproducible form,
+    and the words that say why, added to its problems."""
+    return (len(name.encode("utf-8", "surrogateescape")) - name_length,
+            "; its name is not marked UTF-8 (flag 11), so it is read as code page 437")
+
+
+def _moved_problem(name: str, number: int, header_offset: int, offset: int) -> Problem:
+    """The problem of the first entry (the ``number``-th, named ``name``) whose local
+    header is at ``header_offset``, not at ``offset`` where the reproducible form has it:
+    the entries after it are moved too."""
+    # Before the first entry, nothing of the archive's own comes: bytes put
+    # before it (a self-extractor's stub) are named so (QA: blamed on a data
+    # descriptor or an extra field).
+    why = (f": {header_offset - offset} bytes precede the archive's first "
+           "entry (put before it: a self-extractor's stub, or a file joined in "
+           "front of it)" if number == 1 and header_offset > offset
+           else " (bytes added or removed before it: a data descriptor, an "
+                "extra field)")
+    return Problem(name, "archive-metadata",
+                   f"the local header is at byte {header_offset}, "
+                   f"where the reproducible form has byte {offset}, and "
+                   f"the entries after it are moved too{why}")
+
+
+@dataclass(frozen=True)
+class _LocalHeaderMismatch:
+    """An entry whose local header is not the reproducible form's."""
+
+    name: str
+    offset: int  # where it is looked at
+    header_offset: int  # where its central directory record says it is
+    central_at: int  # where its central directory record is
+    actual: bytes  # the archive's bytes there
+    local: bytes  # the reproducible form's local header
+    longer: int  # how much longer the name is in the reproducible form
+    not_utf8: str  # the words on a name not marked UTF-8, or ""
+
+
+def _local_header_problems(entry: _LocalHeaderMismatch, central: dict[str, int],
+                           problems: list[Problem], disputed: dict[str, int] | None
+                           ) -> int | None:
+    """Adds to ``problems`` those of an ``entry`` whose local header differs from the
+    reproducible form (``central``: its central directory record's CRC-32 and sizes, by
+    field name): where the two disagree, then the fields that differ; records in
+    ``disputed`` the uncompressed size its local header gives, if another. Returns where
+    the next entry starts by its local header's compressed size, if that is another, else
+    None."""
+    name, offset, actual, local = entry.name, entry.offset, entry.actual, entry.local
+    besides = None
+    fields = _fields(LOCAL, _LOCAL_FIELDS, actual, local)
+    here = entry.header_offset == offset or actual[:4] == b"PK\x03\x04"
+    shared = [field for field in fields if field in _SHARED] \
+        if actual[:4] == b"PK\x03\x04" else []
+    if shared:
+        problems.append(_disagreement(name, offset, entry.central_at, actual, central, shared))
+        fields = [field for field in fields if field not in _SHARED]
+        values = LOCAL.unpack_from(actual)
+        if "compressed size" in shared:
+            besides = offset + len(local) - entry.longer + values[_SHARED["compressed size"]]
+        if "uncompressed size" in shared and disputed is not None:
+            disputed[name] = values[_SHARED["uncompressed size"]]
+    where = "no local header here" if not here else ", ".join(fields)
+    if fields:
+        problems.append(Problem(name, "archive-metadata",
+                                f"local header at byte {offset} differs from the "
+                                f"reproducible form ({where}{entry.not_utf8})"))
+    return besides
+
+
+def _central_record_problem(name: str, got: bytes, record: bytes, not_utf8: str) -> Problem:
+    """The problem of the entry ``name`` whose central directory record is ``got``, not
+    the reproducible form's ``record``."""
+    differing = ", ".join(_fields(CENTRAL, _CENTRAL_FIELDS, got, record))
+    return Problem(name, "archive-metadata",
+                   f"central directory record differs from the reproducible "
+                   f"form ({differing}{not_utf8})")
+
+
+def _end_problem(source: ZipSource, tail: _Window, ended: _EntriesEnd) -> Problem | None:
+    """The problem of where the entries of ``source`` end (``ended``) and of what follows
+    them: the central directory not where they end, else the first central directory
+    record that differs, else the archive's end not where the end records and seal end,
+    or the end records not the reproducible form's; None if none (or if the archive has
+    no seal at all: the seal check reports it)."""
+    directory, position, offset = source.directory, ended.position, ended.offset
+    if directory.offset == ended.besides:
+        offset = ended.besides
+    end = end_records(len(source.entries), position, offset - directory.prefix, SEAL_BYTES)
     if directory.offset != offset:
-        problems.append(Problem(".", "archive-metadata",
-                                f"the central directory starts at byte {directory.offset}, "
-                                f"the entries end at byte {offset} (bytes added, removed or "
-                                "moved)"))
-    elif tail_problem is not None:
-        problems.append(tail_problem)
-    elif tail.read(position, len(end) + 1) == end[:-2] + b"\0\0":
-        pass  # no seal at all: the seal check reports it
-    elif tail.size != position + len(end) + SEAL_BYTES:
+        return Problem(".", "archive-metadata",
+                       f"the central directory starts at byte {directory.offset}, "
+                       f"the entries end at byte {offset} (bytes added, removed or "
+                       "moved)")
+    if ended.tail_problem is not None:
+        return ended.tail_problem
+    if tail.read(position, len(end) + 1) == end[:-2] + b"\0\0":
+        return None  # no seal at all: the seal check reports it
+    if tail.size != position + len(end) + SEAL_BYTES:
         off = tail.size - position - len(end) - SEAL_BYTES
-        problems.append(Problem(".", "archive-metadata",
-                                f"the archive ends {counted(abs(off), 'byte')} "
-                                f"{'past' if off > 0 else 'short of'} where its end record and "
-                                f"{SEAL_BYTES}-byte seal should end (bytes added or removed, "
-                                "or another comment)"))
-    elif tail.read(position, len(end)) != end:
-        problems.append(Problem(".", "archive-metadata",
-                                "the end-of-central-directory record differs from the "
-                                "reproducible form"))
+        return Problem(".", "archive-metadata",
+                       f"the archive ends {counted(abs(off), 'byte')} "
+                       f"{'past' if off > 0 else 'short of'} where its end record and "
+                       f"{SEAL_BYTES}-byte seal should end (bytes added or removed, "
+                       "or another comment)")
+    if tail.read(position, len(end)) != end:
+        return Problem(".", "archive-metadata",
+                       "the end-of-central-directory record differs from the "
+                       "reproducible form")
+    return None
