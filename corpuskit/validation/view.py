@@ -12,6 +12,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import IO
 
@@ -95,19 +96,41 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
     ``build`` would refuse. With ``stream_raw`` the walk only notes the first
     (``may_collide``), and the records' pass checks the raw names (those of its records).
     """
-    files: dict[str, int] = {}
-    problems: list[Problem] = []
     base = str(root)
-    raw = [0, 0]  # files under data/raw/ and the sum of their path tokens (stream_raw)
-    deferred: list[str] = []  # data/raw, when its walk waits for walk_raw()
-    collide = [False]  # two entries of a folder share a collision key
-    refused: set[str] = set()  # links and special files: present, never read
-    unlisted: set[str] = set()  # folders that cannot be listed
+    walk = _FolderWalk(base, measure_raw=measure_raw, stream_raw=stream_raw)
+    deque(walk.steps(""), maxlen=0)
+    if not stream_raw:
+        walk.add_name_problems()
+    view = PackageView("package", dict(sorted(walk.files.items())), _folder_opener(base),
+                       walk.problems, sizer=_folder_sizer(base), root=base,
+                       streamed=stream_raw, may_collide=walk.may_collide,
+                       refused=frozenset(walk.refused), unlisted=walk.unlisted)
+    if stream_raw:
+        view.walk_raw = partial(walk.raw_steps, view)
+    return view
 
-    def count_regular(rel: str, entries: Iterable[os.DirEntry[str]]) -> list[os.DirEntry[str]]:
+
+class _FolderWalk:
+    """The walk of a package folder by :func:`folder_view`: the folders listed and their
+    entries looked at, and what was found in them so far."""
+
+    def __init__(self, base: str, *, measure_raw: bool, stream_raw: bool) -> None:
+        self.base = base
+        self.measure_raw, self.stream_raw = measure_raw, stream_raw
+        self.files: dict[str, int] = {}
+        self.problems: list[Problem] = []
+        self.raw_files = 0  # files under data/raw/ (stream_raw) ...
+        self.raw_hash = 0  # ... and the sum of their path tokens
+        self.deferred: list[str] = []  # data/raw, when its walk waits for walk_raw()
+        self.may_collide = False  # two entries of a folder share a collision key
+        self.refused: set[str] = set()  # links and special files: present, never read
+        self.unlisted: set[str] = set()  # folders that cannot be listed
+
+    def _count_regular(self, rel: str, entries: Iterable[os.DirEntry[str]]
+                       ) -> list[os.DirEntry[str]]:
         """Counts the regular files of a folder of data/raw/ (stream_raw), and returns the
-        other entries, and files whose names cannot be listed, for :func:`walk` to look at
-        (the many raw files need no sorting and no look each)."""
+        other entries, and files whose names cannot be listed, for :meth:`steps` to look
+        at (the many raw files need no sorting and no look each)."""
         regular: list[os.DirEntry[str]] = []
         others: list[os.DirEntry[str]] = []
         for entry in entries:
@@ -115,7 +138,7 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
         names = [entry.name for entry in regular]
         if siblings_collide([*names, *(entry.name for entry in others)]) \
                 or ids_look_alike(names):
-            collide[0] = True
+            self.may_collide = True
         paths = [f"{rel}/{name}" for name in names]
         if not all(map(str.isascii, paths)):
             # A name that cannot be listed, or that may be misread (walk looks at it).
@@ -123,14 +146,15 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
             listable = [(utf8 or path.isascii()) and printable(path) == path for path in paths]
             others += [entry for entry, ok in zip(regular, listable, strict=True) if not ok]
             paths = [path for path, ok in zip(paths, listable, strict=True) if ok]
-        raw[0] += len(paths)
-        raw[1] += sum_of_path_tokens(paths)
+        self.raw_files += len(paths)
+        self.raw_hash += sum_of_path_tokens(paths)
         return others
 
-    def listing(rel: str) -> list[os.DirEntry[str]] | None:
+    def _listing(self, rel: str) -> list[os.DirEntry[str]] | None:
         """The entries of the folder ``rel`` to look at, unsorted (the raw files of a
         folder of data/raw/ only counted, with ``stream_raw``), or None if it cannot be
         listed (a problem)."""
+        base, problems = self.base, self.problems
         try:
             with os.scandir(os.path.join(base, rel) if rel else base) as it:
                 listed = list(it)
@@ -138,59 +162,69 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
             advice = permission_advice(exc, folder=True, path=os.path.join(base, rel))
             problems.append(Problem(rel or ".", "unreadable-file",
                                     f"cannot list the folder: {exc.strerror or exc}{advice}"))
-            unlisted.add(rel)
+            self.unlisted.add(rel)
             return None
         unentered = _not_entered(listed)
         if unentered is not None:  # listed, but nothing in it can be looked at
             problems.append(Problem(
                 rel or ".", "unreadable-file",
                 cannot_enter(unentered.strerror, os.path.join(base, rel))))
-            unlisted.add(rel)
+            self.unlisted.add(rel)
             return None
-        count_only = stream_raw and (rel + "/").startswith(RAW_PREFIX)
-        entries = count_regular(rel, listed) if count_only else listed
+        count_only = self.stream_raw and (rel + "/").startswith(RAW_PREFIX)
+        entries = self._count_regular(rel, listed) if count_only else listed
         if rel and not listed:  # as a zip's folder entry is refused: one verdict for both
             problems.append(Problem(rel, "unexpected-file",
                                     "an empty folder; corpuskit packages hold files only "
                                     "(their zip could not hold it): remove it"))
         return entries
 
-    def looked_at(rel: str, entries: list[os.DirEntry[str]]
-                  ) -> tuple[str, bool, Iterator[os.DirEntry[str]]]:
+    def _looked_at(self, rel: str, entries: list[os.DirEntry[str]]
+                   ) -> tuple[str, bool, Iterator[os.DirEntry[str]]]:
         """The folder ``rel`` listed as ``entries``, to be looked at: its path, whether its
         files are listed without a stat call, and its entries in the order of their names
         (whether two of them collide noted)."""
         in_raw = (rel + "/").startswith(RAW_PREFIX)
         entries.sort(key=lambda e: e.name)
-        if not (stream_raw and in_raw) and siblings_collide([entry.name for entry in entries]):
-            collide[0] = True
-        return rel, not measure_raw and in_raw, iter(entries)
+        if not (self.stream_raw and in_raw) \
+                and siblings_collide([entry.name for entry in entries]):
+            self.may_collide = True
+        return rel, not self.measure_raw and in_raw, iter(entries)
 
-    def walk(top: str) -> Iterator[None]:
+    def _unlistable_name(self, relpath: str) -> Problem:
+        """The problem of an entry whose path ``relpath`` cannot be listed in a manifest
+        (not valid UTF-8); raises :class:`FileNamesMisread` if it is a name this locale
+        misreads."""
+        misread = locale_misreads(relpath)
+        if misread is not None:
+            # In escapes: where names read as ASCII, so may the message be.
+            # The name as its bytes spell in UTF-8 (QA: cafÃ© under Latin-1)
+            raise FileNamesMisread(
+                f"{escaped(os.path.join(self.base, name_shown(relpath)))}: {misread}")
+        return Problem(printable(relpath), "unsafe-path",
+                       "the name is not valid UTF-8; it cannot be listed in a manifest")
+
+    def steps(self, top: str) -> Iterator[None]:
         """Lists ``top`` and the folders below it, pausing after each folder's listing.
         One generator, with a stack of the folders being looked at: a generator a folder,
         each yielding from the one below, was a RecursionError about 980 folders down
-        (QA s83)."""
-        entries = listing(top)
+        (QA s83). The loop over the entries runs once per file: what it adds to is in
+        locals, and it calls out only for a name it cannot list."""
+        entries = self._listing(top)
         if entries is None:
             return
         yield
-        stack = [looked_at(top, entries)]
+        files, problems, refused, deferred = \
+            self.files, self.problems, self.refused, self.deferred
+        stream_raw, listing = self.stream_raw, self._listing
+        stack = [self._looked_at(top, entries)]
         while stack:
             rel, skip_stat, left = stack[-1]
             for entry in left:
                 relpath = f"{rel}/{entry.name}" if rel else entry.name
                 if not relpath.isascii() and (printable(relpath) != relpath
                                               or not names_read_as_utf8()):
-                    misread = locale_misreads(relpath)
-                    if misread is not None:
-                        # In escapes: where names read as ASCII, so may the message be.
-                        # The name as its bytes spell in UTF-8 (QA: cafÃ© under Latin-1)
-                        raise FileNamesMisread(
-                            f"{escaped(os.path.join(base, name_shown(relpath)))}: {misread}")
-                    problems.append(Problem(printable(relpath), "unsafe-path",
-                                            "the name is not valid UTF-8; it cannot be listed "
-                                            "in a manifest"))
+                    problems.append(self._unlistable_name(relpath))
                     continue
                 folder = False
                 try:
@@ -215,44 +249,50 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
                                             f"cannot stat: {exc.strerror or exc}"))
                 if folder and (below := listing(relpath)) is not None:
                     yield
-                    stack.append(looked_at(relpath, below))
+                    stack.append(self._looked_at(relpath, below))
                     break  # the entries of this folder left are looked at after it
             else:
                 stack.pop()
 
-    deque(walk(""), maxlen=0)
-    if not stream_raw:
-        problems.extend(raw_name_problems([rel for rel in files if rel.startswith(RAW_PREFIX)]))
-        if collide[0]:
-            problems.extend(collision_problems(list(files)))
+    def add_name_problems(self) -> None:
+        """Adds the problems of the names listed (not with ``stream_raw``): raw files
+        ``build`` would refuse, then names that merge on other filesystems, if two entries
+        of a folder were seen to collide."""
+        self.problems.extend(raw_name_problems(
+            [rel for rel in self.files if rel.startswith(RAW_PREFIX)]))
+        if self.may_collide:
+            self.problems.extend(collision_problems(list(self.files)))
 
-    def opener(rel: str) -> IO[bytes]:
-        return os.fdopen(open_regular(os.path.join(base, rel), checking=True), "rb", buffering=0)
-
-    def sizer(rel: str) -> int:
-        return os.lstat(os.path.join(base, rel)).st_size
-
-    view = PackageView("package", dict(sorted(files.items())), opener, problems, sizer=sizer,
-                       root=base, streamed=stream_raw, may_collide=collide[0],
-                       refused=frozenset(refused), unlisted=unlisted)
-
-    def walk_raw() -> Iterator[list[Problem]]:
-        """The problems found in data/raw/, as its folders are listed. :func:`walk` pauses
+    def raw_steps(self, view: PackageView) -> Iterator[list[Problem]]:
+        """``view.walk_raw``: the problems found in data/raw/, as its folders are listed,
+        then its counts and whether names collide set on ``view``. :meth:`steps` pauses
         after listing a folder, before looking at its entries: what the entries of the
         last folder give (all of them, in a folder without subfolders) comes after its
         last pause, and is handed over once the walk ends."""
+        problems, deferred = self.problems, self.deferred
         while deferred:
             start = len(problems)
-            for _ in walk(deferred.pop()):
+            for _ in self.steps(deferred.pop()):
                 yield problems[start:]
                 start = len(problems)
             yield problems[start:]
-        view.raw_files, view.raw_hash = raw[0], raw[1] & HASH_MASK
-        view.may_collide = collide[0]
+        view.raw_files, view.raw_hash = self.raw_files, self.raw_hash & HASH_MASK
+        view.may_collide = self.may_collide
 
-    if stream_raw:
-        view.walk_raw = walk_raw
-    return view
+
+def _folder_opener(base: str) -> Callable[[str], IO[bytes]]:
+    """``PackageView.opener`` of the package folder ``base``: a file of it opened for
+    reading, unbuffered, if it is a regular file."""
+    def opener(rel: str) -> IO[bytes]:
+        return os.fdopen(open_regular(os.path.join(base, rel), checking=True), "rb", buffering=0)
+    return opener
+
+
+def _folder_sizer(base: str) -> Callable[[str], int]:
+    """``PackageView.sizer`` of the package folder ``base``: a file of it measured again."""
+    def sizer(rel: str) -> int:
+        return os.lstat(os.path.join(base, rel)).st_size
+    return sizer
 
 
 def _not_entered(listed: list[os.DirEntry[str]]) -> PermissionError | None:
