@@ -215,17 +215,39 @@ class ZipSource(PackageSource):
         return directory
 
     def _check_members(self) -> list[Problem]:
-        limits = self.limits
-        problems: list[Problem] = []
+        """The problems of the archive's entries, in :func:`problem_order`: those of each
+        refused entry (named relative to the package's top folder unless unsafe), then
+        the names that merge when extracted. Sets :attr:`name` (the package's top
+        folder), :attr:`refused` and the package's files found by :meth:`_files`."""
         infos = self.entries
         count = len(infos)
-        #: 1 for each entry refused (a set of their indexes took 60 bytes each).
-        refused = bytearray(count)
+        refusals = _Refusals(infos)
+        self._refuse_duplicate_names(refusals)
+        self._refuse_unsafe_entries(refusals)
+        self._refuse_overlapping_entries(refusals)
+        refused = refusals.marks
+        self.name = self._top_folder(refused)
+        prefix = self.name + "/"
+        cut = len(prefix)
+        refusals.problems = _relative_to_top(refusals.problems, prefix)
+        self.refused = frozenset(infos.name(index)[cut:] for index in range(count)
+                                 if refused[index] and infos.name(index).startswith(prefix))
+        self._is_file = self._refuse_outside_top(refusals, prefix)
+        self._prefix = prefix
+        problems = refusals.problems
+        # Names that merge when extracted on many filesystems: reported as a package
+        # folder's are (relative to the package, by the same rule), the members kept. The
+        # names are made each time they are gone through (a list of them held 90 MB more at
+        # a million entries; going through them takes 14 ms at 100,000).
+        problems.extend(collision_problems(_Names(self._files, self._is_file.count(1))))
+        problems.sort(key=problem_order)
+        return problems
 
-        def refuse(index: int, code: str, message: str) -> None:
-            refused[index] = 1
-            problems.append(Problem(infos.orig_filename(index), code, message))
-
+    def _refuse_duplicate_names(self, refusals: _Refusals) -> None:
+        """Refuses (in ``refusals``) every entry whose name another entry has too, with
+        one problem for each such name, in the order of names; returns nothing."""
+        infos = self.entries
+        refused, problems = refusals.marks, refusals.problems
         # Names given twice are next to each other in the order of names (a set of every
         # name took 60 bytes an entry); there are none when the names ascend.
         if not infos.ascending:
@@ -238,6 +260,14 @@ class ZipSource(PackageSource):
                                             f"{len(indexes)} entries have this name; which "
                                             "one a tool extracts is undefined"))
 
+    def _refuse_unsafe_entries(self, refusals: _Refusals) -> None:
+        """Refuses (in ``refusals``), in directory order, each entry not yet refused whose
+        name is unsafe, that is a link or special file, or (a file) that is encrypted,
+        compressed otherwise than stored or deflated, over the size or ratio limits, or
+        stored with two sizes; returns nothing. One loop of locals, run once per entry."""
+        limits = self.limits
+        infos = self.entries
+        refused, refuse = refusals.marks, refusals.refuse
         for index, info in enumerate(infos):
             if refused[index]:
                 continue
@@ -272,6 +302,13 @@ class ZipSource(PackageSource):
                 refuse(index, "archive-error",
                        "stored entry whose compressed and uncompressed sizes differ")
 
+    def _refuse_overlapping_entries(self, refusals: _Refusals) -> None:
+        """Refuses (in ``refusals``), in the order of their offsets, each entry not yet
+        refused whose data overlaps the next entry or the central directory; returns
+        nothing."""
+        infos = self.entries
+        count = len(infos)
+        refused, refuse = refusals.marks, refusals.refuse
         # Entries whose data overlaps the next entry or the central directory: quoted-overlap
         # zip bombs point many entries at one compressed stream. The entries are in the
         # order of their offsets as an archive is written; otherwise they are sorted by it.
@@ -288,6 +325,12 @@ class ZipSource(PackageSource):
             if not refused[index] and end > following:
                 refuse(index, "archive-error", self._overlap_reason(index, following))
 
+    def _top_folder(self, refused: bytearray) -> str:
+        """The name of the package's top folder, given the entries ``refused`` (1 for
+        each): the one folder at the archive's top holding a package's marker, else the
+        folder at its top holding the most entries (the first by name of those) where no
+        file is beside it, else :attr:`name` as it is (the archive's name)."""
+        infos = self.entries
         tops: Counter[str] = Counter()
         for index, name in enumerate(infos.names()):
             top, slash, _ = name.partition("/")
@@ -308,21 +351,18 @@ class ZipSource(PackageSource):
         at_top = any("/" not in name and not refused[index]
                      for index, name in enumerate(infos.names()))
         if len(markers) == 1:
-            self.name = markers[0]
-        elif tops and not at_top:
-            self.name = min(tops, key=lambda t: (-tops[t], t))
-        prefix = self.name + "/"
-        cut = len(prefix)
-        # A refused member of the package is named as the package's files are, relative
-        # to its top folder (QA: 'x-1.0.0/README.md' beside 'CHANGELOG.md'); an unsafe
-        # name stays as the archive has it, the top folder and all.
-        problems = [replace(problem, path=problem.path[cut:])
-                    if problem.path.startswith(prefix) and len(problem.path) > cut
-                    and not unsafe_member_reason(problem.path) else problem
-                    for problem in problems]
-        self.refused = frozenset(infos.name(index)[cut:] for index in range(count)
-                                 if refused[index] and infos.name(index).startswith(prefix))
-        is_file = bytearray(count)
+            return markers[0]
+        if tops and not at_top:
+            return min(tops, key=lambda t: (-tops[t], t))
+        return self.name
+
+    def _refuse_outside_top(self, refusals: _Refusals, prefix: str) -> bytearray:
+        """Refuses (in ``refusals``) each entry not yet refused outside the top folder
+        ``prefix``; returns 1 for each entry that is one of the package's files (neither
+        refused, nor a folder, nor outside its top folder), 0 for the others."""
+        infos = self.entries
+        refused, refuse = refusals.marks, refusals.refuse
+        is_file = bytearray(len(infos))
         for index, name in enumerate(infos.names()):
             if refused[index] or name == prefix:
                 continue
@@ -333,15 +373,7 @@ class ZipSource(PackageSource):
                 continue
             if not name.endswith("/"):
                 is_file[index] = 1
-        self._is_file = is_file
-        self._prefix = prefix
-        # Names that merge when extracted on many filesystems: reported as a package
-        # folder's are (relative to the package, by the same rule), the members kept. The
-        # names are made each time they are gone through (a list of them held 90 MB more at
-        # a million entries; going through them takes 14 ms at 100,000).
-        problems.extend(collision_problems(_Names(self._files, is_file.count(1))))
-        problems.sort(key=problem_order)
-        return problems
+        return is_file
 
     def _overlap_reason(self, index: int, following: int) -> str:
         """Why the entry ``index``, whose data as its central directory record gives its
@@ -495,6 +527,36 @@ class ZipSource(PackageSource):
         return (_reopened, (self.location, self._absolute, self._strict, self.limits,
                             self._follow_links, self._handle is None))
 
+
+
+class _Refusals:
+    """The entries of an archive refused as they are checked (:attr:`marks`) and the
+    problems saying why, in the order they were found."""
+
+    def __init__(self, infos: MemberTable) -> None:
+        self._infos = infos
+        #: 1 for each entry refused (a set of their indexes took 60 bytes each).
+        self.marks = bytearray(len(infos))
+        self.problems: list[Problem] = []
+
+    def refuse(self, index: int, code: str, message: str) -> None:
+        """Refuses the entry ``index``, its problem (``code``, ``message``) named as the
+        archive has it; returns nothing."""
+        self.marks[index] = 1
+        self.problems.append(Problem(self._infos.orig_filename(index), code, message))
+
+
+def _relative_to_top(problems: list[Problem], prefix: str) -> list[Problem]:
+    """``problems`` with those of the package's files named relative to its top folder
+    ``prefix``: a new list, in the same order."""
+    cut = len(prefix)
+    # A refused member of the package is named as the package's files are, relative
+    # to its top folder (QA: 'x-1.0.0/README.md' beside 'CHANGELOG.md'); an unsafe
+    # name stays as the archive has it, the top folder and all.
+    return [replace(problem, path=problem.path[cut:])
+            if problem.path.startswith(prefix) and len(problem.path) > cut
+            and not unsafe_member_reason(problem.path) else problem
+            for problem in problems]
 
 def _reopened(location: Path, absolute: Path, strict: bool, limits: ArchiveLimits,
               follow_links: bool, closed: bool) -> ZipSource:
