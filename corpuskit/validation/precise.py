@@ -314,15 +314,79 @@ class Checker(PackageReader):
     # -- the checks ------------------------------------------------------------------------
 
     def run(self) -> PackageResult:
+        """The precise check of the package: returns its problems, its documents (the
+        records', or with --fast those corpuskit.documents states, else the raw files')
+        and the checks that could not run."""
         files = self.files
+        knock_ons = self.leave_out_knock_ons()
+        fork_early = self.start_workers_early()
+        bag_info = self.bag_declarations()
+        descriptor = self.descriptor()
+        if self.reproduce:
+            self.ready_reproduction(descriptor, fork_early)
+        resources = self.listed_resources(descriptor)
+        docs = documents_resource(resources)
+        doc_parts = docs.parts if docs is not None else (DOCUMENTS_PATH,)
+
+        structure = self.start_structure_check(descriptor)
+        manifest_names = self.manifest_names()
+        payload_algorithms = self.algorithms(manifest_names, tag=False)
+        tag_algorithms = self.algorithms(manifest_names, tag=True)
+
+        documents: int | None
+        docs_sha256: str | None = None
+        records = None if self.fast else self.start_records(
+            doc_parts, payload_algorithms, tag_algorithms, descriptor)
+        manifests = self.parse_manifests(manifest_names, tag_algorithms,
+                                         records.pump if records else None)
+        self.raw = _raw_suffixes_listed(manifests, files)
+        if records is not None:
+            documents, docs_sha256 = self.finish_records(
+                records, doc_parts, manifest_names, payload_algorithms, tag_algorithms)
+        else:
+            documents = self.fast_documents(manifests, bag_info)
+
+        self.compare_payload(manifests, bag_info, resources,
+                             docs_sha256 if docs is not None else None)
+        if descriptor is not None:
+            self.cross_check(descriptor, bag_info, documents, docs_sha256)
+        recorded = _recorded_documents(descriptor)
+        self.metadata_files(descriptor, self.restated_documents(documents, recorded),
+                            records.tally if records else None, doc_parts)
+        self.add_structure_problems(structure, bag_info)
+        # Last, after every use of the workers: none is forked once pyarrow runs threads.
+        not_checked = self.parquet(doc_parts)
+        if knock_ons is not None:
+            self.problems = _without_knock_ons(self.problems, knock_ons)
+        self.problems = _descriptor_blamed(self.problems)
+        return PackageResult(self.problems, self.documents_told(documents, recorded) or 0,
+                             not_checked=not_checked)
+
+    def leave_out_knock_ons(self) -> _KnockOns | None:
+        """The problems that follow from files refused or not listed, left out of
+        :attr:`problems` from now on (returned, to leave out those added before, at the
+        end), or None where no file is refused or unlisted."""
         knock_ons = _KnockOns(self.view.refused, self.view.unlisted,
                               in_folder=self.view.archive is None) \
             if self.view.refused or self.view.unlisted else None
         if knock_ons is not None:
             self.problems = _KnockOnsLeftOut(self.problems, knock_ons)
-        fork_early = not self.fast and len(files) >= PARALLEL_MIN_FILES
+        return knock_ons
+
+    def start_workers_early(self) -> bool:
+        """Whether the workers are started before the big tables exist (a full check of
+        many files), and so that they stay small; starts them now unless the recorded
+        settings are reproduced (see :meth:`ready_reproduction`). Returns whether."""
+        fork_early = not self.fast and len(self.files) >= PARALLEL_MIN_FILES
         if fork_early and not self.reproduce:
             self.pool()  # fork before the big tables exist: workers stay small
+        return fork_early
+
+    def bag_declarations(self) -> dict[str, list[str]]:
+        """Adds the problems of the files every package holds that are missing, of
+        bagit.txt and of bag-info.txt; returns bag-info.txt's fields ({} where it was
+        not read)."""
+        files = self.files
         for rel in REQUIRED_FILES:
             if rel not in files:
                 self.problems.append(Problem(rel, "missing-file",
@@ -335,106 +399,142 @@ class Checker(PackageReader):
         if data is not None:
             bag_info, found = parse_bag_info(data)
             self.problems.extend(found)
-        descriptor = self.descriptor()
-        if self.reproduce:
-            # Forked once the recorded settings tell whether the workers need the language
-            # model, loaded first so that they share it, as a build's do (QA: each worker
-            # decoded it itself, about 0.6 s of CPU each).
-            ready_language_model(descriptor, self.view.root, forking=self.forks())
-            if fork_early:
-                self.pool()
+        return bag_info
+
+    def ready_reproduction(self, descriptor: dict[str, Any] | None, fork_early: bool
+                           ) -> None:
+        """Loads the language model the recorded settings of ``descriptor`` need, then
+        starts the workers if they are started early (``fork_early``); returns nothing."""
+        # Forked once the recorded settings tell whether the workers need the language
+        # model, loaded first so that they share it, as a build's do (QA: each worker
+        # decoded it itself, about 0.6 s of CPU each).
+        ready_language_model(descriptor, self.view.root, forking=self.forks())
+        if fork_early:
+            self.pool()
+
+    def listed_resources(self, descriptor: dict[str, Any] | None) -> list[Resource]:
+        """Adds the problems of the resources ``descriptor`` lists and of the package's
+        layout (the files it holds and those the descriptor names); returns the
+        resources."""
+        files = self.files
         resources, found = descriptor_resources(descriptor or {})
         self.problems.extend(found)
         self.problems.extend(layout_problems(files, resources if descriptor is not None
                                              else None))
         self.problems.extend(dangling_path_problems(descriptor, files))
-        docs = documents_resource(resources)
-        doc_parts = docs.parts if docs is not None else (DOCUMENTS_PATH,)
+        return resources
 
-        structure = self.start_structure_check(descriptor)
-        manifest_names = self.manifest_names()
-        payload_algorithms = self.algorithms(manifest_names, tag=False)
-        tag_algorithms = self.algorithms(manifest_names, tag=True)
+    def start_records(self, doc_parts: tuple[str, ...], payload_algorithms: tuple[str, ...],
+                      tag_algorithms: tuple[str, ...], descriptor: dict[str, Any] | None
+                      ) -> RecordPass:
+        """The pass over the records of ``doc_parts``, started: returns it, the workers
+        already at work on the records."""
+        algorithms = {part: payload_algorithms if part.startswith(PAYLOAD_PREFIX)
+                      else tag_algorithms for part in doc_parts}
+        records = RecordPass(self, doc_parts, algorithms, payload_algorithms,
+                             descriptor)
+        records.pump()  # the workers start on the records while the manifests are read
+        return records
 
-        documents: int | None = 0
-        docs_sha256: str | None = None
-        records: RecordPass | None = None
-        if not self.fast:
-            algorithms = {part: payload_algorithms if part.startswith(PAYLOAD_PREFIX)
-                          else tag_algorithms for part in doc_parts}
-            records = RecordPass(self, doc_parts, algorithms, payload_algorithms,
-                                 descriptor)
-            records.pump()  # the workers start on the records while the manifests are read
-        manifests = self.parse_manifests(manifest_names, tag_algorithms,
-                                         records.pump if records else None)
-        self.raw = _raw_suffixes_listed(manifests, files)
-        if records is not None:
-            documents, docs_sha256 = records.finish()
-            # Files no record names (tag files, stray payload): hashed now.
-            skip = set(doc_parts) | set(manifest_names)  # read by their own passes
-            rest = [rel for rel in files if rel not in self.sha256
-                    and rel not in self.unreadable and rel not in skip]
-            self.hash_files([
-                (payload_algorithms, [rel for rel in rest if rel.startswith(PAYLOAD_PREFIX)]),
-                (tag_algorithms, [rel for rel in rest if not rel.startswith(PAYLOAD_PREFIX)]),
-            ])
-            self.measure_unknown()
-            if docs_sha256 is not None:
-                # A record that could not be read may be this file's (QA: a record line
-                # with a byte order mark made its raw file "unreferenced", inviting its
-                # removal).
-                theirs = "its problem" if records.unread == 1 else "their problems"
-                unread = (f"no record that could be read has this raw file as its "
-                          f"source_path ({counted(records.unread, 'record line')} could "
-                          f"not be read: see {theirs})"
-                          if records.unread else "no record has this raw file as its "
-                          "source_path")
-                for rel in files:
-                    if rel.startswith(RAW_PREFIX) and rel not in records.referenced \
-                            and rel not in self.unreadable:
-                        self.problems.append(Problem(rel, "unreferenced-file",
-                                                     unread + spelled(rel)))
-            else:
-                documents = None
-        elif any(not folder or f"{folder}/".startswith(RAW_PREFIX)
-                 or RAW_PREFIX.startswith(f"{folder}/") for folder in self.view.unlisted):
-            documents = None  # fast, and the raw files cannot all be listed: not counted
+    def finish_records(self, records: RecordPass, doc_parts: tuple[str, ...],
+                       manifest_names: list[str], payload_algorithms: tuple[str, ...],
+                       tag_algorithms: tuple[str, ...]) -> tuple[int | None, str | None]:
+        """Ends the pass over the ``records`` and hashes the files no record names (but
+        ``doc_parts`` and the manifests, ``manifest_names``), adding the problems of raw
+        files no record names; returns the number of documents (the records') and the
+        records' content hash, the number None where the hash is (records unread)."""
+        files = self.files
+        documents: int | None
+        documents, docs_sha256 = records.finish()
+        # Files no record names (tag files, stray payload): hashed now.
+        skip = set(doc_parts) | set(manifest_names)  # read by their own passes
+        rest = [rel for rel in files if rel not in self.sha256
+                and rel not in self.unreadable and rel not in skip]
+        self.hash_files([
+            (payload_algorithms, [rel for rel in rest if rel.startswith(PAYLOAD_PREFIX)]),
+            (tag_algorithms, [rel for rel in rest if not rel.startswith(PAYLOAD_PREFIX)]),
+        ])
+        self.measure_unknown()
+        if docs_sha256 is not None:
+            self.unreferenced_raw_files(records)
         else:
-            documents = self.raw_documents(manifests, bag_info)
+            documents = None
+        return documents, docs_sha256
 
+    def unreferenced_raw_files(self, records: RecordPass) -> None:
+        """Adds a problem for each raw file no record read in ``records`` names (one that
+        could be read); returns nothing."""
+        # A record that could not be read may be this file's (QA: a record line
+        # with a byte order mark made its raw file "unreferenced", inviting its
+        # removal).
+        theirs = "its problem" if records.unread == 1 else "their problems"
+        unread = (f"no record that could be read has this raw file as its "
+                  f"source_path ({counted(records.unread, 'record line')} could "
+                  f"not be read: see {theirs})"
+                  if records.unread else "no record has this raw file as its "
+                  "source_path")
+        for rel in self.files:
+            if rel.startswith(RAW_PREFIX) and rel not in records.referenced \
+                    and rel not in self.unreadable:
+                self.problems.append(Problem(rel, "unreferenced-file",
+                                             unread + spelled(rel)))
+
+    def fast_documents(self, manifests: list[tuple[Manifest, _Entries]],
+                       bag_info: dict[str, list[str]]) -> int | None:
+        """--fast's count of the documents (:meth:`raw_documents`): returns None, not
+        counted, where the raw files cannot all be listed."""
+        if any(not folder or f"{folder}/".startswith(RAW_PREFIX)
+               or RAW_PREFIX.startswith(f"{folder}/") for folder in self.view.unlisted):
+            return None  # fast, and the raw files cannot all be listed: not counted
+        return self.raw_documents(manifests, bag_info)
+
+    def compare_payload(self, manifests: list[tuple[Manifest, _Entries]],
+                        bag_info: dict[str, list[str]], resources: list[Resource],
+                        docs_sha256: str | None) -> None:
+        """Adds the problems of the files against the ``manifests``, of the payload against
+        bag-info.txt's Payload-Oxum, and of the ``resources`` against their files (the
+        records' content hash ``docs_sha256``, if read); returns nothing."""
+        files = self.files
         self.compare_manifests(manifests)
         payload_files = {rel: size for rel, size in files.items()
                          if rel.startswith(PAYLOAD_PREFIX)}
         if BAG_INFO in files and BAG_INFO not in self.unreadable:
             self.problems.extend(check_payload_oxum(bag_info, sum(payload_files.values()),
                                                     len(payload_files)))
-        self.compare_resources(resources, docs_sha256 if docs is not None else None)
-        if descriptor is not None:
-            self.cross_check(descriptor, bag_info, documents, docs_sha256)
-        recorded = _recorded_documents(descriptor)
+        self.compare_resources(resources, docs_sha256)
+
+    def restated_documents(self, documents: int | None, recorded: int | float | None
+                           ) -> int | None:
+        """The number of documents the card and the metadata files are compared with:
+        ``documents``, or None (not compared) with --fast where it disagrees with
+        corpuskit.documents (``recorded``)."""
         # --fast counts raw files: one that disagrees with corpuskit.documents is told on
         # datapackage.json alone, which says it may be a raw file added; the card, written
         # from the records' number, is not compared with the raw files' (QA: a raw file
         # added, its manifest line too, had README.md told to be restored)
-        restated = None if self.fast and recorded is not None and documents != recorded \
+        return None if self.fast and recorded is not None and documents != recorded \
             else documents
-        self.metadata_files(descriptor, restated, records.tally if records else None,
-                            doc_parts)
+
+    def add_structure_problems(self, structure: Callable[[], tuple[list[Problem],
+                                                                   dict[str, int]]],
+                               bag_info: dict[str, list[str]]) -> None:
+        """Adds the problems the ``structure`` check found (waiting for it), leaving out
+        those of sizes the headers dispute; returns nothing."""
         found, disputed = structure()
         self.problems.extend(found)
         if disputed:
             self.problems = self.without_disputed_sizes(disputed, bag_info)
-        # Last, after every use of the workers: none is forked once pyarrow runs threads.
-        not_checked = self.parquet(doc_parts)
-        if knock_ons is not None:
-            self.problems = _without_knock_ons(self.problems, knock_ons)
-        self.problems = _descriptor_blamed(self.problems)
+
+    def documents_told(self, documents: int | None, recorded: int | float | None
+                       ) -> int | None:
+        """The number of documents the report tells: ``documents``, but with --fast
+        corpuskit.documents (``recorded``) where it states one."""
         if self.fast and isinstance(recorded, int) and recorded >= 0:
             # --fast reads no record: its count is the descriptor's, as the full check's
             # is the records' (QA: it gave the raw files', "2 documents" of a package whose
             # data/documents.jsonl was deleted); the raw files' where it states none
-            documents = recorded
-        return PackageResult(self.problems, documents or 0, not_checked=not_checked)
+            return recorded
+        return documents
 
     def raw_documents(self, manifests: list[tuple[Manifest, _Entries]],
                       bag_info: dict[str, list[str]]) -> int | None:
