@@ -41,8 +41,10 @@ def test_background_runs_in_a_daemon_thread() -> None:
     thread.join(5)
 
 
-def test_an_interrupt_of_the_clean_pass_does_not_wait_for_the_schema_thread(
+def test_an_interrupt_of_the_clean_pass_waits_for_the_schema_thread_only_briefly(
         monkeypatch: pytest.MonkeyPatch) -> None:
+    from corpuskit.validation.background import INTERRUPTED_WAIT_SECONDS
+
     release = threading.Event()
 
     def stuck_check(descriptor: Any) -> list[Any]:
@@ -59,7 +61,8 @@ def test_an_interrupt_of_the_clean_pass_does_not_wait_for_the_schema_thread(
     try:
         with pytest.raises(KeyboardInterrupt):
             clean.CleanChecker(view, fast=False, reproduce=False, jobs=1).check()
-        assert time.monotonic() - start < 10
+        took = time.monotonic() - start
+        assert INTERRUPTED_WAIT_SECONDS - 0.05 <= took < 10, took
     finally:
         release.set()
 
@@ -91,28 +94,3 @@ def test_the_clean_pass_ends_with_the_schema_thread_done(
         clean.CleanChecker(view, fast=False, reproduce=False, jobs=1).check()
     assert done.is_set()
 
-
-def test_an_interrupt_waits_for_the_schema_thread_only_briefly(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    from corpuskit.validation.background import INTERRUPTED_WAIT_SECONDS
-
-    release = threading.Event()
-
-    def stuck_check(descriptor: Any) -> list[Any]:
-        release.wait(15)
-        return []
-
-    def interrupted(self: Any, *args: Any, **kwargs: Any) -> Any:
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(clean, "check_descriptor", stuck_check)
-    monkeypatch.setattr(RecordPass, "finish", interrupted)
-    view = folder_view(Path(built().release), stream_raw=True)
-    start = time.monotonic()
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            clean.CleanChecker(view, fast=False, reproduce=False, jobs=1).check()
-        took = time.monotonic() - start
-        assert INTERRUPTED_WAIT_SECONDS - 0.05 <= took < INTERRUPTED_WAIT_SECONDS + 5, took
-    finally:
-        release.set()
