@@ -110,6 +110,130 @@ class _Badness(NamedTuple):
     branches_of: dict[str, int]
 
 
+class _NotTakenApart(Exception):
+    """ftfy's badness pattern is of a shape :func:`_badness` does not take apart: its own
+    pattern is searched (the same answers, only slower), in strict mode too."""
+
+
+class _BadnessRewriting:
+    """ftfy's badness pattern parsed, and the pieces of the rewritten one made of the
+    parser's own items (:func:`_badness`): ``re``'s private modules, held once imported."""
+
+    def __init__(self) -> None:
+        from re import _compiler, _parser  # type: ignore[attr-defined]
+        from re import _constants as sre  # type: ignore[attr-defined]
+
+        self.compiler: Any = _compiler
+        self.parser: Any = _parser
+        self.sre: Any = sre
+        self.parsed: Any = _parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags)
+
+    def branches(self) -> list[Any]:
+        """The branches of ftfy's pattern, an alternation as a whole; raises
+        :class:`_NotTakenApart` for another shape or a case-blind pattern."""
+        [(branch_op, (_, branches))] = list(self.parsed)
+        if branch_op is not self.sre.BRANCH or BADNESS_RE.flags & re.IGNORECASE:
+            raise _NotTakenApart  # (case-blind, a class would match characters it does not name)
+        return branches  # type: ignore[no-any-return]
+
+    def sequence(self, items: list[Any]) -> Any:
+        """``items`` as one parsed pattern, one after the other."""
+        return self.parser.SubPattern(self.parsed.state, items)
+
+    def one_of(self, chars: list[str]) -> Any:
+        """A class of the characters ``chars``."""
+        return (self.sre.IN, [(self.sre.LITERAL, ord(char)) for char in chars])
+
+    def behind(self, items: list[Any]) -> Any:
+        """A look-behind for ``items``."""
+        return (self.sre.ASSERT, (-1, self.sequence(items)))
+
+    def trigger(self, branch: list[Any]) -> tuple[int, list[tuple[int, int]]]:
+        """Where ``branch``'s trigger is (the index of its item), and the spans of code
+        points that fill it: of the positions only non-ASCII characters fill, the one
+        whose characters are rarest in clean text (:func:`_rarity`). Raises
+        :class:`_NotTakenApart` for a branch with no such position."""
+        sre = self.sre
+        candidates: list[tuple[tuple[float, int], int, list[tuple[int, int]]]] = []
+        for at, (op, arg) in enumerate(branch):
+            items = [(sre.LITERAL, arg)] if op is sre.LITERAL else arg if op is sre.IN else []
+            item_spans: list[tuple[int, int]] = [
+                (a, a) if kind is sre.LITERAL else a if kind is sre.RANGE else (-1, -1)
+                for kind, a in items]
+            if item_spans and all(low > 0x7F for low, _ in item_spans):
+                candidates.append((_rarity(item_spans), at, item_spans))
+        if not candidates:
+            raise _NotTakenApart
+        _, at, spans = min(candidates)
+        return at, spans
+
+    def around(self, branch: list[Any], at: int) -> tuple[list[list[Any]], list[Any]]:
+        """``branch``'s items before its trigger at ``at``, one list per count of each
+        optional item (so each has a fixed width), and its items after its trigger.
+        Raises :class:`_NotTakenApart` for an item before it repeated up to more than 4
+        times."""
+        before: list[list[Any]] = [[]]
+        for op, arg in branch[:at]:
+            if op is self.sre.MAX_REPEAT or op is self.sre.MIN_REPEAT:
+                least, most, item = arg
+                if most > 4:
+                    raise _NotTakenApart
+                before = [[*items, *list(item) * count] for items in before
+                          for count in range(least, most + 1)]
+            else:
+                before = [[*items, (op, arg)] for items in before]
+        return before, list(branch[at + 1:])
+
+    def groups(self, branches_of: dict[str, int],
+               around: list[tuple[list[list[Any]], list[Any]]]
+               ) -> list[tuple[list[str], list[Any]]]:
+        """Per set of branches, the trigger characters of exactly those branches, and the
+        items that match those branches once one of them is matched: each branch's items
+        before its trigger in a look-behind (ending with ``.``, the trigger), then its
+        items after it (``around``, per branch)."""
+        chars_of: dict[int, list[str]] = {}
+        for char, mask in sorted(branches_of.items()):
+            chars_of.setdefault(mask, []).append(char)
+        groups: list[tuple[list[str], list[Any]]] = []
+        for mask, chars in chars_of.items():
+            ways = [([self.behind([*items, (self.sre.ANY, None)])] if items else []) + after
+                    for index, (before, after) in enumerate(around) if mask >> index & 1
+                    for items in before]
+            groups.append((chars, [] if not all(ways) else
+                           [(self.sre.BRANCH, (None, [self.sequence(way) for way in ways]))]))
+        return groups
+
+    def told_apart(self, groups: list[tuple[list[str], list[Any]]]) -> list[Any]:
+        """The items of the group whose trigger characters hold the one just matched
+        (it is one of theirs): per half of the groups, a look-behind for all of their
+        trigger characters, then the half told apart the same way."""
+        if len(groups) == 1:
+            return groups[0][1]
+        halves = groups[:len(groups) // 2], groups[len(groups) // 2:]
+        return [(self.sre.BRANCH, (None, [
+            self.sequence([self.behind([self.one_of([char for chars, _ in half
+                                                     for char in chars])]),
+                           *self.told_apart(half)])
+            for half in halves]))]
+
+    def compiled(self, branches_of: dict[str, int],
+                 groups: list[tuple[list[str], list[Any]]]) -> re.Pattern[str]:
+        """The rewritten pattern, compiled with ftfy's flags: a class of every trigger
+        character, then the group's items told apart by the one matched."""
+        led = self.sequence([self.one_of(sorted(branches_of)), *self.told_apart(groups)])
+        pattern: re.Pattern[str] = self.compiler.compile(led, BADNESS_RE.flags)
+        return pattern
+
+
+def _add_trigger(branches_of: dict[str, int], spans: list[tuple[int, int]],
+                 index: int) -> None:
+    """Mark each character of ``spans`` in ``branches_of`` as a trigger of branch
+    ``index`` (its bit)."""
+    for low, high in spans:
+        for code in range(low, high + 1):
+            branches_of[chr(code)] = branches_of.get(chr(code), 0) | 1 << index
+
+
 @cache
 def _badness() -> _Badness:
     """ftfy's badness pattern rewritten to start at the characters without which it
@@ -139,81 +263,18 @@ def _badness() -> _Badness:
     """
     fallback = _Badness(BADNESS_RE, {})
     try:
-        from re import _compiler, _parser  # type: ignore[attr-defined]
-        from re import _constants as sre  # type: ignore[attr-defined]
-
-        parsed = _parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags)
-        [(branch_op, (_, branches))] = list(parsed)
-        if branch_op is not sre.BRANCH or BADNESS_RE.flags & re.IGNORECASE:
-            return fallback  # (case-blind, a class would match characters it does not name)
-
-        def sequence(items: list[Any]) -> Any:
-            return _parser.SubPattern(parsed.state, items)
-
-        def one_of(chars: list[str]) -> Any:
-            return (sre.IN, [(sre.LITERAL, ord(char)) for char in chars])
-
-        def behind(items: list[Any]) -> Any:
-            return (sre.ASSERT, (-1, sequence(items)))
-
+        rewriting = _BadnessRewriting()
         branches_of: dict[str, int] = {}
-        #: Per branch: its items before its trigger, one list per count of each optional
-        #: item (so each has a fixed width), and its items after its trigger.
+        #: Per branch: its items before its trigger (per count of each optional item) and
+        #: after it.
         around: list[tuple[list[list[Any]], list[Any]]] = []
-        for index, branch in enumerate(branches):
-            candidates: list[tuple[tuple[float, int], int, list[tuple[int, int]]]] = []
-            for at, (op, arg) in enumerate(branch):
-                items = [(sre.LITERAL, arg)] if op is sre.LITERAL else arg if op is sre.IN else []
-                item_spans: list[tuple[int, int]] = [
-                    (a, a) if kind is sre.LITERAL else a if kind is sre.RANGE else (-1, -1)
-                    for kind, a in items]
-                if item_spans and all(low > 0x7F for low, _ in item_spans):
-                    candidates.append((_rarity(item_spans), at, item_spans))
-            if not candidates:
-                return fallback
-            _, at, spans = min(candidates)
-            for low, high in spans:
-                for code in range(low, high + 1):
-                    branches_of[chr(code)] = branches_of.get(chr(code), 0) | 1 << index
-            before: list[list[Any]] = [[]]
-            for op, arg in branch[:at]:
-                if op is sre.MAX_REPEAT or op is sre.MIN_REPEAT:
-                    least, most, item = arg
-                    if most > 4:
-                        return fallback
-                    before = [[*items, *list(item) * count] for items in before
-                              for count in range(least, most + 1)]
-                else:
-                    before = [[*items, (op, arg)] for items in before]
-            around.append((before, list(branch[at + 1:])))
-
-        # Per set of branches, the trigger characters of exactly those branches, and the
-        # items that match those branches once one of them is matched.
-        chars_of: dict[int, list[str]] = {}
-        for char, mask in sorted(branches_of.items()):
-            chars_of.setdefault(mask, []).append(char)
-        groups: list[tuple[list[str], list[Any]]] = []
-        for mask, chars in chars_of.items():
-            ways = [([behind([*items, (sre.ANY, None)])] if items else []) + after
-                    for index, (before, after) in enumerate(around) if mask >> index & 1
-                    for items in before]
-            groups.append((chars, [] if not all(ways) else
-                           [(sre.BRANCH, (None, [sequence(way) for way in ways]))]))
-
-        def told_apart(groups: list[tuple[list[str], list[Any]]]) -> list[Any]:
-            """The items of the group whose trigger characters hold the one just matched
-            (it is one of theirs): per half of the groups, a look-behind for all of their
-            trigger characters, then the half told apart the same way."""
-            if len(groups) == 1:
-                return groups[0][1]
-            halves = groups[:len(groups) // 2], groups[len(groups) // 2:]
-            return [(sre.BRANCH, (None, [
-                sequence([behind([one_of([char for chars, _ in half for char in chars])]),
-                          *told_apart(half)])
-                for half in halves]))]
-
-        led = sequence([one_of(sorted(branches_of)), *told_apart(groups)])
-        pattern: re.Pattern[str] = _compiler.compile(led, BADNESS_RE.flags)
+        for index, branch in enumerate(rewriting.branches()):
+            at, spans = rewriting.trigger(branch)
+            _add_trigger(branches_of, spans, index)
+            around.append(rewriting.around(branch, at))
+        pattern = rewriting.compiled(branches_of, rewriting.groups(branches_of, around))
+    except _NotTakenApart:
+        return fallback
     except (ImportError, AttributeError, LookupError, TypeError, ValueError, re.error):
         # a private module of another shape (names gone, items of other forms) or a
         # look-behind of no fixed width: the safe fallback
