@@ -912,126 +912,208 @@ def _utf8_by_chance(path: str, data: bytes, text: str, config: DecodeConfig
         "corpus.toml, or re-save it as UTF-8", at))
 
 
-def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
-    """Decode one document or raise :class:`DocumentProblem` naming it."""
-    data = raw.data
-    if not data or data.isspace():  # data.strip() without a copy of the data
-        raise DocumentProblem(Problem(raw.path, "empty-document",
-                                      "the file is empty or only whitespace; remove it or "
-                                      "add text"))
-    if is_lfs_pointer_data(data):  # (QA: a checkout without Git LFS packaged its pointers)
-        raise DocumentProblem(Problem(raw.path, "lfs-pointer", LFS_FILE_ADVICE))
-    decoded: tuple[str, str] | None = None
-    legacy: Reading | None = None
+def _empty_or_pointer(path: str, data: bytes) -> DocumentProblem:
+    """The refusal of ``data``, empty or only whitespace, or a Git LFS pointer."""
+    if not data or data.isspace():
+        return DocumentProblem(Problem(path, "empty-document",
+                                       "the file is empty or only whitespace; remove it or "
+                                       "add text"))
+    return DocumentProblem(Problem(path, "lfs-pointer", LFS_FILE_ADVICE))
+
+
+def _read_after_bom(path: str, data: bytes, config: DecodeConfig) -> tuple[str, str] | None:
+    """The codec recorded and the text of ``data`` when it starts with a byte order mark
+    (:data:`BOMS`), or None. Raises :class:`DocumentProblem` when the bytes after the mark
+    are not valid in its encoding, or hold what is not text of it (:func:`_misread`)."""
     for bom, name in BOMS:
         if data.startswith(bom):
             try:
                 decoded = (name, decode_with(data, name))
             except UnicodeDecodeError as exc:  # where in the text after the mark
                 raise DocumentProblem(_not_valid_after_bom(
-                    raw.path, data, bom, name, exc.start,
-                    config.fallback_encodings)) from None
-            misread = _misread(raw.path, decoded[1], name, config.fallback_encodings)
+                    path, data, bom, name, exc.start, config.fallback_encodings)) from None
+            misread = _misread(path, decoded[1], name, config.fallback_encodings)
             if misread is not None:
                 raise DocumentProblem(misread)
-            break
-    iso2022 = iso2022_text(data) if decoded is None else None
-    if iso2022 is not None:  # (7-bit: valid UTF-8, ESC among ASCII letters)
-        encoding, escape, offset = iso2022
-        line = _line_number(data, offset)
-        raise DocumentProblem(Problem(
-            raw.path, "undecodable",
-            f"is {encoding} text (the escape sequence {escape} on line {line} marks "
-            f"characters of two bytes), which corpuskit does not decode; "
-            f"{iso2022_advice(encoding)}", f"line {line}"))
-    not_utf8 = "not valid UTF-8"
-    at = ""  # the line of the first byte that is not UTF-8
-    if decoded is None and b"\x00" not in data:
-        read = _read_utf8(data)
-        if isinstance(read, int):  # where the first byte that is not UTF-8 is
-            not_utf8, at = _not_utf8(data, read), _line_of(data, read)
-            legacy = best_legacy(data, config.fallback_encodings)
-            damaged = _damaged_utf8(data, legacy)
-            if damaged is not None and not _repaired_whole(data, legacy):
-                mixed = (_mixed_named(data, legacy.encoding, parts=False)
-                         if legacy is not None else None)
-                raise DocumentProblem(Problem(
-                    raw.path, "undecodable",
-                    f"{not_utf8}; it {mixed}" if mixed is not None else f"{not_utf8}, {damaged}",
-                    at))
-            mixed = _mixed_from_the_start(data, config) if legacy is None else None
+            return decoded
+    return None
+
+
+def _iso2022_refusal(path: str, data: bytes, found: tuple[str, str, int]) -> DocumentProblem:
+    """The refusal of ``data``, text in an ISO-2022 encoding (``found``: its name, the
+    escape sequence and where it is, :func:`~corpuskit.decoding.iso2022.iso2022_text`)."""
+    encoding, escape, offset = found
+    line = _line_number(data, offset)
+    return DocumentProblem(Problem(
+        path, "undecodable",
+        f"is {encoding} text (the escape sequence {escape} on line {line} marks "
+        f"characters of two bytes), which corpuskit does not decode; "
+        f"{iso2022_advice(encoding)}", f"line {line}"))
+
+
+def _binary_refusal(path: str, data: bytes, decoded: tuple[str, str] | None
+                    ) -> DocumentProblem:
+    """The refusal of ``data``, found binary: a NUL byte and no byte order mark
+    (``decoded`` None), or a NUL or too many control characters in its reading
+    ``decoded`` (:func:`_binary_evidence`)."""
+    evidence, line, advice = _binary_evidence(data, decoded)
+    return DocumentProblem(Problem(path, "binary-file",
+                                   f"holds binary data ({evidence}), not text; {advice}",
+                                   f"line {line}"))
+
+
+class _LegacyReading:
+    """A file that is not UTF-8 as a whole, read in the code page of
+    decode.fallback_encodings that reads it best: the reading chosen, its refusals (each
+    names the first byte that is not UTF-8 and its line) and the checks of the reading once
+    it is found to be text. Made only for such a file, never for one in UTF-8."""
+
+    def __init__(self, path: str, data: bytes, config: DecodeConfig, start: int) -> None:
+        self.path = path
+        self.data = data
+        self.config = config
+        self.not_utf8 = _not_utf8(data, start)
+        self.at = _line_of(data, start)  # the line of the first byte that is not UTF-8
+        #: The reading to look at again (:meth:`checked`); None for UTF-8 with stray bytes
+        #: of the code page that normalization repairs whole (:meth:`read`).
+        self.doubted: Reading | None = None
+
+    def _undecodable(self, message: str, at: str | None = None) -> DocumentProblem:
+        """The refusal of the file as ``message`` says, at ``at`` (the first byte that is
+        not UTF-8 unless told)."""
+        return DocumentProblem(Problem(self.path, "undecodable", message,
+                                       self.at if at is None else at))
+
+    def read(self) -> tuple[str, str]:
+        """The code page that reads the file best and its reading (the codec recorded and
+        the text). Raises :class:`DocumentProblem` for UTF-8 damaged in a few bytes that
+        normalization would not repair whole, text of mixed encodings from the start, or a
+        file no listed code page reads."""
+        data, config, not_utf8 = self.data, self.config, self.not_utf8
+        legacy = best_legacy(data, config.fallback_encodings)
+        damaged = _damaged_utf8(data, legacy)
+        if damaged is not None and not _repaired_whole(data, legacy):
+            mixed = (_mixed_named(data, legacy.encoding, parts=False)
+                     if legacy is not None else None)
+            raise self._undecodable(
+                f"{not_utf8}; it {mixed}" if mixed is not None else f"{not_utf8}, {damaged}")
+        if legacy is None:
+            mixed = _mixed_from_the_start(data, config)
             if mixed is not None:
-                raise DocumentProblem(Problem(raw.path, "undecodable",
-                                              f"{not_utf8}; it {mixed}", at))
-            if legacy is None:
-                raise DocumentProblem(Problem(
-                    raw.path, "undecodable",
-                    f"{not_utf8}, nor in any of decode.fallback_encodings "
-                    f"({', '.join(config.fallback_encodings)}); "
-                    f"{_cut_at_end(data) or what_to_do(data, config)}", at))
-            decoded = (legacy.encoding, legacy.text)
-            if damaged is not None:
-                # UTF-8 with stray bytes of this code page, which normalization repairs
-                # whole (proven): no doubt left for the checks of a legacy file's reading,
-                # whose advice to add a code page would be wrong here (QA).
-                legacy = None
-        else:  # (a code page's own two-byte characters may be valid UTF-8 by chance)
-            decoded = _utf8_by_chance(raw.path, data, read, config) or ("utf-8", read)
-        del read  # (the UTF-8 reading, when another was chosen, is not held beside it)
-    # A file that is UTF-8 as it is holds the text's UTF-8 form: no need to make it again.
-    if decoded is None or _looks_binary(decoded[1], data if decoded[0] == "utf-8" else None):
-        evidence, line, advice = _binary_evidence(data, decoded)
-        raise DocumentProblem(Problem(raw.path, "binary-file",
-                                      f"holds binary data ({evidence}), not text; {advice}",
-                                      f"line {line}"))
-    encoding, text = decoded
-    judgement = (legacy.judgement or judge(text)) if legacy is not None else None
-    if judgement is not None and not plausible(judgement):
+                raise self._undecodable(f"{not_utf8}; it {mixed}")
+            raise self._undecodable(
+                f"{not_utf8}, nor in any of decode.fallback_encodings "
+                f"({', '.join(config.fallback_encodings)}); "
+                f"{_cut_at_end(data) or what_to_do(data, config)}")
+        # UTF-8 with stray bytes of this code page, which normalization repairs whole
+        # (proven): no doubt left for the checks of a legacy file's reading, whose advice
+        # to add a code page would be wrong here (QA).
+        self.doubted = legacy if damaged is None else None
+        return legacy.encoding, legacy.text
+
+    def checked(self, encoding: str, text: str) -> tuple[str, str]:
+        """The reading kept (the codec recorded and the text): ``encoding`` and ``text``,
+        as :meth:`read` gave them, when no doubt is left; else the doubted reading once
+        found readable, looked at once more and found whole, or the sound reading of a
+        listed code page where it holds characters cut and repaired. Raises
+        :class:`DocumentProblem` for each refusal of those checks."""
+        legacy = self.doubted
+        if legacy is None:
+            return encoding, text
+        self._refuse_unreadable(legacy)
+        legacy = self._second_look(legacy)
+        self._refuse_mixed_or_damaged(legacy)
+        return self._sound(legacy)
+
+    def _refuse_unreadable(self, legacy: Reading) -> None:
+        """Raises :class:`DocumentProblem` when ``legacy``, the best reading of the listed
+        code pages, is no plausible text: the file mixes encodings from the start, or a
+        listed code page reads it but for a byte it leaves undefined, or none reads it."""
+        judgement = legacy.judgement or judge(legacy.text)
+        if plausible(judgement):
+            return
+        data, config, not_utf8 = self.data, self.config, self.not_utf8
         mixed = _mixed_from_the_start(data, config)  # not a code page to add (QA s78)
         if mixed is not None:
-            raise DocumentProblem(Problem(raw.path, "undecodable", f"{not_utf8}; it {mixed}",
-                                          at))
+            raise self._undecodable(f"{not_utf8}; it {mixed}")
         # A listed single-byte code page that reads it in its language but for a byte it
         # leaves undefined (cp1252's 81, 90) damaged there, not one to add (QA: seeds 2,
         # cp1256 was advised, naming cp1251's reading)
-        torn = _damage_problem(raw.path, data, legacy, config, not_utf8, at) \
-            if legacy is not None else None
+        torn = _damage_problem(self.path, data, legacy, config, not_utf8, self.at)
         if torn is not None:
             raise DocumentProblem(torn)
-        raise DocumentProblem(Problem(
-            raw.path, "undecodable",
+        raise self._undecodable(
             f"{not_utf8}, and no code page of decode.fallback_encodings gives readable "
-            f"text (the best, {encoding}, {_unreadable(judgement)}); "
-            f"{_cut_at_end(data) or what_to_do(data, config)}", at))
-    if legacy is not None:
+            f"text (the best, {legacy.encoding}, {_unreadable(judgement)}); "
+            f"{_cut_at_end(data) or what_to_do(data, config)}")
+
+    def _second_look(self, legacy: Reading) -> Reading:
+        """The reading kept after a second look at ``legacy``
+        (:func:`~corpuskit.decoding.secondlook.second_look`); raises
+        :class:`DocumentProblem` when a code page reads the file clearly better."""
         try:
-            legacy = second_look(data, legacy, config)
+            return second_look(self.data, legacy, self.config)
         except BetterElsewhere as doubt:
-            mixed = _mixed_from_the_start(data, config)  # not a code page to add (QA s78)
-            raise DocumentProblem(Problem(
-                raw.path, "undecodable",
-                f"{not_utf8}; it {mixed}" if mixed is not None else f"{not_utf8}, and {doubt}",
-                at)) from None
-        encoding, text = legacy.encoding, legacy.text
-        mixed = _mixed_named(data, encoding)
+            mixed = _mixed_from_the_start(self.data, self.config)  # not a code page to add (QA s78)
+            raise self._undecodable(
+                f"{self.not_utf8}; it {mixed}" if mixed is not None
+                else f"{self.not_utf8}, and {doubt}") from None
+
+    def _refuse_mixed_or_damaged(self, legacy: Reading) -> None:
+        """Raises :class:`DocumentProblem` when the file mixes encodings, as ``legacy``'s
+        code page shows, or is damaged in a listed code page (:func:`_damage_problem`)."""
+        mixed = _mixed_named(self.data, legacy.encoding)
         if mixed is not None:
-            raise DocumentProblem(Problem(raw.path, "undecodable", f"{not_utf8}; it {mixed}",
-                                          at))
-        torn = _damage_problem(raw.path, data, legacy, config, not_utf8, at)
+            raise self._undecodable(f"{self.not_utf8}; it {mixed}")
+        torn = _damage_problem(self.path, self.data, legacy, self.config, self.not_utf8,
+                               self.at)
         if torn is not None:
             raise DocumentProblem(torn)
-        cut = _cut_characters_repaired(data, encoding, text)
-        if cut is not None:
-            sound = sound_reading(data, encoding, config)
-            if sound is None:
-                raise DocumentProblem(Problem(raw.path, "undecodable",
-                                              f"{not_utf8}; {cut[0]}", cut[1]))
-            if sound.encoding not in {codecs.lookup(name).name
-                                      for name in config.fallback_encodings}:
-                raise DocumentProblem(Problem(
-                    raw.path, "undecodable",
-                    f"{not_utf8}, and {_sound_elsewhere(data, legacy, sound)}", at))
-            encoding, text = sound.encoding, sound.text
+
+    def _sound(self, legacy: Reading) -> tuple[str, str]:
+        """``legacy``'s codec and text, or, where its characters cut short are repaired
+        (:func:`_cut_characters_repaired`), those of the listed code page that reads the
+        file soundly. Raises :class:`DocumentProblem` when none reads it so, or only one
+        not listed does."""
+        data = self.data
+        cut = _cut_characters_repaired(data, legacy.encoding, legacy.text)
+        if cut is None:
+            return legacy.encoding, legacy.text
+        sound = sound_reading(data, legacy.encoding, self.config)
+        if sound is None:
+            raise self._undecodable(f"{self.not_utf8}; {cut[0]}", cut[1])
+        if sound.encoding not in {codecs.lookup(name).name
+                                  for name in self.config.fallback_encodings}:
+            raise self._undecodable(
+                f"{self.not_utf8}, and {_sound_elsewhere(data, legacy, sound)}")
+        return sound.encoding, sound.text
+
+
+def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
+    """Decode one document or raise :class:`DocumentProblem` naming it."""
+    data = raw.data
+    # data.isspace(): data.strip() without a copy of the data; a Git LFS pointer (QA: a
+    # checkout without Git LFS packaged its pointers)
+    if not data or data.isspace() or is_lfs_pointer_data(data):
+        raise _empty_or_pointer(raw.path, data)
+    decoded = _read_after_bom(raw.path, data, config)
+    legacy: _LegacyReading | None = None
+    if decoded is None:
+        iso2022 = iso2022_text(data)
+        if iso2022 is not None:  # (7-bit: valid UTF-8, ESC among ASCII letters)
+            raise _iso2022_refusal(raw.path, data, iso2022)
+        if b"\x00" not in data:
+            read = _read_utf8(data)
+            if isinstance(read, int):  # where the first byte that is not UTF-8 is
+                legacy = _LegacyReading(raw.path, data, config, read)
+                decoded = legacy.read()
+            else:  # (a code page's own two-byte characters may be valid UTF-8 by chance)
+                decoded = _utf8_by_chance(raw.path, data, read, config) or ("utf-8", read)
+            del read  # (the UTF-8 reading, when another was chosen, is not held beside it)
+    # A file that is UTF-8 as it is holds the text's UTF-8 form: no need to make it again.
+    if decoded is None or _looks_binary(decoded[1], data if decoded[0] == "utf-8" else None):
+        raise _binary_refusal(raw.path, data, decoded)
+    encoding, text = decoded if legacy is None else legacy.checked(*decoded)
     if not text or text.isspace():
         raise DocumentProblem(Problem(raw.path, "empty-document",
                                       "the file holds only whitespace; remove it or add text"))
