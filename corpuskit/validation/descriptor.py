@@ -162,88 +162,132 @@ def table_mismatches(descriptor: Any) -> list[Problem]:
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         return []
     tables = _tables()
-    problems: list[Problem] = [
+    problems = _top_key_problems(descriptor)
+    seen: set[Any] = set()
+    for index, item in enumerate(descriptor["resources"]):
+        where = f"/resources/{index}"
+        if not isinstance(item, dict):
+            continue
+        refused = _refused_resource(item, tables, seen, where)
+        if refused is not None:
+            problems.append(refused)
+            continue
+        seen.add(item["name"])
+        problems.extend(_resource_mismatches(item, tables[item["name"]], where))
+    return problems
+
+
+def _top_key_problems(descriptor: dict[str, Any]) -> list[Problem]:
+    """One problem for each key at the top of ``descriptor`` that corpuskit does not
+    write (:data:`TOP_KEYS`), in sorted order."""
+    return [
         Problem(DESCRIPTOR, "metadata-mismatch",
                 f"{_shown(key)} is not a key corpuskit writes in datapackage.json (it writes "
                 f"{', '.join(sorted(TOP_KEYS))}; the others come from corpus.toml): a "
                 "descriptor edited by hand? Restore what corpuskit wrote", pointer_token(key))
         # (escaped, RFC 6901: QA, a key "licenses/0" was located at the first license)
         for key in sorted(set(descriptor) - TOP_KEYS)]
-    seen: set[Any] = set()
 
-    def differs(where: str, what: str, found: Any, expected: Any) -> None:
-        said = f"{what} is {_shown(found)}" if found is not None else f"no {what}"
-        wanted = _shown(expected) if expected is not None else "none"
-        within = "in" if what == "path" else "with"
-        problems.append(Problem(DESCRIPTOR, "metadata-mismatch",
-                                f"{said}, but corpuskit writes its records {within} {wanted} "
-                                "(a descriptor edited by hand?); restore what corpuskit "
-                                "wrote", where))
 
-    for index, item in enumerate(descriptor["resources"]):
-        where = f"/resources/{index}"
-        if not isinstance(item, dict):
-            continue
-        if not isinstance(item.get("name"), str) or item["name"] not in tables:
-            # (not a string: QA, a list or object ended in an internal error)
-            problems.append(Problem(DESCRIPTOR, "metadata-mismatch",
-                                    f"resource {_shown(item.get('name'))} is not one corpuskit "
-                                    "writes (it writes only "
-                                    f"{' and '.join(map(_shown, sorted(tables)))}): a "
-                                    "descriptor edited by hand? Restore what corpuskit wrote",
-                                    where))
-            continue
-        if item["name"] in seen:
-            problems.append(Problem(DESCRIPTOR, "metadata-mismatch",
-                                    f"resource {_shown(item['name'])} is listed twice; corpuskit "
-                                    "writes each resource once (a descriptor edited by hand?): "
-                                    "restore what corpuskit wrote", f"{where}/name"))
-            continue
-        seen.add(item["name"])
-        expected = tables[item["name"]]
-        for key in _READING_FROM:
-            if item.get(key) != expected.get(key):
-                differs(f"{where}/{key}", key, item.get(key), expected.get(key))
-        # "bytes" is written beside each resource but one whose template says None: the
-        # Parquet file's, where frictionless refuses any size (QA: one added passed)
-        written = {*expected, "hash", "bytes"} - (
-            {"bytes"} if "bytes" in expected and expected["bytes"] is None else set())
-        for key in sorted(set(item) - written):
-            problems.append(Problem(DESCRIPTOR, "metadata-mismatch",
-                                    f"{_shown(key)} is not a key corpuskit writes in a resource "
-                                    f"(it writes {', '.join(sorted(written))}), and other "
-                                    "readers act on it (frictionless reads extrapaths as more "
-                                    "files of the records, rows as their count, licenses as "
-                                    "theirs): a descriptor edited by hand? Restore what "
-                                    "corpuskit wrote", where + pointer_token(key)))
-        for key in sorted(_PROSE & (set(item) | set(expected))):
-            if item.get(key) != expected.get(key):
-                differs(f"{where}/{key}", key, item.get(key), expected.get(key))
-        schema, wanted = item.get("schema"), expected["schema"]
-        if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
-            differs(f"{where}/schema", "the table schema", schema, wanted)
-            continue
-        for key in sorted((set(schema) | set(wanted)) - {"fields"}):
-            if schema.get(key) != wanted.get(key):
-                differs(f"{where}/schema" + pointer_token(key), key, schema.get(key),
-                        wanted.get(key))
-        fields, expected_fields = schema["fields"], wanted["fields"]
-        names = [field.get("name") if isinstance(field, dict) else None for field in fields]
-        expected_names = [field["name"] for field in expected_fields]
-        if names != expected_names:  # one problem, not one for each field moved along
-            problems.append(Problem(DESCRIPTOR, "metadata-mismatch",
-                                    f"the table schema {_renamed(names, expected_names)}, but "
-                                    "corpuskit writes its records with the fields of "
-                                    "document.schema.json, in its order (a descriptor edited "
-                                    "by hand?); restore what corpuskit wrote",
-                                    f"{where}/schema/fields"))
-            continue
-        for number, (field, expected_field) in enumerate(zip(fields, expected_fields,
-                                                             strict=True)):
-            if field != expected_field:
-                differs(f"{where}/schema/fields/{number}", f"field {expected_names[number]!r}",
-                        field, expected_field)
+def _refused_resource(item: dict[str, Any], tables: Mapping[str, Any], seen: set[Any],
+                      where: str) -> Problem | None:
+    """The problem of the resource ``item`` (at ``where``) if it is compared with none of
+    corpuskit's ``tables``: it is none of them, or one already listed (its name in
+    ``seen``); None if it is compared."""
+    if not isinstance(item.get("name"), str) or item["name"] not in tables:
+        # (not a string: QA, a list or object ended in an internal error)
+        return Problem(DESCRIPTOR, "metadata-mismatch",
+                       f"resource {_shown(item.get('name'))} is not one corpuskit "
+                       "writes (it writes only "
+                       f"{' and '.join(map(_shown, sorted(tables)))}): a "
+                       "descriptor edited by hand? Restore what corpuskit wrote", where)
+    if item["name"] in seen:
+        return Problem(DESCRIPTOR, "metadata-mismatch",
+                       f"resource {_shown(item['name'])} is listed twice; corpuskit "
+                       "writes each resource once (a descriptor edited by hand?): "
+                       "restore what corpuskit wrote", f"{where}/name")
+    return None
+
+
+def _resource_mismatches(item: dict[str, Any], expected: dict[str, Any],
+                         where: str) -> list[Problem]:
+    """Where the resource ``item`` (at ``where``) differs from ``expected``, corpuskit's
+    entry of the table it names: the keys of where its data is read from, the keys
+    corpuskit does not write, its prose, then its table schema."""
+    problems = [_differs(f"{where}/{key}", key, item.get(key), expected.get(key))
+                for key in _READING_FROM if item.get(key) != expected.get(key)]
+    problems.extend(_unwritten_key_problems(item, expected, where))
+    problems.extend(_differs(f"{where}/{key}", key, item.get(key), expected.get(key))
+                    for key in sorted(_PROSE & (set(item) | set(expected)))
+                    if item.get(key) != expected.get(key))
+    problems.extend(_schema_mismatches(item.get("schema"), expected["schema"], where))
     return problems
+
+
+def _unwritten_key_problems(item: dict[str, Any], expected: dict[str, Any],
+                            where: str) -> list[Problem]:
+    """One problem for each key of the resource ``item`` (at ``where``) that corpuskit
+    does not write in it (those of ``expected``, its entry, and its hash and size), in
+    sorted order."""
+    # "bytes" is written beside each resource but one whose template says None: the
+    # Parquet file's, where frictionless refuses any size (QA: one added passed)
+    written = {*expected, "hash", "bytes"} - (
+        {"bytes"} if "bytes" in expected and expected["bytes"] is None else set())
+    return [Problem(DESCRIPTOR, "metadata-mismatch",
+                    f"{_shown(key)} is not a key corpuskit writes in a resource "
+                    f"(it writes {', '.join(sorted(written))}), and other "
+                    "readers act on it (frictionless reads extrapaths as more "
+                    "files of the records, rows as their count, licenses as "
+                    "theirs): a descriptor edited by hand? Restore what "
+                    "corpuskit wrote", where + pointer_token(key))
+            for key in sorted(set(item) - written)]
+
+
+def _schema_mismatches(schema: Any, wanted: dict[str, Any], where: str) -> list[Problem]:
+    """Where the table ``schema`` of the resource at ``where`` differs from ``wanted``,
+    the one corpuskit writes: one problem for a schema that is no object with a list of
+    fields; else its keys other than the fields (sorted), then its fields."""
+    if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
+        return [_differs(f"{where}/schema", "the table schema", schema, wanted)]
+    problems = [_differs(f"{where}/schema" + pointer_token(key), key, schema.get(key),
+                         wanted.get(key))
+                for key in sorted((set(schema) | set(wanted)) - {"fields"})
+                if schema.get(key) != wanted.get(key)]
+    problems.extend(_field_mismatches(schema["fields"], wanted["fields"], where))
+    return problems
+
+
+def _field_mismatches(fields: list[Any], expected_fields: list[dict[str, Any]],
+                      where: str) -> list[Problem]:
+    """Where the table schema's ``fields`` (of the resource at ``where``) differ from
+    ``expected_fields``, corpuskit's: one problem if their names differ (not one for each
+    field moved along), else one for each field that differs, in order."""
+    names = [field.get("name") if isinstance(field, dict) else None for field in fields]
+    expected_names = [field["name"] for field in expected_fields]
+    if names != expected_names:  # one problem, not one for each field moved along
+        return [Problem(DESCRIPTOR, "metadata-mismatch",
+                        f"the table schema {_renamed(names, expected_names)}, but "
+                        "corpuskit writes its records with the fields of "
+                        "document.schema.json, in its order (a descriptor edited "
+                        "by hand?); restore what corpuskit wrote",
+                        f"{where}/schema/fields")]
+    return [_differs(f"{where}/schema/fields/{number}", f"field {expected_names[number]!r}",
+                     field, expected_field)
+            for number, (field, expected_field) in enumerate(zip(fields, expected_fields,
+                                                                 strict=True))
+            if field != expected_field]
+
+
+def _differs(where: str, what: str, found: Any, expected: Any) -> Problem:
+    """The problem of a descriptor value ``what`` (at ``where``) that is ``found`` (None:
+    absent) where corpuskit writes ``expected`` (None: none)."""
+    said = f"{what} is {_shown(found)}" if found is not None else f"no {what}"
+    wanted = _shown(expected) if expected is not None else "none"
+    within = "in" if what == "path" else "with"
+    return Problem(DESCRIPTOR, "metadata-mismatch",
+                   f"{said}, but corpuskit writes its records {within} {wanted} "
+                   "(a descriptor edited by hand?); restore what corpuskit "
+                   "wrote", where)
 
 
 def _renamed(names: list[Any], expected: list[str]) -> str:
