@@ -120,97 +120,141 @@ def _read_sidecar(archive: Path, sidecar: Path, shown: str | None = None
     kept, 567 MB for 4 million lines).
     """
     label = sidecar.name if shown is None else shown
-    digests: dict[str, None] = {}
-    beyond = 0  # lines giving a sha256 of the archive not among those kept
-    beyond_line = 0
-    others: list[str] = []  # the first only
-    bare: list[tuple[int, str]] = []  # (line number, digest) of the first line naming no file
-    bare_count = 0
-    # Why the first line that is no checksum line is not, and how many such lines there
-    # are (not each one's: a long file of them stays small)
-    wrong: list[tuple[int, str]] = []
-    count = 0
-
-    def refuse(number: int, why: str) -> None:
-        nonlocal count
-        count += 1
-        if not wrong or number < wrong[0][0]:
-            wrong[:] = [(number, why)]
-
-    again = (f"; write it again (in its folder: sha256sum {archive.name} > {sidecar.name}) "
-             "or remove it")
+    again = _write_again(archive, sidecar)
+    sums = _PublishedSums(archive.name, sidecar.name)
     try:
         with sidecar.open("rb") as handle:
-            for number, raw, whole in _sidecar_lines(handle):
-                if raw.startswith(b"#"):
-                    continue
-                if not whole:
-                    refuse(number, f"is longer than {SIDECAR_LINE_MAX} bytes: not a "
-                           "'<sha256>  <file name>' line")
-                    continue
-                try:
-                    line = raw.decode("utf-8").removesuffix("\n").removesuffix("\r")
-                except UnicodeDecodeError as bad:  # (it said "position 0" of no line, QA)
-                    refuse(number, f"is not UTF-8 (byte {bad.start + 1} of the line is "
-                           f"{raw[bad.start:bad.start + 1]!r})")
-                    continue
-                if not line.strip():
-                    continue
-                escaped = line.startswith("\\")  # a name with \\ or \n escapes in it
-                found = _SIDECAR_LINE.fullmatch(line[1:] if escaped else line)
-                if found is None and not escaped and _BARE_DIGEST.fullmatch(line.strip()):
-                    bare_count += 1
-                    if not bare:
-                        bare.append((number, line.strip().lower()))
-                    continue
-                if found is None:
-                    refuse(number, "is not a '<sha256>  <file name>' line")
-                    continue
-                name = found.group("name") or found.group("tagged")
-                if escaped:
-                    name = name.replace("\\n", "\n").replace("\\\\", "\\")
-                # sha256sum -c opens the name from where it runs: a folder before it is fine,
-                # but not a path from the root (QA: accepted; sha256sum -c reads that file).
-                if name.replace("\\", "/").rsplit("/", 1)[-1] == archive.name:
-                    if _ABSOLUTE.match(name):
-                        refuse(number, f"names the archive by an absolute path ({name!r}): "
-                               "sha256sum -c reads the file at that path, not the archive "
-                               f"beside {sidecar.name}")
-                        continue
-                    digest = (found.group("hex") or found.group("taghex")).lower()
-                    if digest in digests or len(digests) < SIDECAR_DIGESTS_MAX:
-                        digests[digest] = None
-                    else:
-                        beyond += 1
-                        beyond_line = beyond_line or number
-                elif not others:
-                    others.append(name)
+            sums.read(handle)
     except OSError as exc:
         return [], [Problem(".", "archive-error", f"cannot read {label}: {exc}{again}")]
-    if bare and (bare_count > 1 or digests or others or wrong):
-        refuse(bare[0][0], "is a sha256 that names no file, beside other lines: a bare "
-               "sha256 is read only as the file's one line")
-        count += bare_count - 1
-    elif bare:
-        return [bare[0][1]], []
-    kept = list(digests)
-    many = [Problem(".", "archive-error",
-                    f"{label} gives more than {SIDECAR_DIGESTS_MAX} different sha256s of "
-                    f"{archive.name}, and only one can be its: "
-                    f"{counted(beyond, 'more line')} from line {beyond_line} on "
-                    f"{'is' if beyond == 1 else 'are'} not compared one by one{again}")] \
-        if beyond else []
-    if wrong:
-        (number, why), = wrong
-        more = (f" ({counted(count - 1, 'more line')} of it cannot be read as a checksum "
-                "either)" if count > 1 else "")
-        return kept, [Problem(".", "archive-error",
-                              f"{label} line {number} {why}{more}{again}"), *many]
-    if not digests:
-        named = f"the checksum of {others[0]!r}, not {archive.name}" if others \
-            else "empty"
-        return [], [Problem(".", "archive-error", f"{label} is {named}{again}")]
-    return kept, many
+    return sums.verdict(label, again)
+
+
+def _write_again(archive: Path, sidecar: Path) -> str:
+    """The advice that ends every problem of ``sidecar``, the ``.sha256`` of ``archive``:
+    write it again, or remove it."""
+    return (f"; write it again (in its folder: sha256sum {archive.name} > {sidecar.name}) "
+            "or remove it")
+
+
+class _PublishedSums:
+    """What the lines of a ``.sha256`` file publish for the archive named ``archive_name``
+    (the file is named ``sidecar_name``), as they are read: only what the verdict needs
+    (see :func:`_read_sidecar`)."""
+
+    def __init__(self, archive_name: str, sidecar_name: str) -> None:
+        self.archive_name = archive_name
+        self.sidecar_name = sidecar_name
+        self.digests: dict[str, None] = {}
+        self.beyond = 0  # lines giving a sha256 of the archive not among those kept
+        self.beyond_line = 0
+        self.other: str | None = None  # the first name of another file
+        #: (line number, digest) of the first line naming no file
+        self.bare: tuple[int, str] | None = None
+        self.bare_count = 0
+        # Why the first line that is no checksum line is not, and how many such lines
+        # there are (not each one's: a long file of them stays small)
+        self.wrong: tuple[int, str] | None = None
+        self.count = 0
+
+    def refuse(self, number: int, why: str) -> None:
+        """Counts line ``number`` as no checksum line, for the reason ``why``, kept if it
+        is the first such line."""
+        self.count += 1
+        if self.wrong is None or number < self.wrong[0]:
+            self.wrong = (number, why)
+
+    def read(self, handle: BinaryIO) -> None:
+        """Takes each line of ``handle``, the open ``.sha256`` file, in turn (comments and
+        blank lines skipped)."""
+        for number, raw, whole in _sidecar_lines(handle):
+            if raw.startswith(b"#"):
+                continue
+            if not whole:
+                self.refuse(number, f"is longer than {SIDECAR_LINE_MAX} bytes: not a "
+                            "'<sha256>  <file name>' line")
+                continue
+            try:
+                line = raw.decode("utf-8").removesuffix("\n").removesuffix("\r")
+            except UnicodeDecodeError as bad:  # (it said "position 0" of no line, QA)
+                self.refuse(number, f"is not UTF-8 (byte {bad.start + 1} of the line is "
+                            f"{raw[bad.start:bad.start + 1]!r})")
+                continue
+            if line.strip():
+                self._take(number, line)
+
+    def _take(self, number: int, line: str) -> None:
+        """Takes ``line``, line ``number`` of the file, neither blank nor a comment: a
+        checksum line, a bare sha256, or a line refused."""
+        escaped = line.startswith("\\")  # a name with \\ or \n escapes in it
+        found = _SIDECAR_LINE.fullmatch(line[1:] if escaped else line)
+        if found is None and not escaped and _BARE_DIGEST.fullmatch(line.strip()):
+            self.bare_count += 1
+            if self.bare is None:
+                self.bare = (number, line.strip().lower())
+            return
+        if found is None:
+            self.refuse(number, "is not a '<sha256>  <file name>' line")
+            return
+        name = found.group("name") or found.group("tagged")
+        if escaped:
+            name = name.replace("\\n", "\n").replace("\\\\", "\\")
+        # sha256sum -c opens the name from where it runs: a folder before it is fine,
+        # but not a path from the root (QA: accepted; sha256sum -c reads that file).
+        if name.replace("\\", "/").rsplit("/", 1)[-1] == self.archive_name:
+            if _ABSOLUTE.match(name):
+                self.refuse(number, f"names the archive by an absolute path ({name!r}): "
+                            "sha256sum -c reads the file at that path, not the archive "
+                            f"beside {self.sidecar_name}")
+                return
+            self._keep(number, (found.group("hex") or found.group("taghex")).lower())
+        elif self.other is None:
+            self.other = name
+
+    def _keep(self, number: int, digest: str) -> None:
+        """Keeps ``digest``, the archive's sha256 by line ``number``, if it is one of the
+        first :data:`SIDECAR_DIGESTS_MAX` distinct ones; else counts the line."""
+        if digest in self.digests or len(self.digests) < SIDECAR_DIGESTS_MAX:
+            self.digests[digest] = None
+        else:
+            self.beyond += 1
+            self.beyond_line = self.beyond_line or number
+
+    def verdict(self, label: str, again: str) -> tuple[list[str], list[Problem]]:
+        """The sha256s the file publishes for the archive and the problems with it, once
+        every line is read: each names it ``label`` and ends in the advice ``again``."""
+        if self.bare and (self.bare_count > 1 or self.digests or self.other is not None
+                          or self.wrong):
+            self.refuse(self.bare[0], "is a sha256 that names no file, beside other lines: "
+                        "a bare sha256 is read only as the file's one line")
+            self.count += self.bare_count - 1
+        elif self.bare:
+            return [self.bare[1]], []
+        kept = list(self.digests)
+        many = self._beyond_problems(label, again)
+        if self.wrong:
+            number, why = self.wrong
+            more = (f" ({counted(self.count - 1, 'more line')} of it cannot be read as a "
+                    "checksum either)" if self.count > 1 else "")
+            return kept, [Problem(".", "archive-error",
+                                  f"{label} line {number} {why}{more}{again}"), *many]
+        if not self.digests:
+            named = (f"the checksum of {self.other!r}, not {self.archive_name}"
+                     if self.other is not None else "empty")
+            return [], [Problem(".", "archive-error", f"{label} is {named}{again}")]
+        return kept, many
+
+    def _beyond_problems(self, label: str, again: str) -> list[Problem]:
+        """The problem of lines giving more distinct sha256s of the archive than are kept,
+        or none."""
+        if not self.beyond:
+            return []
+        return [Problem(".", "archive-error",
+                        f"{label} gives more than {SIDECAR_DIGESTS_MAX} different sha256s of "
+                        f"{self.archive_name}, and only one can be its: "
+                        f"{counted(self.beyond, 'more line')} from line {self.beyond_line} on "
+                        f"{'is' if self.beyond == 1 else 'are'} not compared one by one"
+                        f"{again}")]
 
 
 def _digests(handle: BinaryIO, cut: int) -> tuple[str, str]:
