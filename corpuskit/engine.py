@@ -300,13 +300,65 @@ def process_shard(task: ShardTask, processors: Executor | None = None) -> ShardR
     ``processors``: worker processes that process its documents, a batch at a time (a
     shard processed in the parent, alone, while the pool's workers would be idle)."""
     use_model_cache(task.cache)  # a miss loads the language model from there
+    states = (SeedStates(task.cache, [ref.path for ref in task.refs])
+              if task.cache is not None else None)
+    read = _read_seeds(task, states)
+    shard_file = task.package / SHARD_FOLDER / f"{task.index:08d}.jsonl"
+    compression = COMPRESSIONS[task.compression]
+    cache = ShardCache(task.cache) if task.cache is not None else None
+    key = ""
+    shas = [sha for _, sha in read.keyed]
+    reused: EarlierShard | None = None
+    if cache is not None and not read.problems:
+        fingerprint = config_fingerprint(task.config, compression)
+        key = ShardCache.key(fingerprint, read.keyed)
+        if states is not None:
+            states.made(key, shas)
+        cached = _from_cache(task, shard_file, read, cache, key, states)
+        if cached is not None:
+            return cached
+        if states is not None:
+            reused = EarlierShard.find(cache, states, fingerprint, read.keyed)
+
+    with deflating_threads(task.deflate_threads) as deflaters:
+        # A shard an earlier build made has most of its records from that build, and its
+        # changed documents among them, each processed alone: here (sent to a worker, each
+        # was waited for, and 100 changed of 122 took longer than a cold build).
+        result = _process_documents(task, shard_file, read.problems, read.datas, shas,
+                                    reused, cache, key, states, deflaters,
+                                    processors if reused is None else None)
+    return (replace(result, in_place=tuple(read.placed_in_place)) if read.placed_in_place
+            else result)
+
+
+@dataclass(frozen=True)
+class _SeedsRead:
+    """What reading a shard's seeds files found (:func:`_read_seeds`)."""
+
+    #: the problems of the files that could not be read (or were not as listed)
+    problems: list[Problem]
+    #: each document's bytes, in the shard's order, or None where they were not kept
+    #: (linked unread, too many to hold, or not read)
+    datas: list[bytes | None]
+    #: the path and sha256 of each file read or linked, in order
+    keyed: list[tuple[str, str]]
+    #: the members (data/raw/...) of the raw files taken where they are, in the release
+    #: being built
+    placed_in_place: list[str]
+
+
+def _read_seeds(task: ShardTask, states: SeedStates | None) -> _SeedsRead:
+    """Read the shard's seeds files and place each in the package's data/raw/ (linked
+    from the earlier release, unread, where neither changed since a build read them;
+    taken where it is in the release being built; else linked or written), learning
+    each one's state in ``states``; returns what was read, each document's bytes kept
+    up to :data:`_MAX_SHARD_MEMORY`. One loop over the documents, its names held as
+    locals."""
     problems: list[Problem] = []
     datas: list[bytes | None] = []
     keyed: list[tuple[str, str]] = []
     kept = 0
     earlier = f"{task.earlier}/" if task.earlier is not None else None
-    states = (SeedStates(task.cache, [ref.path for ref in task.refs])
-              if task.cache is not None else None)
     remembered = states.load() if states is not None else []
     earlier_raw = task.earlier / RAW_PREFIX if task.earlier is not None else None
     # The release being built exists (a build with nothing changed): its raw files that
@@ -366,39 +418,25 @@ def process_shard(task: ShardTask, processors: Executor | None = None) -> ShardR
             # Bytes not kept are read again to be processed: this name must not hold them
             # meanwhile (QA: a document of 50 MB was held twice while it was processed).
             del data
+    return _SeedsRead(problems, datas, keyed, placed_in_place)
 
-    shard_file = task.package / SHARD_FOLDER / f"{task.index:08d}.jsonl"
-    compression = COMPRESSIONS[task.compression]
-    cache = ShardCache(task.cache) if task.cache is not None else None
-    key = ""
-    shas = [sha for _, sha in keyed]
-    reused: EarlierShard | None = None
-    if cache is not None and not problems:
-        fingerprint = config_fingerprint(task.config, compression)
-        key = ShardCache.key(fingerprint, keyed)
-        if states is not None:
-            states.made(key, shas)
-        hit = cache.get(key, shard_file)
-        if hit is not None and hit[1] != manifest_lines(
-                (RAW_PREFIX + path, sha) for path, sha in keyed):
-            hit = None  # not the records of these files: processed again, never published
-        if hit is not None:
-            groups = _make_segment(task, shard_file, entry=cache.entry_path(key))
-            if states is not None:
-                states.save()
-            return ShardResult(task.index, shard_file, *hit, (), True, *groups,
-                               in_place=tuple(placed_in_place), entry=cache.entry_path(key))
-        if states is not None:
-            reused = EarlierShard.find(cache, states, fingerprint, keyed)
 
-    with deflating_threads(task.deflate_threads) as deflaters:
-        # A shard an earlier build made has most of its records from that build, and its
-        # changed documents among them, each processed alone: here (sent to a worker, each
-        # was waited for, and 100 changed of 122 took longer than a cold build).
-        result = _process_documents(task, shard_file, problems, datas, shas, reused, cache,
-                                    key, states, deflaters,
-                                    processors if reused is None else None)
-    return replace(result, in_place=tuple(placed_in_place)) if placed_in_place else result
+def _from_cache(task: ShardTask, shard_file: Path, read: _SeedsRead, cache: ShardCache,
+                key: str, states: SeedStates | None) -> ShardResult | None:
+    """The shard's result taken from ``cache``'s entry ``key`` (its files linked in at
+    ``shard_file``, its archive segment made, ``states`` saved), or None where the cache
+    holds no records of these files (a miss)."""
+    hit = cache.get(key, shard_file)
+    if hit is not None and hit[1] != manifest_lines(
+            (RAW_PREFIX + path, sha) for path, sha in read.keyed):
+        hit = None  # not the records of these files: processed again, never published
+    if hit is None:
+        return None
+    groups = _make_segment(task, shard_file, entry=cache.entry_path(key))
+    if states is not None:
+        states.save()
+    return ShardResult(task.index, shard_file, *hit, (), True, *groups,
+                       in_place=tuple(read.placed_in_place), entry=cache.entry_path(key))
 
 
 def process_batch(seeds: Path, paths: Sequence[str], shas: Sequence[str], max_bytes: int,
