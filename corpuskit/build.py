@@ -195,45 +195,99 @@ def build(
     check_engine(engine, scheduler, jobs=jobs)
     jobs = checked_jobs(jobs)
     source_date_epoch = checked_source_date_epoch(source_date_epoch)
-    if progress is not None and not callable(progress):  # (QA: "'int' object is not callable")
-        raise TypeError(f"progress must be called with the documents done and their count, "
-                        f"or be None; {progress!r} cannot be called")
-    try:
-        config = load_config(seeds)
-    except InputError as error:
-        raise every_seeds_problem(seeds, error, jobs, source_date_epoch) from None
+    _refuse_uncallable_progress(progress)
+    config = _config_or_every_problem(seeds, jobs, source_date_epoch)
     refuse_misplaced_folders(seeds, out=out, cache=cache)
     refuse_release_named_out(out, config)
     _refuse_case_twin(seeds, out, config)
     unwritable = cache_problem(cache) if cache is not None else None
     if engine == "local":  # never more workers than shards to process (engine.useful_jobs)
         jobs = useful_jobs(seeds, config.discover, jobs)
-    # Workers are forked before the corpus is discovered, so they stay small (engine.py),
-    # and load the language model while the parent lists the corpus (from the cache
-    # folder, where the first build keeps it decoded: corpuskit.languageid.languagemodel),
-    # unless the cache holds shards already: then most shards are hits, which need no model
-    # (a miss loads it on first use), and loading it anyway would compete with the shards'
-    # work.
-    # A model that must be decoded (none kept yet) is decoded here, once, before forking.
-    warm = cache is not None and ShardCache(cache).holds_entries()
-    warm_up = (partial(preload, cache) if config.process.extract.language and not warm
-               else None)
-    keep_model = (load_before_forking(cache)
-                  if warm_up is not None and engine == "local" and jobs > 1 else None)
-    if keep_model is not None:
-        warm_up = None  # decoded here, once: the workers share it
-    scratch: list[Path] = []  # the build's temporary folder, once it has one
-    model_notes: list[str] = []  # why the language model was not kept, if it was not
+    model = _ModelForWorkers(cache, config, engine=engine, jobs=jobs)
     late = LateSignals()  # held once the release is in place (see _build)
+    result = _build_with_workers(seeds, out, config, model, late,
+                                 source_date_epoch=source_date_epoch, jobs=jobs, cache=cache,
+                                 engine=engine, scheduler=scheduler, progress=progress,
+                                 released_in=released_in, entry_checked=entry_checked,
+                                 expected_content=expected_content)
+    _prune_cache(cache, late)
+    return _with_notes(result, late, config, cache, unwritable, model.notes)
+
+
+def _refuse_uncallable_progress(progress: Progress | None) -> None:
+    """Refuse a ``progress`` that is neither None nor callable (a ``TypeError``, before
+    any work); returns None."""
+    if progress is not None and not callable(progress):  # (QA: "'int' object is not callable")
+        raise TypeError(f"progress must be called with the documents done and their count, "
+                        f"or be None; {progress!r} cannot be called")
+
+
+def _config_or_every_problem(seeds: Path, jobs: int, source_date_epoch: str | None
+                             ) -> CorpusConfig:
+    """The configuration of ``seeds`` (its corpus.toml), or an :class:`InputError` with
+    its problems and every other problem of the seeds and the run
+    (:func:`every_seeds_problem`)."""
     try:
-        with local_pool(jobs if engine == "local" else 1, warm_up=warm_up) as pool:
-            keeping = None
-            if keep_model is not None and pool is not None:
-                keeping = threading.Thread(target=_keep_and_forget,
-                                           args=(keep_model, model_notes),
-                                           name="corpuskit-keep-model")
-                keep_model = None  # the thread holds the model until it is kept, then goes
-                keeping.start()
+        return load_config(seeds)
+    except InputError as error:
+        raise every_seeds_problem(seeds, error, jobs, source_date_epoch) from None
+
+
+class _ModelForWorkers:
+    """How the language model comes to a build's workers: ``warm_up``, which each worker
+    calls as it starts, or the model decoded here once, before forking, which the workers
+    share and a thread keeps in the cache folder once they are forked (``keep``, until
+    that thread holds it), or neither; ``notes``: why the model was not kept, if it was
+    not."""
+
+    def __init__(self, cache: Path | None, config: CorpusConfig, *, engine: str, jobs: int
+                 ) -> None:
+        # Workers are forked before the corpus is discovered, so they stay small (engine.py),
+        # and load the language model while the parent lists the corpus (from the cache
+        # folder, where the first build keeps it decoded: corpuskit.languageid.languagemodel),
+        # unless the cache holds shards already: then most shards are hits, which need no
+        # model (a miss loads it on first use), and loading it anyway would compete with the
+        # shards' work.
+        # A model that must be decoded (none kept yet) is decoded here, once, before forking.
+        warm = cache is not None and ShardCache(cache).holds_entries()
+        self.warm_up: Callable[[], None] | None = (
+            partial(preload, cache) if config.process.extract.language and not warm else None)
+        self.keep = (load_before_forking(cache)
+                     if self.warm_up is not None and engine == "local" and jobs > 1 else None)
+        if self.keep is not None:
+            self.warm_up = None  # decoded here, once: the workers share it
+        self.notes: list[str] = []  # why the language model was not kept, if it was not
+        self.keeping: threading.Thread | None = None
+
+    def start_keeping(self, pool: ProcessPoolExecutor | None) -> None:
+        """Once ``pool``'s workers are forked with the model decoded here, start the
+        thread that keeps it in the cache folder, then lets it go; returns None."""
+        if self.keep is not None and pool is not None:
+            self.keeping = threading.Thread(target=_keep_and_forget,
+                                            args=(self.keep, self.notes),
+                                            name="corpuskit-keep-model")
+            self.keep = None  # the thread holds the model until it is kept, then goes
+            self.keeping.start()
+
+    def wait_kept(self) -> None:
+        """Wait for the thread keeping the model, if one was started; returns None."""
+        if self.keeping is not None:
+            self.keeping.join()
+
+
+def _build_with_workers(seeds: Path, out: Path, config: CorpusConfig, model: _ModelForWorkers,
+                        late: LateSignals, *, source_date_epoch: str | None, jobs: int,
+                        cache: Path | None, engine: str, scheduler: str | None,
+                        progress: Progress | None, released_in: Path | None,
+                        entry_checked: bool, expected_content: str | None) -> BuildResult:
+    """The result of :func:`_build`, run with the local pool's workers (forked with the
+    ``model``); after a failure or an interrupt, ``late`` is released and what workers
+    wrote late into the build's temporary folder removed, and an :class:`OutputError`
+    told where the cache shares the output folder's full disk."""
+    scratch: list[Path] = []  # the build's temporary folder, once it has one
+    try:
+        with local_pool(jobs if engine == "local" else 1, warm_up=model.warm_up) as pool:
+            model.start_keeping(pool)
             try:
                 result = _build(seeds, out, config, source_date_epoch=source_date_epoch,
                                 jobs=jobs, cache=cache, engine=engine, scheduler=scheduler,
@@ -241,8 +295,7 @@ def build(
                                 released_in=released_in, entry_checked=entry_checked,
                                 expected_content=expected_content)
             finally:
-                if keeping is not None:
-                    keeping.join()
+                model.wait_kept()
     except OutputError as error:
         late.release()
         _remove_late_writes(scratch)
@@ -254,11 +307,25 @@ def build(
         late.release()
         _remove_late_writes(scratch)
         raise
+    return result
+
+
+def _prune_cache(cache: Path | None, late: LateSignals) -> None:
+    """Remove the entries of ``cache`` that no build used for CACHE_MAX_AGE, then
+    release ``late`` (even if that fails); returns None."""
     try:
         if cache is not None:
             ShardCache(cache).prune()  # entries no build used for CACHE_MAX_AGE
     finally:
         late.release()
+
+
+def _with_notes(result: BuildResult, late: LateSignals, config: CorpusConfig,
+                cache: Path | None, unwritable: str | None, model_notes: list[str]
+                ) -> BuildResult:
+    """``result`` with the notes of the build's cache, of the language model not kept
+    (``model_notes``) and of the ending signals that came once the release was in place
+    (``late``, whose signals it records)."""
     said = late.note(f"the release {result.release.name}")
     notes = (cache_notes(cache, unwritable, models=config.process.extract.language)
              if cache is not None else ())
