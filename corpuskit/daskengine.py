@@ -14,7 +14,7 @@ import os
 import re
 import shutil
 import socket
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import replace
 from functools import partial
@@ -74,8 +74,50 @@ def run_on_dask(tasks: Sequence[ShardTask], scheduler: str | None) -> Iterator[S
     at the same path, and every worker must run the same corpuskit code and versions (checked).
     """
     scheduler = check_scheduler(scheduler)
-    import asyncio  # only for Dask (22 ms to import)
+    client, wait_for_futures = _connected_client(scheduler)
+    with _quiet_dask_logs(), client:
+        futures: list[Any] = []
+        active: Path | None = None
+        try:
+            placed = [_absolute(task) for task in tasks]
+            here = _checked_workers(client, scheduler, placed)
+            active = placed[0].package / ACTIVE if placed else None
+            if active is not None:
+                active.touch()
+            # Each task checks its worker again: one that joins after the check above runs
+            # shards too (QA: a worker of another version ran 5 to 13 shards unchecked).
+            futures = client.map(partial(_checked_shard, here), placed, pure=False)
+            for future in futures:
+                yield result_while_workers(client, future, scheduler)
+        except CorpuskitError:
+            raise
+        except Exception as exc:  # the cluster failed: scheduler lost, task cancelled, ...
+            said = " ".join(str(exc).split())  # Dask's messages run over several lines
+            raise OutputError(f"the Dask cluster at {scheduler} failed during the build "
+                              f"({type(exc).__name__}: {said}); nothing was written") from None
+        finally:
+            _let_go(client, futures, active, wait_for_futures)
 
+
+def _connected_client(scheduler: str) -> tuple[Any, Callable[..., Any]]:
+    """A client of the Dask scheduler at ``scheduler`` (not the default client), and
+    distributed's ``wait``; a :class:`UsageError` without Dask, an :class:`OutputError`
+    where no Dask scheduler answers there."""
+    client_type, wait_for_futures = _distributed()
+    security, connection_args = _client_security(scheduler)
+    _refuse_no_scheduler(scheduler, connection_args)
+    try:
+        client = client_type(scheduler, timeout="30s", set_as_default=False,
+                             security=security)
+    except Exception as exc:  # gone since it answered
+        raise OutputError(f"cannot reach the Dask scheduler at {scheduler} "
+                          f"({type(exc).__name__}: {exc})") from None
+    return client, wait_for_futures
+
+
+def _distributed() -> tuple[Any, Callable[..., Any]]:
+    """distributed's ``Client`` and ``wait``, or a :class:`UsageError` where Dask (the
+    'dask' extra) is not installed."""
     try:
         from distributed import Client
         from distributed import wait as wait_for_futures
@@ -84,7 +126,14 @@ def run_on_dask(tasks: Sequence[ShardTask], scheduler: str | None) -> Iterator[S
                          "corpuskit's source folder (the name corpuskit on PyPI is another "
                          "project's)"
                          ) from None
-    security, connection_args = _client_security(scheduler)
+    return Client, wait_for_futures
+
+
+def _refuse_no_scheduler(scheduler: str, connection_args: dict[str, Any]) -> None:
+    """Refuse (an :class:`OutputError`) an address where nothing answers, or no Dask
+    scheduler (see :func:`_identify`); returns None."""
+    import asyncio  # only for Dask (22 ms to import)
+
     refused = _refused(scheduler)
     if refused is not None:
         raise OutputError(f"cannot reach the Dask scheduler at {scheduler}: {refused}; is a "
@@ -104,75 +153,62 @@ def run_on_dask(tasks: Sequence[ShardTask], scheduler: str | None) -> Iterator[S
     if not isinstance(identity, dict) or identity.get("type") != "Scheduler":
         raise OutputError(f"{scheduler} answers, but not as a Dask scheduler; give the "
                           "scheduler's address (dask scheduler prints it)")
+
+
+def _checked_workers(client: Any, scheduler: str, placed: Sequence[ShardTask]
+                     ) -> dict[str, str]:
+    """This machine's state (:func:`worker_state`), once every worker of ``client`` is
+    found to run the same code and versions and to see the folders of the shards
+    ``placed``: else an :class:`OutputError` that says what differs (or that there are no
+    workers)."""
+    folders = _shared_folders(placed)
+    probes = _probes(placed)
+    # This machine's first: a file of its corpuskit it cannot read is its problem,
+    # not the cluster's (QA: dask 5, new).
+    here = worker_state()
+    # A worker's error is its answer (on_error): one that cannot import corpuskit
+    # failed the whole check, unnamed, as "the cluster failed" (QA: dask 2).
+    found = client.run(_worker_identity, folders, probes, on_error="return")
+    if not found:
+        raise OutputError(f"the Dask scheduler at {scheduler} has no workers; start "
+                          "some (dask worker " f"{scheduler}), then build again")
+    wrong = _identity_problems(found, here, folders)
+    if wrong:
+        raise OutputError(wrong)
+    return here
+
+
+def _let_go(client: Any, futures: list[Any], active: Path | None,
+            wait_for_futures: Callable[..., Any]) -> None:
+    """Let the cluster go, done with it or given up: the shards' ``futures`` not started
+    cancelled, those running waited for, the package's ``active`` mark removed; returns
+    None."""
+    # Done with the cluster, or given up: no task may go on writing into the
+    # build's folder after the build removed it. Tasks that end from now on remove
+    # the folder themselves (_rerunnable_shard). Tasks not started are cancelled;
+    # those a worker holds (a task running cannot be stopped) are waited for, when
+    # the cluster can say which (not when the scheduler was lost). distributed.wait
+    # asks the default client, which this one is not: without as_current it failed
+    # at once ("No clients found"), and the build removed its folder while shards
+    # were still being written into it (QA).
+    pending = [future for future in futures if not future.done()]
+    ending = active.with_name(ENDING) if active is not None and pending else None
+    if ending is not None:  # waited for below: tasks that end leave the folder
+        with suppress(OSError):
+            ending.touch()
+    if active is not None:
+        with suppress(FileNotFoundError):
+            active.unlink()
     try:
-        client = Client(scheduler, timeout="30s",  # type: ignore[no-untyped-call]
-                        set_as_default=False, security=security)
-    except Exception as exc:  # gone since it answered
-        raise OutputError(f"cannot reach the Dask scheduler at {scheduler} "
-                          f"({type(exc).__name__}: {exc})") from None
-    with _quiet_dask_logs(), client:
-        futures: list[Any] = []
-        active: Path | None = None
-        try:
-            placed = [_absolute(task) for task in tasks]
-            folders = _shared_folders(placed)
-            probes = _probes(placed)
-            # This machine's first: a file of its corpuskit it cannot read is its problem,
-            # not the cluster's (QA: dask 5, new).
-            here = worker_state()
-            # A worker's error is its answer (on_error): one that cannot import corpuskit
-            # failed the whole check, unnamed, as "the cluster failed" (QA: dask 2).
-            found = client.run(_worker_identity, folders, probes, on_error="return")
-            if not found:
-                raise OutputError(f"the Dask scheduler at {scheduler} has no workers; start "
-                                  "some (dask worker " f"{scheduler}), then build again")
-            wrong = _identity_problems(found, here, folders)
-            if wrong:
-                raise OutputError(wrong)
-            active = placed[0].package / ACTIVE if placed else None
-            if active is not None:
-                active.touch()
-            # Each task checks its worker again: one that joins after the check above runs
-            # shards too (QA: a worker of another version ran 5 to 13 shards unchecked).
-            futures = client.map(partial(_checked_shard, here), placed, pure=False)
-            for future in futures:
-                yield result_while_workers(client, future, scheduler)
-        except CorpuskitError:
-            raise
-        except Exception as exc:  # the cluster failed: scheduler lost, task cancelled, ...
-            said = " ".join(str(exc).split())  # Dask's messages run over several lines
-            raise OutputError(f"the Dask cluster at {scheduler} failed during the build "
-                              f"({type(exc).__name__}: {said}); nothing was written") from None
-        finally:
-            # Done with the cluster, or given up: no task may go on writing into the
-            # build's folder after the build removed it. Tasks that end from now on remove
-            # the folder themselves (_rerunnable_shard). Tasks not started are cancelled;
-            # those a worker holds (a task running cannot be stopped) are waited for, when
-            # the cluster can say which (not when the scheduler was lost). distributed.wait
-            # asks the default client, which this one is not: without as_current it failed
-            # at once ("No clients found"), and the build removed its folder while shards
-            # were still being written into it (QA).
-            pending = [future for future in futures if not future.done()]  # type: ignore[no-untyped-call]
-            ending = active.with_name(ENDING) if active is not None and pending else None
-            if ending is not None:  # waited for below: tasks that end leave the folder
-                with suppress(OSError):
-                    ending.touch()
-            if active is not None:
-                with suppress(FileNotFoundError):
-                    active.unlink()
-            try:
-                if pending:
-                    with suppress(Exception), client.as_current():
-                        busy = {key for keys in client.processing().values()  # type: ignore[no-untyped-call]
-                                for key in keys}
-                        client.cancel(  # type: ignore[no-untyped-call]
-                            [f for f in pending if f.key not in busy])
-                        wait_for_futures(  # type: ignore[no-untyped-call]
-                            [f for f in pending if f.key in busy], timeout=120)
-            finally:
-                if ending is not None:  # from now on a task that ends removes the folder
-                    with suppress(FileNotFoundError):
-                        ending.unlink()
+        if pending:
+            with suppress(Exception), client.as_current():
+                busy = {key for keys in client.processing().values() for key in keys}
+                client.cancel([f for f in pending if f.key not in busy])
+                wait_for_futures([f for f in pending if f.key in busy], timeout=120)
+    finally:
+        if ending is not None:  # from now on a task that ends removes the folder
+            with suppress(FileNotFoundError):
+                ending.unlink()
 
 
 @contextmanager
