@@ -29,6 +29,7 @@ import importlib
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 import traceback
@@ -74,7 +75,13 @@ def quit_on_interrupt(signum: int, frame: object) -> None:
 
 
 def _quiet_standard_error() -> None:
-    """Point this process's standard error (file descriptor 2) at the null device."""
+    """Point this process's standard error (file descriptor 2) at the null device, if it
+    is its standard error: in a process started without one (``2>&-``), descriptor 2 is
+    the first file it opened, which stays as it is (QA s87: the Parquet comparison's child
+    read the archive, or the records, as the null device: an intact release with Parquet
+    failed validation, "pyarrow aborted" or "Bad file descriptor")."""
+    if not _has_standard_error():
+        return
     try:
         null = os.open(os.devnull, os.O_WRONLY)
     except OSError:
@@ -85,6 +92,16 @@ def _quiet_standard_error() -> None:
         pass
     finally:
         os.close(null)
+
+
+def _has_standard_error() -> bool:
+    """Whether descriptor 2 is this process's standard error: Python found it open at
+    start-up (else ``sys.__stderr__`` is None, and 2 is free for the next file opened)."""
+    stream = sys.__stderr__
+    try:
+        return stream is not None and stream.fileno() == 2
+    except (OSError, ValueError, AttributeError):  # closed, or no descriptor behind it
+        return False
 
 
 #: Whether :func:`quit_on_interrupt` ran in this process.

@@ -528,3 +528,47 @@ def test_a_bar_whose_total_changes_last_is_drawn_at_it(monkeypatch: pytest.Monke
     drawn = [frame for frame in frames if frame.startswith("reproducing")]
     assert drawn[-1].endswith("299/299"), drawn
     assert "#-" not in drawn[-1], drawn  # the bar drawn full, not one short
+
+
+_STDERR_CLOSED = 'exec "$0" "$@" 2>&-'
+
+
+@pytest.mark.parametrize("args", [
+    ["validate", "{release}"], ["validate", "{release}.zip"],
+    ["export", "{release}", "--format", "csv", "--out", "{out}"],
+    ["export", "{release}.zip", "--format", "dolma", "--out", "{out}"],
+    ["info", "{release}.zip"]])
+def test_a_command_started_with_stderr_closed_reads_a_package_as_with_one(
+        args: list[str], tmp_path: Path) -> None:
+    """With standard error closed (``2>&-``) the first file opened takes its descriptor,
+    2, and the child that compares data/documents.parquet pointed 2 at the null device
+    to quiet it: the release failed validation, "pyarrow aborted (exit status 1)" for a
+    folder, "cannot be read: Bad file descriptor" for its zip, and export refused it
+    (QA s87)."""
+    pytest.importorskip("pyarrow")
+    from conftest import SEED_RELEASE
+
+    given = [arg.format(release=SEED_RELEASE, out=tmp_path / "export") for arg in args]
+    done = subprocess.run(["sh", "-c", _STDERR_CLOSED, sys.executable, "-m", "corpuskit",
+                           *given], stdout=subprocess.PIPE, check=False, timeout=300)
+    assert done.returncode == 0, done.stdout
+    if args[0] == "export":
+        assert (tmp_path / "export").stat().st_size > 0
+
+
+def test_load_in_a_process_started_with_stderr_closed_verifies_a_package(
+        tmp_path: Path) -> None:
+    """The library's load, in a program started with ``2>&-``: the same descriptor 2 (QA
+    s87: PackageIntegrityError for an intact release with Parquet)."""
+    pytest.importorskip("pyarrow")
+    from conftest import SEED_RELEASE
+
+    program = ("import sys, corpuskit\n"
+               "for path in sys.argv[1:]:\n"
+               "    with corpuskit.load(path) as corpus:\n"
+               "        print(len(list(corpus)))\n")
+    done = subprocess.run(["sh", "-c", _STDERR_CLOSED, sys.executable, "-c", program,
+                           str(SEED_RELEASE), f"{SEED_RELEASE}.zip"],
+                          stdout=subprocess.PIPE, check=False, timeout=300)
+    assert done.returncode == 0, done.stdout
+    assert done.stdout.split() == [b"1", b"1"]
