@@ -50,16 +50,45 @@ def given_as(option: str, value: object) -> str:
 
 def shell_word(text: str) -> str:
     """``text`` as one word of a POSIX shell command line: as it is where it needs no
-    quotes, else in double quotes where they suffice, else as :func:`shlex.quote` gives it.
+    quotes, else in double quotes where they suffice, else as :func:`shlex.quote` gives it;
+    one holding what a message shows escaped, in ``$'...'`` (:func:`_ansi_c_quoted`).
     Advice shows its commands in single quotes ("run 'corpuskit build ...'"), and a path
     in single quotes within them read as the quotes' end ('corpuskit build 'my seeds'',
     QA)."""
     import shlex
 
+    from .problems import one_line
+
+    if one_line(text) != text:  # what a message escapes: $'...' reads the escapes (QA s87)
+        return _ansi_c_quoted(text)
     quoted = shlex.quote(text)
     if quoted == text or _SPECIAL_IN_DOUBLE_QUOTES.intersection(text):
         return quoted
     return f'"{text}"'
+
+
+def _ansi_c_quoted(text: str) -> str:
+    """``text`` as one word in ``$'...'`` (bash, zsh, ksh, and POSIX since 2024), in which
+    the shell reads escapes: the bytes of a name that is not UTF-8 (``os.fsdecode``'s lone
+    surrogates) as ``\\xNN``, and what :func:`~corpuskit.problems.one_line` escapes (a
+    control character, an invisible one) as ``\\xNN`` or ``\\uXXXX``, which a message
+    then shows as they are; in double or single quotes, those escapes were read as
+    backslashes, and ``mkdir -p "nodir\\xfe"`` made another folder (QA s87)."""
+    from .problems import one_line
+
+    def escaped(char: str) -> str:
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:  # a byte of a name that is not UTF-8
+            return f"\\x{code - 0xDC00:02x}"
+        if char in "\\'":
+            return "\\" + char
+        if one_line(char) == char:
+            return char
+        if code < 0x80:
+            return f"\\x{code:02x}"
+        return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+    return "$'" + "".join(escaped(char) for char in text) + "'"
 
 
 def shown_in(target: str, kind: str, path: str) -> str:

@@ -472,3 +472,21 @@ def test_an_export_into_a_folder_that_does_not_exist_says_what_to_do(tmp_path: P
         f"{shell_word(str(out.parent))}), or give --out a path in a folder that exists" \
         in done.stderr
     assert not out.parent.exists()
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
+@pytest.mark.parametrize("name", [b"nodir\xfe", b"new\nline", b"tab\there", b"zw\xe2\x80\x8bsp",
+                                  b"it's \\ \xc3\xa9t\xc3\xa9"])
+def test_the_mkdir_advice_for_an_odd_folder_name_makes_that_folder(
+        tmp_path: Path, name: bytes) -> None:
+    """The advice was ``mkdir -p "nodir\\xfe"`` for a folder named with the byte 0xFE
+    (and ``'new\\nline'`` for one holding a line break): the shell makes a folder of
+    those backslashes, and the export fails again (QA s87). A word holding what the
+    message escapes is written in ``$'...'``, which reads the escapes."""
+    out = tmp_path / os.fsdecode(name) / "x.csv"
+    done = run_cli(["export", sample().archive, "--format", "csv", "--out", out])
+    assert done.code == 1, done.stderr
+    advice = re.search(r"make it first \((mkdir -p .*)\), or give --out", done.stderr)
+    assert advice is not None, done.stderr
+    subprocess.run(["bash", "-c", advice.group(1)], cwd=tmp_path, check=True)
+    assert os.path.isdir(os.fsencode(tmp_path) + b"/" + name), sorted(os.listdir(tmp_path))
