@@ -13,6 +13,7 @@ import io
 import json
 import os
 import re
+import select
 import signal
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -119,6 +120,21 @@ def _utf8(stream: Any) -> bool:
         return False
 
 
+class _WaitingFileIO(io.FileIO):
+    """A descriptor written to as a blocking one is: where it is non-blocking (a pipe or
+    terminal shared with a parent that made it so, as ssh and Node.js do) and full, a
+    write waits until it takes bytes, rather than failing (QA s87: ``export --out -``
+    read slowly exited 1, "write could not complete without blocking", its export cut
+    short)."""
+
+    def write(self, data: Any) -> int:
+        while True:
+            written = super().write(data)
+            if written is not None:  # (None: it would block)
+                return written
+            select.select([], [self.fileno()], [])
+
+
 def _whole_writes() -> None:
     """Standard output and error that write all they are given, or raise.
 
@@ -127,18 +143,24 @@ def _whole_writes() -> None:
     reader that closed early, a signal in the middle of a large write) loses the rest
     without a word: ``export --out - | head -c 10`` exited 0 and said it wrote megabytes.
     A ``BufferedWriter`` over the same descriptor writes the rest or raises; the stream
-    stays line-buffered and every message is flushed (click.echo), so nothing waits."""
+    stays line-buffered and every message is flushed (click.echo), so nothing waits.
+    Buffered or not, the descriptor is written as a blocking one (:class:`_WaitingFileIO`);
+    a buffered stream keeps its buffering."""
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)
-        if not isinstance(getattr(stream, "buffer", None), io.FileIO):
+        buffer = getattr(stream, "buffer", None)
+        unbuffered = isinstance(buffer, io.FileIO)
+        raw = getattr(buffer, "raw", None)
+        if not (unbuffered or isinstance(raw, io.FileIO)) or isinstance(raw, _WaitingFileIO):
             continue
         try:
-            whole = io.BufferedWriter(io.FileIO(stream.fileno(), "w", closefd=False))
+            stream.flush()
+            waiting = _WaitingFileIO(stream.fileno(), "w", closefd=False)
         except (OSError, ValueError):  # no descriptor behind it
             continue
-        setattr(sys, name, io.TextIOWrapper(whole, encoding=stream.encoding,
-                                            errors=stream.errors, line_buffering=True,
-                                            write_through=True))
+        setattr(sys, name, io.TextIOWrapper(
+            io.BufferedWriter(waiting), encoding=stream.encoding, errors=stream.errors,
+            line_buffering=unbuffered or stream.line_buffering, write_through=unbuffered))
 
 
 def _tolerant_streams() -> None:

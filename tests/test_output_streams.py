@@ -572,3 +572,60 @@ def test_load_in_a_process_started_with_stderr_closed_verifies_a_package(
                           stdout=subprocess.PIPE, check=False, timeout=300)
     assert done.returncode == 0, done.stdout
     assert done.stdout.split() == [b"1", b"1"]
+
+
+@pytest.fixture(scope="module")
+def large_releases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Two releases whose export, and diff --text, are far larger than a pipe holds (64
+    KiB): every paragraph differs."""
+    releases = []
+    for name in ("old", "new"):
+        root = tmp_path_factory.mktemp(name)
+        body = "\n\n".join(f"Paragraph {n} of the {name} text, with words to fill a pipe."
+                           for n in range(6000))
+        seeds = make_seeds(root, {"a.txt": f"A long text\n\n{body}\n"})
+        releases.append(build(seeds, root / "dist", jobs=1).release)
+    return releases[0], releases[1]
+
+
+def _read_slowly(args: list[str]) -> tuple[int, bytes, bytes]:
+    """Run the CLI with ``args``, its standard output a pipe whose writing end is
+    non-blocking (as a parent such as ssh or Node.js leaves it), read after a pause."""
+    import fcntl
+    import time
+
+    read_end, write_end = os.pipe()
+    flags = fcntl.fcntl(write_end, fcntl.F_GETFL)
+    fcntl.fcntl(write_end, fcntl.F_SETFL, flags | os.O_NONBLOCK)
+    with subprocess.Popen([sys.executable, "-m", "corpuskit", *args], stdout=write_end,
+                          stderr=subprocess.PIPE) as running:
+        os.close(write_end)
+        time.sleep(1.0)  # the pipe fills: each write then finds it full
+        with os.fdopen(read_end, "rb") as reader:
+            out = reader.read()
+        err = running.stderr.read() if running.stderr else b""
+    return running.returncode, out, err
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="fcntl")
+@pytest.mark.parametrize("command", ["export", "diff"])
+def test_a_non_blocking_stdout_gets_every_byte(
+        command: str, large_releases: tuple[Path, Path], tmp_path: Path) -> None:
+    """With standard output a non-blocking pipe that its reader empties slowly, the write
+    that found it full failed: "cannot write the export to standard output: write could
+    not complete without blocking", exit 1, the export cut short (QA s87); the same for
+    diff --text. Each write waits until the pipe takes it, as with a blocking one."""
+    if command == "export":
+        args = ["export", f"{large_releases[0]}.zip", "--format", "csv"]
+        expected = _corpuskit(*args, "--out", tmp_path / "a.csv")
+        assert expected.returncode == 0
+        whole = (tmp_path / "a.csv").read_bytes()
+        args += ["--out", "-"]
+    else:
+        args = ["diff", "--text", *map(str, large_releases)]
+        whole = subprocess.run([sys.executable, "-m", "corpuskit", *args],
+                               capture_output=True, check=True).stdout
+    assert len(whole) > 200_000
+    code, out, err = _read_slowly(args)
+    assert code == 0, err
+    assert out == whole
