@@ -31,11 +31,14 @@ import csv
 import gzip
 import io
 import os
+import select
 import stat
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
@@ -280,11 +283,55 @@ class _StandardOutput(io.RawIOBase):
         return True
 
     def write(self, data: Any) -> int:
-        written: int = _to_stdout(lambda out: out.write(data), self._option)
-        return written
+        """All of ``data``, written as to a blocking descriptor (:func:`_written`)."""
+        view = memoryview(data).cast("B")
+        done = 0
+        while done < len(view):
+            done += _to_stdout(partial(_written, data=view[done:]), self._option)
+        return done
 
     def flush(self) -> None:
-        _to_stdout(lambda out: out.flush(), self._option)
+        _to_stdout(_flushed, self._option)
+
+
+def _written(out: Any, data: memoryview) -> int:
+    """How many bytes of ``data`` ``out`` (``sys.stdout``'s binary stream) took, after
+    waiting, where it takes none now (its descriptor non-blocking, as a parent such as ssh
+    or Node.js leaves it, and full), for it to take more: a raw stream (``python -u``,
+    PYTHONUNBUFFERED=1) then returns None, or takes part, and a buffered one raises
+    BlockingIOError, saying how many it took (QA s87: the rest was lost, and the export
+    said it wrote all, or failed)."""
+    try:
+        written = out.write(data)
+    except BlockingIOError as exc:  # a buffered stream
+        written = exc.characters_written
+    else:
+        if not isinstance(out, io.RawIOBase):  # took all, or raised (another stream: as
+            return len(data)                   # it says; tests replace sys.stdout)
+    if not written:
+        _wait_until_writable(out)
+    return written or 0
+
+
+def _flushed(out: Any) -> None:
+    """``out`` flushed, waiting as :func:`_written` does while it takes nothing."""
+    while True:
+        try:
+            out.flush()
+            return
+        except BlockingIOError:
+            _wait_until_writable(out)
+
+
+def _wait_until_writable(out: Any) -> None:
+    """Wait until the descriptor under ``out`` takes bytes (a stream without one, a
+    tenth of a second)."""
+    try:
+        descriptor = out.fileno()
+    except (AttributeError, OSError, ValueError):
+        time.sleep(0.1)
+        return
+    select.select([], [descriptor], [])
 
 
 def _to_stdout(action: Callable[[Any], Any], option: str) -> Any:

@@ -17,6 +17,7 @@ import pytest
 from conftest import make_seeds
 
 from corpuskit.build import build
+from corpuskit.export import export
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -588,16 +589,19 @@ def large_releases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path
     return releases[0], releases[1]
 
 
-def _read_slowly(args: list[str]) -> tuple[int, bytes, bytes]:
-    """Run the CLI with ``args``, its standard output a pipe whose writing end is
-    non-blocking (as a parent such as ssh or Node.js leaves it), read after a pause."""
+def _read_slowly(args: list[str], *, program: list[str] | None = None,
+                 env: dict[str, str] | None = None) -> tuple[int, bytes, bytes]:
+    """Run the CLI with ``args`` (or ``program``), its standard output a pipe whose writing
+    end is non-blocking (as a parent such as ssh or Node.js leaves it), read after a
+    pause."""
     import fcntl
     import time
 
     read_end, write_end = os.pipe()
     flags = fcntl.fcntl(write_end, fcntl.F_GETFL)
     fcntl.fcntl(write_end, fcntl.F_SETFL, flags | os.O_NONBLOCK)
-    with subprocess.Popen([sys.executable, "-m", "corpuskit", *args], stdout=write_end,
+    with subprocess.Popen(program or [sys.executable, "-m", "corpuskit", *args],
+                          stdout=write_end, env=env,
                           stderr=subprocess.PIPE) as running:
         os.close(write_end)
         time.sleep(1.0)  # the pipe fills: each write then finds it full
@@ -629,3 +633,25 @@ def test_a_non_blocking_stdout_gets_every_byte(
     code, out, err = _read_slowly(args)
     assert code == 0, err
     assert out == whole
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="fcntl")
+@pytest.mark.parametrize("unbuffered", [False, True])
+def test_the_librarys_export_to_a_non_blocking_stdout_gets_every_byte(
+        unbuffered: bool, large_releases: tuple[Path, Path], tmp_path: Path) -> None:
+    """``corpuskit.export.export(package, "csv", "-")`` in a program whose standard output
+    is such a pipe: the write that found it full raised OutputError, "write could not
+    complete without blocking" (QA s87); with ``python -u`` (or PYTHONUNBUFFERED=1, as
+    container images set) the raw stream took none of a write, or part of it, and the
+    rest was lost without a word: 65,536 bytes of 9,692,871, exit 0, the result saying
+    all were written. It waits, and writes every byte."""
+    package = f"{large_releases[0]}.zip"
+    whole = tmp_path / "a.csv"
+    export(package, "csv", whole)
+    code = ("import sys\nfrom corpuskit.export import export\n"
+            "export(sys.argv[1], 'csv', '-')\nsys.stdout.flush()\n")
+    program = [sys.executable, *(["-u"] if unbuffered else []), "-c", code, package]
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    done, out, err = _read_slowly([], program=program, env=env)
+    assert done == 0, err
+    assert out == whole.read_bytes()
