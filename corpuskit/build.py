@@ -100,7 +100,7 @@ from .shardpieces import pieces_index_path, pieces_path
 from .signals import LateSignals, told_when_ended
 from .systemlimits import exhausted_resource
 from .usercache import CHOOSE, cache_problem, user_cache_dir
-from .wording import as_given, command, counted, link_loop_on
+from .wording import as_given, command, counted, link_loop_on, shown_name
 from .writer import (
     TEMP_PREFIX,
     HashingWriter,
@@ -910,8 +910,9 @@ def _write_data(seeds: Path, config: CorpusConfig, writer: PackageWriter,
                     continue  # keep checking every document, stop writing: no release
                 shards.take(task, result, documents, manifest)
         if problems:
-            raise InputError(problems, f"{counted(len(problems), 'problem')} in {seeds}; "
-                                       "nothing was written", discovery.skipped,
+            raise InputError(problems, f"{counted(len(problems), 'problem')} in "
+                                       f"{shown_name(str(seeds))}; nothing was written",
+                             discovery.skipped,
                              discovery.notes)
         if shards.stats.documents == 0:
             raise InputError([NO_DOCUMENTS], skipped=discovery.skipped,

@@ -44,7 +44,7 @@ from .problems import of_target, one_line, printable, printable_data
 from .progress import terminal_progress
 from .signals import LateSignals, ending_said
 from .systemlimits import jobs_of_run, out_of_resources, size_limit_advice
-from .wording import LINK_LOOP, counted, shown_in
+from .wording import LINK_LOOP, counted, shown_in, shown_name
 
 
 def _skipped_line(path: str, reason: str) -> str:
@@ -593,16 +593,17 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
             "notes": list(result.notes),
         })
     elif result.status == "unchanged":
-        _echo(f"{result.release} already built with identical content; nothing to do",
+        _echo(f"{shown_name(str(result.release))} already built with identical content; "
+              "nothing to do",
                    err=True)
     elif result.status == "restored" and result.restored == "archive":
-        _echo(f"{result.release} was there without its zip, with identical content; "
-              f"wrote {result.archive}", err=True)
+        _echo(f"{shown_name(str(result.release))} was there without its zip, with "
+              f"identical content; wrote {shown_name(str(result.archive))}", err=True)
     elif result.status == "restored":
-        _echo(f"{result.archive} was there without its folder, with identical content; "
-              f"restored {result.release}", err=True)
+        _echo(f"{shown_name(str(result.archive))} was there without its folder, with "
+              f"identical content; restored {shown_name(str(result.release))}", err=True)
     else:
-        _echo(f"built {one_line(str(result.release))} and {one_line(result.archive.name)} "
+        _echo(f"built {shown_name(str(result.release))} and {shown_name(result.archive.name)} "
               f"({counted(result.documents, 'document')}, {result.content_hash})", err=True)
 
 
@@ -745,9 +746,9 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
                    "nothing written", err=True)
     else:
         built = result.build
-        _echo(f"released {result.name} {result.version} ({how}): {built.release} and "
-                   f"{built.archive.name} ({counted(built.documents, 'document')}, "
-                   f"{built.content_hash})", err=True)
+        _echo(f"released {result.name} {result.version} ({how}): "
+              f"{shown_name(str(built.release))} and {shown_name(built.archive.name)} "
+              f"({counted(built.documents, 'document')}, {built.content_hash})", err=True)
 
 
 @cli.command("export")
@@ -801,7 +802,7 @@ def export_command(package: Path, fmt: str, out: str, no_verify: bool, as_json: 
                     "sha256": result.sha256})
     else:
         noun = "document" if result.documents == 1 else "documents"
-        shown = "standard output" if out == STDOUT else out
+        shown = "standard output" if out == STDOUT else shown_name(out)
         _echo(f"wrote {shown} ({result.format}, {result.documents} {noun}, "
                    f"{result.bytes} bytes, sha256 {result.sha256})", err=True)
 
@@ -840,7 +841,7 @@ def info_command(path: Path, as_json: bool) -> None:
         _echo(render(summary))
     if summary.problems:  # exit 1, as every command does; in the JSON, or said on stderr
         count = len(summary.problems)
-        found = f"{counted(count, 'problem')} found in {path}"
+        found = f"{counted(count, 'problem')} found in {shown_name(str(path))}"
         if as_json:
             raise ProblemsFound(found)
         raise InputError(shown_problems(summary), f"error: {found}")
@@ -920,7 +921,7 @@ def validate_command(paths: tuple[str, ...], fmt: str, as_json: bool, fast: bool
         _say_left_out(_in_seeds(report.target, report.skipped))
         if fmt == "json":  # the other formats say it in the report's summary
             for path, message in report.not_checked:
-                _echo(f"not checked: {report.shown_path(path)}: {message}", err=True)
+                _echo(f"not checked: {shown_name(report.shown_path(path))}: {message}", err=True)
     if fmt == "json":
         _emit_json(reports.as_dict() if reports.several else reports[0].as_dict())
     else:

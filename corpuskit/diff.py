@@ -61,7 +61,7 @@ from .reader import (
 from .records import process_document_reported, record_line
 from .regularfiles import unreadable_given
 from .semver import Version, named_as_release, names_its_release
-from .wording import counted
+from .wording import counted, shown_name
 from .zipfiles.archivecompression import archive_compression, compression_changed
 from .zipfiles.zipsource import ZipSource
 
@@ -556,10 +556,11 @@ class _SeedsSide(_Side):
             problems = [*refused, *self._document_problems(),
                         *held_back_problems(path, discovery, self.config.process,
                                             self.config.discover.max_file_bytes)]
-            raise InputError(problems, f"{counted(len(problems), 'problem')} in {path}",
+            raise InputError(problems,
+                             f"{counted(len(problems), 'problem')} in {shown_name(str(path))}",
                              self.skipped, self.notes)
         if not self.sources:  # nothing would build: as build, validate and info refuse it
-            raise InputError([NO_DOCUMENTS], f"{counted(1, 'problem')} in {path}",
+            raise InputError([NO_DOCUMENTS], f"{counted(1, 'problem')} in {shown_name(str(path))}",
                              self.skipped, self.notes)
         self._digest = hashlib.sha256()
         self._done = False
@@ -619,7 +620,8 @@ class _SeedsSide(_Side):
             self.count += 1
             yield record
         if problems:
-            raise InputError(problems, f"{counted(len(problems), 'problem')} in {self.path}",
+            raise InputError(problems, f"{counted(len(problems), 'problem')} in "
+                                       f"{shown_name(str(self.path))}",
                              self.skipped, self.notes)
         self._done = True
 
@@ -712,7 +714,7 @@ def _side_error(side: Path, role: str, error: InputError) -> SideError:
     relative = [problem if problem.path not in (root, "") else replace(problem, path=".")
                 for problem in error.problems]
     return SideError(ordered(under(str(side), error.problems, archive=os.path.isfile(side))),
-                     f"{side} cannot be compared: {error.summary}",
+                     f"{shown_name(str(side))} cannot be compared: {error.summary}",
                      [(role, problem) for problem in relative],
                      # a seeds side's files left out, and its exclude notes, which may be
                      # why a refused file was read (relative to that side, as build's)
@@ -1016,7 +1018,8 @@ def _side_label(side: SideInfo) -> str:
     if side.kind == "empty":
         return "(nothing)"
     # One line, whatever the path holds (QA: a seeds folder named with an LF split it)
-    return one_line(f"{side.name} {side.version} ({side.kind}: {side.path})")
+    # and a blank or invisible one in quotes (QA s87: wording.shown_name)
+    return one_line(f"{side.name} {side.version} ({side.kind}: {shown_name(side.path)})")
 
 
 #: Unicode's space separators (category Zs) that print as a blank, as a space does: a

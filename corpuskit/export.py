@@ -54,7 +54,7 @@ from .problems import Problem
 from .reader import folder_kind
 from .semver import named_as_release
 from .systemlimits import size_limit_advice
-from .wording import LINK_LOOP, as_given, given_as, link_loop_on, shell_word
+from .wording import LINK_LOOP, as_given, given_as, link_loop_on, shell_word, shown_name
 from .writer import NAME_MAX, RESERVED_PREFIX, HashingWriter, out_of_reach, replace_file
 from .zipfiles.archiveseal import ends_in_a_seal, published_for
 
@@ -81,7 +81,7 @@ def _check_target(target: Path, package: Path, option: str) -> None:
     messages name it (:data:`OUT_ARGUMENT`, or the CLI's ``--out``). Each is a value
     ``out`` does not take: an :class:`~corpuskit.errors.ArgumentError`, a ``ValueError``
     (QA: library 4: a UsageError, which corpuskit neither exported nor named)."""
-    out = given_as(option, target)
+    out = given_as(option, shown_name(str(target)))  # a blank name in quotes (QA s87)
     name_bytes = len(os.fsencode(target.name))
     if name_bytes > NAME_MAX:  # (else "a path longer than this system opens", QA)
         raise ArgumentError(f"{out}: its name is {name_bytes} bytes, over the "

@@ -50,7 +50,7 @@ from .reader import (
 )
 from .records import process_document_reported, record_line
 from .regularfiles import read_problem, unreadable_given
-from .wording import counted
+from .wording import counted, shown_name
 from .zipfiles.zipdirectory import ArchiveReadError
 
 
@@ -330,7 +330,7 @@ def render(summary: Info) -> str:
     rows = [
         ("name", f"{summary.name} {summary.version}"),
         ("title", summary.title or "-"),
-        ("source", f"{summary.path} ({kind})"),
+        ("source", f"{shown_name(summary.path)} ({kind})"),
         ("documents", f"{summary.documents:,}"),
         ("languages", languages or "-"),
         ("dates", dates),

@@ -237,8 +237,11 @@ class Problem:
                 object.__setattr__(self, name, shown)
 
     def render(self) -> str:
-        """One line: ``path:location: message [code]``."""
-        path, location = one_line(self.path), one_line(self.location)
+        """One line: ``path:location: message [code]``; the path as messages show one
+        (:func:`~corpuskit.wording.shown_name`: a blank one in quotes, QA s87)."""
+        from .wording import shown_name
+
+        path, location = shown_name(self.path), one_line(self.location)
         where = f"{path}:{location}" if location else path
         return f"{where}: {one_line(self.message)} [{self.code}]"
 

@@ -118,7 +118,7 @@ from .runsettings import (
 )
 from .semver import RELEASE_BUMPS, Version, bump_rank, is_version
 from .signals import told_when_ended
-from .wording import command, counted, shell_word
+from .wording import command, counted, shell_word, shown_name
 from .writer import remove_file, remove_replacing_leftovers, replace_file_atomically
 from .zipfiles.archivecompression import archive_compression, compression_changed
 from .zipfiles.zipsource import ZipSource
@@ -782,7 +782,7 @@ def _first_release(seeds: Path, dist: Path, config: CorpusConfig, run: _ReleaseR
     version, previous, required = config.version, None, None
     ahead = ahead_problems(base_changelog or "", version, None) if run.dry_run else []
     if ahead:  # its build refuses them: a dry run said it would release (QA)
-        raise InputError(ahead, f"{counted(len(ahead), 'problem')} in {seeds}; "
+        raise InputError(ahead, f"{counted(len(ahead), 'problem')} in {shown_name(str(seeds))}; "
                                 "nothing was written")
     if others:
         notes.append(f"{dist} holds releases of {', '.join(others)}, none of "

@@ -67,6 +67,26 @@ def shell_word(text: str) -> str:
     return f'"{text}"'
 
 
+def shown_name(name: str) -> str:
+    """``name`` (a path, a file's name) as a message or a summary shows it: as it is where a
+    reader sees all of it, else as :func:`shell_word` writes it, so that its ends and the
+    characters nothing shows can be seen: a name that is blank or begins or ends with
+    whitespace in quotes (``wrote " " (csv, ...)``: QA s87, ``--out " "`` was shown as
+    nothing), one holding a control or an invisible character in ``$'...'``
+    (``$'a\\tb'``, ``$'zw\\u200b'``), which reads back as the name and tells a backslash
+    it holds from one of an escape. An ordinary name, inner spaces and all, is shown as
+    it is; so is ``""`` (no name)."""
+    from .problems import one_line
+
+    if name == "" or (name.strip() == name and one_line(name) == name):
+        return name
+    return shell_word(name)
+
+
+#: The escapes ``$'...'`` reads (bash, zsh, ksh, POSIX 2024) that :func:`one_line` writes.
+_SHORT_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
 def _ansi_c_quoted(text: str) -> str:
     """``text`` as one word in ``$'...'`` (bash, zsh, ksh, and POSIX since 2024), in which
     the shell reads escapes: the bytes of a name that is not UTF-8 (``os.fsdecode``'s lone
@@ -84,6 +104,8 @@ def _ansi_c_quoted(text: str) -> str:
             return "\\" + char
         if one_line(char) == char:
             return char
+        if char in _SHORT_ESCAPES:  # as a message shows them (new\nline.txt), bash as well
+            return _SHORT_ESCAPES[char]
         if code < 0x80:
             return f"\\x{code:02x}"
         return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"

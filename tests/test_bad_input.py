@@ -2060,19 +2060,20 @@ def test_source_date_epoch_outside_zip_dates_is_refused_as_such(
 def test_a_name_with_a_line_break_or_escape_is_shown_on_one_line(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """One problem, one line: a name holding LF or ESC is shown escaped, in the path too
-    (the path before the message used to break the line, or colour the terminal)."""
+    (the path before the message used to break the line, or colour the terminal), in
+    $'...', as a shell reads it back (wording.shown_name)."""
     names = ["new\nline.txt", "esc\x1b[31mred.txt"]
     seeds = make_seeds(tmp_path, {**GOOD, **dict.fromkeys(names, "hi\n")})
     code, err = run_build(seeds, tmp_path / "out", capsys)
     assert code == 1
     lines = error_lines(err)
-    assert [line.split(": ", 2)[1] for line in lines] == ["esc\\x1b[31mred.txt",
-                                                         "new\\nline.txt"]
+    assert [line.split(": ", 2)[1] for line in lines] == [f"$'{seeds}/esc\\x1b[31mred.txt'",
+                                                         f"$'{seeds}/new\\nline.txt'"]
     assert not any("\x1b" in line for line in err.splitlines())
     capsys.readouterr()
     assert main(["validate", str(seeds)]) == 1
     shown = capsys.readouterr().out.splitlines()
-    assert len(shown) == 3 and shown[1].startswith(f"{seeds}/new\\nline.txt: ")
+    assert len(shown) == 3 and shown[1].startswith(f"$'{seeds}/new\\nline.txt': ")
 
 
 @pytest.mark.parametrize("option", ["--out", "--cache"])

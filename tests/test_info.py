@@ -14,6 +14,7 @@ from corpuskit.cli import main
 from corpuskit.errors import InputError
 from corpuskit.info import info, render, shown_problems
 from corpuskit.schemacheck import validator
+from corpuskit.wording import shown_name
 
 
 def test_package_archive_and_seeds_agree() -> None:
@@ -80,8 +81,8 @@ def test_a_problem_with_a_control_character_in_its_name_is_one_line(
     shown = "\n".join(problems)
     # Its name's problem and its content's (it is read all the same), one line each.
     assert len(problems) == 2 and len(shown.splitlines()) == shown.count("\n") + 1
-    assert all(problem.startswith(f"{seeds}/" + name.encode("unicode_escape").decode("ascii"))
-               for problem in problems)
+    assert all(problem.startswith(f"{shown_name(f'{seeds}/{name}')}:") for problem in problems)
+    assert all(problem.startswith(f"$'{seeds}/") for problem in problems)
     assert {problem.rsplit(" ", 1)[1] for problem in problems} == {"[unsafe-path]",
                                                                    "[binary-file]"}
     assert shown.isascii() or all(char.isprintable() for char in shown.replace("\n", ""))

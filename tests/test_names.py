@@ -870,7 +870,7 @@ def test_characters_nothing_shows_are_escaped_in_messages_and_told_apart() -> No
 
     for char in ("\u034f", "\ufe0f", "\u3164", "\u200b", "\u00ad"):
         rendered = Problem(f"dir/a{char}b.txt", "name-collision", "m").render()
-        assert char not in rendered and rendered.startswith("dir/a\\")
+        assert char not in rendered and rendered.startswith("$'dir/a\\")
     assert one_line("café ñ «quoted»") == "café ñ «quoted»"  # visible: as it is
     said = reserved_lookalike("corpus\u200b.toml")
     assert said is not None and "characters nothing shows" in said
@@ -1163,6 +1163,40 @@ def test_a_name_breaking_several_rules_is_told_of_each_at_once() -> None:
         "bagit-python and 'sha256sum -c' then cannot find; rename it without '%'")
 
 
+def test_summaries_show_a_blank_or_invisible_name_so_that_it_can_be_seen(
+        tmp_path: Path) -> None:
+    """export --out " " said "wrote   (csv, ...)", a name nothing shows, and --out "a<TAB>b"
+    or "zw<U+200B>" wrote the character itself (QA s87). Each summary names such a path
+    as wording.shown_name does (in quotes; with escapes, in $'...'), and an ordinary one
+    as it is: export's, build's, validate's, info's and diff's."""
+    here = {"cwd": tmp_path}
+    seeds = write_seeds(tmp_path / "seeds", {"a.txt": text_for("a")})
+    built = run_cli([*build_args(Path("seeds"), Path("   "))], **here)
+    assert built.code == 0, built.stderr
+    assert built.stderr.startswith('built "   /'), built.stderr
+    release = next(path for path in (tmp_path / "   ").iterdir() if path.is_dir())
+    for out, shown in ((" ", '" "'), ("a\tb", "$'a\\tb'"), ("zw\u200b", "$'zw\\u200b'"),
+                       ("x.csv", "x.csv")):
+        wrote = run_cli(["export", release, "--format", "csv", "--out", out], **here)
+        assert wrote.code == 0, wrote.stderr
+        assert wrote.stderr.startswith(f"wrote {shown} (csv, "), wrote.stderr
+    refused = run_cli(["export", release, "--format", "csv", "--out", "   "], **here)
+    assert 'Error: --out "   " is a folder; give a file name' in refused.stderr, \
+        refused.stderr
+    blank = f"  /{release.name}"
+    shutil.copytree(release, tmp_path / blank)
+    checked = run_cli(["validate", blank], **here)
+    assert checked.code == 0 and checked.stdout.startswith(f'"{blank}": valid package'), \
+        checked.stdout
+    told = run_cli(["info", blank], **here)
+    assert f'"{blank}" (package folder)' in told.stdout, told.stdout
+    compared = run_cli(["diff", blank, " "], **here)  # " ": the CSV written above
+    assert compared.code == 1 and 'corpuskit: " " cannot be compared' in compared.stderr, \
+        compared.stderr
+    assert 'error: " ": ' in compared.stderr, compared.stderr
+    assert seeds.is_dir()
+
+
 def test_summaries_naming_a_path_that_holds_a_line_feed_stay_on_one_line(
         tmp_path: Path) -> None:
     """A seeds or output folder whose name holds an LF was escaped in the problems' lines
@@ -1172,15 +1206,15 @@ def test_summaries_naming_a_path_that_holds_a_line_feed_stay_on_one_line(
     (seeds / "empty.txt").write_text("")
     failed = run_cli([*build_args(seeds, tmp_path / "out")])
     assert failed.code == 1, failed.stderr
-    assert f"corpuskit: 1 problem in {tmp_path}/nl\\ndir/seeds; nothing was written\n" \
+    assert f"corpuskit: 1 problem in $'{tmp_path}/nl\\ndir/seeds'; nothing was written\n" \
         in failed.stderr, failed.stderr
     (seeds / "empty.txt").unlink()
     built = run_cli([*build_args(seeds, tmp_path / "o\nut")])
     assert built.code == 0, built.stderr
-    assert f"built {tmp_path}/o\\nut/" in built.stderr, built.stderr
+    assert f"built $'{tmp_path}/o\\nut/" in built.stderr, built.stderr
     compared = run_cli(["diff", seeds, seeds])
     assert compared.code == 0, compared.stderr
-    assert f"(seeds: {tmp_path}/nl\\ndir/seeds)\n" in compared.stdout, compared.stdout
+    assert f"(seeds: $'{tmp_path}/nl\\ndir/seeds')\n" in compared.stdout, compared.stdout
     for output in (failed.stderr, built.stderr, compared.stdout):
         assert not any(line.startswith(("dir/", "ut/")) for line in output.splitlines())
 

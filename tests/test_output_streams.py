@@ -197,7 +197,7 @@ def test_a_target_whose_name_is_not_utf8_is_shown_with_byte_escapes_in_text(
                           capture_output=True, text=True, timeout=120, check=False,
                           errors="surrogateescape")
     assert done.returncode == 0, done.stderr
-    assert "s\\xff/seeds: valid seeds" in done.stdout
+    assert "s\\xff/seeds': valid seeds" in done.stdout and done.stdout.startswith("$'")
     assert "udcff" not in done.stdout
 
 

@@ -17,7 +17,7 @@ from .. import __version__
 from ..lineends import line_ends_advice, said_converted, shown
 from ..problems import Problem, about_environment, one_line, ordered, printable_data
 from ..regularfiles import readable_request
-from ..wording import counted, shell_word, shown_in
+from ..wording import counted, shell_word, shown_in, shown_name
 from .seal import SEAL_CODE, sidecar_problem
 
 #: Bumped when the JSON structure changes incompatibly (fields are only ever added:
@@ -163,24 +163,25 @@ class ValidationReport:
 
     def summary(self) -> str:
         count = len(self.problems)
+        target = shown_name(self.target)  # a blank one in quotes (QA s87)
         problems = counted(self.problem_count, "problem")
         what = f"{counted(self.documents, 'document')}, {counted(self.files, 'file')}"
         refusals = [p for p in self.problems
                     if p.code == "not-a-package" and p.path in ("", ".")]
         if any(p.message.startswith(NAMED_AS_A_RELEASE) for p in refusals):
-            return f"{self.target}: not read; nothing checked"
+            return f"{target}: not read; nothing checked"
         if refusals:
-            return f"{self.target}: not a seeds folder, package or archive; nothing checked"
+            return f"{target}: not a seeds folder, package or archive; nothing checked"
         if self.kind == UNREADABLE and any(LISTED_RELEASES in p.message
                                            for p in self.problems):
             # Its names tell what it is (QA: said not to be told): no release is read.
-            return (f"{self.target}: {problems}: this user may not enter it, a folder of "
+            return (f"{target}: {problems}: this user may not enter it, a folder of "
                     "releases by the names it lists, so none of its releases can be read; "
                     "nothing checked")
         if self.kind == UNREADABLE:  # never guessed (QA: an unreadable dist/ was "seeds")
             may = "reach" if any(p.message.startswith("cannot be reached")
                                  for p in self.problems) else "read"
-            return (f"{self.target}: {problems}: this user may not {may} it, so what it is (a "
+            return (f"{target}: {problems}: this user may not {may} it, so what it is (a "
                     "seeds folder, a package folder or a folder of releases) cannot be told; "
                     "nothing checked")
         checks = self.mode + (" + reproduce" if self.reproduce else "") + " checks"
@@ -190,11 +191,11 @@ class ValidationReport:
         if stopped:  # nothing was counted: no count is shown (QA: "0 documents, 0 files")
             what, checks = checks, stopped[0]
         if count == 0:
-            return f"{self.target}: valid {self.kind} ({what}; {checks})"
+            return f"{target}: valid {self.kind} ({what}; {checks})"
         advice = ""
         if self.unreadable:  # its permissions, which say nothing of its content (QA)
             one = len(self.unreadable) == 1
-            which = (f"{self.shown_path(self.unreadable[0])} cannot" if one else
+            which = (f"{shown_name(self.shown_path(self.unreadable[0]))} cannot" if one else
                      f"{len(self.unreadable)} of its files or folders cannot")
             rest = ("" if count == len(self.unreadable) else
                     " (the other problems may only follow from what cannot be read)")
@@ -235,7 +236,7 @@ class ValidationReport:
                     "; its other files that differ were changed otherwise: get the package "
                     "again from where it was published" if others else "")
         unlisted = f"{self.unlisted:,} of them not listed; " if self.unlisted else ""
-        return f"{self.target}: {problems} in {self.kind} ({unlisted}{what}; {checks}){advice}"
+        return f"{target}: {problems} in {self.kind} ({unlisted}{what}; {checks}){advice}"
 
 
 #: A file of a package that is not as its manifests list it.
@@ -323,11 +324,12 @@ def render_text(report: ValidationReport) -> list[str]:
     line per note, then the summary line."""
     lines = []
     for problem in report.problems:
-        where = one_line(report.display_path(problem))
+        where = shown_name(report.display_path(problem))
         if problem.location:
             where += f":{one_line(problem.location)}"
         lines.append(f"{where}: {one_line(problem.message)} [{problem.code}]")
-    lines.extend(f"note: {one_line(path)}: {one_line(message)}" for path, message in report.notes)
+    lines.extend(f"note: {shown_name(path)}: {one_line(message)}"
+                 for path, message in report.notes)
     lines.append(one_line(report.summary()))
     return lines
 

@@ -31,7 +31,7 @@ from ..models import DocumentProblem, SourceRef
 from ..problems import Problem
 from ..records import process_document_reported
 from ..runsettings import run_problems
-from ..wording import counted
+from ..wording import counted, shown_name
 
 #: Documents per task sent to a worker; below two chunks everything runs in-process.
 CHUNK = 256
@@ -161,5 +161,5 @@ def with_document_problems(seeds: Path, error: InputError, *, jobs: int | None =
     if not isinstance(error, ConfigError):
         return error
     found = validate_seeds(seeds, jobs=jobs, source_date_epoch=source_date_epoch)
-    return InputError(found.problems, f"{counted(len(found.problems), 'problem')} in {seeds}"
-                      f"{then}", found.skipped)
+    return InputError(found.problems, f"{counted(len(found.problems), 'problem')} in "
+                                      f"{shown_name(str(seeds))}{then}", found.skipped)
