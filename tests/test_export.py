@@ -648,3 +648,28 @@ def test_an_unverified_exports_records_error_names_the_package(tmp_path: Path) -
     assert [(p.path, p.code, p.location) for p in refused.value.problems] == [
         ("data/documents.jsonl", "order-error", "line 4")]
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_record_line_cut_short_is_told_so_by_validate_and_export_alike(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A line of data/documents.jsonl cut short in its text (its LF kept): validate said
+    "unexpected end of data" and export --no-verify "unexpected control character in
+    string", the LF read into the string (QA s87). Both say what it is, the same way
+    (schemacheck.not_json)."""
+    package = copy_package(sample(), tmp_path)
+    records = package / "data" / "documents.jsonl"
+    lines = records.read_bytes().splitlines(keepends=True)
+    first = lines[0]
+    lines[0] = first[:first.index(b'"text":') + 30] + b"\n"
+    records.write_bytes(b"".join(lines))
+    capsys.readouterr()
+    assert main(["validate", str(package)]) == 1
+    said = [line.split(": ", 1)[1] for line in capsys.readouterr().out.splitlines()
+            if line.startswith(f"{records}:line 1: ")]
+    assert main(["export", str(package), "--format", "csv", "--no-verify",
+                 "--out", str(tmp_path / "out.csv")]) == 1
+    told = [line.split(": ", 2)[2] for line in capsys.readouterr().err.splitlines()
+            if line.startswith(f"error: {records}:line 1: ")]
+    assert said == told and len(said) == 1, (said, told)
+    assert said[0].startswith("not valid JSON: the line ends inside a string: it was cut "
+                              "short (truncated): line 1 column "), said
