@@ -282,6 +282,12 @@ class Corpus:
     :class:`PackageIntegrityError` before anything is read, and the records file is hashed
     again while it streams: a change while it is read raises at the end of the pass.
 
+    :meth:`close` (or leaving a ``with`` block) ends reading, of a folder as of an archive:
+    iterating, :meth:`records`, :meth:`filter` or ``in`` after it, or going on with an
+    iterator begun before it, raises ``ValueError`` ("... which is closed"), as I/O on a
+    closed file does; its metadata (``name``, ``len()``, ...) stays. (QA s87: a folder's
+    corpus was read on after close(), an archive's raised.)
+
     Example::
 
         >>> with corpuskit.load("dist/corpuskit-seeds-1.0.0") as corpus:  # doctest: +SKIP
@@ -298,6 +304,8 @@ class Corpus:
         #: The records' file (a folder's documents.jsonl, or the archive) as it was when
         #: verified: a change since is refused before anything is read (see records()).
         self._verified_as = verified_as
+        #: Whether :meth:`close` was called: no record is read after it.
+        self._closed = False
         self.descriptor: dict[str, Any] = descriptor
         """The parsed ``datapackage.json``."""
         self.path: Path = source.location
@@ -360,6 +368,7 @@ class Corpus:
         (:meth:`_failed`): a read left before that end has not compared it. (QA: a
         partial read once yielded records changed after the check, with no error; QA
         consumer 2: this said so as if it still did.)"""
+        self._refuse_if_closed()
         changed = self._since_verified()
         if changed is not None:
             raise PackageIntegrityError(str(self.path), [changed])
@@ -367,6 +376,7 @@ class Corpus:
         lines = iter_record_lines(self._source)
         previous, count = "", 0
         while True:
+            self._refuse_if_closed()  # an iterator begun before close(): a folder's too
             try:
                 number, line = next(lines)
             except StopIteration:
@@ -493,8 +503,17 @@ class Corpus:
                     continue
             yield record
 
+    def _refuse_if_closed(self) -> None:
+        """Raise ``ValueError`` if :meth:`close` was called, a folder's corpus as an
+        archive's (whose handle is gone), as a closed file refuses I/O."""
+        if self._closed:
+            raise ValueError(f"I/O operation on {self.path}, which is closed; open it again "
+                             "(corpuskit.load) to read it")
+
     def close(self) -> None:
-        """Release the archive handle (nothing to do for a folder)."""
+        """End reading: release the archive handle (a folder holds none); reading a record
+        after it, from a folder or an archive, raises ``ValueError`` (see the class)."""
+        self._closed = True
         self._source.close()
 
     def __enter__(self) -> Corpus:

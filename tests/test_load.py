@@ -740,6 +740,24 @@ def test_a_closed_archive_corpus_says_so(tmp_path: Path) -> None:
         next(iter(corpus))
 
 
+@pytest.mark.parametrize("kind", ["folder", "archive"])
+def test_close_ends_reading_a_folder_as_an_archive(kind: str) -> None:
+    """A folder's corpus was read on after close() (iterated anew, or by an iterator begun
+    before it), where an archive's raised (QA s87): both raise the same ValueError, for
+    iteration, records(), filter() and ``in``; their metadata stays."""
+    corpus = corpuskit.load(sample().release if kind == "folder" else sample().archive)
+    begun = iter(corpus)
+    first = next(begun)
+    corpus.close()
+    for read in (lambda: next(iter(corpus)), lambda: list(corpus.records()),
+                 lambda: list(corpus.filter(language="en")), lambda: first.id in corpus,
+                 lambda: next(begun)):
+        with pytest.raises(ValueError, match="which is closed; open it again") as refused:
+            read()
+        assert type(refused.value) is ValueError and str(corpus.path) in str(refused.value)
+    assert len(corpus) == sample().documents and corpus.name
+
+
 def test_an_iterator_that_outlives_close_says_so_not_reading_another_file(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An iterator of an archive's records read on after close() through the descriptor
