@@ -673,3 +673,29 @@ def test_a_record_line_cut_short_is_told_so_by_validate_and_export_alike(
     assert said == told and len(said) == 1, (said, told)
     assert said[0].startswith("not valid JSON: the line ends inside a string: it was cut "
                               "short (truncated): line 1 column "), said
+
+
+@pytest.mark.parametrize("cut", [b',', b',  ', b'', b',"title":'])
+def test_a_record_line_cut_short_outside_a_string_is_placed_alike(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], cut: bytes) -> None:
+    """A line of data/documents.jsonl cut short outside a string (``{"id":"a","x":1,``
+    then its LF): validate, which parses the line without its LF, placed it at "line 1
+    column N" and export --no-verify (and load), which parse it with it, at "line 2 column
+    1", a line the record line has not (QA s87). Both place it where the line ends
+    (schemacheck.not_json)."""
+    package = copy_package(sample(), tmp_path)
+    records = package / "data" / "documents.jsonl"
+    lines = records.read_bytes().splitlines(keepends=True)
+    first = lines[0]
+    lines[0] = first[:first.index(b'"text":') - 1] + cut + b"\n"
+    records.write_bytes(b"".join(lines))
+    capsys.readouterr()
+    assert main(["validate", str(package)]) == 1
+    said = [line.split(": ", 1)[1] for line in capsys.readouterr().out.splitlines()
+            if line.startswith(f"{records}:line 1: ")]
+    assert main(["export", str(package), "--format", "csv", "--no-verify",
+                 "--out", str(tmp_path / "out.csv")]) == 1
+    told = [line.split(": ", 2)[2] for line in capsys.readouterr().err.splitlines()
+            if line.startswith(f"error: {records}:line 1: ")]
+    assert said == told and len(said) == 1, (said, told)
+    assert "line 1 column " in said[0] and "line 2" not in said[0], said
