@@ -911,7 +911,7 @@ def _write_data(seeds: Path, config: CorpusConfig, writer: PackageWriter,
                 shards.take(task, result, documents, manifest)
         if problems:
             raise InputError(problems, f"{counted(len(problems), 'problem')} in "
-                                       f"{shown_name(str(seeds))}; nothing was written",
+                                       f"{shown_name(seeds)}; nothing was written",
                              discovery.skipped,
                              discovery.notes)
         if shards.stats.documents == 0:

@@ -16,6 +16,7 @@ from .listings import FOLDER as LISTINGS_FOLDER
 from .seedstate import FOLDER as SEED_STATES_FOLDER
 from .shardcache import ShardCache
 from .usercache import MODELS_FOLDER
+from .wording import shown_name
 
 
 def cache_notes(cache: Path, unwritable: str | None, *, models: bool) -> list[str]:
@@ -29,7 +30,8 @@ def cache_notes(cache: Path, unwritable: str | None, *, models: bool) -> list[st
     the folder: entries are read by their names, never listed (a cache folder at 100 was
     said to be read no more, and its entries were, QA)."""
     if unwritable is not None:
-        return [f"the cache folder {cache} cannot be written ({unwritable}): nothing new can "
+        return [f"the cache folder {shown_name(cache)} cannot be written ({unwritable}): nothing "
+                "new can "
                 "be kept there (later builds then do again what a build would keep: "
                 "processing the documents that changed, reading the seeds files)"
                 + _still_read([cache]) + "; fix it, or pass --cache DIR (or --no-cache)"]

@@ -88,7 +88,7 @@ from .semver import Version
 from .signals import told_when_ended
 from .validation.report import ANOTHER_CORPUS, sort_problems
 from .validation.seal import SEAL_CODE, check_archive_checksums, sidecar_problem
-from .wording import command, counted, shell_word
+from .wording import command, counted, shell_word, shown_name
 from .writer import RESERVED_PREFIX, grant_reading
 from .zipfiles.archive import package_files
 from .zipfiles.archivecompression import archive_compression, compression_changed
@@ -156,9 +156,10 @@ def _stale_of_untracked(problems: Sequence[Problem], found: Sequence[Problem], s
     at = release if os.path.lexists(release) else archive
     files, differing = ", ".join(drafts), counted(len({p.path for p in stale}), "file")
     one = Problem(str(at), "stale-release", (
-        f"differs from what a fresh build of {seeds} makes ({differing}), "
+        f"differs from what a fresh build of {shown_name(seeds)} makes ({differing}), "
         f"which reads files Git does not track ({files}): the difference may be theirs "
-        f"alone; git add them, or move them out of {seeds}, then check again (a release "
+        f"alone; git add them, or move them out of {shown_name(seeds)}, then check again (a "
+        "release "
         "made now would hold them, though commits leave them out)"))
     return [problem for problem in problems if problem not in stale] + [one]
 
@@ -228,7 +229,7 @@ def _unusable_dist(inputs: _Inputs) -> CheckReport | None:
         return None
     refused, why = unusable
     return _report(seeds, dist, [refused], not_compared="dist-unusable",
-                   why=f"--dist {dist} {why}")
+                   why=f"--dist {shown_name(dist)} {why}")
 
 
 @dataclass(frozen=True)
@@ -349,8 +350,9 @@ def _problems_before_building(inputs: _Inputs, survey: _DistSurvey) -> _Before:
         problems.append(Problem(str(twin), "name-collision", (
             f"named as a release of {config.name} whose name differs from that of "
             f"{earlier} only in case: on macOS or Windows (file systems that ignore case) "
-            f"they are one path, and a copy or clone of {dist} there merges their files; "
-            f"keep one of them in {dist}, and give the other release a version that "
+            f"they are one path, and a copy or clone of {shown_name(dist)} there merges their "
+            "files; "
+            f"keep one of them in {shown_name(dist)}, and give the other release a version that "
             "differs in more than case")))
     problems.extend(_unlisted_releases(seeds, dist, config, survey.releases.found))
     problems.extend(_this_versions_problems(inputs, survey))
@@ -396,7 +398,8 @@ def _newer_release(inputs: _Inputs, survey: _DistSurvey) -> tuple[str, Problem |
     if newest is None or not newest[0] > Version.parse(config.version):
         return "", None
     zip_only = " (its zip only, the folder removed)" if is_archive(newest[1]) else ""
-    newer = (f"{inputs.dist} holds version {newest[0]}{zip_only}, newer than the seeds' "
+    newer = (f"{shown_name(inputs.dist)} holds version {newest[0]}{zip_only}, newer than the "
+             "seeds' "
              f"version {config.version}")
     return newer, Problem(str(newest[1]), "stale-release",
                           f"{newer}: the seeds are behind the latest release (restore "
@@ -413,7 +416,7 @@ def _this_versions_problems(inputs: _Inputs, survey: _DistSurvey) -> list[Proble
                                              for d in survey.releases.damaged):
         problems.append(Problem(str(archive), "not-a-package",
                                 f"named as the archive of version {version}, but "
-                                f"{survey.in_the_way}: move it out of {dist}, then run "
+                                f"{survey.in_the_way}: move it out of {shown_name(dist)}, then run "
                                 f"'{inputs.build_command}' to write the archive"))
     if not survey.fetched:  # a checkout without Git LFS: no stale archive, nothing to rebuild
         problems.append(Problem(str(archive), "archive-error", LFS_ADVICE))  # (QA)
@@ -423,7 +426,7 @@ def _this_versions_problems(inputs: _Inputs, survey: _DistSurvey) -> list[Proble
         put = "the folder" if os.path.lexists(archive) else "the folder and its zip"
         problems.append(Problem(str(release), "not-a-package",
                                 f"named as the folder of version {version}, but "
-                                f"{survey.blocking}: move it out of {dist}, then run "
+                                f"{survey.blocking}: move it out of {shown_name(dist)}, then run "
                                 f"'{inputs.build_command}' to put {put} there"))
     return problems
 
@@ -439,22 +442,25 @@ def _absent_release(inputs: _Inputs, survey: _DistSurvey) -> Problem | None:
     renamed, release_command = survey.renamed, inputs.release_command
     start_own = "" if survey.carried is None else (
         f"remove the created line from {CONFIG_NAME} (it is {survey.carried[1]}'s release "
-        f"time) and move {CHANGELOG_NAME} out of {seeds}, then ")
+        f"time) and move {CHANGELOG_NAME} out of {shown_name(seeds)}, then ")
     return Problem(str(release), "missing-file", (
-        f"the release of {seeds} (version {config.version}) is not in {dist}, which "
+        f"the release of {shown_name(seeds)} (version {config.version}) is not in "
+        f"{shown_name(dist)}, which "
         f"holds releases of {', '.join(renamed)} and none of {config.name}: if the "
         f"corpus was renamed, set its old name back in {CONFIG_NAME} to carry on that "
         f"history; else {start_own}'{release_command}' makes the first release of "
         f"{config.name}"
         if renamed else
-        f"the release of {seeds} (version {config.version}) is not in {dist}, and "
+        f"the release of {shown_name(seeds)} (version {config.version}) is not in "
+        f"{shown_name(dist)}, and "
         f"{CONFIG_NAME} and {CHANGELOG_NAME} hold its release time and entry, as a "
         "release leaves them before it builds (an interrupted release, or one made in "
         f"another folder or clone and not kept here): run '{release_command}', which "
         "finishes it, or says what to do if the seeds changed since (if you wrote them "
         f"by hand for a build of this version: '{inputs.build_command}')"
         if survey.left_by_a_release else
-        f"the release of {seeds} (version {config.version}) is not in {dist}; run "
+        f"the release of {shown_name(seeds)} (version {config.version}) is not in "
+        f"{shown_name(dist)}; run "
         f"'{inputs.build_command}' or '{release_command}'"))
 
 
@@ -468,7 +474,8 @@ def _clear_temporary_folder(seeds: Path) -> None:
         # (QA: "--out .../seeds/corpuskit-check-... is inside the seeds folder", of a check
         # that has no --out)
         raise UsageError(f"the temporary folder {temporary} (TMPDIR) is inside the seeds "
-                         f"folder {seeds}, where check's build of them would be taken for "
+                         f"folder {shown_name(seeds)}, where check's build of them would be taken "
+                         "for "
                          "documents; set TMPDIR to a folder outside it")
     remove_orphans(temporary, CHECK_PREFIX)
 
@@ -500,8 +507,8 @@ def _fresh_build(inputs: _Inputs, temp: Path, source_date_epoch: str | int | Non
     except KeyboardInterrupt as stopped:  # Ctrl-C, SIGTERM: its build was a throwaway
         # (QA: the build's own note sent the user to finish the temporary folder's
         # release, which is removed as the check ends)
-        told_when_ended(stopped, f"the check's temporary build of {seeds} was stopped; "
-                                 f"nothing in {inputs.dist} was changed", replace=True)
+        told_when_ended(stopped, f"the check's temporary build of {shown_name(seeds)} was stopped; "
+                                 f"nothing in {shown_name(inputs.dist)} was changed", replace=True)
         raise
     return result
 
@@ -514,11 +521,12 @@ def _unbuildable_report(inputs: _Inputs, survey: _DistSurvey, before: _Before,
     seeds, dist, config = inputs.seeds, inputs.dist, inputs.config
     release, archive, build_command = inputs.release, inputs.archive, inputs.build_command
     problems = [_seeds_problem(seeds, p) for p in error.problems]
-    once_mended = f"once the problems of {seeds} are mended, run"
+    once_mended = f"once the problems of {shown_name(seeds)} are mended, run"
     absent = before.absent
     if absent is not None:
         absent = replace(absent, message=(
-            f"the release of {seeds} (version {config.version}) is not in {dist}; "
+            f"the release of {shown_name(seeds)} (version {config.version}) is not in "
+            f"{shown_name(dist)}; "
             f"{once_mended} '{build_command}' or '{inputs.release_command}'"))
     if survey.no_archive:
         problems.append(Problem(str(archive), "missing-file",
@@ -536,7 +544,7 @@ def _unbuildable_report(inputs: _Inputs, survey: _DistSurvey, before: _Before,
 
 def _missing_archive(inputs: _Inputs) -> str:
     """How the problem of this version's zip, not in dist/, begins."""
-    return f"the archive of version {inputs.config.version} is not in {inputs.dist}"
+    return f"the archive of version {inputs.config.version} is not in {shown_name(inputs.dist)}"
 
 
 def _compared_report(inputs: _Inputs, survey: _DistSurvey, before: _Before,
@@ -563,7 +571,8 @@ def _compared_report(inputs: _Inputs, survey: _DistSurvey, before: _Before,
             if relabel is not None and survey.unreleased and newest is not None else "")
     if held and absent is not None:
         absent = replace(absent, message=(
-            f"the release of {seeds} (version {config.version}) is not in {dist}{held}"))
+            f"the release of {shown_name(seeds)} (version {config.version}) is not in "
+            f"{shown_name(dist)}{held}"))
     folder = _compare_folder(inputs, survey, result, relabel)
     problems = replace(before, behind=behind, absent=absent).with_them(*folder.problems)
     if survey.no_archive:
@@ -602,8 +611,8 @@ def _compared_report(inputs: _Inputs, survey: _DistSurvey, before: _Before,
         # Nothing of the seeds' release is there to compare: another corpus's stands in
         # its place (QA: the summary said dist/ was "not current").
         return _report(seeds, dist, problems, not_compared="another-corpus", why=(
-            f"{dist} {ANOTHER_CORPUS_HERE} ({' and '.join(taken)}): the release of "
-            f"{seeds} ({config.name} {config.version}) is missing"))
+            f"{shown_name(dist)} {ANOTHER_CORPUS_HERE} ({' and '.join(taken)}): the release of "
+            f"{shown_name(seeds)} ({config.name} {config.version}) is missing"))
     return _report(seeds, dist, problems, files=len(sizes), size=sum(sizes),
                    documents=result.documents,
                    not_compared="release-unreadable" if unread else None,
@@ -863,33 +872,33 @@ def _differing_file_problem(inputs: _Inputs, survey: _DistSurvey, found: _Folder
     if not_regular is not None:
         return Problem(str(release / rel), "unsafe-path", f"{not_regular}; {found.restore}")
     if rel not in found.present and f"{rel}/" in found.present:
-        message = (f"a folder stands where a fresh build of {seeds} makes this "
+        message = (f"a folder stands where a fresh build of {shown_name(seeds)} makes this "
                    f"file: remove the folder; {found.restore}")
     elif rel not in found.present:
-        message = f"missing: a fresh build of {seeds} makes this file" + (
+        message = f"missing: a fresh build of {shown_name(seeds)} makes this file" + (
             f"; {found.restore}" if edited_here else "")
     elif rel.endswith("/"):  # an empty folder: packages hold files only
-        message = (f"extra: a fresh build of {seeds} makes no empty folder; "
+        message = (f"extra: a fresh build of {shown_name(seeds)} makes no empty folder; "
                    "remove it")
     elif rel not in found.built_files:
-        message = f"extra: a fresh build of {seeds} does not make this file" + (
+        message = f"extra: a fresh build of {shown_name(seeds)} does not make this file" + (
             "; it was added after the release was built: remove it" if edited_here
             else "")
     elif edited_here and found.line_restore is not None and rel in found.converted:
-        message = (f"differs from what a fresh build of {seeds} makes; "
+        message = (f"differs from what a fresh build of {shown_name(seeds)} makes; "
                    f"{found.line_restore}")
     elif rel == TAG_MANIFEST and found.line_advice is not None \
             and _crlf_in(release / rel):
         # No manifest records its bytes, so validate cannot say Git converted
         # it; its CR LF say so (QA: 'differs', alone of the files converted).
-        message = (f"differs from what a fresh build of {seeds} makes; "
+        message = (f"differs from what a fresh build of {shown_name(seeds)} makes; "
                    f"{found.line_advice}")
     elif edited_here:
-        message = (f"differs from what a fresh build of {seeds} makes; {found.restore}"
+        message = (f"differs from what a fresh build of {shown_name(seeds)} makes; {found.restore}"
                    + shared_advice(found.shared.get(rel, []), one_file=True))
     elif found.rewritten:
         patch = command("release", seeds=seeds, out=dist, arguments=("patch",))
-        message = (f"differs from what a fresh build of {seeds} makes, in a "
+        message = (f"differs from what a fresh build of {shown_name(seeds)} makes, in a "
                    "release that passes validate and whose datapackage.json is "
                    "a fresh build's: this corpuskit writes the file otherwise "
                    "than the one that built the release (to publish the new "
@@ -899,11 +908,11 @@ def _differing_file_problem(inputs: _Inputs, survey: _DistSurvey, found: _Folder
                    f"{found.restore_from} or from version control)")
     elif found.changelog_only and rel == CHANGELOG_NAME \
             and (gone := changelog_gone(seeds)) is not None:
-        message = (f"differs from what a fresh build of {seeds} makes: "
+        message = (f"differs from what a fresh build of {shown_name(seeds)} makes: "
                    f"{changelog_restore(seeds, dist, config.version, gone)}")
     elif found.changelog_only:
         patch = command("release", seeds=seeds, out=dist, arguments=("patch",))
-        message = (f"differs from what a fresh build of {seeds} makes"
+        message = (f"differs from what a fresh build of {shown_name(seeds)} makes"
                    + (f": {seeds / CHANGELOG_NAME} changed since version "
                       f"{config.version} was released (to publish the change, "
                       f"run '{patch}', which builds the next version beside "
@@ -912,20 +921,20 @@ def _differing_file_problem(inputs: _Inputs, survey: _DistSurvey, found: _Folder
                       if rel == CHANGELOG_NAME
                       else f" (its line for {CHANGELOG_NAME})"))
     elif rel == DESCRIPTOR and survey.no_archive:  # the archive's problem says what
-        message = (f"differs from what a fresh build of {seeds} makes; finish "
+        message = (f"differs from what a fresh build of {shown_name(seeds)} makes; finish "
                    f"version {config.version} first (see its archive)")
     elif rel == DESCRIPTOR and found.relabel is not None and newest is not None:
-        message = (f"differs from what a fresh build of {seeds} makes: the seeds "
+        message = (f"differs from what a fresh build of {shown_name(seeds)} makes: the seeds "
                    f"hold the documents and metadata of {newest[0]} "
                    f"({newest[1]}), not of {config.version}, the version in "
                    f"{seeds / CONFIG_NAME}: {found.relabel}")
     elif rel == DESCRIPTOR and found.line_ends_only:
-        message = (f"differs from what a fresh build of {seeds} makes: "
+        message = (f"differs from what a fresh build of {shown_name(seeds)} makes: "
                    f"{found.seeds_advice}; then a check finds the release current "
                    "(the raw files differ in nothing else: nothing to release)")
     elif found.line_ends and rel.startswith(RAW_PREFIX) \
             and rel[len(RAW_PREFIX):] in found.line_ends:
-        message = (f"differs from what a fresh build of {seeds} makes in line "
+        message = (f"differs from what a fresh build of {shown_name(seeds)} makes in line "
                    f"ends only: Git converted {seeds / rel[len(RAW_PREFIX):]} "
                    "(see datapackage.json)")
     elif rel == DESCRIPTOR and not found.time_alone:  # else: /created says why
@@ -933,7 +942,7 @@ def _differing_file_problem(inputs: _Inputs, survey: _DistSurvey, found: _Folder
         # 'release patch' releases: name the one that does (QA).
         command_line = command("release", seeds=seeds, out=dist, arguments=(
             ("patch",) if _same_content(release, found.built) else ()))
-        message = (f"differs from what a fresh build of {seeds} makes: the seeds "
+        message = (f"differs from what a fresh build of {shown_name(seeds)} makes: the seeds "
                    f"changed since version {config.version} was released (to "
                    f"publish the change, run '{command_line}', which builds the "
                    "next version beside this one; released versions are never "
@@ -942,7 +951,7 @@ def _differing_file_problem(inputs: _Inputs, survey: _DistSurvey, found: _Folder
                    + (f"; of their changes, {found.seeds_advice}"
                       if found.line_ends else ""))
     else:  # the seeds changed: the descriptor's problem says what to do
-        message = f"differs from what a fresh build of {seeds} makes"
+        message = f"differs from what a fresh build of {shown_name(seeds)} makes"
     return Problem(str(release / rel), "stale-release", message)
 
 
@@ -1086,7 +1095,8 @@ def _older_zip_problems(releases: Releases, archive: Path, dist: Path) -> list[P
             continue  # the seeds' own (compared), named already, or none (a folder alone)
         for problem in check_archive_checksums(zipped, fast=True):
             advice = "" if sidecar_problem(problem) else (
-                f"; restore it from a published copy ('corpuskit validate {dist}' checks "
+                "; restore it from a published copy ('corpuskit validate "
+                f"{shell_word(str(dist))}' checks "
                 "every release in full)")
             problems.append(Problem(str(zipped), problem.code, problem.message + advice,
                                     problem.location))
@@ -1150,7 +1160,8 @@ def _zip_only_problem(release: Path, seeds: Path, version: str, build_command: s
     ``relabel``: what to do when the seeds hold a newer release's content under ``version``
     (``seeds-changed``: not to release them, which release refuses).
     """
-    kept = (f"the release of {seeds} (version {version}) is in {release.parent} as its zip "
+    kept = (f"the release of {shown_name(seeds)} (version {version}) is in "
+            f"{shown_name(release.parent)} as its zip "
             "only, its folder removed")
     back = f"run '{build_command}' to put the folder back"
     patch = command("release", seeds=seeds, out=release.parent, arguments=("patch",))
@@ -1253,7 +1264,7 @@ def _line_ends_message(seeds: Path, dist: Path, release: Path, built: Path,
     for seeds given as corpora/news/seeds)."""
     seeds_converted, _ = converted_raw_files(release, built)
     also = (f", and Git converted the seeds' files too ({shown(seeds_converted)} in "
-            f"{seeds}), so a fresh build differs as well" if seeds_converted else "")
+            f"{shown_name(seeds)}), so a fresh build differs as well" if seeds_converted else "")
     which = (f"{shown(converted)} {'has' if len(converted) == 1 else 'have'} other line ends "
              "than the release's manifests record" if converted else
              "the release's text files have CR LF line ends where corpuskit writes LF (its "
@@ -1426,19 +1437,19 @@ def _dist_problem(dist: Path, name: str, build_command: str) -> tuple[Problem, s
                            f"not exist; point it at the folder of releases, or {holds}"), \
                 unusable
         return Problem(str(dist), "missing-file",
-                       f"--dist {dist} does not exist: run '{build_command}' to "
+                       f"--dist {shown_name(dist)} does not exist: run '{build_command}' to "
                        f"make the release there, or {holds}"), "does not exist"
     except PermissionError as exc:  # a folder on its way may not be entered: which one
         found = folder_not_entered(dist)
         blocked = Path(found[0]) if found is not None else dist.parent
         return Problem(str(dist), "unreadable-file",
-                       f"--dist cannot be reached: this user may not enter {blocked} "
+                       f"--dist cannot be reached: this user may not enter {shown_name(blocked)} "
                        f"({exc.strerror or exc}); {grant_reading(blocked)}, or {holds}"), \
             "cannot be reached by this user"
     except OSError as exc:
         return Problem(str(dist), "unreadable-file",
                        f"--dist cannot be looked at ({exc.strerror or exc}); {holds}"), unusable
-    inside = f" (this one is in {dist.parent}: --dist {dist.parent})"
+    inside = f" (this one is in {shown_name(dist.parent)}: --dist {shown_name(dist.parent)})"
     if stat.S_ISREG(mode):
         named = dist.name.startswith(f"{name.rsplit('-', 1)[0]}-")
         return Problem(str(dist), "not-a-package",
@@ -1481,7 +1492,8 @@ def _inside_the_seeds(seeds: Path, dist: Path, name: str) -> tuple[Problem, str]
     if not inside:
         return None
     return Problem(str(dist), "not-a-package",
-                   f"--dist {dist} is inside the seeds folder {seeds}, where no build writes "
+                   f"--dist {shown_name(dist)} is inside the seeds folder {shown_name(seeds)}, "
+                   "where no build writes "
                    f"(its files would be taken for documents): pass the folder that holds "
                    f"{name}/ and {name}.zip (by default dist)"), "is inside the seeds folder"
 
@@ -1548,7 +1560,7 @@ def _untracked_problems(seeds: Path, dist: Path) -> list[Problem]:
                              f"{_left_out(folder, found)}")
                      for found in found_there if _on_the_way(folder, found.path)]
     problems += [Problem(str(found.path), "untracked-file",
-                         f"{_left_out(seeds, found)}, or move it out of {seeds}")
+                         f"{_left_out(seeds, found)}, or move it out of {shown_name(seeds)}")
                  for found in left_out[seeds] if not _on_the_way(seeds, found.path)
                  and _built_from(seeds, found.path, exclude)]
     for found in left_out[dist]:
@@ -1570,7 +1582,7 @@ def _untracked_problems(seeds: Path, dist: Path) -> list[Problem]:
         else:
             problems.append(Problem(str(path), "untracked-file", (
                 f"{_left_out(dist, found)} (a release is committed whole, its folder and "
-                f"zip), or move it out of {dist}")))
+                f"zip), or move it out of {shown_name(dist)}")))
     named: dict[str, Problem] = {}
     for problem in problems:  # a link on the way to both seeds and dist is named once
         named.setdefault(problem.path, problem)
@@ -1670,7 +1682,7 @@ def _recorded_content(seeds: Path, config: CorpusConfig, content: str,
         return []
     return [Problem(str(seeds / CONFIG_NAME), "metadata-mismatch", (
         f"{stated} is not the content hash of release {config.version} ({release}), "
-        f"which a fresh build of {seeds} makes as released: {content}. A build of "
+        f"which a fresh build of {shown_name(seeds)} makes as released: {content}. A build of "
         f"{config.version} where it is not in the output folder (a clone) compares the "
         f"seeds with this key, and would refuse them as changed since the release; set it "
         f"back: content_hash = \"{content}\""), "content_hash")]
@@ -1709,7 +1721,8 @@ def _unlisted_releases(seeds: Path, dist: Path, config: CorpusConfig,
     return [Problem(str(path), "unlisted-release", (
         f"a release of {config.name} ({version}) that {changelog} does not list, {why}: it "
         f"was not released from the history of these seeds, and check has nothing of "
-        f"theirs to compare it with; move it (its folder and zip) out of {dist}, or, if it "
+        f"theirs to compare it with; move it (its folder and zip) out of {shown_name(dist)}, or, "
+        "if it "
         f"is a release of this corpus, bring back the history that made it: the "
         f"{CHANGELOG_NAME} of the seeds it was released from lists it (of one made with "
         f"'build' alone, that of the release after it)"))

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from .problems import Problem, printable
 from .validation.report import ANOTHER_CORPUS, ValidationReport
-from .wording import counted
+from .wording import counted, shown_name
 
 #: Why dist/ was not compared with the fresh build: the seeds cannot be built
 #: (``seeds-unbuildable``), ``--dist`` is no folder of releases (``dist-unusable``), the
@@ -77,38 +77,39 @@ class CheckReport(ValidationReport):
 
     def summary(self) -> str:
         """The line the text report ends with, and the JSON report's ``summary``."""
+        target = shown_name(self.target)  # a blank one in quotes (QA s87)
         problems = counted(self.problem_count, "problem")
         what = f"{counted(self.documents, 'document')}, {counted(self.files, 'file')}"
         outcome = self._outcome()
         if outcome == "current":
-            return f"{self.target}: current, equal to a fresh build ({what})"
+            return f"{target}: current, equal to a fresh build ({what})"
         if outcome == "not-compared":
-            return f"{self.target}: not compared, {self.not_compared} ({problems})"
+            return f"{target}: not compared, {self.not_compared} ({problems})"
         if outcome == "untracked":
             # run by pre-commit: what a commit holds is not current (QA); a commit, or
             # 'pre-commit run --all-files', alike (QA s78)
-            return (f"{self.target}: current in the work tree, equal to a fresh build "
+            return (f"{target}: current in the work tree, equal to a fresh build "
                     f"({what}), but {problems}: what Git does not track, which "
                     "commits, and so clean clones, leave out")
         if outcome == "content-hash":  # (QA: called current)
-            return (f"{self.target}: current, equal to a fresh build ({what}), but "
+            return (f"{target}: current, equal to a fresh build ({what}), but "
                     f"{self.problems[0].path} records another content hash than the "
                     "release's")
         if outcome == "another-corpus":
-            return (f"{self.target}: the seeds' release is current, equal to a fresh build "
-                    f"({what}), but {problems}: {self.target} holds another corpus's "
+            return (f"{target}: the seeds' release is current, equal to a fresh build "
+                    f"({what}), but {problems}: {target} holds another corpus's "
                     "release, named as a release of this one")
         if outcome == "unreadable":
-            return (f"{self.target}: what could be read is equal to a fresh build "
+            return (f"{target}: what could be read is equal to a fresh build "
                     f"({what}), but {problems}: what this user may not read")
         others = len(self.other_corpus_problems())
-        return f"{self.target}: not current, {problems}" + (
+        return f"{target}: not current, {problems}" + (
             f" ({others} of them: another corpus's release named alike)" if others else "")
 
     def verdict(self) -> str:
         """The line ``corpuskit check`` exits 1 with when problems are found (after
         ``error:``, on stderr); of a current release, its summary."""
-        dist, seeds = self.target, self.seeds
+        dist, seeds = shown_name(self.target), shown_name(self.seeds)
         problems = counted(len(self.problems), "problem")
         outcome = self._outcome()
         if outcome == "current":

@@ -593,17 +593,17 @@ def build(seeds: Path, out: Path, jobs: int | None, cache: Path | None, no_cache
             "notes": list(result.notes),
         })
     elif result.status == "unchanged":
-        _echo(f"{shown_name(str(result.release))} already built with identical content; "
+        _echo(f"{shown_name(result.release)} already built with identical content; "
               "nothing to do",
                    err=True)
     elif result.status == "restored" and result.restored == "archive":
-        _echo(f"{shown_name(str(result.release))} was there without its zip, with "
-              f"identical content; wrote {shown_name(str(result.archive))}", err=True)
+        _echo(f"{shown_name(result.release)} was there without its zip, with "
+              f"identical content; wrote {shown_name(result.archive)}", err=True)
     elif result.status == "restored":
-        _echo(f"{shown_name(str(result.archive))} was there without its folder, with "
-              f"identical content; restored {shown_name(str(result.release))}", err=True)
+        _echo(f"{shown_name(result.archive)} was there without its folder, with "
+              f"identical content; restored {shown_name(result.release)}", err=True)
     else:
-        _echo(f"built {shown_name(str(result.release))} and {shown_name(result.archive.name)} "
+        _echo(f"built {shown_name(result.release)} and {shown_name(result.archive.name)} "
               f"({counted(result.documents, 'document')}, {result.content_hash})", err=True)
 
 
@@ -747,7 +747,7 @@ def release_command(bump: str | None, seeds: Path, out: Path, dry_run: bool, job
     else:
         built = result.build
         _echo(f"released {result.name} {result.version} ({how}): "
-              f"{shown_name(str(built.release))} and {shown_name(built.archive.name)} "
+              f"{shown_name(built.release)} and {shown_name(built.archive.name)} "
               f"({counted(built.documents, 'document')}, {built.content_hash})", err=True)
 
 
@@ -841,7 +841,7 @@ def info_command(path: Path, as_json: bool) -> None:
         _echo(render(summary))
     if summary.problems:  # exit 1, as every command does; in the JSON, or said on stderr
         count = len(summary.problems)
-        found = f"{counted(count, 'problem')} found in {shown_name(str(path))}"
+        found = f"{counted(count, 'problem')} found in {shown_name(path)}"
         if as_json:
             raise ProblemsFound(found)
         raise InputError(shown_problems(summary), f"error: {found}")
@@ -1111,9 +1111,10 @@ def _os_error_understood(error: OSError) -> CorpuskitError | None:
     if isinstance(error, PermissionError):
         # A path inside a folder this user may not enter, met where no stage foresaw it
         # (Python's Path.exists() and is_dir() raise it): said, never a traceback.
-        name = os.fsdecode(error.filename) if error.filename is not None else "a path"
+        name = (shown_name(os.fsdecode(error.filename)) if error.filename is not None
+                else "a path")
         return CorpuskitError(
-            f"{printable(name)}: {error.strerror or 'permission denied'}; this user may not "
+            f"{name}: {error.strerror or 'permission denied'}; this user may not "
             "enter a folder on its path, or read it: make them readable to this user "
             "(chmod a+rx for a folder, a+r for a file), or run corpuskit as their owner")
     if error.filename is None and _stdout_failing():

@@ -32,7 +32,7 @@ from .rightsrules import DEFAULT_RIGHTS_PATTERNS, patterns_problems
 from .semver import named_as_release
 from .submodules import unfetched_submodule
 from .visible import BIDI_CONTROL, BLANK_GLYPH, shows_text
-from .wording import shell_word
+from .wording import shell_word, shown_name
 
 CONFIG_NAME = "corpus.toml"
 #: The schema of :data:`CONFIG_NAME` (in ``schemas/``).
@@ -972,11 +972,12 @@ def _refuse_not_a_folder(seeds: Path) -> None:
                      seeds_zip_advice(seeds, zipped) if zipped is not None else
                      f"{kind}, not a seeds folder; pass the folder that holds {CONFIG_NAME} "
                      f"and the texts{unpack}")],
-            f"{seeds} is not a seeds folder",
+            f"{shown_name(seeds)} is not a seeds folder",
         )
     denied = unreadable_given(seeds)
     if denied is not None:  # its permissions: not "no corpus.toml", nor a loop of links
-        raise InputError([Problem(".", denied.code, denied.message)], f"{seeds} cannot be read")
+        raise InputError([Problem(".", denied.code, denied.message)],
+                         f"{shown_name(seeds)} cannot be read")
     linked = link_problem(seeds, CONFIG_NAME)
     if linked is not None:
         raise InputError([linked])
@@ -992,10 +993,10 @@ def _read_config(seeds: Path) -> bytes:
     except FileNotFoundError:
         raise InputError(
             [Problem(CONFIG_NAME, "config-error",
-                     f"no {CONFIG_NAME} in {seeds}; " + (_not_seeds(Path(seeds)) or
+                     f"no {CONFIG_NAME} in {shown_name(seeds)}; " + (_not_seeds(Path(seeds)) or
                      "create one with name, title, version, description, licenses and "
                      "sources"))],
-            f"{seeds} is not a seeds folder",
+            f"{shown_name(seeds)} is not a seeds folder",
         ) from None
     except OSError as exc:
         advice = permission_advice(exc) or f"; {CONFIG_NAME} must be a readable text file"
@@ -1007,7 +1008,8 @@ def _read_config(seeds: Path) -> bytes:
         pointers = pointers_in(Path(seeds))  # the documents', for all to be said at once
         raise InputError([Problem(path, "lfs-pointer", LFS_FILE_ADVICE) for path in (
                               pointers if CONFIG_NAME in pointers else [CONFIG_NAME, *pointers])],
-                         f"{seeds} is kept in Git LFS, which this checkout did not fetch")
+                         f"{shown_name(seeds)} is kept in Git LFS, which this checkout did "
+                         "not fetch")
     wide = other_unicode(CONFIG_NAME, "config-error", raw)
     if wide is not None:  # NULs are valid UTF-8: else a TOML syntax error (QA s83 review2)
         raise _unreadable_config(wide)

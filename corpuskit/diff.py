@@ -557,10 +557,10 @@ class _SeedsSide(_Side):
                         *held_back_problems(path, discovery, self.config.process,
                                             self.config.discover.max_file_bytes)]
             raise InputError(problems,
-                             f"{counted(len(problems), 'problem')} in {shown_name(str(path))}",
+                             f"{counted(len(problems), 'problem')} in {shown_name(path)}",
                              self.skipped, self.notes)
         if not self.sources:  # nothing would build: as build, validate and info refuse it
-            raise InputError([NO_DOCUMENTS], f"{counted(1, 'problem')} in {shown_name(str(path))}",
+            raise InputError([NO_DOCUMENTS], f"{counted(1, 'problem')} in {shown_name(path)}",
                              self.skipped, self.notes)
         self._digest = hashlib.sha256()
         self._done = False
@@ -621,7 +621,7 @@ class _SeedsSide(_Side):
             yield record
         if problems:
             raise InputError(problems, f"{counted(len(problems), 'problem')} in "
-                                       f"{shown_name(str(self.path))}",
+                                       f"{shown_name(self.path)}",
                              self.skipped, self.notes)
         self._done = True
 
@@ -714,7 +714,7 @@ def _side_error(side: Path, role: str, error: InputError) -> SideError:
     relative = [problem if problem.path not in (root, "") else replace(problem, path=".")
                 for problem in error.problems]
     return SideError(ordered(under(str(side), error.problems, archive=os.path.isfile(side))),
-                     f"{shown_name(str(side))} cannot be compared: {error.summary}",
+                     f"{shown_name(side)} cannot be compared: {error.summary}",
                      [(role, problem) for problem in relative],
                      # a seeds side's files left out, and its exclude notes, which may be
                      # why a refused file was read (relative to that side, as build's)

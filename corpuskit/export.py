@@ -81,7 +81,7 @@ def _check_target(target: Path, package: Path, option: str) -> None:
     messages name it (:data:`OUT_ARGUMENT`, or the CLI's ``--out``). Each is a value
     ``out`` does not take: an :class:`~corpuskit.errors.ArgumentError`, a ``ValueError``
     (QA: library 4: a UsageError, which corpuskit neither exported nor named)."""
-    out = given_as(option, shown_name(str(target)))  # a blank name in quotes (QA s87)
+    out = given_as(option, target)  # a blank name in quotes (QA s87)
     name_bytes = len(os.fsencode(target.name))
     if name_bytes > NAME_MAX:  # (else "a path longer than this system opens", QA)
         raise ArgumentError(f"{out}: its name is {name_bytes} bytes, over the "
@@ -100,14 +100,14 @@ def _check_target(target: Path, package: Path, option: str) -> None:
                             "give the path of a file in a folder")
     for folder in target.parents:
         if os.path.lexists(folder) and not folder.is_dir():
-            raise ArgumentError(f"{out}: {folder} is a file, not a folder; give the "
+            raise ArgumentError(f"{out}: {shown_name(folder)} is a file, not a folder; give the "
                                 "path of a file in a folder")
     try:
         kind = os.lstat(target).st_mode
     except FileNotFoundError:
         pass
     except OSError as exc:
-        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise OutputError(f"cannot write {shown_name(target)}: {exc.strerror or exc}") from None
     else:
         if not stat.S_ISREG(kind):
             raise ArgumentError(f"{out} exists and is not a regular file (a link, pipe "
@@ -189,9 +189,11 @@ def _output_file(target: Path, option: str) -> Iterator[HashingWriter]:
     folder = target.parent
     if not folder.is_dir():
         if folder.exists():
-            raise OutputError(f"cannot write {target}: {folder} is not a folder; give "
+            raise OutputError(f"cannot write {shown_name(target)}: {shown_name(folder)} is not "
+                              "a folder; give "
                               f"{option} a path in a folder")
-        raise OutputError(f"cannot write {target}: folder {folder} does not exist; make it "
+        raise OutputError(f"cannot write {shown_name(target)}: folder {shown_name(folder)} "
+                          "does not exist; make it "
                           f"first (mkdir -p {shell_word(str(folder))}), or give {option} a "
                           "path in a folder that exists")
     with replace_file(target) as sink:  # removes what killed exports to ``target`` left

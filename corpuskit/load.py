@@ -60,7 +60,7 @@ from .regularfiles import read_problem, readable_request, unreadable_given
 from .validation.bagit import split_lines
 from .validation.descriptor import NEWER_CORPUSKIT
 from .validation.seal import sidecar_problem
-from .wording import counted, shell_word
+from .wording import counted, shell_word, shown_name
 from .zipfiles.zipsource import ZipSource
 
 __all__ = ["Corpus", "License", "PackageIntegrityError", "load"]
@@ -149,12 +149,13 @@ class PackageIntegrityError(InputError):
                     " (the other problems may only follow from what cannot be read)")
             request = readable_request([os.path.join(location, rel) for rel in denied],
                                        one=one)
-            super().__init__(found, f"{location} cannot be verified: {what} be read by this "
+            super().__init__(found, f"{shown_name(location)} cannot be verified: {what} be read "
+                                    "by this "
                                     f"user{rest}; {request} "
                                     f"(chmod -R a+rX {shell_word(location)}), or run corpuskit as "
                                     f"{'its' if one else 'their'} owner, then run it again")
             return
-        super().__init__(found, f"{location} failed verification: "
+        super().__init__(found, f"{shown_name(location)} failed verification: "
                                 f"{counted(len(found), 'problem')} in {shown}; {verdict}")
 
 

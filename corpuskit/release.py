@@ -782,7 +782,7 @@ def _first_release(seeds: Path, dist: Path, config: CorpusConfig, run: _ReleaseR
     version, previous, required = config.version, None, None
     ahead = ahead_problems(base_changelog or "", version, None) if run.dry_run else []
     if ahead:  # its build refuses them: a dry run said it would release (QA)
-        raise InputError(ahead, f"{counted(len(ahead), 'problem')} in {shown_name(str(seeds))}; "
+        raise InputError(ahead, f"{counted(len(ahead), 'problem')} in {shown_name(seeds)}; "
                                 "nothing was written")
     if others:
         notes.append(f"{dist} holds releases of {', '.join(others)}, none of "

@@ -44,8 +44,10 @@ _SPECIAL_IN_DOUBLE_QUOTES = frozenset('"$`\\!')
 
 def given_as(option: str, value: object) -> str:
     """``value`` given as ``option``, as the caller wrote it: ``--out x.csv`` for a CLI
-    option, ``out=x.csv`` for a Python argument (``option`` ``"out="``)."""
-    return f"{option}{value}" if option.endswith("=") else f"{option} {value}"
+    option, ``out=x.csv`` for a Python argument (``option`` ``"out="``); a path nothing
+    shows whole as :func:`shown_name` shows it (``--out " "``, QA s87)."""
+    shown = shown_name(str(value))
+    return f"{option}{shown}" if option.endswith("=") else f"{option} {shown}"
 
 
 def shell_word(text: str) -> str:
@@ -67,7 +69,7 @@ def shell_word(text: str) -> str:
     return f'"{text}"'
 
 
-def shown_name(name: str) -> str:
+def shown_name(name: str | os.PathLike[str]) -> str:
     """``name`` (a path, a file's name) as a message or a summary shows it: as it is where a
     reader sees all of it, else as :func:`shell_word` writes it, so that its ends and the
     characters nothing shows can be seen: a name that is blank or begins or ends with
@@ -75,8 +77,10 @@ def shown_name(name: str) -> str:
     nothing), one holding a control or an invisible character in ``$'...'``
     (``$'a\\tb'``, ``$'zw\\u200b'``), which reads back as the name and tells a backslash
     it holds from one of an escape. An ordinary name, inner spaces and all, is shown as
-    it is; so is ``""`` (no name)."""
+    it is; so is ``""`` (no name). A :class:`~pathlib.Path` is shown as its string is."""
     from .problems import one_line
+
+    name = os.fspath(name)
 
     if name == "" or (name.strip() == name and one_line(name) == name):
         return name

@@ -29,7 +29,7 @@ from .orphans import left_by_gone_processes, remove_orphans
 from .package import FileEntry
 from .regularfiles import folder_not_entered
 from .systemlimits import open_files_advice, size_limit_advice
-from .wording import LINK_LOOP, given_as, link_loop_on, shell_word
+from .wording import LINK_LOOP, given_as, link_loop_on, shell_word, shown_name
 from .zipfiles.archive import write_zip
 from .zipfiles.deflate import Compression
 from .zipfiles.preparedpieces import PreparedPieces
@@ -83,7 +83,8 @@ def output_error(path: Path, exc: OSError, doing: Doing = None) -> OutputError:
     write <path>"), the system's reason and :func:`write_advice`."""
     reason = exc.strerror or str(exc)
     what = doing() if callable(doing) else doing
-    error = OutputError(f"{what or f'cannot write {path}'}: {reason}{write_advice(path, exc)}")
+    what = what or f"cannot write {shown_name(path)}"
+    error = OutputError(f"{what}: {reason}{write_advice(path, exc)}")
     error.errno = exc.errno
     return error
 
@@ -107,13 +108,13 @@ def write_advice(path: Path, exc: OSError) -> str:
     if folder is None:
         return ""
     if unwritable(folder):
-        return f"; this user may not write into {folder}: {_grant(folder)}"
+        return f"; this user may not write into {shown_name(folder)}: {_grant(folder)}"
     sticky = sticky_folder_advice(folder, path)
     if sticky is not None:
         return f"; {sticky}"
     if os.path.isfile(path) and not os.access(path, os.W_OK):
-        return f"; this user may not write {path}: make it writable for this user, or " \
-            "run corpuskit as its owner"
+        return (f"; this user may not write {shown_name(path)}: make it writable for this "
+                "user, or run corpuskit as its owner")
     return ""
 
 
@@ -141,7 +142,8 @@ def sticky_folder_advice(folder: Path, path: Path, remedy: str = "have them remo
     me = os.geteuid()
     if not folder_info.st_mode & stat.S_ISVTX or me in (folder_info.st_uid, info.st_uid):
         return None
-    return (f"{folder} is sticky (chmod +t, as /tmp is): only the owner of {path} (or of "
+    return (f"{shown_name(folder)} is sticky (chmod +t, as /tmp is): only the owner of "
+            f"{shown_name(path)} (or of "
             f"the folder) may replace or remove it; {remedy}, or write to another path")
 
 
@@ -152,15 +154,15 @@ def file_in_the_way(out: Path, option: str = "--out") -> str | None:
     there is none."""
     loop = link_loop_on(out)
     if loop is not None:  # (QA: Path.resolve()'s RuntimeError, a traceback)
-        return (f"cannot write into {out}: {loop} is {LINK_LOOP}, which names no folder; "
-                f"give {option} a folder (it is made if missing)")
+        return (f"cannot write into {shown_name(out)}: {shown_name(loop)} is {LINK_LOOP}, "
+                f"which names no folder; give {option} a folder (it is made if missing)")
     if os.path.islink(out) and not os.path.exists(out):
-        return (f"cannot write into {out}: it is a symbolic link to nothing; give {option} a "
-                "folder (it is made if missing)")
+        return (f"cannot write into {shown_name(out)}: it is a symbolic link to nothing; "
+                f"give {option} a folder (it is made if missing)")
     path = file_on_the_way(out)
     if path is not None:
-        return (f"cannot write into {out}: {path} {IS_A_FILE}; give {option} a folder (it is "
-                "made if missing)")
+        return (f"cannot write into {shown_name(out)}: {shown_name(path)} {IS_A_FILE}; give "
+                f"{option} a folder (it is made if missing)")
     return None
 
 
@@ -192,8 +194,9 @@ def out_of_reach(out: Path, *, folder: bool = True, option: str = "--out") -> st
     except PermissionError as exc:  # a folder on its path may not be entered: which one
         found = folder_not_entered(out)
         blocked = Path(found[0]) if found is not None else out.parent
-        return (f"cannot reach {given_as(option, out)}: this user may not enter {blocked} "
-                f"({exc.strerror or exc}); {_grant(blocked)}, or give {option} another "
+        return (f"cannot reach {given_as(option, out)}: this user may not enter "
+                f"{shown_name(blocked)} ({exc.strerror or exc}); {_grant(blocked)}, or give "
+                f"{option} another "
                 f"{'folder' if folder else 'file'}")
     except OSError:
         return None
@@ -258,12 +261,12 @@ def read_only(out: Path, exc: OSError, release: str | None) -> str | None:
     not made yet, and was no advice for a folder of another user's)."""
     if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
         return None
-    said = f"cannot write to {out} ({exc.strerror})"
+    said = f"cannot write to {shown_name(out)} ({exc.strerror})"
     if release is not None and (os.path.lexists(out / release)
                                 or os.path.lexists(out / f"{release}.zip")):
         return (f"{said}: a build writes its lock and its release there, even to find "
                 f"{release} there already; to compare the releases there with a fresh build "
-                f"without writing, run corpuskit check --dist {out}")
+                f"without writing, run corpuskit check --dist {shell_word(str(out))}")
     elsewhere = "give --out a folder this user can write"
     if exc.errno == errno.EROFS:
         return f"{said}: its file system is mounted read-only; {elsewhere} on another one"
@@ -271,11 +274,12 @@ def read_only(out: Path, exc: OSError, release: str | None) -> str | None:
     if exc.errno == errno.EPERM and folder is not None:
         # Not the permissions (those say EACCES): an attribute or a policy, which chmod
         # does not change (QA: "chmod u+rwx" was advised for an immutable folder).
-        return (f"{said}: the system refuses it whatever the permissions of {folder} (an "
-                f"immutable or append-only attribute: lsattr -d {shell_word(str(folder))}; "
-                f"or a security policy); {elsewhere}")
+        return (f"{said}: the system refuses it whatever the permissions of "
+                f"{shown_name(folder)} (an immutable or append-only attribute: lsattr -d "
+                f"{shell_word(str(folder))}; or a security policy); {elsewhere}")
     if folder is not None and unwritable(folder):
-        return f"{said}: this user may not write into {folder}; {_grant(folder)}, or {elsewhere}"
+        return (f"{said}: this user may not write into {shown_name(folder)}; "
+                f"{_grant(folder)}, or {elsewhere}")
     return f"{said}; make it writable, or {elsewhere}"
 
 
@@ -631,7 +635,7 @@ class PackageWriter:
         except OSError as exc:  # made in --out: its advice is that folder's (QA: none was
             # given when --out was made read-only while the build ran)
             raise output_error(self.out / temp_prefix(self.release_name), exc,
-                                f"cannot write into {self.out}") from None
+                                f"cannot write into {shown_name(self.out)}") from None
         return moved
 
     def commit(self) -> Path:

@@ -1249,3 +1249,86 @@ def test_names_found_merging_by_a_walk_of_the_tree_are_those_of_every_folder_s_p
                 break
     found = [(path, found_names) for path, _, found_names in names.collisions(paths)]
     assert found == expected, paths
+
+
+#: Names a message must show so that they can be seen: blank, holding a TAB, holding a
+#: character nothing shows, ending with a space.
+UNSEEN_NAMES = [" ", "a\tb", "zw\u200b", "end "]
+
+
+def _unseen_name_in(name: str, output: str) -> list[str]:
+    """The lines of ``output`` that show ``name`` (or a path it begins) as it is, so that a
+    reader cannot see it whole: a blank name as nothing (two spaces, a space before a
+    colon), one ending with a space with nothing to tell where it ends, a TAB or U+200B
+    as itself, or escaped but outside quotes ('...' of click, $'...' of shown_name)."""
+    import re
+
+    found = []
+    for line in output.splitlines():
+        if line.startswith(("Usage:", "Try ")):
+            continue
+        if name == " ":
+            bad = re.search(r"  | [:;,)]|\( | $", line) is not None
+        elif name == "end ":
+            bad = re.search(r"(?<![\"'])\bend (?!/)", line) is not None
+        else:
+            raw, escaped = ("a\tb", "a\\tb") if "\t" in name else ("zw\u200b", "zw\\u200b")
+            bad = raw in line or re.search(r"(?<!')" + re.escape(escaped), line) is not None
+        if bad:
+            found.append(line)
+    return found
+
+
+def _unseen_name_cases(name: str, package: str) -> list[tuple[str, list[str]]]:
+    """(state of ``name``, arguments) of every command given ``name`` as its target or
+    output, in a state it refuses: missing, a file, an empty folder."""
+    quick = ["--no-cache", "--jobs", "1"]
+    return [
+        *[(state, ["build", name, "--out", "o", *quick]) for state in ("file", "dir")],
+        ("file", ["build", "seeds", "--out", name, *quick]),
+        ("file", ["build", "seeds", "--cache", name, "--out", "o", "--jobs", "1"]),
+        *[(state, ["validate", name]) for state in ("missing", "file", "dir")],
+        *[(state, ["check", "--seeds", name]) for state in ("file", "dir")],
+        *[(state, ["check", "--dist", name]) for state in ("missing", "file", "dir")],
+        *[(state, ["release", "--seeds", name, "--out", "dist", "--no-cache"])
+          for state in ("file", "dir")],
+        ("file", ["release", "--out", name, "--no-cache"]),
+        *[(state, ["export", name, "--format", "csv", "--out", "x.csv"])
+          for state in ("missing", "file", "dir")],
+        ("dir", ["export", package, "--format", "csv", "--out", name]),
+        *[(state, ["export", package, "--format", "csv", "--out", f"{name}/x.csv"])
+          for state in ("missing", "file")],
+        ("missing", ["diff", name, package]),
+        *[(state, ["diff", package, name]) for state in ("file", "dir")],
+        *[(state, ["info", name]) for state in ("missing", "file", "dir")],
+    ]
+
+
+@pytest.mark.parametrize("name", UNSEEN_NAMES, ids=["blank", "tab", "zero-width", "end-space"])
+def test_every_command_refusing_a_name_nothing_shows_whole_shows_it(
+        tmp_path: Path, name: str) -> None:
+    """A blank name, one holding a TAB or U+200B, one ending with a space, as the target
+    or output of build, validate, check, release, export, diff and info, missing, a file
+    or an empty folder: each message names it so that it can be seen (in quotes, or
+    $'...'; QA s87: "corpuskit:   is not a seeds folder", "cannot write into  :   is a
+    file", "--dist   does not exist", "no corpus.toml in  ;", and TABs printed as they
+    are); click's own usage errors quote it already ('Path ' ' does not exist')."""
+    write_seeds(tmp_path / "seeds", {"a.txt": text_for("a")})
+    assert run_here(build_args(Path(tmp_path / "seeds"), tmp_path / "dist")).code == 0
+    package = next(str(path.relative_to(tmp_path)) for path in (tmp_path / "dist").iterdir()
+                   if path.is_dir())
+    path = tmp_path / name
+    unseen = []
+    for state, args in _unseen_name_cases(name, package):
+        if state == "file":
+            path.write_text("x")
+        elif state == "dir":
+            path.mkdir()
+        done = run_cli(args, cwd=tmp_path)
+        assert done.code in (1, 2), (args, done.stderr)
+        unseen += [(args, line) for line in _unseen_name_in(name, done.stdout + done.stderr)]
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+    assert not unseen, unseen

@@ -162,4 +162,4 @@ def with_document_problems(seeds: Path, error: InputError, *, jobs: int | None =
         return error
     found = validate_seeds(seeds, jobs=jobs, source_date_epoch=source_date_epoch)
     return InputError(found.problems, f"{counted(len(found.problems), 'problem')} in "
-                                      f"{shown_name(str(seeds))}{then}", found.skipped)
+                                      f"{shown_name(seeds)}{then}", found.skipped)
