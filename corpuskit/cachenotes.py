@@ -31,8 +31,7 @@ def cache_notes(cache: Path, unwritable: str | None, *, models: bool) -> list[st
     said to be read no more, and its entries were, QA)."""
     if unwritable is not None:
         return [f"the cache folder {shown_name(cache)} cannot be written ({unwritable}): nothing "
-                "new can "
-                "be kept there (later builds then do again what a build would keep: "
+                "new can be kept there (later builds then do again what a build would keep: "
                 "processing the documents that changed, reading the seeds files)"
                 + _still_read([cache]) + "; fix it, or pass --cache DIR (or --no-cache)"]
     shard_cache = ShardCache(cache)

@@ -159,8 +159,7 @@ def _stale_of_untracked(problems: Sequence[Problem], found: Sequence[Problem], s
         f"differs from what a fresh build of {shown_name(seeds)} makes ({differing}), "
         f"which reads files Git does not track ({files}): the difference may be theirs "
         f"alone; git add them, or move them out of {shown_name(seeds)}, then check again (a "
-        "release "
-        "made now would hold them, though commits leave them out)"))
+        "release made now would hold them, though commits leave them out)"))
     return [problem for problem in problems if problem not in stale] + [one]
 
 
@@ -351,9 +350,8 @@ def _problems_before_building(inputs: _Inputs, survey: _DistSurvey) -> _Before:
             f"named as a release of {config.name} whose name differs from that of "
             f"{earlier} only in case: on macOS or Windows (file systems that ignore case) "
             f"they are one path, and a copy or clone of {shown_name(dist)} there merges their "
-            "files; "
-            f"keep one of them in {shown_name(dist)}, and give the other release a version that "
-            "differs in more than case")))
+            f"files; keep one of them in {shown_name(dist)}, and give the other release a "
+            "version that differs in more than case")))
     problems.extend(_unlisted_releases(seeds, dist, config, survey.releases.found))
     problems.extend(_this_versions_problems(inputs, survey))
     newer, behind = _newer_release(inputs, survey)
@@ -399,8 +397,7 @@ def _newer_release(inputs: _Inputs, survey: _DistSurvey) -> tuple[str, Problem |
         return "", None
     zip_only = " (its zip only, the folder removed)" if is_archive(newest[1]) else ""
     newer = (f"{shown_name(inputs.dist)} holds version {newest[0]}{zip_only}, newer than the "
-             "seeds' "
-             f"version {config.version}")
+             f"seeds' version {config.version}")
     return newer, Problem(str(newest[1]), "stale-release",
                           f"{newer}: the seeds are behind the latest release (restore "
                           "them, or release again)")
@@ -475,8 +472,7 @@ def _clear_temporary_folder(seeds: Path) -> None:
         # that has no --out)
         raise UsageError(f"the temporary folder {temporary} (TMPDIR) is inside the seeds "
                          f"folder {shown_name(seeds)}, where check's build of them would be taken "
-                         "for "
-                         "documents; set TMPDIR to a folder outside it")
+                         "for documents; set TMPDIR to a folder outside it")
     remove_orphans(temporary, CHECK_PREFIX)
 
 
@@ -1491,11 +1487,12 @@ def _inside_the_seeds(seeds: Path, dist: Path, name: str) -> tuple[Problem, str]
         return None
     if not inside:
         return None
-    return Problem(str(dist), "not-a-package",
-                   f"--dist {shown_name(dist)} is inside the seeds folder {shown_name(seeds)}, "
-                   "where no build writes "
-                   f"(its files would be taken for documents): pass the folder that holds "
-                   f"{name}/ and {name}.zip (by default dist)"), "is inside the seeds folder"
+    refused = Problem(str(dist), "not-a-package",
+                      f"--dist {shown_name(dist)} is inside the seeds folder "
+                      f"{shown_name(seeds)}, where no build writes (its files would be taken "
+                      f"for documents): pass the folder that holds {name}/ and {name}.zip (by "
+                      "default dist)")
+    return refused, "is inside the seeds folder"
 
 
 def _seeds_problem(seeds: Path, problem: Problem) -> Problem:
@@ -1722,8 +1719,7 @@ def _unlisted_releases(seeds: Path, dist: Path, config: CorpusConfig,
         f"a release of {config.name} ({version}) that {changelog} does not list, {why}: it "
         f"was not released from the history of these seeds, and check has nothing of "
         f"theirs to compare it with; move it (its folder and zip) out of {shown_name(dist)}, or, "
-        "if it "
-        f"is a release of this corpus, bring back the history that made it: the "
+        f"if it is a release of this corpus, bring back the history that made it: the "
         f"{CHANGELOG_NAME} of the seeds it was released from lists it (of one made with "
         f"'build' alone, that of the release after it)"))
         for version, path in releases

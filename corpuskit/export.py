@@ -190,8 +190,7 @@ def _output_file(target: Path, option: str) -> Iterator[HashingWriter]:
     if not folder.is_dir():
         if folder.exists():
             raise OutputError(f"cannot write {shown_name(target)}: {shown_name(folder)} is not "
-                              "a folder; give "
-                              f"{option} a path in a folder")
+                              f"a folder; give {option} a path in a folder")
         raise OutputError(f"cannot write {shown_name(target)}: folder {shown_name(folder)} "
                           "does not exist; make it "
                           f"first (mkdir -p {shell_word(str(folder))}), or give {option} a "

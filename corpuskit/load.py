@@ -150,8 +150,7 @@ class PackageIntegrityError(InputError):
             request = readable_request([os.path.join(location, rel) for rel in denied],
                                        one=one)
             super().__init__(found, f"{shown_name(location)} cannot be verified: {what} be read "
-                                    "by this "
-                                    f"user{rest}; {request} "
+                                    f"by this user{rest}; {request} "
                                     f"(chmod -R a+rX {shell_word(location)}), or run corpuskit as "
                                     f"{'its' if one else 'their'} owner, then run it again")
             return

@@ -196,8 +196,7 @@ def out_of_reach(out: Path, *, folder: bool = True, option: str = "--out") -> st
         blocked = Path(found[0]) if found is not None else out.parent
         return (f"cannot reach {given_as(option, out)}: this user may not enter "
                 f"{shown_name(blocked)} ({exc.strerror or exc}); {_grant(blocked)}, or give "
-                f"{option} another "
-                f"{'folder' if folder else 'file'}")
+                f"{option} another {'folder' if folder else 'file'}")
     except OSError:
         return None
     if not folder or not stat.S_ISDIR(mode):
