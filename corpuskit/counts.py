@@ -237,10 +237,13 @@ def count_many_utf8(encoded: list[bytes]) -> tuple[list[int], list[int]]:
     # A word starts at p + 1 when p is a space and p + 1 is not: counted at p.
     starts = (classes[:-1] < classes[1:]).view(np.uint8)
     words = np.add.reduceat(starts, bounds[:-1], dtype=_sum_type(longest, len(block))).tolist()
-    # The LFs, then the pairs among them: a pass over the LFs' positions rather than a
-    # third over the block. Three LFs in a row are two pairs one apart.
-    lf_at = np.flatnonzero(data == 10)
-    pair_at = lf_at[:-1][np.diff(lf_at) == 1]
+    # The pairs of LFs, found by a mask of LFs and the same mask one byte on, whose
+    # positions are few: the positions of every LF were as many as the lines, and taking
+    # them cost about 1 ns a byte of source code (a line every 30 bytes), a quarter of
+    # this function's time there (2.0 ns a byte down to 1.5; the kit's prose the same).
+    # Three LFs in a row are two pairs one apart.
+    lf = data == 10
+    pair_at = np.flatnonzero(lf[:-1] & lf[1:])
     if np.any(np.diff(pair_at) == 1):
         paragraphs = list(map(count_paragraphs_utf8, encoded, words))
     else:
