@@ -77,6 +77,101 @@ def test_hostile_names(tmp_path: Path, name: str, code: str) -> None:
         open_package(archive)  # strict by default: load and diff refuse it
 
 
+RENAMED = f"{TOP}/data/raw/en/harbour.txt"
+
+
+def _unicode_path_field(name: bytes, name_crc: int | None = None, kind: int = 0x7075) -> bytes:
+    """An Info-ZIP Unicode Path extra field naming ``name``, its CRC-32 that of the entry
+    :data:`RENAMED`'s header name unless ``name_crc`` is given."""
+    crc = zlib.crc32(RENAMED.encode()) if name_crc is None else name_crc
+    return struct.pack("<HHBI", kind, 5 + len(name), 1, crc) + name
+
+
+def _renamed(tmp_path: Path, extra: bytes) -> Path:
+    """The release zip, sealed again, with the extra field ``extra`` on :data:`RENAMED`'s
+    entry (its central directory record and local header, as zipfile writes it)."""
+    rewritten = tmp_path / "rewritten.zip"
+    with zipfile.ZipFile(built().archive) as src, zipfile.ZipFile(rewritten, "w") as dst:
+        for info in src.infolist():
+            if info.filename == RENAMED:
+                info.extra = extra
+            dst.writestr(info, src.read(info))
+    archive = tmp_path / f"{TOP}.zip"
+    archive.write_bytes(sealed(rewritten.read_bytes()))
+    return archive
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+@pytest.mark.parametrize(("name", "said"), [
+    ("../../escape.txt", "an unsafe path ('..' in path)"),
+    ("/tmp/escape.txt", "an unsafe path (absolute path)"),
+    (f"{TOP}/data/raw/en/elsewhere.txt", f"another name than its header's '{RENAMED}'"),
+])
+def test_a_unicode_path_extra_field_renaming_an_entry_is_an_unsafe_path(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str, name: str,
+        said: str) -> None:
+    """QA s88: an entry whose Unicode Path field (0x7075) said ../../evil.txt was reported
+    only as an extra field (archive-metadata), and unzip extracted it as evil.txt, out of
+    the folder it was told. Whatever the field names but the header's name is refused."""
+    archive = _renamed(tmp_path, _unicode_path_field(name.encode()))
+    before = set(tmp_path.rglob("*"))
+    code, out, _ = run(capsys, "validate", "--jobs", "1", "--format", fmt, str(archive))
+    assert code == 1
+    if fmt == "json":
+        found = [p for p in json.loads(out)["problems"] if p["code"] == "unsafe-path"]
+        assert [p["path"] for p in found] == ["data/raw/en/harbour.txt"], out
+        message = found[0]["message"]
+    else:
+        lines = [line for line in out.splitlines() if "unsafe-path" in line]
+        assert len(lines) == 1 and "data/raw/en/harbour.txt" in lines[0], out
+        message = lines[0]
+    assert f"Unicode Path extra field (0x7075) names it '{name}', {said}: unzip" in message
+    assert "corpuskit never writes the field" in message
+    _nothing_written(tmp_path, before)
+    with pytest.raises(InputError):
+        open_package(archive)
+
+
+def test_a_unicode_path_extra_field_of_the_headers_own_name_is_only_an_extra_field(
+        tmp_path: Path) -> None:
+    """The field naming the entry as its header does moves nothing an extractor writes:
+    not an unsafe path; it is an extra field corpuskit never writes (archive-metadata)."""
+    report = validate(_renamed(tmp_path, _unicode_path_field(RENAMED.encode())), jobs=1)
+    assert codes(report) == {"archive-metadata"}, render_text(report)
+    assert any(p.path.endswith("data/raw/en/harbour.txt") and "extra field" in p.message
+               for p in report.problems)
+
+
+def test_a_unicode_path_extra_field_tools_skip_is_refused_and_said_so(tmp_path: Path) -> None:
+    """Its CRC-32 not that of the header's name, unzip and zipfile skip the field; a tool
+    that checks no CRC-32 does not, so it is refused all the same, the message saying so."""
+    report = validate(_renamed(tmp_path, _unicode_path_field(b"../escape.txt", 12345)),
+                      jobs=1)
+    _assert_reported(report, "unsafe-path", "harbour.txt")
+    assert any("a tool that checks neither follows it" in p.message for p in report.problems)
+
+
+def test_a_unicode_path_extra_field_not_in_utf8_is_refused(tmp_path: Path) -> None:
+    report = validate(_renamed(tmp_path, _unicode_path_field(b"caf\xe9.txt")), jobs=1)
+    _assert_reported(report, "unsafe-path", "harbour.txt")
+    assert any(r"names it 'caf\xe9.txt', in bytes that are not UTF-8" in p.message
+               for p in report.problems), render_text(report)
+
+
+def test_only_the_unicode_path_extra_field_is_read_as_a_name() -> None:
+    """The Unicode Comment field (0x6375) is a comment, not a name; a Unicode Path field
+    too short for its version and CRC-32 names nothing; a field running past the end
+    ends the walk."""
+    from corpuskit.zipfiles.zipdirectory import UnicodePath, unicode_path_fields
+
+    comment = _unicode_path_field(b"../comment.txt", kind=0x6375)
+    short = struct.pack("<HHB", 0x7075, 1, 1)
+    path = _unicode_path_field(b"../x.txt")
+    assert unicode_path_fields(comment + short + path + b"\x75\x70\xff\x00") == (
+        UnicodePath(1, zlib.crc32(RENAMED.encode()), b"../x.txt"),)
+    assert unicode_path_fields(b"") == ()
+
+
 def test_symlink_entry(tmp_path: Path) -> None:
     info = zipfile.ZipInfo(f"{TOP}/data/raw/link.txt")
     info.create_system = 3

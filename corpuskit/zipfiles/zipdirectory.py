@@ -130,6 +130,22 @@ class Member(NamedTuple):
         return self.filename.endswith("/")
 
 
+class UnicodePath(NamedTuple):
+    """An entry's Info-ZIP Unicode Path extra field (header ID 0x7075): the UTF-8 name
+    that unzip, libarchive and Python's zipfile (from 3.12) extract the entry under,
+    instead of the name in its header, when ``name_crc`` is the CRC-32 of that name (and,
+    for zipfile, ``version`` is 1). corpuskit never writes one."""
+
+    version: int
+    name_crc: int
+    #: The name's bytes, as the field holds them (UTF-8, unless the field is forged).
+    name: bytes
+
+
+#: The header ID of an Info-ZIP Unicode Path extra field.
+UNICODE_PATH_ID = 0x7075
+
+
 class TooManyEntries(ArchiveReadError):
     """The central directory holds more entries than the reader's limit."""
 
@@ -160,7 +176,7 @@ class MemberTable(Sequence[Member]):
     __slots__ = ("_ascending", "_ascii", "_bounds", "_compress_size", "_compress_type", "_crc",
                  "_create_system", "_external_attr", "_file_size", "_flag_bits", "_header_offset",
                  "_hint", "_in_order", "_last", "_name_length", "_names", "_order", "_orig",
-                 "_stamp", "_stamp_cache")
+                 "_stamp", "_stamp_cache", "_unicode_paths")
 
     def __init__(self) -> None:
         self._names = bytearray()
@@ -169,6 +185,9 @@ class MemberTable(Sequence[Member]):
         #: The length of each name as the archive stores it.
         self._name_length = array("H")
         self._orig: dict[int, str] = {}
+        #: The Unicode Path extra fields of the entries that have any (none in an archive
+        #: corpuskit writes), by index.
+        self._unicode_paths: dict[int, tuple[UnicodePath, ...]] = {}
         self._flag_bits = array("H")
         self._compress_type = array("H")
         self._crc = array(_U32)
@@ -193,10 +212,11 @@ class MemberTable(Sequence[Member]):
     def append(self, name: bytes | bytearray, name_length: int, orig_filename: str | None,
                flag_bits: int, compress_type: int, crc: int, compress_size: int,
                file_size: int, header_offset: int, stamp: int, create_system: int,
-               external_attr: int) -> None:
+               external_attr: int, unicode_paths: tuple[UnicodePath, ...] = ()) -> None:
         """Add an entry: ``name`` its name's UTF-8 bytes, ``name_length`` the length of
         its name as stored; ``orig_filename`` its name as stored, when it is not the name
-        (None otherwise); ``stamp`` its DOS date and time."""
+        (None otherwise); ``stamp`` its DOS date and time; ``unicode_paths`` its Unicode
+        Path extra fields, if any."""
         if len(self._bounds) > 1 and name <= self._last:
             self._ascending = False
             self._in_order = self._in_order and name == self._last
@@ -204,6 +224,8 @@ class MemberTable(Sequence[Member]):
         self._ascii = self._ascii and name.isascii()
         if orig_filename is not None:
             self._orig[len(self._name_length)] = orig_filename
+        if unicode_paths:
+            self._unicode_paths[len(self._name_length)] = unicode_paths
         self._names += name
         self._bounds.append(len(self._names))
         self._name_length.append(name_length)
@@ -306,6 +328,12 @@ class MemberTable(Sequence[Member]):
                 pairs = compress(pairs, where[first:first + _BATCH])
             for start, end in pairs:
                 yield text[start - base + skip:end - base]
+
+    def unicode_paths(self) -> dict[int, tuple[UnicodePath, ...]]:
+        """The Unicode Path extra fields of the entries' central directory records, by
+        the index of each entry that has any (in the directory's order); empty for an
+        archive corpuskit writes. Not to be changed."""
+        return self._unicode_paths
 
     def orig_filename(self, index: int) -> str:
         """Entry ``index``'s name as stored (zipfile's ``orig_filename``)."""
@@ -467,12 +495,15 @@ def read_members(handle: IO[bytes], directory: CentralDirectory, limit: int) -> 
         if extract_version > _MAX_EXTRACT_VERSION:
             raise ArchiveReadError(f"zip file version {extract_version / 10:.1f}")
         at += name_length
-        if extra_length:
+        unicode_paths: tuple[UnicodePath, ...] = ()
+        if extra_length:  # (none in an archive corpuskit writes)
+            extra = data[at:at + extra_length]
             file_size, compress_size, header_offset = _zip64_values(
-                data[at:at + extra_length], file_size, compress_size, header_offset)
+                extra, file_size, compress_size, header_offset)
+            unicode_paths = unicode_path_fields(extra)
         append(name, name_length, orig_filename, flag_bits, compress_type, crc, compress_size,
                file_size, header_offset + directory.prefix, date << 16 | time, create_system,
-               external_attr)
+               external_attr, unicode_paths)
         count += 1
         total = base + start + length
     return table.finish()
@@ -519,6 +550,26 @@ def _zip64_values(extra: bytes, file_size: int, compress_size: int,
                                        ) from None
         extra = extra[length + 4:]
     return file_size, compress_size, header_offset
+
+
+def unicode_path_fields(extra: bytes) -> tuple[UnicodePath, ...]:
+    """The Info-ZIP Unicode Path fields (0x7075) among the extra fields ``extra`` (of a
+    central directory record or a local header), in their order. A field too short to
+    hold its version and CRC-32 names nothing and is left out (zipfile, from 3.12,
+    refuses the archive); the walk stops where a field runs past the end, as :func:`_zip64_values`
+    raises there for a central directory record. The other extra fields in common use
+    carry no name: the Unicode Comment (0x6375) is the entry's comment, and time stamps,
+    Unix owners and modes, NTFS times, zip64 sizes, alignment padding are not names."""
+    fields: list[UnicodePath] = []
+    while len(extra) >= 4:
+        kind, length = struct.unpack_from("<HH", extra)
+        if length + 4 > len(extra):
+            break
+        if kind == UNICODE_PATH_ID and length >= 5:
+            version, name_crc = struct.unpack_from("<BL", extra, 4)
+            fields.append(UnicodePath(version, name_crc, bytes(extra[9:length + 4])))
+        extra = extra[length + 4:]
+    return tuple(fields)
 
 
 def member_name_bytes(info: Member | zipfile.ZipInfo) -> bytes:

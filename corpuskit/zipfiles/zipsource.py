@@ -10,6 +10,7 @@ import stat
 import struct
 import weakref
 import zipfile
+import zlib
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -30,6 +31,7 @@ from .zipdirectory import (
     Member,
     MemberTable,
     TooManyEntries,
+    UnicodePath,
     member_name_bytes,
     read_central_directory,
     read_members,
@@ -82,6 +84,42 @@ def _undecodable_name(exc: UnicodeDecodeError) -> str:
     return (f"the entry name '{name.decode('utf-8', 'backslashreplace')}' is marked as UTF-8 "
             f"(flag bit 11) but is not (byte {exc.start + 1} of the name is {first!r}); "
             "zipfile refuses it too: the archive was damaged or made by a faulty tool")
+
+
+def unicode_path_reason(info: Member, fields: tuple[UnicodePath, ...]) -> str | None:
+    """Why the entry ``info``, whose central directory record holds the Info-ZIP Unicode
+    Path extra fields ``fields`` (0x7075), is refused, or None when each of them names it
+    as its header does.
+
+    An extractor that reads the field writes the entry where the field says (unzip did:
+    ``../../evil.txt`` was extracted as ``evil.txt`` out of the folder it was told, QA), so
+    a name in it is judged by the rule of a header's name (:func:`unsafe_member_reason`),
+    and any other name than the header's is refused too: corpuskit never writes the field,
+    so one that renames the entry was put there to extract it elsewhere than where the
+    package's manifests and checks say. One that names the entry as its header does
+    changes nothing an extractor writes; the archive's structure check reports it, as any
+    extra field (``archive-metadata``)."""
+    for field in fields:
+        try:
+            name = field.name.decode("utf-8")
+        except UnicodeDecodeError:
+            name = field.name.decode("utf-8", "backslashreplace")
+            why = "in bytes that are not UTF-8"
+        else:
+            if name == info.filename:
+                continue
+            reason = unsafe_member_reason(name[:-1] if name.endswith("/") else name)
+            why = (f"an unsafe path ({reason})" if reason
+                   else f"another name than its header's '{info.filename}'")
+        told = (f"its Unicode Path extra field (0x7075) names it '{name}', {why}: unzip, "
+                "libarchive and Python's zipfile (from 3.12) extract the entry under that "
+                "name instead of its header's")
+        if field.version != 1 or field.name_crc != zlib.crc32(member_name_bytes(info)):
+            told += (" (these three skip this one, its version or CRC-32 not matching the "
+                     "header's name; a tool that checks neither follows it)")
+        return (f"{told}; corpuskit never writes the field, so the archive was changed to "
+                "extract this entry elsewhere than its manifests say")
+    return None
 
 
 class ZipSource(PackageSource):
@@ -268,6 +306,7 @@ class ZipSource(PackageSource):
         limits = self.limits
         infos = self.entries
         refused, refuse = refusals.marks, refusals.refuse
+        renamed = infos.unicode_paths()  # (empty in an archive corpuskit writes)
         for index, info in enumerate(infos):
             if refused[index]:
                 continue
@@ -276,6 +315,11 @@ class ZipSource(PackageSource):
             if reason:
                 refuse(index, "unsafe-path", f"unsafe entry name: {reason}")
                 continue
+            if renamed and index in renamed:
+                reason = unicode_path_reason(info, renamed[index])
+                if reason:
+                    refuse(index, "unsafe-path", reason)
+                    continue
             kind = stat.S_IFMT(_unix_mode(info))
             if kind == stat.S_IFLNK:
                 refuse(index, "unsafe-path", "symbolic link entry; links are never followed")
