@@ -128,11 +128,12 @@ class ZipSource(PackageSource):
     The archive is read in place and never extracted. Its end records and central
     directory are checked against :class:`ArchiveLimits` as they are read (entry by entry,
     as zipfile reads them: :func:`~corpuskit.zipfiles.zipdirectory.read_members`); then every entry
-    is checked: names that are absolute, hold ``..``, backslashes or control
-    characters, symbolic links and other special files, duplicates, entries outside the
-    single top folder, encrypted entries, compression other than stored or deflated,
-    overlapping entries and entries beyond the size or ratio limits are refused (never
-    readable through :meth:`open`). With ``strict`` (the default) any refused entry
+    is checked: names that are absolute, hold ``..``, backslashes or control characters,
+    entries that an Info-ZIP Unicode Path extra field names otherwise
+    (:func:`unicode_path_reason`), symbolic links and other special files, duplicates,
+    entries outside the single top folder, encrypted entries, compression other than stored
+    or deflated, overlapping entries and entries beyond the size or ratio limits are refused
+    (never readable through :meth:`open`). With ``strict`` (the default) any refused entry
     raises :class:`InputError`; otherwise they are listed in :attr:`problems` (for
     ``validate``). A garbage, empty or truncated file, or one beyond the archive-wide
     limits, always raises :class:`InputError` with an ``archive-error`` problem, and so
