@@ -258,3 +258,21 @@ def digest_files(digester: FileDigester, rels: list[str]) -> DigestResult:
             continue
         digests.append((rel, size, found))
     return digests, errors
+
+
+def open_files(root: str | None, opener: Callable[[str], IO[bytes]], rels: list[str]
+               ) -> list[tuple[str, str]]:
+    """``(path, reason)`` of each file of ``rels`` that cannot be opened as
+    :class:`FileDigester` opens it to read it (a folder's ``root``, or an archive's
+    members through ``opener``); none is read."""
+    errors: list[tuple[str, str]] = []
+    for rel in rels:
+        try:
+            if root is not None:
+                os.close(open_regular(os.path.join(root, rel), checking=True))
+            else:
+                with opener(rel):
+                    pass
+        except (OSError, ValueError) as exc:
+            errors.append((rel, read_reason(exc)))
+    return errors

@@ -1,10 +1,11 @@
 """The precise check of one package, folder or archive: every problem found and named.
 
-Every file is read once, streaming, and hashed with every algorithm its manifests use
+Every file checked is read once, streaming, and hashed with every algorithm its manifests use
 (bagit-python's ``get_hashers`` idea). The pass over ``data/documents.jsonl`` hashes it
 (the resource hash too), checks every record and reads the raw file each record names: that
 one read serves both the record's source_bytes/source_sha256 and the raw file's manifest
-entry (:mod:`.recordpass`). Files no record names are hashed afterwards. The manifests are
+entry (:mod:`.recordpass`). Files no record names are hashed afterwards, those a manifest
+line or a resource claims a hash for (any other is opened, not read). The manifests are
 parsed line by line meanwhile and compared with the digests at the end; everything else
 compares what the reading found with what ``bag-info.txt`` and ``datapackage.json`` say.
 Last, a package that holds ``data/documents.parquet`` has it compared, row by row, with the
@@ -71,7 +72,7 @@ from .croissant import (
     croissant_mismatches,
 )
 from .descriptor import Resource, check_descriptor, descriptor_resources, documents_resource
-from .digest import CHUNK, DigestResult, FileDigester, digest_files
+from .digest import CHUNK, DigestResult, FileDigester, digest_files, open_files
 from .layout import dangling_path_problems, layout_problems
 from .parquetcheck import CHANGED as NOT_COMPARED_CHANGED
 from .parquetcheck import compare_parquet
@@ -302,6 +303,25 @@ class Checker(PackageReader):
             for rel, reason in errors:
                 self.read_error(rel, reason)
 
+    def open_files(self, rels: list[str]) -> None:
+        """Opens each file of ``rels`` and closes it, unread: one that cannot be opened is
+        told so as a file that cannot be read is (its hash, which nothing claims, is not
+        needed)."""
+        for rel, reason in open_files(self.view.root, self.view.opener, rels):
+            self.read_error(rel, reason)
+            self.unhashed.discard(rel)
+
+    def hash_if_unhashed(self, rel: str) -> None:
+        """Hashes ``rel`` now if :meth:`finish_records` left it unread, its sha256 being
+        asked for (croissant.json or README.md restating it)."""
+        if rel in self.unhashed:
+            self.unhashed.discard(rel)
+            self.hash_files([((REQUIRED_ALGORITHM,), [rel])])
+
+    def sha256_hex(self) -> Mapping[str, str]:
+        """The sha256 of the files as hex, a file left unread hashed when asked for."""
+        return _HexView(self.sha256, self.hash_if_unhashed)
+
     def measure_unknown(self) -> None:
         """Sizes the listing left unknown and the hash pass could not measure."""
         for rel, size in self.files.items():
@@ -342,7 +362,8 @@ class Checker(PackageReader):
         self.raw = _raw_suffixes_listed(manifests, files)
         if records is not None:
             documents, docs_sha256 = self.finish_records(
-                records, doc_parts, manifest_names, payload_algorithms, tag_algorithms)
+                records, doc_parts, manifest_names, payload_algorithms, tag_algorithms,
+                _claimed(manifests, resources))
         else:
             documents = self.fast_documents(manifests, bag_info)
 
@@ -438,22 +459,30 @@ class Checker(PackageReader):
 
     def finish_records(self, records: RecordPass, doc_parts: tuple[str, ...],
                        manifest_names: list[str], payload_algorithms: tuple[str, ...],
-                       tag_algorithms: tuple[str, ...]) -> tuple[int | None, str | None]:
+                       tag_algorithms: tuple[str, ...], claimed: Collection[str]
+                       ) -> tuple[int | None, str | None]:
         """Ends the pass over the ``records`` and hashes the files no record names (but
-        ``doc_parts`` and the manifests, ``manifest_names``), adding the problems of raw
-        files no record names; returns the number of documents (the records') and the
-        records' content hash, the number None where the hash is (records unread)."""
+        ``doc_parts`` and the manifests, ``manifest_names``) that a manifest line or a
+        resource claims a hash for (``claimed``), adding the problems of raw files no
+        record names; returns the number of documents (the records') and the records'
+        content hash, the number None where the hash is (records unread)."""
         files = self.files
         documents: int | None
         documents, docs_sha256 = records.finish()
-        # Files no record names (tag files, stray payload): hashed now.
+        # Files no record names (tag files, stray payload): hashed now, those whose hash
+        # something claims; the others are opened, not read (QA: a sparse unlisted file
+        # of 50 GB in data/raw/ was read whole, for problems its size and name tell),
+        # and hashed only if a later check asks for their sha256 (:meth:`sha256_hex`).
         skip = set(doc_parts) | set(manifest_names)  # read by their own passes
         rest = [rel for rel in files if rel not in self.sha256
                 and rel not in self.unreadable and rel not in skip]
+        self.unhashed = {rel for rel in rest if rel not in claimed}
+        rest = [rel for rel in rest if rel in claimed]
         self.hash_files([
             (payload_algorithms, [rel for rel in rest if rel.startswith(PAYLOAD_PREFIX)]),
             (tag_algorithms, [rel for rel in rest if not rel.startswith(PAYLOAD_PREFIX)]),
         ])
+        self.open_files([rel for rel in files if rel in self.unhashed])
         self.measure_unknown()
         if docs_sha256 is not None:
             self.unreferenced_raw_files(records)
@@ -904,7 +933,7 @@ class Checker(PackageReader):
                 "identifier never gives (an ISO 639-1 code its model knows, or 'und'): "
                 f"records edited by hand? {reproduce_or_rebuild(self.reproduce)}"))
         restated = None if descriptor is None else restate(
-            descriptor, documents, tally, self.files, _HexView(self.sha256),
+            descriptor, documents, tally, self.files, self.sha256_hex(),
             statistics=sound, raw=self.raw)
         if restated is not None and tally is not None:
             process, hint = restated.config.process, reproduce_or_rebuild(self.reproduce)
@@ -940,13 +969,24 @@ class Checker(PackageReader):
         self.problems.extend(problems)
         if document is NOT_JSON:
             return
-        found = check_croissant(document, self.files, _HexView(self.sha256))
+        found = check_croissant(document, self.files, self.sha256_hex())
         self.problems.extend(found)
         if restated is not None:
             self.problems.extend(croissant_differences(
                 document, restated, {p.location for p in found if p.path == CROISSANT}))
         elif descriptor is not None:
             self.problems.extend(croissant_mismatches(document, descriptor))
+
+
+def _claimed(manifests: list[tuple[Manifest, _Entries]], resources: list[Resource]
+             ) -> set[str]:
+    """The files whose hash something compares: those a manifest lists, and the parts of
+    each resource that states a hash (croissant.json's FileObjects are hashed as they are
+    read: :meth:`Checker.sha256_hex`)."""
+    claimed = {rel for manifest, _ in manifests for rel in manifest.entries}
+    claimed.update(part for resource in resources if resource.hash is not None
+                   for part in resource.parts)
+    return claimed
 
 
 def _raw_suffixes_listed(manifests: list[tuple[Manifest, _Entries]],
@@ -1064,12 +1104,17 @@ class _Entries:
 
 
 class _HexView(Mapping[str, str]):
-    """Raw digests seen as hex strings (for checks written against hex)."""
+    """Raw digests seen as hex strings (for checks written against hex); ``missing`` is
+    called with a key not found, which it may add to ``digests`` (a file hashed late)."""
 
-    def __init__(self, digests: Mapping[str, bytes]) -> None:
+    def __init__(self, digests: Mapping[str, bytes],
+                 missing: Callable[[str], None] | None = None) -> None:
         self._digests = digests
+        self._missing = missing
 
     def __getitem__(self, key: str) -> str:
+        if key not in self._digests and self._missing is not None:
+            self._missing(key)
         return self._digests[key].hex()
 
     def __iter__(self) -> Iterator[str]:

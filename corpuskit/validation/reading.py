@@ -58,6 +58,9 @@ class PackageReader:
         #: (raw bytes: half the memory of hex strings).
         self.sha256: dict[str, bytes] = {}
         self.other: dict[str, dict[str, bytes]] = {}
+        #: Files present that no manifest line or resource claims a hash for, left unread
+        #: by the precise check (hashed only if a check asks for their sha256).
+        self.unhashed: set[str] = set()
         #: Files whose bytes differ from a checksum recorded for them (a manifest's or the
         #: descriptor's): known damaged, so no parser that may abort on them is given them.
         self.changed: set[str] = set()
