@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -650,17 +651,14 @@ def test_an_unverified_exports_records_error_names_the_package(tmp_path: Path) -
     assert not (tmp_path / "out.csv").exists()
 
 
-def test_a_record_line_cut_short_is_told_so_by_validate_and_export_alike(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A line of data/documents.jsonl cut short in its text (its LF kept): validate said
-    "unexpected end of data" and export --no-verify "unexpected control character in
-    string", the LF read into the string (QA s87). Both say what it is, the same way
-    (schemacheck.not_json)."""
+def _first_line_cut_told(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                         cut: Callable[[bytes], bytes]) -> str:
+    """What validate says of a package whose first record line is ``cut`` (its LF kept),
+    asserted to be what export --no-verify says of it: one problem, on line 1."""
     package = copy_package(sample(), tmp_path)
     records = package / "data" / "documents.jsonl"
     lines = records.read_bytes().splitlines(keepends=True)
-    first = lines[0]
-    lines[0] = first[:first.index(b'"text":') + 30] + b"\n"
+    lines[0] = cut(lines[0]) + b"\n"
     records.write_bytes(b"".join(lines))
     capsys.readouterr()
     assert main(["validate", str(package)]) == 1
@@ -671,7 +669,18 @@ def test_a_record_line_cut_short_is_told_so_by_validate_and_export_alike(
     told = [line.split(": ", 2)[2] for line in capsys.readouterr().err.splitlines()
             if line.startswith(f"error: {records}:line 1: ")]
     assert said == told and len(said) == 1, (said, told)
-    assert said[0].startswith("not valid JSON: the line ends inside a string: it was cut "
+    return said[0]
+
+
+def test_a_record_line_cut_short_is_told_so_by_validate_and_export_alike(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A line of data/documents.jsonl cut short in its text (its LF kept): validate said
+    "unexpected end of data" and export --no-verify "unexpected control character in
+    string", the LF read into the string (QA s87). Both say what it is, the same way
+    (schemacheck.not_json)."""
+    said = _first_line_cut_told(tmp_path, capsys, lambda first: first[
+        :first.index(b'"text":') + 30])
+    assert said.startswith("not valid JSON: the line ends inside a string: it was cut "
                               "short (truncated): line 1 column "), said
 
 
@@ -683,19 +692,6 @@ def test_a_record_line_cut_short_outside_a_string_is_placed_alike(
     column N" and export --no-verify (and load), which parse it with it, at "line 2 column
     1", a line the record line has not (QA s87). Both place it where the line ends
     (schemacheck.not_json)."""
-    package = copy_package(sample(), tmp_path)
-    records = package / "data" / "documents.jsonl"
-    lines = records.read_bytes().splitlines(keepends=True)
-    first = lines[0]
-    lines[0] = first[:first.index(b'"text":') - 1] + cut + b"\n"
-    records.write_bytes(b"".join(lines))
-    capsys.readouterr()
-    assert main(["validate", str(package)]) == 1
-    said = [line.split(": ", 1)[1] for line in capsys.readouterr().out.splitlines()
-            if line.startswith(f"{records}:line 1: ")]
-    assert main(["export", str(package), "--format", "csv", "--no-verify",
-                 "--out", str(tmp_path / "out.csv")]) == 1
-    told = [line.split(": ", 2)[2] for line in capsys.readouterr().err.splitlines()
-            if line.startswith(f"error: {records}:line 1: ")]
-    assert said == told and len(said) == 1, (said, told)
-    assert "line 1 column " in said[0] and "line 2" not in said[0], said
+    said = _first_line_cut_told(tmp_path, capsys, lambda first: first[
+        :first.index(b'"text":') - 1] + cut)
+    assert "line 1 column " in said and "line 2" not in said, said
