@@ -172,6 +172,114 @@ def test_only_the_unicode_path_extra_field_is_read_as_a_name() -> None:
     assert unicode_path_fields(b"") == ()
 
 
+def _renamed_locally(tmp_path: Path, extra: bytes, *, central: bool = False) -> Path:
+    """The release zip, sealed again, with the extra field ``extra`` in the local header of
+    :data:`RENAMED`'s entry only (and in its central directory record too if
+    ``central``): the headers after it, and the central directory, moved by its length."""
+    data = built().archive.read_bytes()  # (sealed() replaces its seal)
+    end = data.rindex(b"PK\x05\x06")
+    count, size, start = struct.unpack_from("<H2L", data, end + 10)
+    records, at, header_at = [], start, -1
+    for _ in range(count):
+        name_length, extra_length, comment_length = struct.unpack_from("<3H", data, at + 28)
+        record = bytearray(data[at:at + 46 + name_length + extra_length + comment_length])
+        if record[46:46 + name_length] == RENAMED.encode():
+            header_at = struct.unpack_from("<L", record, 42)[0]
+            if central:
+                record[46 + name_length:46 + name_length] = extra
+                struct.pack_into("<H", record, 30, len(extra))
+        records.append(record)
+        at += 46 + name_length + extra_length + comment_length
+    assert header_at >= 0 and at == start + size
+    entries = bytearray(data[:start])
+    name_length, extra_length = struct.unpack_from("<2H", entries, header_at + 26)
+    assert extra_length == 0  # corpuskit writes none
+    entries[header_at + 30 + name_length:header_at + 30 + name_length] = extra
+    struct.pack_into("<H", entries, header_at + 28, len(extra))
+    for record in records:
+        if (offset := struct.unpack_from("<L", record, 42)[0]) > header_at:
+            struct.pack_into("<L", record, 42, offset + len(extra))
+    directory = b"".join(records)
+    tail = bytearray(data[end:])
+    struct.pack_into("<2L", tail, 12, len(directory), len(entries))
+    archive = tmp_path / f"{TOP}.zip"
+    archive.write_bytes(sealed(bytes(entries) + directory + bytes(tail)))
+    return archive
+
+
+def _local_renaming(report: ValidationReport) -> list[str]:
+    """The messages of the unsafe-path problems of :data:`RENAMED`'s local header."""
+    return [p.message for p in report.problems
+            if p.code == "unsafe-path" and "of its local header" in p.message]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+@pytest.mark.parametrize(("name", "said"), [
+    ("../../escape.txt", "an unsafe path ('..' in path)"),
+    ("/tmp/escape.txt", "an unsafe path (absolute path)"),
+    (f"{TOP}/data/raw/en/elsewhere.txt", f"another name than its header's '{RENAMED}'"),
+])
+def test_a_unicode_path_extra_field_in_a_local_header_only_is_an_unsafe_path(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str, name: str,
+        said: str) -> None:
+    """The field in the entry's local header, not in its central directory record, was
+    only an extra field (archive-metadata), while bsdtar (libarchive 3.6) listed the entry
+    under the field's name and, with -P, extracted ../../evil.txt two folders above the
+    one it was run in. It is an unsafe path, said once, beside the extra field."""
+    archive = _renamed_locally(tmp_path, _unicode_path_field(name.encode()))
+    before = set(tmp_path.rglob("*"))
+    code, out, _ = run(capsys, "validate", "--jobs", "1", "--format", fmt, str(archive))
+    assert code == 1
+    if fmt == "json":
+        problems = json.loads(out)["problems"]
+        found = [p for p in problems if p["code"] == "unsafe-path"]
+        assert [p["path"] for p in found] == [RENAMED], out
+        assert any(p["code"] == "archive-metadata" and p["path"] == RENAMED
+                   and "extra field length" in p["message"] for p in problems), out
+        message = found[0]["message"]
+    else:
+        lines = [line for line in out.splitlines() if "unsafe-path" in line]
+        assert len(lines) == 1 and RENAMED in lines[0], out
+        message = lines[0]
+    assert (f"the Unicode Path extra field (0x7075) of its local header names it '{name}', "
+            f"{said}: libarchive (bsdtar) extracts") in message
+    assert "its central directory record has no such field" in message
+    _nothing_written(tmp_path, before)
+
+
+def test_a_unicode_path_extra_field_in_both_headers_is_said_once(tmp_path: Path) -> None:
+    """The same field in the local header and the central directory record: the entry is
+    refused for the central one, and the local one is not said again."""
+    extra = _unicode_path_field(b"../../escape.txt")
+    report = validate(_renamed_locally(tmp_path, extra, central=True), jobs=1)
+    unsafe = [p for p in report.problems if p.code == "unsafe-path"]
+    assert len(unsafe) == 1 and "its Unicode Path extra field (0x7075) names it" in \
+        unsafe[0].message, render_text(report)
+    # another field in the local header than in the central record is said too
+    other = _renamed_locally(tmp_path, _unicode_path_field(b"../../other.txt"))
+    local_only = validate(other, jobs=1)
+    assert len(_local_renaming(local_only)) == 1, render_text(local_only)
+
+
+def test_a_local_unicode_path_extra_field_of_the_headers_own_name_is_only_an_extra_field(
+        tmp_path: Path) -> None:
+    report = validate(_renamed_locally(tmp_path, _unicode_path_field(RENAMED.encode())),
+                      jobs=1)
+    assert "unsafe-path" not in codes(report), render_text(report)
+    assert any(p.path == RENAMED and "extra field length" in p.message
+               for p in report.problems), render_text(report)
+
+
+def test_a_local_unicode_path_extra_field_tools_skip_is_refused_and_said_so(
+        tmp_path: Path) -> None:
+    """A CRC-32 not that of the header's name: said as a field a careful tool skips."""
+    report = validate(_renamed_locally(tmp_path, _unicode_path_field(b"../escape.txt", 1)),
+                      jobs=1)
+    [message] = _local_renaming(report)
+    assert "a tool that checks the field's version and CRC-32 skips this one" in message
+    assert "one that checks neither follows it" in message
+
+
 def test_symlink_entry(tmp_path: Path) -> None:
     info = zipfile.ZipInfo(f"{TOP}/data/raw/link.txt")
     info.create_system = 3

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from ..problems import Problem, ProblemList
 from ..wording import counted
 from ..zipfiles.archiveseal import SEAL_BYTES
+from ..zipfiles.zipdirectory import unicode_path_fields
 from ..zipfiles.zipformat import (
     CENTRAL,
     LOCAL,
@@ -33,7 +34,7 @@ from ..zipfiles.zipformat import (
     member_info,
     zip_date_time,
 )
-from ..zipfiles.zipsource import ZipSource
+from ..zipfiles.zipsource import ZipSource, unicode_path_reason
 
 _LOCAL_FIELDS = ("signature", "version needed", "reserved", "flags", "compression method",
                  "modification time", "modification date", "CRC-32", "compressed size",
@@ -266,6 +267,9 @@ def _entry_steps(source: ZipSource, tail: _Window, date_time: DateTime,
                                      actual, local, longer, not_utf8),
                 {"CRC-32": crc, "compressed size": compress_size,
                  "uncompressed size": file_size}, problems, disputed)
+            renamed = _local_unicode_path_problem(source, number - 1, name, offset, actual)
+            if renamed is not None:
+                problems.append(renamed)
         record = central_record(expected, offset - front)
         got = tail.read(position, len(record))
         if tail_problem is None and got != record:
@@ -344,6 +348,27 @@ def _local_header_problems(entry: _LocalHeaderMismatch, central: dict[str, int],
                                 f"local header at byte {offset} differs from the "
                                 f"reproducible form ({where}{entry.not_utf8})"))
     return besides
+
+
+def _local_unicode_path_problem(source: ZipSource, index: int, name: str, offset: int,
+                                actual: bytes) -> Problem | None:
+    """``unsafe-path`` for the entry ``index`` (``name``) whose local header, at byte
+    ``offset`` and beginning with ``actual``, holds an Info-ZIP Unicode Path extra field
+    (0x7075) that names it otherwise than its header (:func:`unicode_path_reason`), unless
+    its central directory record holds the same fields (the entry is refused for those
+    already: said once). corpuskit writes no extra field, so this is read only where a
+    local header has one."""
+    if actual[:4] != b"PK\x03\x04" or len(actual) < LOCAL.size:
+        return None
+    name_length, extra_length = LOCAL.unpack_from(actual)[10:12]
+    if not extra_length:
+        return None
+    fields = unicode_path_fields(source.read_at(offset + LOCAL.size + name_length,
+                                                extra_length))
+    if not fields or fields == source.entries.unicode_paths().get(index, ()):
+        return None
+    reason = unicode_path_reason(source.entries.member(index, name), fields, local=True)
+    return Problem(name, "unsafe-path", reason) if reason is not None else None
 
 
 def _central_record_problem(name: str, got: bytes, record: bytes, not_utf8: str) -> Problem:

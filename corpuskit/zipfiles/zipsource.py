@@ -86,10 +86,14 @@ def _undecodable_name(exc: UnicodeDecodeError) -> str:
             "zipfile refuses it too: the archive was damaged or made by a faulty tool")
 
 
-def unicode_path_reason(info: Member, fields: tuple[UnicodePath, ...]) -> str | None:
+def unicode_path_reason(info: Member, fields: tuple[UnicodePath, ...], *,
+                        local: bool = False) -> str | None:
     """Why the entry ``info``, whose central directory record holds the Info-ZIP Unicode
     Path extra fields ``fields`` (0x7075), is refused, or None when each of them names it
-    as its header does.
+    as its header does. ``local``: the fields are its local header's, not its central
+    directory record's (a tool that reads the local headers follows them: libarchive's
+    bsdtar 3.6 listed and extracted an entry under such a field's name, whether it read
+    the archive from a file or as a stream; unzip and zipfile read the central ones only).
 
     An extractor that reads the field writes the entry where the field says (unzip did:
     ``../../evil.txt`` was extracted as ``evil.txt`` out of the folder it was told, QA), so
@@ -111,11 +115,20 @@ def unicode_path_reason(info: Member, fields: tuple[UnicodePath, ...]) -> str | 
             reason = unsafe_member_reason(name[:-1] if name.endswith("/") else name)
             why = (f"an unsafe path ({reason})" if reason
                    else f"another name than its header's '{info.filename}'")
-        told = (f"its Unicode Path extra field (0x7075) names it '{name}', {why}: unzip, "
-                "libarchive and Python's zipfile (from 3.12) extract the entry under that "
-                "name instead of its header's")
+        if local:
+            told = (f"the Unicode Path extra field (0x7075) of its local header names it "
+                    f"'{name}', {why}: libarchive (bsdtar) extracts the entry under that "
+                    "name instead of its header's, though its central directory record has "
+                    "no such field")
+        else:
+            told = (f"its Unicode Path extra field (0x7075) names it '{name}', {why}: unzip, "
+                    "libarchive and Python's zipfile (from 3.12) extract the entry under that "
+                    "name instead of its header's")
         if field.version != 1 or field.name_crc != zlib.crc32(member_name_bytes(info)):
-            told += (" (these three skip this one, its version or CRC-32 not matching the "
+            told += (" (a tool that checks the field's version and CRC-32 skips this one, "
+                     "they not matching the header's name; one that checks neither follows "
+                     "it)" if local else
+                     " (these three skip this one, its version or CRC-32 not matching the "
                      "header's name; a tool that checks neither follows it)")
         return (f"{told}; corpuskit never writes the field, so the archive was changed to "
                 "extract this entry elsewhere than its manifests say")
@@ -125,21 +138,22 @@ def unicode_path_reason(info: Member, fields: tuple[UnicodePath, ...]) -> str | 
 class ZipSource(PackageSource):
     """A package archive: every member under one top folder ``<name>-<version>/``.
 
-    The archive is read in place and never extracted. Its end records and central
-    directory are checked against :class:`ArchiveLimits` as they are read (entry by entry,
-    as zipfile reads them: :func:`~corpuskit.zipfiles.zipdirectory.read_members`); then every entry
-    is checked: names that are absolute, hold ``..``, backslashes or control characters,
-    entries that an Info-ZIP Unicode Path extra field names otherwise
-    (:func:`unicode_path_reason`), symbolic links and other special files, duplicates,
-    entries outside the single top folder, encrypted entries, compression other than stored
-    or deflated, overlapping entries and entries beyond the size or ratio limits are refused
-    (never readable through :meth:`open`). With ``strict`` (the default) any refused entry
-    raises :class:`InputError`; otherwise they are listed in :attr:`problems` (for
-    ``validate``). A garbage, empty or truncated file, or one beyond the archive-wide
-    limits, always raises :class:`InputError` with an ``archive-error`` problem, and so
-    does a path that is no regular file: a pipe, socket or device is refused at once,
-    never waited on. ``follow_links`` False refuses a symbolic link too (the releases
-    found in an output folder are files of their own, :mod:`corpuskit.dist`).
+    The archive is read in place and never extracted. Its end records and central directory
+    are checked against :class:`ArchiveLimits` as they are read (entry by entry, as zipfile
+    reads them: :func:`~corpuskit.zipfiles.zipdirectory.read_members`); then every entry is
+    checked: names that are absolute, hold ``..``, backslashes or control characters,
+    entries that an Info-ZIP Unicode Path extra field of their central directory record
+    names otherwise (:func:`unicode_path_reason`; one only in a local header, which this
+    class does not read, validate's structure check reports), symbolic links and other
+    special files, duplicates, entries outside the single top folder, encrypted entries,
+    compression other than stored or deflated, overlapping entries and entries beyond the
+    size or ratio limits are refused (never readable through :meth:`open`). With ``strict``
+    (the default) any refused entry raises :class:`InputError`; otherwise they are listed in
+    :attr:`problems` (for ``validate``). A garbage, empty or truncated file, or one beyond
+    the archive-wide limits, always raises :class:`InputError` with an ``archive-error``
+    problem, and so does a path that is no regular file: a pipe, socket or device is refused
+    at once, never waited on. ``follow_links`` False refuses a symbolic link too (the
+    releases found in an output folder are files of their own, :mod:`corpuskit.dist`).
     Members are inflated by :class:`MemberStream` in bounded chunks.
 
     It pickles (and copies) as its path and settings, never its open file: unpickled, the
