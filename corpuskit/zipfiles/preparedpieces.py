@@ -14,6 +14,7 @@ read where a pieces index says its record groups and manifest lines are.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -229,7 +230,7 @@ class PreparedPieces:
         for member, size, pieces in large:
             self._large[member] = (blob, size, pieces)
         if shard >= self._segment:
-            self._unoffered[shard] = sorted(entries)
+            self._unoffered[shard] = sorted(entries, key=itemgetter(0))  # (names unique)
         ids = [_raw_id(group[0][0]) for group in (entries, large) if group]
         return min(ids) if ids else None
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import struct
 from collections.abc import Iterator
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
@@ -92,7 +93,7 @@ def make_segment(raw: list[list[Any]], target: BinaryIO, root: str, created: str
     date_time = zip_date_time(created)
     prefix = f"{root}/"
     # In the zip's order, by name (the index lists them by document id).
-    entries = sorted(raw)
+    entries = sorted(raw, key=itemgetter(0))  # (a shard's raw files: names unique)
     locals_, records, header_offsets = EntryHeaders(date_time).consecutive(
         [(prefix + name, size, length, crc) for name, size, crc, _, length in entries])
     offsets: list[list[int]] = []
