@@ -532,7 +532,7 @@ def test_dask_engine_writes_the_bytes_of_the_local_engine(
     so the build hands them absolute paths."""
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None, host="127.0.0.1") as cluster:
+                                  dashboard_address=":0", host="127.0.0.1") as cluster:
         monkeypatch.chdir(tmp_path)
         seeds = Path(os.path.relpath(corpus, tmp_path))
         result = build(seeds, Path("out"), engine="dask", scheduler=cluster.scheduler_address,
@@ -699,7 +699,7 @@ def tls_cluster(request: pytest.FixtureRequest,
                         tls_worker_key=key, require_encryption=True)
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
                                   protocol=getattr(request, "param", "tls"),
-                                  security=security, dashboard_address=None,
+                                  security=security, dashboard_address=":0",
                                   host="127.0.0.1") as cluster:
         yield cluster.scheduler_address, cert, key
 
@@ -807,7 +807,7 @@ def test_a_ucx_address_without_ucx_support_says_so(corpus: Path, tmp_path: Path)
 def test_a_dask_scheduler_without_workers_is_named_so(corpus: Path, tmp_path: Path) -> None:
     """It was "Dask workers run corpuskit [], this is 0.1.0"."""
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=0, dashboard_address=None,
+    with distributed.LocalCluster(n_workers=0, dashboard_address=":0",
                                   host="127.0.0.1") as cluster, \
             pytest.raises(OutputError, match="has no workers; start some"):
         build(corpus, tmp_path / "out", engine="dask", scheduler=cluster.scheduler_address)
@@ -918,7 +918,7 @@ def test_a_dask_build_on_workers_that_read_names_as_ascii_is_refused_before_any_
         monkeypatch.setenv(name, value)
     with dask.config.set({"distributed.nanny.pre-spawn-environ": worker_env}), \
             distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
-                                     dashboard_address=None, host="127.0.0.1") as cluster:
+                                     dashboard_address=":0", host="127.0.0.1") as cluster:
         worker = next(iter(cluster.scheduler.workers))
         with pytest.raises(OutputError) as caught:
             build(seeds, tmp_path / "out", engine="dask", scheduler=cluster.scheduler_address,
@@ -939,7 +939,7 @@ def _worker_importing(pythonpath: Path, cwd: Path) -> Iterator[str]:
     elsewhere does (a LocalCluster's workers import what this process imports)."""
     distributed = pytest.importorskip("distributed")
     env = {**os.environ, "PYTHONPATH": str(pythonpath), "PYTHONUTF8": "1"}
-    with distributed.LocalCluster(n_workers=0, dashboard_address=None,
+    with distributed.LocalCluster(n_workers=0, dashboard_address=":0",
                                   host="127.0.0.1") as cluster:
         worker = subprocess.Popen(
             [sys.executable, "-m", "distributed.cli.dask_worker", cluster.scheduler_address,
@@ -1067,7 +1067,7 @@ def test_a_worker_that_joins_during_a_build_is_named_by_its_address(tmp_path: Pa
     task = engine.ShardTask(0, (), tmp_path, tmp_path / "package", ProcessConfig(), None,
                             1 << 20)
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
-                                  protocol="tcp", dashboard_address=None,
+                                  protocol="tcp", dashboard_address=":0",
                                   host="127.0.0.1") as cluster, \
             distributed.Client(cluster, set_as_default=False) as client:
         worker = next(iter(cluster.scheduler.workers))
@@ -1864,7 +1864,7 @@ def test_an_interrupted_dask_build_leaves_nothing(corpus: Path, tmp_path: Path,
     monkeypatch.setattr(build_module, "_copy_records", interrupted)  # at the first shard
     out = tmp_path / "out"
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None, host="127.0.0.1") as cluster:
+                                  dashboard_address=":0", host="127.0.0.1") as cluster:
         with pytest.raises(KeyboardInterrupt):
             build(corpus, out, engine="dask", scheduler=cluster.scheduler_address, cache=None)
         with distributed.Client(cluster.scheduler_address, set_as_default=False) as client:
@@ -2484,7 +2484,7 @@ def test_a_dask_build_whose_cluster_lost_every_worker_says_so() -> None:
         result_while_workers(Cluster([0]), Pending(10**6), "tcp://s:1", poll=0.25, grace=1)
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
-                                  dashboard_address=None, host="127.0.0.1") as cluster, \
+                                  dashboard_address=":0", host="127.0.0.1") as cluster, \
             distributed.Client(cluster.scheduler_address, set_as_default=False) as client:
         slow = client.submit(time.sleep, 3)
         with pytest.raises(TimeoutError):  # what a Dask future raises when it is not done
