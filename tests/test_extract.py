@@ -348,12 +348,17 @@ def test_the_terminal_punctuation_and_quotation_tables_are_unicodes() -> None:
     )
 
     table = {chr(code) for first, last in TERMINAL_PUNCTUATION for code in range(first, last + 1)}
-    everything = [chr(code) for code in range(0x110000)]
-    terminal = {char for char in everything if regex.match(r"\p{Terminal_Punctuation}", char)}
+    # Every code point once, in one string: a pattern of one character finds each that
+    # matches it (a match a character: 1.1 million calls took 25 s of the suite).
+    everything = "".join(map(chr, range(0x110000)))
+
+    def matching(pattern: str, flags: int = 0) -> set[str]:
+        return set(regex.findall(pattern, everything, flags))
+
+    terminal = matching(r"\p{Terminal_Punctuation}")
     unassigned = regex.compile(r"\p{Cn}")
     assert terminal <= table and all(unassigned.match(char) for char in table - terminal)
-    quotes = {char for char in everything if regex.match(r"\p{Quotation_Mark}", char)}
-    assert quotes == set(QUOTATION_MARKS)
+    assert matching(r"\p{Quotation_Mark}") == set(QUOTATION_MARKS)
     named = {char for char in table
              if any(word in unicodedata.name(char, "")
                     for word in ("QUESTION", "EXCLAMATION", "INTERROBANG"))}
@@ -363,7 +368,7 @@ def test_the_terminal_punctuation_and_quotation_tables_are_unicodes() -> None:
     assert phrase_ends == set(PHRASE_ENDS)
     greek = {chr(code) for first, last in GREEK_LETTERS for code in range(first, last + 1)}
     letters = regex.compile(r"[\p{Script=Greek}&&\p{L}]", regex.V1)
-    assert {char for char in everything if letters.match(char)} <= greek
+    assert matching(r"[\p{Script=Greek}&&\p{L}]", regex.V1) <= greek
     assert all(letters.match(char) or unassigned.match(char) for char in greek)
 
 
