@@ -101,12 +101,16 @@ def _renamed(tmp_path: Path, extra: bytes) -> Path:
     return archive
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "github"])
-@pytest.mark.parametrize(("name", "said"), [
+#: Names a Unicode Path extra field gives an entry, each with why it is refused.
+RENAMINGS = [
     ("../../escape.txt", "an unsafe path ('..' in path)"),
     ("/tmp/escape.txt", "an unsafe path (absolute path)"),
     (f"{TOP}/data/raw/en/elsewhere.txt", f"another name than its header's '{RENAMED}'"),
-])
+]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+@pytest.mark.parametrize(("name", "said"), RENAMINGS)
 def test_a_unicode_path_extra_field_renaming_an_entry_is_an_unsafe_path(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str, name: str,
         said: str) -> None:
@@ -214,11 +218,7 @@ def _local_renaming(report: ValidationReport) -> list[str]:
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "github"])
-@pytest.mark.parametrize(("name", "said"), [
-    ("../../escape.txt", "an unsafe path ('..' in path)"),
-    ("/tmp/escape.txt", "an unsafe path (absolute path)"),
-    (f"{TOP}/data/raw/en/elsewhere.txt", f"another name than its header's '{RENAMED}'"),
-])
+@pytest.mark.parametrize(("name", "said"), RENAMINGS)
 def test_a_unicode_path_extra_field_in_a_local_header_only_is_an_unsafe_path(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str, name: str,
         said: str) -> None:
