@@ -10,6 +10,7 @@ import json
 import os
 import re
 import shutil
+import signal
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,6 +40,20 @@ settings.load_profile("corpuskit")
 # worker processes and the CLI run in a child process have it too; a test of a fallback
 # itself takes it away (monkeypatch.delenv).
 os.environ[STRICT_VARIABLE] = "1"
+
+
+def let_children_take_ctrl_c() -> None:
+    """Undo an ignored SIGINT for the programs the tests start.
+
+    A shell script's ``pytest &`` starts pytest with SIGINT ignored, and every program it
+    starts inherits that: corpuskit then ignores Ctrl-C too, as it should, and each test
+    that sends SIGINT to a child fails (14 did). Ctrl-C is given back its usual handling
+    here, which a child's exec resets to the default."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+let_children_take_ctrl_c()
 
 
 @pytest.hookimpl(tryfirst=True)
