@@ -255,8 +255,8 @@ def _say_left_out(skipped: Iterable[tuple[str, str]], notes: Iterable[str] = ())
     missing, or why a refused file was not kept out (QA: seeds 1, s76)."""
     for path, reason in skipped:
         _echo(_skipped_line(path, reason), err=True)
-    for note in notes:
-        _echo(f"note: {note}", err=True)
+    for note in notes:  # (one_line: a path in it as given, --out $'o\a', rang the bell)
+        _echo(f"note: {one_line(note)}", err=True)
 
 
 def _in_seeds(seeds: str, skipped: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -1153,7 +1153,7 @@ def _say_ending(ending: _Ending) -> None:
     elif isinstance(ending, KeyboardInterrupt):
         for note in getattr(ending, "__notes__", ()):  # what the interrupt left to finish
             with suppress(CorpuskitError):
-                _echo(f"corpuskit: {note}", err=True)
+                _echo(f"corpuskit: {one_line(note)}", err=True)
         _echo(ending_said(ending), err=True)  # (SIGTERM, SIGHUP: corpuskit.launch)
 
 

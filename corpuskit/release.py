@@ -762,36 +762,36 @@ def _first_release(seeds: Path, dist: Path, config: CorpusConfig, run: _ReleaseR
             # keeping dist/), which its entry cannot be compared with here (QA: "this is
             # another 1.1.0", of that very release).
             notes.append(
-                f"{dist} holds no release of {config.name}: this makes {config.version} "
-                f"again as {CONFIG_NAME} and {CHANGELOG_NAME} record its release after "
-                f"{earlier} (created = {recorded}, and its entry), byte for byte that "
-                f"release if these seeds are the ones it was made from (a clone that "
-                f"does not keep {dist}); if they changed since, it holds other documents "
-                f"than the published {config.version}: then remove "
-                f"{dist / config.release_name} and its zip, and give --out the folder "
-                "that holds the releases")
+                f"{shown_name(dist)} holds no release of {config.name}: this makes "
+                f"{config.version} again as {CONFIG_NAME} and {CHANGELOG_NAME} record its "
+                f"release after {earlier} (created = {recorded}, and its entry), byte for "
+                f"byte that release if these seeds are the ones it was made from (a clone "
+                f"that does not keep {shown_name(dist)}); if they changed since, it holds "
+                f"other documents than the published {config.version}: then remove "
+                f"{shown_name(dist / config.release_name)} and its zip, and give --out the "
+                "folder that holds the releases")
         else:
             notes.append(
-                f"{dist} holds no release of {config.name}, but {CONFIG_NAME} records a "
-                f"release time (created = {recorded}) and {CHANGELOG_NAME} an entry for "
-                f"{config.version} that is not the one this release writes: if "
+                f"{shown_name(dist)} holds no release of {config.name}, but {CONFIG_NAME} "
+                f"records a release time (created = {recorded}) and {CHANGELOG_NAME} an "
+                f"entry for {config.version} that is not the one this release writes: if "
                 f"{config.version} was released in another folder, this is another "
                 f"{config.version}, which may hold other documents; then remove "
-                f"{dist / config.release_name} and its zip, and give --out the folder "
-                "that holds the releases")
+                f"{shown_name(dist / config.release_name)} and its zip, and give --out the "
+                "folder that holds the releases")
     version, previous, required = config.version, None, None
     ahead = ahead_problems(base_changelog or "", version, None) if run.dry_run else []
     if ahead:  # its build refuses them: a dry run said it would release (QA)
         raise InputError(ahead, f"{counted(len(ahead), 'problem')} in {shown_name(seeds)}; "
                                 "nothing was written")
     if others:
-        notes.append(f"{dist} holds releases of {', '.join(others)}, none of "
+        notes.append(f"{shown_name(dist)} holds releases of {', '.join(others)}, none of "
                      f"{config.name}: this is the first release of {config.name}, its "
                      "own history; if the corpus was renamed, set its old name back in "
                      f"{CONFIG_NAME} to carry on that history")
     if bump is not None:
-        notes.append(f"no earlier release of {config.name} in {dist}: the version in "
-                     f"{CONFIG_NAME} ({version}) is the first release; '{bump}' was not "
+        notes.append(f"no earlier release of {config.name} in {shown_name(dist)}: the version "
+                     f"in {CONFIG_NAME} ({version}) is the first release; '{bump}' was not "
                      "applied")
     created = _first_release_time(config, source_date_epoch)
     return (_NextVersion(result, version, previous, required, None, None, None, None,
@@ -1179,15 +1179,17 @@ def _new_texts(seeds: Path, dist: Path, config: CorpusConfig, releases: Releases
             recorded_changelog(previous_path, previous_version))
         if behind:
             notes.append(f"{CHANGELOG_NAME} had no entry for {', '.join(behind)}, released "
-                         f"with one (the seeds' {CHANGELOG_NAME} is behind {dist}: put back "
-                         f"from an earlier commit?): each is taken as {previous_path.name}'s "
-                         f"{CHANGELOG_NAME} has it, below this release's")
+                         f"with one (the seeds' {CHANGELOG_NAME} is behind "
+                         f"{shown_name(dist)}: put back from an earlier commit?): each is "
+                         f"taken as {shown_name(previous_path.name)}'s {CHANGELOG_NAME} has "
+                         "it, below this release's")
         if built_alone and files.changelog is None:
             # Where they come from, the seeds having none (QA: no entry, and no word)
             first = f" (for {built_alone[0]}, the first, its documents)" if from_first else ""
-            notes.append(f"{seeds} had no {CHANGELOG_NAME}, and no release in {dist} held "
-                         f"an entry for {', '.join(built_alone)}, made with 'corpuskit build' "
-                         f"alone: the {CHANGELOG_NAME} this release writes gets one for each, "
+            notes.append(f"{shown_name(seeds)} had no {CHANGELOG_NAME}, and no release in "
+                         f"{shown_name(dist)} held an entry for {', '.join(built_alone)}, made "
+                         f"with 'corpuskit build' alone: the {CHANGELOG_NAME} this release "
+                         "writes gets one for each, "
                          f"with the changes since the release before it{first}, below this "
                          "release's")
         elif built_alone:

@@ -655,3 +655,14 @@ def test_the_librarys_export_to_a_non_blocking_stdout_gets_every_byte(
     done, out, err = _read_slowly([], program=program, env=env)
     assert done == 0, err
     assert out == whole.read_bytes()
+
+
+def test_a_note_is_shown_on_one_line_with_its_controls_escaped(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Whatever a note holds (a path as the user gave it, written into it as it is), the
+    command shows it as errors are shown: its control characters escaped, never sent to
+    the terminal, whose title an OSC sequence sets and whose bell a BEL rings."""
+    from corpuskit.cli import _say_left_out
+
+    _say_left_out([], ["in o\x07\x1b]0;owned\x07x\nnext"])
+    assert capsys.readouterr().err == "note: in o\\x07\\x1b]0;owned\\x07x\\nnext\n"

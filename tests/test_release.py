@@ -2963,6 +2963,24 @@ def test_versions_built_alone_without_a_seeds_changelog_get_their_entries(
     assert check(seeds, dist).valid  # the release is what a fresh build makes
 
 
+def test_a_release_note_shows_a_folder_name_holding_controls_escaped(
+        seeds: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A release's notes name --out as given: one whose name holds a BEL and an escape
+    sequence (which retitles a terminal) rang and retitled it from a note, where the
+    build's own lines showed it as $'...'. Every note is shown so, and no line of the
+    command's standard error holds a raw control character."""
+    _without_changelog_or_created(seeds)
+    dist = tmp_path / "o\a\x1b]0;owned\ax"
+    assert main(["build", str(seeds), "--out", str(dist), "-j", "1", "--no-cache"]) == 0
+    write_doc(seeds, "six.txt", "Doc six", "A document added by the first release.")
+    capsys.readouterr()
+    assert main(["release", "--seeds", str(seeds), "--out", str(dist), "-j", "1",
+                 "--no-cache"]) == 0
+    err = capsys.readouterr().err
+    assert f"no release in $'{tmp_path}/o\\x07\\x1b]0;owned\\x07x' held an entry" in err, err
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", err), err
+
+
 def test_a_version_built_alone_after_a_release_keeps_the_history_without_a_seeds_changelog(
         seeds: Path, dist: Path) -> None:
     """Seeds without CHANGELOG.md carry the history on from the latest release's: where
