@@ -1189,9 +1189,8 @@ def _new_texts(seeds: Path, dist: Path, config: CorpusConfig, releases: Releases
             notes.append(f"{shown_name(seeds)} had no {CHANGELOG_NAME}, and no release in "
                          f"{shown_name(dist)} held an entry for {', '.join(built_alone)}, made "
                          f"with 'corpuskit build' alone: the {CHANGELOG_NAME} this release "
-                         "writes gets one for each, "
-                         f"with the changes since the release before it{first}, below this "
-                         "release's")
+                         "writes gets one for each, with the changes since the release before "
+                         f"it{first}, below this release's")
         elif built_alone:
             notes.append(f"{CHANGELOG_NAME} had no entry for {', '.join(built_alone)}, made "
                          "with 'corpuskit build' alone: it gets one for each, with the "
