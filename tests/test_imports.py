@@ -167,3 +167,16 @@ def test_the_build_command_imports_no_validation(tmp_path: Path) -> None:
                                    "--cache", str(tmp_path / "cache"))
     release = next(path for path in out.iterdir() if path.is_dir())
     assert validation_imported("validate", str(release))
+
+
+def test_the_console_script_imports_only_its_own_before_handling_ctrl_c() -> None:
+    """The console script's ``from corpuskit.launch import main`` runs before the
+    launcher handles Ctrl-C: what it imports beyond Python's start-up is the time in which
+    Ctrl-C ends corpuskit with a traceback. That is the package, the launcher, its signals
+    module and ``signal``: not ``typing`` (4 ms, which the package imported for
+    ``TYPE_CHECKING``: 3 tracebacks in 45 runs interrupted 30 ms after start, against
+    none in 40 without it)."""
+    out = _fresh("import json, sys\nbefore = set(sys.modules)\nimport corpuskit.launch\n"
+                 "print(json.dumps(sorted(set(sys.modules) - before)))")
+    assert set(json.loads(out)) <= {"corpuskit", "corpuskit.launch", "corpuskit.signals",
+                                    "signal"}, out
