@@ -373,6 +373,25 @@ def test_a_block_ending_in_a_backslash_is_refused_after_a_long_run() -> None:
 
 
 @settings(max_examples=examples(300), deadline=None, database=None)
+@given(st.binary(max_size=70).map(lambda raw: bytes(b"\\u/na"[byte % 5] for byte in raw)),
+       st.integers(0, 3))
+def test_the_suspects_are_every_backslash_before_a_u_or_a_slash(raw: bytes, offset: int
+                                                                ) -> None:
+    """The pairs found two bytes at a time, at even and odd offsets, of a window that
+    starts anywhere in its block (a view at any alignment): exactly the backslashes
+    followed by a ``u`` or a ``/``."""
+    import numpy as np
+
+    data = b"a" * offset + raw + b"a"  # the last byte of a window is no backslash
+    window = np.frombuffer(data, np.uint8)[offset:]
+    found = cleanblock._suspects(window)
+    window_bytes = data[offset:]
+    assert sorted(found.tolist()) == [
+        at for at in range(len(window_bytes) - 1)
+        if window_bytes[at:at + 1] == b"\\" and window_bytes[at + 1:at + 2] in (b"u", b"/")]
+
+
+@settings(max_examples=examples(300), deadline=None, database=None)
 @given(st.binary(max_size=60).map(lambda raw: bytes(b'\\u/n"a'[byte % 6] for byte in raw)),
        st.integers(1, 8))
 def test_escapes_looked_at_a_window_at_a_time_are_judged_alike(block: bytes, window: int

@@ -225,6 +225,29 @@ def _window_end(data: Any, end: int) -> int:
     return min(end, len(data))
 
 
+#: The suspects of :meth:`_MsgspecReader._short_escapes_only`, a backslash and a ``u`` or
+#: a ``/``, as the two bytes read as one little-endian 16-bit number.
+_SUSPECT_PAIRS = (0x755C, 0x2F5C)
+
+
+def _suspects(data: Any) -> Any:
+    """Where in ``data`` (bytes as a numpy array, the last of them no backslash) a
+    backslash is followed by a ``u`` or a ``/``, in no particular order: the bytes
+    compared two at a time, as 16-bit numbers, at even and at odd offsets. Taking the
+    position of every backslash first, to look at the byte after it, cost 0.88 ns a byte
+    of the records on source code (a backslash every few dozen bytes: a text's LF is one
+    in JSON), this 0.19; on the kit's prose 0.30 and 0.29."""
+    import numpy as np
+
+    even = data[:len(data) // 2 * 2].view("<u2")
+    odd = data[1:1 + (len(data) - 1) // 2 * 2].view("<u2")
+    at_even = (even == _SUSPECT_PAIRS[0]) | (even == _SUSPECT_PAIRS[1])
+    at_odd = (odd == _SUSPECT_PAIRS[0]) | (odd == _SUSPECT_PAIRS[1])
+    if not (at_even.any() or at_odd.any()):
+        return np.empty(0, np.intp)
+    return np.concatenate([np.flatnonzero(at_even) * 2, np.flatnonzero(at_odd) * 2 + 1])
+
+
 @dataclass(frozen=True)
 class _MsgspecReader:
     """msgspec's reader for the records of one schema (see the module doc)."""
@@ -278,12 +301,7 @@ class _MsgspecReader:
         """:meth:`_short_escapes_only` of bytes whose runs of backslashes are whole."""
         import numpy as np
 
-        # The bytes after the backslashes (each has one: none ends the block), not the
-        # block's every pair of bytes: a text's LF is a backslash too, but the block is a
-        # hundred times larger (2.5 ms a block of 1 MiB down to 0.6).
-        backslashes = np.flatnonzero(data == 0x5C)
-        after = data[backslashes + 1]
-        suspects = backslashes[(after == 0x75) | (after == 0x2F)]
+        suspects = _suspects(data)
         if not len(suspects):
             return True
         # Each suspect's run measured back from its end, all at once: a step per
@@ -297,7 +315,7 @@ class _MsgspecReader:
                 break
             starts[going] -= 1
         else:
-            return self._placed_in_runs(data, backslashes)
+            return self._placed_in_runs(data, np.flatnonzero(data == 0x5C))
         return not bool(np.any((suspects - starts) % 2 == 0))  # one that begins an escape
 
     def _placed_in_runs(self, data: Any, at: Any) -> bool:
