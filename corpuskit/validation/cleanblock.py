@@ -227,7 +227,7 @@ def _window_end(data: Any, end: int) -> int:
 
 #: The suspects of :meth:`_MsgspecReader._short_escapes_only`, a backslash and a ``u`` or
 #: a ``/``, as the two bytes read as one little-endian 16-bit number.
-_SUSPECT_PAIRS = (0x755C, 0x2F5C)
+_SUSPECT_PAIRS = tuple(int.from_bytes(pair, "little") for pair in (b"\\u", b"\\/"))
 
 
 def _suspects(data: Any) -> Any:
