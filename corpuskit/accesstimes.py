@@ -32,7 +32,7 @@ def check_flags(flags: int) -> int:
     return flags | _NoAccessTime.flag
 
 
-def open_for_check(path: str | os.PathLike[str], flags: int, *,
+def open_for_check(path: str | bytes | os.PathLike[str], flags: int, *,
                    dir_fd: int | None = None) -> int:
     """``os.open(path, flags, dir_fd=dir_fd)``, with ``O_NOATIME`` where allowed."""
     extra = _NoAccessTime.flag

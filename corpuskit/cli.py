@@ -25,7 +25,7 @@ from typing import Any, NoReturn
 import click
 from click.core import ParameterSource
 
-from . import __version__
+from . import __version__, earlyhashes
 from .cores import MAX_JOBS, checked_jobs
 from .errors import (
     EXIT_PIPE_CLOSED,
@@ -897,11 +897,20 @@ def validate_command(paths: tuple[str, ...], fmt: str, as_json: bool, fast: bool
       corpuskit validate --reproduce --format json dist/corpuskit-seeds-1.0.1.zip
       corpuskit validate --format github dist
     """
-    from .validation import render_github, render_text, validate_all
-
     if fast and reproduce:
         raise click.UsageError("--fast and --reproduce exclude each other")
-    fmt = _output_format(fmt, as_json)
+    if not (fast or reproduce):  # before the checks' imports: it hashes while they run
+        earlyhashes.start(paths[0], jobs)
+    try:
+        _validate(paths, _output_format(fmt, as_json), fast, reproduce, jobs)
+    finally:
+        earlyhashes.stop()
+
+
+def _validate(paths: tuple[str, ...], fmt: str, fast: bool, reproduce: bool,
+              jobs: int | None) -> None:
+    from .validation import render_github, render_text, validate_all
+
     try:
         # --reproduce re-derives every record, as slow as a cold build: a bar for each
         # target, as build draws its own (QA: it drew none)

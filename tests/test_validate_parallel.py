@@ -348,10 +348,10 @@ def test_the_clean_pass_makes_what_its_workers_share_before_forking_them(
         events.append("prepare")
         prepare()
 
-    def spied_pool(self: PackageReader) -> Any:
+    def spied_pool(self: PackageReader, *args: Any) -> Any:
         if self._pool is None:
             events.append("fork")
-        return pool(self)
+        return pool(self, *args)
 
     monkeypatch.setattr(recordpass, "prepare_clean_workers", spied_prepare)
     monkeypatch.setattr(PackageReader, "pool", spied_pool)

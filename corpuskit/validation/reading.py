@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any
 
 from ..config import DEFAULT_MAX_FILE_BYTES
@@ -115,22 +116,25 @@ class PackageReader:
         """Whether :meth:`pool` forks worker processes (else everything runs here)."""
         return self.jobs > 1 and fork_available()
 
-    def pool(self) -> ForkPool | None:
-        """Worker processes (forked, so they read the package as the parent does), or None."""
-        global _WORKER_VIEW
+    def pool(self, known: AbstractSet[str] | None = None) -> ForkPool | None:
+        """Worker processes (forked, so they read the package as the parent does), or None.
+        ``known``: raw files read already (:class:`FileDigester`), for the workers' digesters
+        if this call forks them."""
+        global _WORKER_VIEW, _WORKER_KNOWN
         if self._pool is None and self.forks():
             if self.reproduce:
                 import_before_forking()
             _WORKER_VIEW = self.view
+            _WORKER_KNOWN = known
             self._pool = ForkPool(self.jobs, initializer=start_worker_heap)
         return self._pool
 
     def close(self) -> None:
-        global _WORKER_VIEW
+        global _WORKER_VIEW, _WORKER_KNOWN
         if self._pool is not None:
             self._pool.close()
             self._pool = None
-        _WORKER_VIEW = None
+        _WORKER_VIEW = _WORKER_KNOWN = None
 
     def too_long(self, part: str, number: int) -> None:
         self.problems.append(Problem(part, "too-large", f"line longer than {MAX_RECORD_LINE} "
@@ -142,6 +146,8 @@ class PackageReader:
 
 #: The package a forked worker reads (set in the parent just before the pool forks).
 _WORKER_VIEW: PackageView | None = None
+#: Raw files of that package read already (:func:`corpuskit.earlyhashes.take`).
+_WORKER_KNOWN: AbstractSet[str] | None = None
 #: One FileDigester per set of algorithms in a worker (each holds its read buffer).
 _WORKER_DIGESTERS: dict[tuple[str, ...], FileDigester] = {}
 
@@ -156,6 +162,7 @@ def worker_digester(algorithms: tuple[str, ...]) -> FileDigester:
     assert _WORKER_VIEW is not None, "worker started without a package"
     digester = _WORKER_DIGESTERS.get(algorithms)
     if digester is None:
-        digester = FileDigester(_WORKER_VIEW.root, _WORKER_VIEW.opener, algorithms)
+        digester = FileDigester(_WORKER_VIEW.root, _WORKER_VIEW.opener, algorithms,
+                                _WORKER_KNOWN)
         _WORKER_DIGESTERS[algorithms] = digester
     return digester

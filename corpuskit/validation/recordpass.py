@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterable
 from typing import IO, Any
 
+from .. import earlyhashes
 from ..forkpool import Pending
 from ..problems import KEPT_OF_A_CODE, Problem
 from ..regularfiles import open_regular
@@ -151,12 +152,15 @@ class RecordPass:
         parallel = self.reproducer is None and size >= PARALLEL_MIN_BYTES
         if parallel and stream is not None:
             prepare_clean_workers()  # before the workers are forked: made once, shared
-        self.pool = checker.pool() if parallel else None
+        # The raw files validate's helper hashed while the command started (a clean pass
+        # of a folder only: the precise checks read every file themselves).
+        known = earlyhashes.take(view.root) if stream is not None else None
+        self.pool = checker.pool(known) if parallel else None
         #: Workers read a folder's blocks themselves; an archive's are sent to them.
         self.by_range = self.pool is not None and view.root is not None
         self.limit = checker.jobs * (_RANGES_IN_FLIGHT if self.by_range else IN_FLIGHT)
         self.pending: deque[tuple[str, Pending[BlockResult | StreamBlock]]] = deque()
-        self.digester = FileDigester(view.root, view.opener, payload_algorithms)
+        self.digester = FileDigester(view.root, view.opener, payload_algorithms, known)
         self.blocks = self._blocks()
         self.done = False
 

@@ -542,7 +542,7 @@ def check_clean_block(block: bytes, digester: FileDigester) -> StreamBlock:
     digests: tuple[str, ...] = column["source_sha256"]
     raw_paths = [RAW_PREFIX + source for source in sources]
     try:
-        if digester.sha256_hex_all(raw_paths, sizes) != list(digests):
+        if digester.sha256_hex_all(raw_paths, sizes, digests) != list(digests):
             return _UNCLEAN
     except (OSError, ValueError):
         return _UNCLEAN
