@@ -11,6 +11,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 from _validate_support import copy_release, flipped, run
@@ -192,13 +193,17 @@ def test_no_helper_where_it_cannot_help(tmp_path: Path, monkeypatch: pytest.Monk
         earlyhashes.stop()
 
 
+def no_opener(rel: str) -> IO[bytes]:
+    raise AssertionError(f"{rel}: a folder's files are opened by their paths")
+
+
 def test_a_known_file_is_not_read_again_and_any_other_claim_is_read(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     data = b"the raw file\n"
     (tmp_path / "a/x.txt").write_bytes(data)
     real = hashlib.sha256(data).hexdigest()
     said = "f" * 64  # what the helper is taken to have read: trusted as it is
-    digester = FileDigester(str(tmp_path), open, ("sha256",), frozenset({
+    digester = FileDigester(str(tmp_path), no_opener, ("sha256",), frozenset({
         f"a/x.txt\0{len(data)}\0{said}", f"a/gone.txt\0{len(data)}\0{real}"}))
     with digester:
         assert digester.sha256_hex_all(["a/x.txt"], [len(data)], [said]) == [said]
