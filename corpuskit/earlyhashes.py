@@ -81,10 +81,11 @@ def start(path: str, jobs: int | None) -> None:
     ``memfd_create`` for the memory it shares. Anything else, and any error, starts
     nothing: validate reads every raw file itself.
 
-    The helper is a new Python process (``-I -S``: no site, no environment) that imports
-    only this module, not a fork: pages a fork shares are copied when either process
-    writes them, and validate's imports, writing all over its heap, took a third longer
-    beside a forked helper (158 ms to 192 before its workers were forked)."""
+    The helper is a new Python process (``-I -S``: no site, no environment; ``-B`` if
+    this one writes no bytecode) that imports only this module. A fork would cost more:
+    the pages a fork shares are copied when either process writes them, and validate's
+    imports, writing all over its heap, took a fifth longer beside a forked helper (158
+    ms to 192 before its workers were forked)."""
     global _helper
     if _helper is not None or jobs == 1 or not hasattr(os, "memfd_create") \
             or not hasattr(os, "posix_spawn") or not _python() or _cores() < 2:
@@ -103,8 +104,9 @@ def start(path: str, jobs: int | None) -> None:
         quiet = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_RDWR, 0) for fd in (0, 1, 2)]
         code = (f"import sys; sys.path.insert(0, sys.argv[1]); "
                 f"from {__name__} import helper_main; helper_main(sys.argv[2], int(sys.argv[3]))")
+        flags = ["-I", "-S", *(["-B"] if sys.flags.dont_write_bytecode else [])]
         pid = os.posix_spawn(sys.executable, [
-            sys.executable, "-I", "-S", "-c", code, _PACKAGE_PARENT, path, str(shared)],
+            sys.executable, *flags, "-c", code, _PACKAGE_PARENT, path, str(shared)],
             os.environ, file_actions=quiet, setsigdef=(signal.SIGINT,))
     except (OSError, ValueError):
         if region is not None:
