@@ -189,51 +189,65 @@ def _hash_listed(path: str, region: mmap.mmap) -> None:
     """In the helper: each raw file the manifest lists, in its order, hashed and written
     to ``region`` (the byte count at its start updated after each entry)."""
     root = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    manifest = open_for_check(PAYLOAD_MANIFEST, _FILE_FLAGS, dir_fd=root)
-    if not stat.S_ISREG(os.fstat(manifest).st_mode):
-        return
+    try:
+        manifest = open_for_check(PAYLOAD_MANIFEST, _FILE_FLAGS, dir_fd=root)
+        try:
+            if stat.S_ISREG(os.fstat(manifest).st_mode):
+                _hash_lines(root, manifest, region)
+        finally:
+            os.close(manifest)
+    finally:
+        os.close(root)
+
+
+def _hash_lines(root: int, manifest: int, region: mmap.mmap) -> None:
     written = _HEADER.size
     folder, folder_fd = b"", -1
     rest = b""
     sha256, fstat, read, close, is_regular = (hashlib.sha256, os.fstat, os.read, os.close,
                                               stat.S_ISREG)
-    while piece := read(manifest, MANIFEST_READ):
-        lines = (rest + piece).split(b"\n")
-        rest = lines.pop()
-        if len(rest) > MANIFEST_READ:  # no line of a raw file is this long
-            return
-        for line in lines:
-            if line[_DIGEST_HEX:_DIGEST_HEX + 2 + len(RAW_PREFIX)] != b"  " + RAW_PREFIX:
-                return  # the raw files' lines come first: past them, or not a line of ours
-            name = line[_DIGEST_HEX + 2:]
-            if not _plain(name):
-                continue
-            where, _, base = name.rpartition(b"/")
-            try:
-                if where != folder:
-                    if folder_fd >= 0:
-                        close(folder_fd)
-                    folder, folder_fd = where, -1
-                    folder_fd = os.open(where, _FOLDER_FLAGS, dir_fd=root)
-                if folder_fd < 0:
-                    continue
-                fd = open_for_check(base, _FILE_FLAGS, dir_fd=folder_fd)
-                try:
-                    info = fstat(fd)
-                    size = info.st_size if is_regular(info.st_mode) else SMALL_FILE
-                    data = read(fd, size + 1) if size < SMALL_FILE else b""
-                finally:
-                    close(fd)
-            except OSError:
-                continue
-            if len(data) != size or size >= SMALL_FILE:
-                continue
-            entry = b"%s\0%d\0%s\n" % (name, size, sha256(data).hexdigest().encode("ascii"))
-            if written + len(entry) > len(region):
+    try:
+        while piece := read(manifest, MANIFEST_READ):
+            lines = (rest + piece).split(b"\n")
+            rest = lines.pop()
+            if len(rest) > MANIFEST_READ:  # no line of a raw file is this long
                 return
-            region[written:written + len(entry)] = entry
-            written += len(entry)
-            _HEADER.pack_into(region, 0, written)
+            for line in lines:
+                if line[_DIGEST_HEX:_DIGEST_HEX + 2 + len(RAW_PREFIX)] != b"  " + RAW_PREFIX:
+                    return  # the raw files' lines come first: past them, or not a line of ours
+                name = line[_DIGEST_HEX + 2:]
+                if not _plain(name):
+                    continue
+                where, _, base = name.rpartition(b"/")
+                try:
+                    if where != folder:
+                        if folder_fd >= 0:
+                            close(folder_fd)
+                        folder, folder_fd = where, -1
+                        folder_fd = os.open(where, _FOLDER_FLAGS, dir_fd=root)
+                    if folder_fd < 0:
+                        continue
+                    fd = open_for_check(base, _FILE_FLAGS, dir_fd=folder_fd)
+                    try:
+                        info = fstat(fd)
+                        size = info.st_size if is_regular(info.st_mode) else SMALL_FILE
+                        data = read(fd, size + 1) if size < SMALL_FILE else b""
+                    finally:
+                        close(fd)
+                except OSError:
+                    continue
+                if len(data) != size or size >= SMALL_FILE:
+                    continue
+                entry = b"%s\0%d\0%s\n" % (name, size,
+                                            sha256(data).hexdigest().encode("ascii"))
+                if written + len(entry) > len(region):
+                    return
+                region[written:written + len(entry)] = entry
+                written += len(entry)
+                _HEADER.pack_into(region, 0, written)
+    finally:
+        if folder_fd >= 0:
+            close(folder_fd)
 
 
 def _plain(name: bytes) -> bool:

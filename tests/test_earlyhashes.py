@@ -85,6 +85,13 @@ def test_it_records_every_raw_file_as_it_read_it(tmp_path: Path) -> None:
     assert hashed(package) == {entry(package, rel) for rel in rels}
 
 
+def test_it_closes_every_file_and_folder_it_opens(tmp_path: Path) -> None:
+    package = copy_release(tmp_path)
+    fds = sorted(os.listdir("/proc/self/fd"))
+    assert hashed(package)
+    assert sorted(os.listdir("/proc/self/fd")) == fds
+
+
 def test_it_records_what_the_file_holds_not_what_the_manifest_says(tmp_path: Path) -> None:
     package = copy_release(tmp_path)
     rels = raw_files(package)
