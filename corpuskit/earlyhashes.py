@@ -1,7 +1,7 @@
 """A large package's raw files hashed by a helper process while ``validate`` starts up.
 
 Before ``validate`` checks a record it imports corpuskit's checks, numpy and jsonschema:
-about a tenth of a second on one core, with the other cores idle. The command forks a
+about a tenth of a second on one core, with the other cores idle. The command starts a
 helper first (:func:`start`), before those imports. The helper reads the payload
 manifest and hashes the raw files it lists, in its order, which is the records' order.
 It writes what it read into memory shared with the command. When the clean pass is about
@@ -10,16 +10,18 @@ file there before reading it (:class:`corpuskit.validation.digest.FileDigester`)
 file the helper hashed is not read again. On 7,000 source files (73 MB) the workers'
 reading and hashing of raw files was 45 ms of validate's 0.55 s.
 
-The helper only reads. It opens each file as validate's own reads do: relative to the
-package folder, not following a final symbolic link, regular files only, access times
-left as they were. It records the size and sha256 of the bytes it read, never what the
-manifest says of them, so the checks compare the records with the files exactly as
+The helper imports nothing of ``corpuskit.validation`` (that package's import is what it
+runs beside), so it reads the files with a loop of its own rather than with
+``FileDigester``. It only reads. It opens each file as validate's own reads do: relative
+to the package folder, not following a final symbolic link, regular files only, access
+times left as they were. It records the size and sha256 of the bytes it read, never what
+the manifest says of them, so the checks compare the records with the files exactly as
 before. What it records is whatever the files held when it read them: a file is read
 once either way. Anything else it meets it leaves to the workers, which read such files
 as they always did: a line of another form, a name with a percent sign (an encoded
 character), a file it cannot open, one that is not regular, one that changed size while
-it was read, and any file of 64 KB or more. It stops at the first line that is not a raw
-file's, when its memory is full, when told to, or when validate ends.
+it was read, and any file of :data:`SMALL_FILE` or more. It stops at the first line that
+is not a raw file's, when its memory is full, or when validate stops it.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ import sys
 from dataclasses import dataclass
 
 from .accesstimes import open_for_check
+from .cores import default_jobs
 
 #: Packages whose records are smaller than this are checked in-process in a few
 #: hundredths of a second: a helper would save nothing.
@@ -88,7 +91,7 @@ def start(path: str, jobs: int | None) -> None:
     ms to 192 before its workers were forked)."""
     global _helper
     if _helper is not None or jobs == 1 or not hasattr(os, "memfd_create") \
-            or not hasattr(os, "posix_spawn") or not _python() or _cores() < 2:
+            or not hasattr(os, "posix_spawn") or not _python() or default_jobs() < 2:
         return
     try:
         if not os.path.isfile(os.path.join(path, PAYLOAD_MANIFEST)) \
@@ -176,13 +179,6 @@ def _python() -> bool:
     program a frozen application is)."""
     return bool(sys.executable) and not getattr(sys, "frozen", False) \
         and os.path.basename(sys.executable).startswith("python")
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
 
 
 def _hash_listed(path: str, region: mmap.mmap) -> None:

@@ -52,7 +52,7 @@ def helper_finished(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[frozenset[
     what it found (a test's package is checked sooner than it starts); yields what each
     take returned."""
     monkeypatch.setattr(earlyhashes, "MIN_RECORD_BYTES", 0)
-    monkeypatch.setattr(earlyhashes, "_cores", lambda: 2)
+    monkeypatch.setattr(earlyhashes, "default_jobs", lambda: 2)
     taken: list[frozenset[str]] = []
     real_take = earlyhashes.take
 
@@ -173,7 +173,7 @@ def test_the_started_helper_finds_what_it_finds_in_process(tmp_path: Path,
 def test_stop_ends_and_reaps_a_running_helper(tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(earlyhashes, "MIN_RECORD_BYTES", 0)
-    monkeypatch.setattr(earlyhashes, "_cores", lambda: 2)
+    monkeypatch.setattr(earlyhashes, "default_jobs", lambda: 2)
     package = copy_release(tmp_path)
     earlyhashes.start(str(package), None)
     helper = earlyhashes._helper
@@ -191,7 +191,7 @@ def test_no_helper_where_it_cannot_help(tmp_path: Path, monkeypatch: pytest.Monk
     package = copy_release(tmp_path)
     if case != "small records":
         monkeypatch.setattr(earlyhashes, "MIN_RECORD_BYTES", 0)
-    monkeypatch.setattr(earlyhashes, "_cores", lambda: 1 if case == "one core" else 2)
+    monkeypatch.setattr(earlyhashes, "default_jobs", lambda: 1 if case == "one core" else 2)
     path = {"archive": str(package) + ".zip", "seeds": str(tmp_path)}.get(case, str(package))
     earlyhashes.start(path, 1 if case == "one job" else None)
     try:
