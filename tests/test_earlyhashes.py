@@ -78,6 +78,20 @@ def wait_for(helper: earlyhashes._Helper) -> None:
     helper.pid = 0
 
 
+def test_its_names_and_flags_are_validates() -> None:
+    """Repeated in the helper's module, which imports neither their modules nor
+    ``corpuskit.validation``."""
+    from corpuskit.package import RAW_PREFIX
+    from corpuskit.regularfiles import OPEN_FLAGS
+    from corpuskit.validation import digest, pairs
+
+    assert earlyhashes._FILE_FLAGS == OPEN_FLAGS
+    assert earlyhashes._FOLDER_FLAGS == digest._FOLDER_FLAGS
+    assert RAW_PREFIX.encode() == earlyhashes.RAW_PREFIX
+    assert earlyhashes.PAYLOAD_MANIFEST == pairs.PAYLOAD_MANIFEST
+    assert earlyhashes.RECORDS == "data/documents.jsonl"
+
+
 def test_it_records_every_raw_file_as_it_read_it(tmp_path: Path) -> None:
     package = copy_release(tmp_path)
     rels = raw_files(package)
