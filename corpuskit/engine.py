@@ -57,7 +57,7 @@ from .package import DOCUMENTS_PATH, RAW_PREFIX, CorpusStats, manifest_lines
 from .parentdeath import end_with_parent
 from .pathargs import given_choice
 from .problems import Problem
-from .seedstate import SeedStates, UnchangedCopies
+from .seedstate import SeedStates, UnchangedCopies, remembered_as_found
 from .shardcache import EarlierShard, ShardCache, config_fingerprint
 from .shardpieces import PiecesWriter, pieces_path
 from .shards import SHARD_MAX, cut
@@ -1154,20 +1154,38 @@ SPREAD_WINDOW = 4
 def start_order(tasks: Sequence[ShardTask], jobs: int) -> list[int]:
     """The order in which to start the shards: theirs, spread so that the workers write
     into different folders (:func:`spread_by_folder`), except that a corpus of a few shards
-    per worker starts its largest first (by the sizes of their files).
+    per worker starts its largest first (by the sizes of their files), after those it
+    will process, if it is an incremental build.
 
     With few shards, one that holds the large files (an 8 MB HTML manual, a folder of
     changelogs) took as long as the others together, and started last it kept one core
     busy alone at the end (Debian documentation, 5 shards on 2 cores: 2.5 s of one core
     idle in a 4.8 s build). Started first, the other shards share the rest of the time.
     Sizing them is one ``stat`` per file, done only when shards are few (4,096 files at
-    most on 2 cores); with many, the last one is a small part of the build. The results
-    are taken in shard order whatever the starting order: the output does not change.
+    most on 2 cores); with many, the last one is a small part of the build.
+
+    In an incremental build, a shard whose files the last build remembered as they are now
+    (:func:`~corpuskit.seedstate.remembered_as_found`, compared with the same statuses) is
+    linked, not read, in a few milliseconds, whatever its size; a shard with a changed
+    document waits for the pipeline's import (about 0.2 s) and its processing, so it
+    starts first. With one document changed of 7,000 (15 shards), in the shard that size
+    alone started 14th, its worker began the import 65 ms sooner and the last shard ended
+    50 ms sooner (medians of eight alternating builds, about 0.5 s to that end).
+
+    The results are taken in shard order whatever the starting order: the output does not
+    change.
     """
     if len(tasks) > FEW_SHARDS_PER_WORKER * jobs:
         return spread_by_folder([_folders(task) for task in tasks], jobs)
-    sizes = [sum(_seeds_size(task.seeds, ref) for ref in task.refs) for task in tasks]
-    return sorted(range(len(tasks)), key=lambda index: -sizes[index])
+    sizes: list[int] = []
+    linked: list[bool] = []
+    for task in tasks:
+        found = [_seeds_status(task.seeds, ref) for ref in task.refs]
+        sizes.append(sum(info.st_size for info in found if info is not None))
+        linked.append(task.cache is not None and task.earlier is not None
+                      and remembered_as_found(task.cache, [ref.path for ref in task.refs],
+                                              found))
+    return sorted(range(len(tasks)), key=lambda index: (linked[index], -sizes[index]))
 
 
 def _folders(task: ShardTask) -> frozenset[str]:
@@ -1208,12 +1226,12 @@ def spread_by_folder(folders: Sequence[frozenset[str]], jobs: int,
     return order
 
 
-def _seeds_size(seeds: Path, ref: SourceRef) -> int:
-    """The size of a seeds file (0 if it cannot be measured: its worker reports why)."""
+def _seeds_status(seeds: Path, ref: SourceRef) -> os.stat_result | None:
+    """The status of a seeds file (None if it cannot be taken: its worker reports why)."""
     try:
-        return os.stat(os.path.join(seeds, ref.path)).st_size
+        return os.stat(os.path.join(seeds, ref.path))
     except (OSError, ValueError):
-        return 0
+        return None
 
 
 def check_engine(engine: str, scheduler: str | None, *, cli: bool = False,

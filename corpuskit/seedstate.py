@@ -255,6 +255,31 @@ class SeedStates:
             write_file(self.file.parent, self.file.name, data, atomic=True)
 
 
+def remembered_as_found(cache: Path, paths: Sequence[str],
+                        found: Sequence[os.stat_result | None]) -> bool:
+    """Whether the last build remembered every one of a shard's seeds files (``paths``, in
+    order) with the identity it has now (``found``: each file's status, None where it
+    could not be taken). An incremental build links such a shard's earlier copies unread
+    (if those did not change either, :class:`UnchangedCopies`), and processes any other:
+    a guess the build uses to start its shards in a good order, never to decide what is
+    read or written."""
+    remembered = SeedStates(cache, paths).load()
+    if not isinstance(remembered, Remembered) or len(found) != len(remembered):
+        return False
+    data, size, pack = remembered.data, _ENTRY.size, _IDENTITY.pack
+    at = remembered.start
+    try:
+        for info in found:
+            if info is None or not data[at] or pack(
+                    info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns,
+                    info.st_ctime_ns) != data[at + 1:at + _SEED_END]:
+                return False
+            at += size
+    except struct.error:  # an identity out of range: never remembered
+        return False
+    return True
+
+
 class UnchangedCopies:
     """Links into a package the earlier copies of the seeds files that did not change,
     unread.

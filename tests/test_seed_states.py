@@ -204,6 +204,90 @@ def test_states_are_remembered_by_workers_too(settled: None, tmp_path: Path) -> 
     assert all(_inode(old / rel) == _inode(new / rel) for rel in many)
 
 
+def _two_shards_first_larger(tmp_path: Path) -> tuple[Path, Path, Path, dict[str, str]]:
+    """seeds of two shards, the first holding the larger files, built as 1.0.0 by two
+    workers with a cache, then bumped to 1.0.1; and the documents."""
+    many = {f"d/{i:04d}.txt": f"Note {i}\n\nThe {i} bridges.\n" * (20 if i < 100 else 1)
+            for i in range(521)}
+    sizes = shard_sizes_of(many)
+    assert len(sizes) == 2 and sizes[0] > 100
+    seeds = make_seeds(tmp_path, many, {"version": "1.0.0"})
+    out, cache = tmp_path / "dist", tmp_path / "cache"
+    build(seeds, out, jobs=2, cache=cache)
+    _bump(seeds, "1.0.1")
+    return seeds, out, cache, many
+
+
+def _started(monkeypatch: pytest.MonkeyPatch) -> list[list[int]]:
+    """The orders in which the builds' shards are started (:func:`engine.start_order`)."""
+    orders: list[list[int]] = []
+    real = engine.start_order
+
+    def recorded(tasks: list[engine.ShardTask], jobs: int) -> list[int]:
+        orders.append(real(tasks, jobs))
+        return orders[-1]
+
+    monkeypatch.setattr(engine, "start_order", recorded)
+    return orders
+
+
+def test_a_shard_with_a_changed_document_starts_first(
+        settled: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Few shards start largest first, but in an incremental build a shard whose files
+    are all remembered as they are is only linked: the smaller shard, which holds the one
+    changed document, starts before it (its worker imports the pipeline meanwhile), and
+    the release is byte for byte a fresh build's."""
+    seeds, out, cache, _ = _two_shards_first_larger(tmp_path)
+    with (seeds / "d/0500.txt").open("a", encoding="utf-8") as edit:
+        edit.write("A new line.\n")
+    orders = _started(monkeypatch)
+    build(seeds, out, jobs=2, cache=cache)
+    assert orders == [[1, 0]]
+    _same_as_fresh(seeds, out, tmp_path)
+
+
+def test_shards_with_nothing_changed_start_largest_first(
+        settled: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no document changed (or one of the larger shard's), the larger shard starts
+    first, as in a build without a cache."""
+    seeds, out, cache, _ = _two_shards_first_larger(tmp_path)
+    orders = _started(monkeypatch)
+    build(seeds, out, jobs=2, cache=cache)
+    _bump(seeds, "1.0.2")
+    with (seeds / "d/0001.txt").open("a", encoding="utf-8") as edit:
+        edit.write("A new line.\n")
+    build(seeds, out, jobs=2, cache=cache)
+    assert orders == [[0, 1], [0, 1]]
+
+
+def test_remembered_as_found(settled: None, tmp_path: Path) -> None:
+    """A shard counts as remembered only if every file's status is the one its states
+    file holds: a file edited with its size and mtime put back, one that cannot be looked
+    at, another count of files, a damaged states file or none all count as changed."""
+    seeds, _, cache, many = _two_shards_first_larger(tmp_path)
+    paths = sorted(many)
+    sizes = shard_sizes_of(many)
+    first, second = paths[:sizes[0]], paths[sizes[0]:]
+
+    def found(rels: list[str]) -> list[os.stat_result | None]:
+        return [os.stat(seeds / rel) for rel in rels]
+
+    assert seedstate.remembered_as_found(cache, first, found(first))
+    assert seedstate.remembered_as_found(cache, second, found(second))
+    _change_keeping_size_and_mtime(seeds / second[-1])
+    assert not seedstate.remembered_as_found(cache, second, found(second))
+    assert seedstate.remembered_as_found(cache, first, found(first))
+    assert not seedstate.remembered_as_found(cache, first, [*found(first)[:-1], None])
+    assert not seedstate.remembered_as_found(cache, first, found(first)[:-1])
+    assert not seedstate.remembered_as_found(cache, first[:-1], found(first[:-1]))
+    assert not seedstate.remembered_as_found(tmp_path / "no-cache", first, found(first))
+    for states in (cache / seedstate.FOLDER).iterdir():
+        data = bytearray(states.read_bytes())
+        data[40] ^= 1
+        states.write_bytes(bytes(data))
+    assert not seedstate.remembered_as_found(cache, first, found(first))
+
+
 @pytest.mark.parametrize("cache", [True, False])
 def test_a_release_file_hard_linked_to_its_seed_is_copied_not_linked(
         cache: bool, settled: None, tmp_path: Path) -> None:
