@@ -44,6 +44,7 @@ from typing import Any, BinaryIO
 from .config import DEFAULT_COMPRESSION, DiscoverConfig, ProcessConfig
 from .discover import candidate_paths, is_seeds_own, read_source, read_source_stat
 from .errors import ArgumentError, CorpuskitError, OutputError
+from .folders import OpenFolder
 from .forkpool import (
     end_on_interrupt,
     import_before_forking,
@@ -1170,7 +1171,9 @@ def start_order(tasks: Sequence[ShardTask], jobs: int) -> list[int]:
     document waits for the pipeline's import (about 0.2 s) and its processing, so it
     starts first. With one document changed of 7,000 (15 shards), in the shard that size
     alone started 14th, its worker began the import 65 ms sooner and the last shard ended
-    50 ms sooner (medians of eight alternating builds, about 0.5 s to that end).
+    50 ms sooner (medians of eight alternating builds, about 0.5 s to that end). The
+    states cost what looking up each file by name in its folder, held open, saves:
+    this order took 22 ms of those 7,000 files before and after.
 
     The results are taken in shard order whatever the starting order: the output does not
     change.
@@ -1180,11 +1183,11 @@ def start_order(tasks: Sequence[ShardTask], jobs: int) -> list[int]:
     sizes: list[int] = []
     linked: list[bool] = []
     for task in tasks:
-        found = [_seeds_status(task.seeds, ref) for ref in task.refs]
+        paths = [ref.path for ref in task.refs]
+        found = _seeds_statuses(task.seeds, paths)
         sizes.append(sum(info.st_size for info in found if info is not None))
         linked.append(task.cache is not None and task.earlier is not None
-                      and remembered_as_found(task.cache, [ref.path for ref in task.refs],
-                                              found))
+                      and remembered_as_found(task.cache, paths, found))
     return sorted(range(len(tasks)), key=lambda index: (linked[index], -sizes[index]))
 
 
@@ -1226,12 +1229,21 @@ def spread_by_folder(folders: Sequence[frozenset[str]], jobs: int,
     return order
 
 
-def _seeds_status(seeds: Path, ref: SourceRef) -> os.stat_result | None:
-    """The status of a seeds file (None if it cannot be taken: its worker reports why)."""
-    try:
-        return os.stat(os.path.join(seeds, ref.path))
-    except (OSError, ValueError):
-        return None
+def _seeds_statuses(seeds: Path, paths: Sequence[str]) -> list[os.stat_result | None]:
+    """The status of each seeds file of ``paths`` (None where it cannot be taken: its
+    worker reports why), each looked up by name in its folder, held open (2.1 µs a file
+    against 2.7 for the whole path); by the whole path where the folder cannot be
+    opened, as reading it would."""
+    found: list[os.stat_result | None] = []
+    with OpenFolder(seeds) as folders:
+        for path in paths:
+            at = folders.at(path)
+            try:
+                found.append(os.stat(at[1], dir_fd=at[0]) if at is not None
+                             else os.stat(os.path.join(seeds, path)))
+            except (OSError, ValueError):
+                found.append(None)
+    return found
 
 
 def check_engine(engine: str, scheduler: str | None, *, cli: bool = False,
