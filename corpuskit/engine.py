@@ -1170,7 +1170,7 @@ def start_order(tasks: Sequence[ShardTask], jobs: int) -> list[int]:
     linked, not read, in a few milliseconds, whatever its size; a shard with a changed
     document waits for the pipeline's import (about 0.2 s) and its processing, so it
     starts first. With one document changed of 7,000 (15 shards), in the shard that size
-    alone started 14th, its worker began the import 65 ms sooner and the last shard ended
+    alone started 14th, its worker began the import 60 ms sooner and the last shard ended
     50 ms sooner (medians of eight alternating builds, about 0.5 s to that end). The
     states cost what looking up each file by name in its folder, held open, saves:
     this order took 22 ms of those 7,000 files before and after.
