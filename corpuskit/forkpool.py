@@ -263,8 +263,10 @@ def _serve(tasks: Connection, results: Connection, inherited: list[Connection],
 class Pending(Generic[T]):
     """The result of a task given to a :class:`ForkPool`, once its worker sends it."""
 
-    def __init__(self, worker: _Worker) -> None:
+    def __init__(self, worker: _Worker, weight: int = 1) -> None:
         self._worker = worker
+        #: The work it stands for, as :meth:`ForkPool.apply_async` was told.
+        self.weight = weight
         self._done = False
         self._outcome: Outcome = (False, None, "")
 
@@ -301,6 +303,8 @@ class _Worker:
         self.tasks = tasks
         self.results = results
         self.waiting: deque[Pending[Any]] = deque()
+        #: The weights of the tasks waiting (their count where none was given).
+        self.load = 0
 
     def take(self) -> None:
         """Read one outcome (waits for it) and settle the oldest task waiting for it."""
@@ -320,7 +324,9 @@ class _Worker:
             raise WorkerDied(f"a worker process died ({how}; killed, or out of memory?) "
                              f"before finishing its work; run the command again{fewer}"
                              ) from None
-        self.waiting.popleft()._settle(outcome)
+        done = self.waiting.popleft()
+        self.load -= done.weight
+        done._settle(outcome)
 
 
 #: How long :meth:`ForkPool.terminate` waits for the sending thread to finish.
@@ -330,7 +336,7 @@ SENDER_GRACE_SECONDS = 5.0
 class ForkPool:
     """``processes`` workers forked now, each running ``initializer`` first.
 
-    :meth:`apply_async` hands a task to the worker with the fewest waiting; :meth:`imap`
+    :meth:`apply_async` hands a task to the worker with the least waiting; :meth:`imap`
     runs a function over many inputs, in order. :meth:`close` (or leaving a ``with``
     block) lets the workers finish and exit; :meth:`terminate` stops them at once.
     """
@@ -384,12 +390,21 @@ class ForkPool:
             with suppress(OSError):  # the worker is gone: reading its outcome reports it
                 connection.send(task)
 
-    def apply_async(self, function: Callable[..., T], args: tuple[Any, ...] = ()
-                    ) -> Pending[T]:
-        """Run ``function(*args)`` on the worker with the fewest tasks waiting."""
-        worker = min(self._workers, key=lambda candidate: len(candidate.waiting))
-        pending: Pending[T] = Pending(worker)
+    def apply_async(self, function: Callable[..., T], args: tuple[Any, ...] = (), *,
+                    weight: int = 1) -> Pending[T]:
+        """Run ``function(*args)`` on the worker with the least work waiting: the sum of
+        its tasks' ``weight`` (by default their count), then the fewest tasks.
+
+        A task is handed out when it is given, not when a worker is free, so tasks of
+        very different sizes need their weights: counted alone, a block of records of
+        8.7 MB weighed as much as one of 1 MB, and the blocks given to its worker after
+        it waited behind it while the other worker ran out of work (validate of Debian's
+        documentation: one worker busy 2.6 times as long as the other)."""
+        worker = min(self._workers,
+                     key=lambda candidate: (candidate.load, len(candidate.waiting)))
+        pending: Pending[T] = Pending(worker, weight)
         worker.waiting.append(pending)
+        worker.load += weight
         self._outbox.put((worker.tasks, (function, args)))
         return pending
 

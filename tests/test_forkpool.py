@@ -92,6 +92,21 @@ def test_results_come_from_the_workers_and_can_be_taken_out_of_order() -> None:
         assert {quick.get(), slow.get()}.isdisjoint({os.getpid()})
 
 
+def test_tasks_go_to_the_worker_with_the_least_weight_waiting() -> None:
+    """A task is handed out when it is given: one that weighs much keeps the next ones
+    off its worker until the other has as much waiting (counted alone, every second one
+    went behind it), and tasks given no weight are counted."""
+    with ForkPool(2) as pool:
+        heavy = pool.apply_async(pid_after, (0.2,), weight=100)
+        light = [pool.apply_async(pid_after, (0.0,), weight=10) for _ in range(9)]
+        beside = pool.apply_async(pid_after, (0.0,), weight=15)  # 90 against 100
+        behind = pool.apply_async(pid_after, (0.0,))  # 105 against 100
+        assert {task.get() for task in [*light, beside]} == {light[0].get()}
+        assert behind.get() == heavy.get() != light[0].get()
+        counted = [pool.apply_async(pid_after, (0.0,)) for _ in range(4)]
+        assert len({task.get() for task in counted}) == 2
+
+
 def test_ready_turns_true_without_get() -> None:
     with ForkPool(2) as pool:
         pending = pool.apply_async(square, (7,))

@@ -221,8 +221,11 @@ class RecordPass:
         assert self.pool is not None
         where = ((block.start, block.end) if self.by_range else (block.data,))
         task = by_range if self.by_range else by_data
+        # Weighed by its bytes, which its raw files' follow: a record of megabytes is a
+        # block of its own (LONG_LINE), and the next blocks go to the other workers.
         self.pending.append((part, self.pool.apply_async(
-            task, (part, block.first, *where, self.payload_algorithms))))
+            task, (part, block.first, *where, self.payload_algorithms),
+            weight=block.end - block.start)))
 
     def _merge_clean(self, part: str, block: StreamBlock) -> None:
         """One block of a clean pass: ids still increasing, its manifest lines next."""
