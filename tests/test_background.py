@@ -5,6 +5,8 @@ does the process end while that thread may still be importing, which crashed it.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -94,3 +96,25 @@ def test_the_clean_pass_ends_with_the_schema_thread_done(
         clean.CleanChecker(view, fast=False, reproduce=False, jobs=1).check()
     assert done.is_set()
 
+
+
+def test_the_clean_pass_imports_the_changelog_parser_beside_the_records(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The changelog's check, the last after the records, reads the changelog with
+    markdown-it: the clean pass's thread imports it while the records are checked, after
+    the descriptor's schema checks, not the main thread after them."""
+    loaded: list[str] = []
+    monkeypatch.setattr(clean, "load_parser",
+                        lambda: loaded.append(threading.current_thread().name))
+    view = folder_view(Path(built().release), stream_raw=True)
+    assert clean.CleanChecker(view, fast=False, reproduce=False, jobs=1).check() is not None
+    assert loaded == ["corpuskit-background"]
+
+
+def test_load_parser_imports_markdown_it() -> None:
+    code = ("import sys; from corpuskit.changelog import load_parser; "
+            "before = 'markdown_it' in sys.modules; load_parser(); "
+            "print(before, 'markdown_it' in sys.modules)")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True)
+    assert shown.stdout.split() == ["False", "True"]

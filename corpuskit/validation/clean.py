@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from itertools import chain
+from typing import Any
 
+from ..changelog import load_parser
 from ..errors import WorkerDied
 from ..fallbacks import strict
 from ..membernames import unsafe_member_reason
@@ -40,6 +42,16 @@ from .records import manifest_digest
 #: (:mod:`corpuskit.fallbacks`): a worker killed, a file that could not be read, memory
 #: run out. The precise check does the work again, and names what it finds.
 _NOT_ITS_BUGS = (WorkerDied, OSError, MemoryError)
+
+
+def _beside_records(descriptor: dict[str, Any]) -> list[Problem]:
+    """What the clean pass does in a thread while the workers check the records: the
+    descriptor's schema problems (:func:`check_descriptor`), then the import of the
+    changelog's parser, which the last of the metadata checks after the records needs
+    (about 25 ms taken off the end of every validate of a folder)."""
+    problems = check_descriptor(descriptor)
+    load_parser()
+    return problems
 
 
 class CleanChecker(Checker):
@@ -127,7 +139,7 @@ class CleanChecker(Checker):
                              descriptor, stream)
         # The descriptor's schema checks (jsonschema, imported on first use) run in a
         # thread while the workers, forked by now, check the records.
-        self.schemas = descriptor_problems = Background(check_descriptor, descriptor)
+        self.schemas = descriptor_problems = Background(_beside_records, descriptor)
         listing: list[Problem] = []
 
         def walk_raw() -> Iterator[None]:
