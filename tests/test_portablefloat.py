@@ -170,6 +170,46 @@ def test_a_count_of_millions_is_worked_out_alone_not_by_growing_the_table() -> N
         portablefloat._log1p_on_grid(edge)]
 
 
+def test_log1p_from_math_is_decimals_for_every_tabled_count_and_beyond() -> None:
+    """``math.log1p`` rounded to the grid, where its error cannot change the multiple,
+    gives what ``decimal`` gives: every count the table may hold, and counts far past it."""
+    rng = np.random.default_rng(7)
+    counts = [*range(portablefloat.TABLED_COUNTS + 1),
+              *rng.integers(portablefloat.TABLED_COUNTS, 2**46, size=2000).tolist(),
+              2**53 - 1, 2**53, 2**60 + 1]
+    portablefloat._log1p_on_grid.cache_clear()
+    for count in counts:
+        assert portablefloat._log1p_on_grid(count) == \
+            portablefloat._decimal_log1p_on_grid(count), count
+
+
+def test_log1p_near_a_midpoint_is_left_to_decimal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A logarithm near a midpoint between two multiples of the grid is rounded by
+    ``decimal``: the counts below the table's end that fall within the margin of one
+    exist, and each goes to ``decimal`` (no other does)."""
+    near = []
+    for count in range(portablefloat.TABLED_COUNTS):
+        steps = math.log1p(count) / LOG_GRID
+        if abs(steps - math.floor(steps + 0.5)) >= 0.5 - portablefloat._NEAR_MIDPOINT:
+            near.append(count)
+    assert near  # about one count in 500
+    asked: list[int] = []
+    decimal_log = portablefloat._decimal_log1p_on_grid
+
+    def spy(count: int) -> float:
+        asked.append(count)
+        return decimal_log(count)
+
+    monkeypatch.setattr(portablefloat, "_decimal_log1p_on_grid", spy)
+    portablefloat._log1p_on_grid.cache_clear()
+    try:
+        values = [portablefloat._log1p_on_grid(n) for n in range(portablefloat.TABLED_COUNTS)]
+    finally:
+        portablefloat._log1p_on_grid.cache_clear()
+    assert asked == near
+    assert [values[n] for n in near] == [decimal_log(n) for n in near]
+
+
 # -- weighted sums of rows ---------------------------------------------------------------
 
 def _float16_rows(rng: np.random.Generator, count: int, columns: int = 7) -> np.ndarray:

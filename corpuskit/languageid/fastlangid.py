@@ -52,7 +52,6 @@ from __future__ import annotations
 
 import math
 import threading
-import weakref
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -488,18 +487,7 @@ def portable_score(table: Any, priors: Any, keys: Any, counts: Any) -> Any:
     return np.add(total, np.asarray(priors, dtype=np.float64))
 
 
-_BOUNDS: dict[int, tuple[Any, portablefloat.TableBounds]] = {}
-_BOUNDS_LOCK = threading.Lock()
-
-
 def _bounds(table: Any) -> portablefloat.TableBounds:
-    """:func:`portablefloat.table_bounds` of ``table``, worked out once for each table."""
-    known = _BOUNDS.get(id(table))
-    if known is not None and known[0]() is table:
-        return known[1]
-    with _BOUNDS_LOCK:
-        bounds = portablefloat.table_bounds(table)
-        for key in [key for key, (ref, _) in _BOUNDS.items() if ref() is None]:
-            del _BOUNDS[key]
-        _BOUNDS[id(table)] = (weakref.ref(table), bounds)
-    return bounds
+    """:func:`portablefloat.table_bounds` of ``table``, worked out once for each table
+    (or read with the model kept in the cache folder: :func:`portablefloat.bounds_of`)."""
+    return portablefloat.bounds_of(table)
