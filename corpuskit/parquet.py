@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from .arrownumbers import int_values
 from .errors import CorpuskitError
 from .models import RECORD_FIELDS, Record
 from .package import table_schema
@@ -278,8 +279,8 @@ def write_records_file(path: Path, out: BinarySink) -> int:
                                  parse).cast(schema)
             del chunk
             pending = table if pending is None else pa.concat_tables([pending, table])
-            sizes = np.concatenate([sizes, pc.utf8_length(table.column("text")).to_numpy(
-                zero_copy_only=False).astype(np.int64)])
+            sizes = np.concatenate([sizes, int_values(
+                pc.utf8_length(table.column("text"))).astype(np.int64)])
             while len(sizes):
                 full = np.flatnonzero(np.cumsum(sizes[:ROW_GROUP_RECORDS])
                                       >= ROW_GROUP_TEXT_BYTES)

@@ -45,6 +45,7 @@ from typing import IO, Any
 
 import orjson
 
+from ..arrownumbers import int_values
 from ..parquet import INSTALL_PARQUET, PARQUET_PATH, pyarrow_not_loaded
 from ..problems import Problem
 from ..systemlimits import MEMORY, exhausted_resource
@@ -597,27 +598,16 @@ def _decoded_bytes(column: Any) -> Any:
     if pa.types.is_dictionary(kind):
         lengths = np.append(_lengths(column.dictionary), 0)  # a null row's: no entry
         indices = column.indices
-        if indices.null_count:
-            return lengths[indices.fill_null(len(lengths) - 1).to_numpy()]
-        return lengths[_numbers(indices)]
+        return lengths[int_values(indices, null=len(lengths) - 1)]
     if pa.types.is_list(kind):
         values = _decoded_bytes(column.values) + PER_VALUE_BYTES
         ends = np.concatenate([[0], np.cumsum(values, dtype=np.int64)])
-        offsets = _numbers(column.offsets)
+        offsets = int_values(column.offsets)
         return ends[offsets[1:]] - ends[offsets[:-1]]
     if pa.types.is_string(kind) or pa.types.is_binary(kind) \
             or pa.types.is_large_string(kind) or pa.types.is_large_binary(kind):
         return _lengths(column)  # not read as a dictionary
     return np.zeros(len(column), np.int64)
-
-
-def _numbers(array: Any) -> Any:
-    """The values of an Arrow array of integers without nulls, as numpy's (no copy)."""
-    import numpy as np
-
-    return np.frombuffer(array.buffers()[1], array.type.to_pandas_dtype(), len(array),
-                         array.offset * array.type.byte_width) if len(array) else \
-        np.zeros(0, np.int64)
 
 
 def _lengths(strings: Any) -> Any:

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
+from ..arrownumbers import int64_array, int_values
 from ..parquet import PARQUET_PATH
 from ..problems import Problem
 
@@ -447,7 +448,7 @@ def _values(array: Any) -> Any:
 
     if not pa.types.is_list(array.type):
         return array
-    lengths = pc.list_value_length(array).fill_null(0).to_numpy(zero_copy_only=False)
+    lengths = int_values(pc.list_value_length(array), null=0)
     items = array.flatten()
     if len(lengths) == 0 or lengths.min() > 0:
         return items
@@ -455,7 +456,7 @@ def _values(array: Any) -> Any:
     row = np.repeat(np.arange(len(lengths)), counts)
     within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
     index = (np.cumsum(lengths) - lengths)[row] + within
-    return items.take(pa.array(index, mask=lengths[row] == 0))
+    return items.take(int64_array(index, nulls=lengths[row] == 0))
 
 
 def _int64(data: bytes) -> int:
