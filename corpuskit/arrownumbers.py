@@ -12,19 +12,19 @@ reads of Arrow (text lengths, dictionary indices, list lengths) are read here fr
 arrays' buffers instead, with the same values, and the one array it makes (the indices of
 a list column's items) is made from buffers. Exporting records to Parquet
 (:func:`corpuskit.parquet.write_records`) still makes its table from Python values.
+numpy and pyarrow are imported when first used, as the modules that import this one do.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 
 def int_values(array: Any, null: int | None = None) -> Any:
     """The values of an Arrow integer ``array`` (an ``Array`` or a ``ChunkedArray``) as a
     numpy array of its type; a null becomes ``null`` (a ``ValueError`` if there is one and
     ``null`` is None: its slot in the buffer holds no value)."""
+    import numpy as np
     import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
 
     if not pa.types.is_signed_integer(array.type):
@@ -40,6 +40,8 @@ def int_values(array: Any, null: int | None = None) -> Any:
 def _chunk_values(chunk: Any, kind: Any, null: int | None) -> Any:
     """:func:`int_values` of one ``Array`` (a read-only view of its buffer, or a copy with
     its nulls replaced)."""
+    import numpy as np
+
     if not len(chunk):
         return np.zeros(0, kind)
     values = np.frombuffer(chunk.buffers()[1], kind, len(chunk), chunk.offset * kind.itemsize)
@@ -55,6 +57,7 @@ def _chunk_values(chunk: Any, kind: Any, null: int | None) -> Any:
 def int64_array(values: Any, nulls: Any = None) -> Any:
     """An Arrow int64 array of the numpy ``values``, null where ``nulls`` (booleans, if
     given) is True: made from buffers, as ``pa.array(values, mask=nulls)`` makes it."""
+    import numpy as np
     import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
 
     data = np.ascontiguousarray(values, dtype=np.int64)
