@@ -86,6 +86,7 @@ from .release import recorded_changelog
 from .runsettings import checked_source_date_epoch, release_time_advice, time_recorded_after
 from .semver import Version
 from .signals import told_when_ended
+from .usercache import model_cache_dir
 from .validation.report import ANOTHER_CORPUS, sort_problems
 from .validation.seal import SEAL_CODE, check_archive_checksums, sidecar_problem
 from .wording import command, counted, shell_word, shown_name
@@ -496,7 +497,8 @@ def _fresh_build(inputs: _Inputs, temp: Path, source_date_epoch: str | int | Non
     seeds = inputs.seeds
     try:
         result = build(seeds, temp, source_date_epoch=source_date_epoch, jobs=inputs.jobs,
-                       released_in=inputs.dist, progress=progress)
+                       released_in=inputs.dist, progress=progress,
+                       model_cache=model_cache_dir(seeds, inputs.dist))
         if result.late_signals:  # held as its throwaway release was put in place: they
             # end the check now (QA: Ctrl-C then was lost, and the check ran on, exit 0)
             signal.raise_signal(result.late_signals[0])

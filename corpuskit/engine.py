@@ -145,6 +145,10 @@ class ShardTask:
     #: filesystem's cache, a lagging copy) built that copy's text, exit 0 (QA). None on
     #: the local engine, whose workers see the seeds the build listed.
     sizes: tuple[int, ...] | None = None
+    #: Where a worker reads py3langid's decoded language model from, and keeps it:
+    #: ``cache``, or for a build without one, the folder it was given
+    #: (:func:`corpuskit.build.build`'s ``model_cache``), or None (decoded).
+    model_cache: Path | None = None
 
     def __reduce__(self) -> tuple[Callable[..., ShardTask], tuple[Any, ...]]:
         """Pickled (to a worker) with its refs as bare paths: a tuple of 512 strings
@@ -300,7 +304,7 @@ def process_shard(task: ShardTask, processors: Executor | None = None) -> ShardR
     """Worker body: read, copy and process one shard; write its JSONL shard file.
     ``processors``: worker processes that process its documents, a batch at a time (a
     shard processed in the parent, alone, while the pool's workers would be idle)."""
-    use_model_cache(task.cache)  # a miss loads the language model from there
+    use_model_cache(task.model_cache)  # a miss loads the language model from there
     states = (SeedStates(task.cache, [ref.path for ref in task.refs])
               if task.cache is not None else None)
     read = _read_seeds(task, states)
@@ -441,14 +445,16 @@ def _from_cache(task: ShardTask, shard_file: Path, read: _SeedsRead, cache: Shar
 
 
 def process_batch(seeds: Path, paths: Sequence[str], shas: Sequence[str], max_bytes: int,
-                  config: ProcessConfig, cache: Path | None, out: Path, doing: str) -> None:
+                  config: ProcessConfig, model_cache: Path | None, out: Path,
+                  doing: str) -> None:
     """Process a batch of documents for a shard processed elsewhere (in a worker of the
     local pool, see :func:`process_shard`): read each seeds file at ``paths`` again (it
     must still hold the bytes of sha256 ``shas``, where one is given), and pickle the
     records (or problems) into ``out``. What goes through the pool's pipes stays small:
     a worker that Ctrl-C ended while it sent megabytes of records left the rest of its
-    message unsent, and the build's process waited for it for ever."""
-    use_model_cache(cache)
+    message unsent, and the build's process waited for it for ever. ``model_cache``: see
+    :attr:`ShardTask.model_cache`."""
+    use_model_cache(model_cache)
     outcomes: list[Record | Problem | None] = []
     raws: list[RawDocument] = []
     raw_shas: list[str] = []  # each one's sha256 as checked here ("": none given)
@@ -657,7 +663,7 @@ class _ShardRecords:
         processing = self.processing
         processing.append((raws, out, self.processors.submit(
             process_batch, task.seeds, [raw.path for raw in raws], shas_of,
-            task.max_file_bytes, task.config, task.cache, out, task.writing_records())))
+            task.max_file_bytes, task.config, task.model_cache, out, task.writing_records())))
         while processing and (len(processing) > BATCHES_PROCESSING * task.deflate_threads
                               or processing[0][2].done()):
             self.write_next()

@@ -75,6 +75,23 @@ def default_cache_dir(seeds: Path | None = None, out: Path | None = None) -> Pat
     return folder
 
 
+def model_cache_dir(*away_from: Path | None) -> Path | None:
+    """The cache folder a process that builds no shards of its own (``validate
+    --reproduce``, ``check``'s throwaway build) reads py3langid's decoded model from, and
+    keeps it in when it decodes it: the user's (:func:`user_cache_dir`), where builds with
+    the default cache keep it and builds with a ``--cache`` of their own read it. None
+    where the user has none, where it is inside one of the folders ``away_from`` (a
+    package that validate checks, seeds that check reads: neither is ever written into),
+    or where the folder it would be made in (``$XDG_CACHE_HOME``, ``~/.cache``) does not
+    exist: the model is decoded then, and kept nowhere (QA: validate --reproduce with HOME
+    a folder that did not exist made it, and ``.cache/corpuskit/models`` in it)."""
+    cache = user_cache_dir()
+    if cache is None or any(folder is not None and is_inside(cache, folder)
+                            for folder in away_from):
+        return None
+    return cache if cache.parent.is_dir() else None
+
+
 def is_inside(path: Path, folder: Path) -> bool:
     """Whether ``path`` is ``folder`` or inside it, once both are resolved; False where
     either cannot be resolved, as when its way goes through a symbolic link that leads back

@@ -192,20 +192,11 @@ def _identifies_languages(descriptor: dict[str, Any] | None) -> bool:
 
 def _model_cache(root: str | None) -> Path | None:
     """The cache folder ``--reproduce`` reads the decoded language model from, and keeps it
-    in when it decodes it: the user's (:func:`~corpuskit.usercache.user_cache_dir`), where a
-    build with the default cache keeps it, and where builds with a ``--cache`` of their own
-    read it. None where the user has none, or where it is inside the package folder
-    ``root`` (validate never writes into the package it checks), or where the folder it
-    would be made in (``$XDG_CACHE_HOME``, ``~/.cache``) does not exist: the model is
-    decoded then, and kept nowhere. A check makes no home folder (QA: validate --reproduce
-    with HOME a folder that did not exist made it, and ``.cache/corpuskit/models`` in it).
-    """
-    from ..usercache import is_inside, user_cache_dir
+    in when it decodes it: :func:`~corpuskit.usercache.model_cache_dir`, never inside the
+    package folder ``root`` (validate never writes into the package it checks)."""
+    from ..usercache import model_cache_dir
 
-    cache = user_cache_dir()
-    if cache is None or (root is not None and is_inside(cache, Path(root))):
-        return None
-    return cache if cache.parent.is_dir() else None
+    return model_cache_dir(Path(root) if root is not None else None)
 
 
 def _recorded_documents(settings: object) -> int:
