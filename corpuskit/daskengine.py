@@ -419,6 +419,8 @@ def _absolute(task: ShardTask) -> ShardTask:
     seeds = task.seeds.resolve()
     return replace(task, seeds=seeds, package=task.package.resolve(),
                    cache=task.cache.resolve() if task.cache is not None else None,
+                   model_cache=(task.model_cache.resolve() if task.model_cache is not None
+                                else None),
                    earlier=task.earlier.resolve() if task.earlier is not None else None,
                    sizes=_listed_sizes(seeds, task))
 

@@ -1498,6 +1498,25 @@ def _as_zip(segment: bytes, raw: list[list[Any]], pieces: bytes) -> bytes:
             + zipformat.end_records(len(raw), records, len(entries)))
 
 
+def test_a_dask_worker_gets_every_folder_as_an_absolute_path(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Dask worker runs in the cluster's working folder: every folder a task names goes
+    to it absolute, the language model's among them (given relative, it was kept in a
+    ``cache/models/`` of the worker's own working folder: QA, this project's checkout)."""
+    from corpuskit.config import ProcessConfig
+    from corpuskit.daskengine import _absolute
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "seeds").mkdir()
+    task = engine.ShardTask(0, (), Path("seeds"), Path("package"), ProcessConfig(),
+                            Path("cache"), 1000, earlier=Path("e"), model_cache=Path("models"))
+    sent = _absolute(task)
+    folders = {name: getattr(sent, name) for name in engine.ShardTask.__dataclass_fields__
+               if isinstance(getattr(sent, name), Path)}
+    assert set(folders) == {"seeds", "package", "cache", "earlier", "model_cache"}
+    assert all(folder == tmp_path / getattr(task, name) for name, folder in folders.items())
+
+
 def test_a_shard_task_goes_to_a_worker_with_its_refs_as_bare_paths(tmp_path: Path) -> None:
     """Every shard task is pickled to a worker: its 512 refs travel as strings (fifty
     times cheaper than SourceRef objects) and come back as the same task."""
