@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from typing import TYPE_CHECKING
 
 from ..config import DecodeConfig
 from ..gitlfs import LFS_FILE_ADVICE, is_lfs_pointer_data
@@ -20,10 +21,6 @@ from ..normalize import fix_encoding, looks_bad, mojibake_at
 from ..problems import Problem
 from ..wording import counted
 from .byteorder import misread_part
-from .codepagelanguages import Reading, addable_code_pages, multibyte
-from .codepages import best_legacy
-from .damagedreading import DamagedReading, damaged_code_page
-from .hebrewspelling import HEBREW_CODE_PAGE, spelled_as_hebrew
 from .iso2022 import iso2022_advice, iso2022_text
 from .plausibility import (
     Judgement,
@@ -36,8 +33,16 @@ from .plausibility import (
     words_of,
 )
 from .refusal import BetterElsewhere, excerpt
-from .secondlook import second_look, sound_reading, suggested_code_page, what_to_do
 from .utf8chance import by_chance, east_asian_elsewhere, east_asian_reading
+
+if TYPE_CHECKING:
+    from .codepagelanguages import Reading
+    from .damagedreading import DamagedReading
+
+# The legacy code pages' modules (codepagelanguages, codepages, damagedreading,
+# hebrewspelling, secondlook with charset_normalizer) are imported by the functions that
+# read a file that is not UTF-8, or UTF-8 only by chance: a process that decodes UTF-8
+# only never imports them (about 18 ms of the pipeline's import).
 
 #: (BOM, codec recorded, codec used) — UTF-32 before UTF-16: FF FE 00 00 starts with FF FE.
 BOMS = (
@@ -413,6 +418,8 @@ def _made_by_stray_signs(data: bytes, encoding: str) -> bool:
     decode2 1: German quoting ``»Überblick«`` in cp1252, Czech ``»Čeština«`` in cp1250,
     Lithuanian ``»Šiauliai«``, Turkish ``»Şehir«``, were refused as UTF-8 damaged there,
     their code page listed alone, though the files held no UTF-8)."""
+    from .codepagelanguages import multibyte
+
     if multibyte(encoding) or not _STRAY_SIGN.search(data):  # (its bytes go in pairs)
         return False
     try:
@@ -487,6 +494,8 @@ def _sound_elsewhere(data: bytes, chosen: Reading, sound: Reading) -> str:
     short and ``sound``'s, which is not listed, reads as text
     (:func:`~corpuskit.decoding.secondlook.sound_reading`), and what to do: not to restore a sound
     file (QA s81 decodelong 8)."""
+    from .codepagelanguages import addable_code_pages
+
     name = addable_code_pages()[sound.encoding]
     return (f"{chosen.encoding} reads it as {excerpt(data, chosen.text, chosen.encoding)!r}, "
             "mojibake such as UTF-8 characters cut short make, but its bytes are no UTF-8: "
@@ -514,6 +523,8 @@ def _damage_problem(path: str, data: bytes, legacy: Reading, config: DecodeConfi
     it does not define (:func:`~corpuskit.decoding.damagedreading.damaged_code_page`), ``legacy``
     being the reading chosen, in no language of its own; or of one that mixes encodings, as that
     code page shows (it may not show in ``legacy``'s); else None."""
+    from .damagedreading import damaged_code_page
+
     torn = damaged_code_page(data, legacy, config)
     if torn is None:
         return None
@@ -688,6 +699,8 @@ def _utf8_not_by_chance(text: str, judged: Judgement, encoding: str) -> bool:
     s78); its own text is valid UTF-8 by chance only in a few characters, read as letters
     of scripts mixed (of 100,000 lines of random Chinese, Japanese and Korean in gb18030,
     Big5, Shift_JIS, EUC-JP and EUC-KR, none with four such characters read as text)."""
+    from .codepagelanguages import multibyte
+
     if not multibyte(encoding) or not plausible(judged):
         return False
     beyond = len(text) - len(text.encode("ascii", "ignore"))
@@ -753,6 +766,8 @@ def _mix_code_page(data: bytes, encoding: str) -> str:
     (:func:`~corpuskit.decoding.hebrewspelling.spelled_as_hebrew`), which Cyrillic code pages and
     gb18030 read as text too (QA s79: UTF-8 Hebrew beside cp1255 was said to mix with koi8-r or
     gb18030), else ``encoding``."""
+    from .hebrewspelling import HEBREW_CODE_PAGE, spelled_as_hebrew
+
     others = _lines_not_utf8(data)
     return HEBREW_CODE_PAGE if others and spelled_as_hebrew(others, "cp1251") else encoding
 
@@ -779,6 +794,9 @@ def _is_utf8(line: bytes) -> bool:
 def _reading_as_text(data: bytes, encodings: tuple[str, ...]) -> Reading | None:
     """The reading of ``data`` in the listed code pages ``encodings`` if it is text, else
     the best in a code page the configuration could add, or None."""
+    from .codepages import best_legacy
+    from .secondlook import suggested_code_page
+
     reading = best_legacy(data, encodings)
     if reading is not None and plausible(reading.judgement or judge(reading.text)):
         return reading
@@ -887,6 +905,9 @@ def _utf8_by_chance(path: str, data: bytes, text: str, config: DecodeConfig
     found = by_chance(text)
     if found is None:
         return None
+    from .codepagelanguages import addable_code_pages
+    from .secondlook import second_look
+
     odd, words = found
     chance = (f"is valid UTF-8 only by chance: read so, its words with letters outside ASCII "
               f"are no text ({len(odd)} of the first {words}: letters of scripts mixed in one "
@@ -989,6 +1010,9 @@ class _LegacyReading:
         the text). Raises :class:`DocumentProblem` for UTF-8 damaged in a few bytes that
         normalization would not repair whole, text of mixed encodings from the start, or a
         file no listed code page reads."""
+        from .codepages import best_legacy
+        from .secondlook import what_to_do
+
         data, config, not_utf8 = self.data, self.config, self.not_utf8
         legacy = best_legacy(data, config.fallback_encodings)
         damaged = _damaged_utf8(data, legacy)
@@ -1029,6 +1053,8 @@ class _LegacyReading:
         """Raises :class:`DocumentProblem` when ``legacy``, the best reading of the listed
         code pages, is no plausible text: the file mixes encodings from the start, or a
         listed code page reads it but for a byte it leaves undefined, or none reads it."""
+        from .secondlook import what_to_do
+
         judgement = legacy.judgement or judge(legacy.text)
         if plausible(judgement):
             return
@@ -1051,6 +1077,8 @@ class _LegacyReading:
         """The reading kept after a second look at ``legacy``
         (:func:`~corpuskit.decoding.secondlook.second_look`); raises
         :class:`DocumentProblem` when a code page reads the file clearly better."""
+        from .secondlook import second_look
+
         try:
             return second_look(self.data, legacy, self.config)
         except BetterElsewhere as doubt:
@@ -1075,6 +1103,8 @@ class _LegacyReading:
         (:func:`_cut_characters_repaired`), those of the listed code page that reads the
         file soundly. Raises :class:`DocumentProblem` when none reads it so, or only one
         not listed does."""
+        from .secondlook import sound_reading
+
         data = self.data
         cut = _cut_characters_repaired(data, legacy.encoding, legacy.text)
         if cut is None:

@@ -28,11 +28,12 @@ import unicodedata
 from collections.abc import Iterator
 from functools import cache
 from itertools import islice
+from typing import TYPE_CHECKING
 
-from .codepagelanguages import Reading, multibyte
-from .codepages import best_legacy
 from .plausibility import Judgement, judge, plausible, script
-from .secondlook import readings_elsewhere
+
+if TYPE_CHECKING:  # the legacy code pages' modules: imported for a text read by chance
+    from .codepagelanguages import Reading
 
 #: A character beyond U+07FF: UTF-8 writes it in three bytes or four, which no two-byte
 #: character of a code page makes by chance as easily (and its text is never judged here).
@@ -302,6 +303,8 @@ def _east_asian_text(encoding: str, text: str, judgement: Judgement) -> bool:
     """Whether ``text``, read in ``encoding``, is text of Chinese, Japanese or Korean: the
     code page is one of theirs, the reading is plausible (``judgement``) and its letters
     beyond ASCII are all of their scripts (Han, kana, Hangul)."""
+    from .codepagelanguages import multibyte
+
     if not multibyte(encoding) or not plausible(judgement):
         return False
     letters = {char for char in text if char.isalpha() and not char.isascii()}
@@ -312,6 +315,9 @@ def east_asian_reading(data: bytes, encodings: tuple[str, ...], odd: int) -> Rea
     """The best reading of ``data`` in the listed code pages of Chinese, Japanese or Korean
     among ``encodings``, if it is their text (:func:`_east_asian_text`) with fewer
     implausible words than the ``odd`` words of its UTF-8 reading; else None."""
+    from .codepagelanguages import Reading, multibyte
+    from .codepages import best_legacy
+
     listed = tuple(name for name in encodings if multibyte(name))
     reading = best_legacy(data, listed) if listed else None
     if reading is None:
@@ -326,6 +332,8 @@ def east_asian_reading(data: bytes, encodings: tuple[str, ...], odd: int) -> Rea
 def east_asian_elsewhere(data: bytes, encodings: tuple[str, ...]) -> Reading | None:
     """The best reading of ``data`` as Chinese, Japanese or Korean text in a code page the
     configuration could add (not among ``encodings``), or None."""
+    from .secondlook import readings_elsewhere
+
     for found in readings_elsewhere(data, encodings):
         if _east_asian_text(found.reading.encoding, found.reading.text, found.judgement):
             return found.reading
