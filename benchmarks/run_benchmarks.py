@@ -565,7 +565,8 @@ def toml_string_body(path: Path) -> str:
 
 
 def prepare_foreign_seeds(seeds: Path, source: Path, corpuskit: list[str],
-                          reasons: list[str] | None = None) -> int:
+                          reasons: list[str] | None = None, *,
+                          env: dict[str, str] | None = None) -> int:
     """Make a copied folder of texts buildable; how many files were removed (and why,
     one line each as validate writes it, added to ``reasons`` if given).
 
@@ -575,7 +576,8 @@ def prepare_foreign_seeds(seeds: Path, source: Path, corpuskit: list[str],
     refused in turn); a problem with the configuration itself stops the benchmark. In a
     folder that had no ``corpus.toml``, a ``CHANGELOG.md`` is the folder's own text (a
     project's changelog, whose versions are not the corpus's): one the build refuses is
-    removed as any other file is.
+    removed as any other file is. ``env``: the environment ``corpuskit validate`` runs in
+    (this process's by default).
     """
     reasons = [] if reasons is None else reasons
     own_config = (seeds / "corpus.toml").exists()
@@ -598,7 +600,7 @@ def prepare_foreign_seeds(seeds: Path, source: Path, corpuskit: list[str],
     removed = len(markers[1:])
     for _ in range(MAX_PREPARE_ROUNDS):
         codes: dict[str, set[str]] = {}
-        refused, blocking = _refused_files(seeds, corpuskit, codes=codes,
+        refused, blocking = _refused_files(seeds, corpuskit, codes=codes, env=env,
                                            changelog_removable=not own_config)
         if blocking and not own_config and any(line.startswith("corpus.toml:")
                                                for line in blocking):
@@ -891,14 +893,15 @@ def keep_one_of_each(paths: list[str], going: Sequence[str] = ()
 
 
 def _refused_files(seeds: Path, corpuskit: list[str], *, codes: dict[str, set[str]] | None = None,
-                   changelog_removable: bool = False) -> tuple[dict[str, str], list[str]]:
+                   changelog_removable: bool = False, env: dict[str, str] | None = None
+                   ) -> tuple[dict[str, str], list[str]]:
     """The files of ``seeds`` that ``corpuskit validate`` reports a problem with, each with
     the first, on one line as validate writes it (and, into ``codes`` if given, the codes
     of all its problems); and the problems, so written, that removing files cannot mend,
     which stop the kit: those of ``corpus.toml`` (or ``CHANGELOG.md``, unless
     ``changelog_removable``) and of the folder itself (no document left)."""
     check = subprocess.run([*corpuskit, "validate", "--format", "json", str(seeds)],
-                           capture_output=True, check=False, cwd=WORK[0])
+                           capture_output=True, check=False, cwd=WORK[0], env=env)
     try:
         report = json.loads(check.stdout)
     except ValueError:
@@ -1044,7 +1047,13 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
         special = copy_foreign_seeds(args.seeds, seeds)
         reasons += [f"{one_line(path)}: a pipe, socket or device, not copied [unsafe-path]"
                     for path in special]
-        removed = len(special) + prepare_foreign_seeds(seeds, args.seeds, corpuskit, reasons)
+        # validate of a seeds folder keeps the language model in the user's cache folder,
+        # as a build does: with --no-keep-model, in a folder of its own, removed after it
+        with tempfile.TemporaryDirectory(prefix="corpuskit-kit-prepare-") as scratch:
+            env = ({**os.environ, "XDG_CACHE_HOME": scratch} if args.no_keep_model
+                   else None)
+            removed = len(special) + prepare_foreign_seeds(seeds, args.seeds, corpuskit,
+                                                           reasons, env=env)
         if removed:
             # Named here: validate of the source says only that it has no corpus.toml when
             # the kit wrote the copy's, and the copy is deleted unless --work or --keep.

@@ -58,7 +58,7 @@ from .reader import (
     open_package,
     read_descriptor,
 )
-from .records import process_document_reported, record_line
+from .records import process_document_reported, record_line, use_the_users_model
 from .regularfiles import unreadable_given
 from .semver import Version, named_as_release, names_its_release
 from .wording import counted, shown_name
@@ -596,6 +596,7 @@ class _SeedsSide(_Side):
         or the problem that refuses it."""
         if self.tally is not None:
             self.tally.start()
+        use_the_users_model(self.path)
         for ref in self.sources:
             try:
                 found: Record | Problem = process_document_reported(

@@ -48,7 +48,7 @@ from .reader import (
     read_descriptor,
     read_error,
 )
-from .records import process_document_reported, record_line
+from .records import process_document_reported, record_line, use_the_users_model
 from .regularfiles import read_problem, unreadable_given
 from .wording import counted, shown_name
 from .zipfiles.zipdirectory import ArchiveReadError
@@ -234,6 +234,7 @@ def _seeds_info(seeds: Path) -> Info:
         problems.append(NO_DOCUMENTS)
     stats = CorpusStats()
     digest = hashlib.sha256()
+    use_the_users_model(seeds)
     for ref in discovery.sources:
         try:
             record = process_document_reported(

@@ -29,7 +29,7 @@ from ..forkpool import ForkPool, fork_available, import_before_forking
 from ..metadatapaths import config_path_problems
 from ..models import DocumentProblem, SourceRef
 from ..problems import Problem
-from ..records import process_document_reported
+from ..records import process_document_reported, use_the_users_model
 from ..runsettings import run_problems
 from ..wording import counted, shown_name
 
@@ -116,6 +116,7 @@ def validate_seeds(seeds: Path, *, jobs: int | None = None,
             problems.extend(ahead_problems(text.decode("utf-8"), config.version, None))
     refs = discovery.sources
     jobs = jobs or default_jobs()
+    use_the_users_model(seeds)  # before the workers fork: they read it there
     # Files refused for their names are read too: renaming them brings up no new problem.
     tasks = _chunks(seeds, chain(refs, discovery.held_back), process_config,
                     discover_config.max_file_bytes)  # made as they are taken
