@@ -258,7 +258,8 @@ class _ModelForWorkers:
         # shards' work.
         # A model that must be decoded (none kept yet) is decoded here, once, before forking.
         warm = cache is not None and ShardCache(cache).holds_entries()
-        #: Where the model is read from and kept (``cache``, or with none, ``models``).
+        #: Where the model is read from and kept: the cache folder, or for a build without
+        #: one, :func:`build`'s ``model_cache`` (``models``).
         self.folder = models
         self.warm_up: Callable[[], None] | None = (
             partial(preload, models) if config.process.extract.language and not warm
@@ -724,16 +725,17 @@ def _remove_late_writes(scratch: list[Path]) -> None:
 
 
 def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: str | None,
-           jobs: int, cache: Path | None, engine: str, scheduler: str | None,
-           models: Path | None = None,
-           pool: ProcessPoolExecutor | None, scratch: list[Path] | None = None,
-           late: LateSignals | None = None, progress: Progress | None = None,
+           jobs: int, cache: Path | None, models: Path | None, engine: str,
+           scheduler: str | None, pool: ProcessPoolExecutor | None,
+           scratch: list[Path] | None = None, late: LateSignals | None = None,
+           progress: Progress | None = None,
            released_in: Path | None = None, entry_checked: bool = False,
            expected_content: str | None = None) -> BuildResult:
     """The release of ``seeds`` (read with ``config``) built into ``out``, under its lock:
     the documents checked and written shard by shard, the tag files, then the release
     folder and zip put in place, or found there already; its result and notes. Raises
-    :class:`InputError` with every problem of the seeds, nothing written."""
+    :class:`InputError` with every problem of the seeds, nothing written. ``models``: the
+    folder the workers read the language model from (:attr:`ShardTask.model_cache`)."""
     discovery = discover(seeds, config.discover, pool=pool, cache=cache)
     # Every problem of the run is reported together: the documents are still checked
     # when the run's settings or the changelog are wrong, and nothing is written.
@@ -757,7 +759,7 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                            release=writer.final, earlier=earlier[1] if earlier else None,
                            archive_root=config.release_name, created=created,
                            compression=config.compression,
-                           model_cache=models if models is not None else cache)
+                           model_cache=models)
                  for index, refs in plan_shards(discovery.sources)]
         data_files, manifest_entry = _write_data(
             seeds, config, writer, tasks, discovery, problems, shards, jobs=jobs,
