@@ -256,7 +256,7 @@ class FastIdentifier(LanguageIdentifier):  # type: ignore[misc]  # py3langid has
         keys, counts, owners = self._grouped_first_visit_counts(features, local, local)
         table, logs = self._float32_table(), portablefloat.log1p_counts(counts)
         sums, done = portablefloat.weighted_rows_of_owners(
-            table, keys, logs, owners, count, _bounds(table), ROWS_AT_ONCE)
+            table, keys, logs, owners, count, portablefloat.bounds_of(table), ROWS_AT_ONCE)
         totals = np.add(sums, np.asarray(self.nb_pc, dtype=np.float64))
         cuts = np.searchsorted(owners, np.arange(count + 1))
         for index in range(count):
@@ -474,7 +474,7 @@ def portable_score(table: Any, priors: Any, keys: Any, counts: Any) -> Any:
     same bits on every machine (:mod:`corpuskit.languageid.portablefloat`): the logarithms of the
     counts on a grid of 2**-24, their product with the features' rows exact, then the
     priors added (one rounding)."""
-    logs, bounds = portablefloat.log1p_counts(counts), _bounds(table)
+    logs, bounds = portablefloat.log1p_counts(counts), portablefloat.bounds_of(table)
     table = np.asarray(table)
     if len(keys) <= ROWS_AT_ONCE:
         total = portablefloat.weighted_rows(
@@ -485,9 +485,3 @@ def portable_score(table: Any, priors: Any, keys: Any, counts: Any) -> Any:
             table.take(keys[start:start + ROWS_AT_ONCE], axis=0).astype(np.float64),
             bounds) for start in range(0, len(keys), ROWS_AT_ONCE)])
     return np.add(total, np.asarray(priors, dtype=np.float64))
-
-
-def _bounds(table: Any) -> portablefloat.TableBounds:
-    """:func:`portablefloat.table_bounds` of ``table``, worked out once for each table
-    (or read with the model kept in the cache folder: :func:`portablefloat.bounds_of`)."""
-    return portablefloat.bounds_of(table)
