@@ -29,7 +29,7 @@ def int_values(array: Any, null: int | None = None) -> Any:
 
     if not pa.types.is_signed_integer(array.type):
         raise TypeError(f"not an array of signed integers: {array.type}")
-    kind = np.dtype(f"<i{array.type.bit_width // 8}")
+    kind = np.dtype(f"int{array.type.bit_width}")  # native: as Arrow lays them out
     chunks = array.chunks if isinstance(array, pa.ChunkedArray) else [array]
     parts = [_chunk_values(chunk, kind, null) for chunk in chunks]
     if not parts:
