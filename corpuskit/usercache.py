@@ -77,7 +77,9 @@ def default_cache_dir(seeds: Path | None = None, out: Path | None = None) -> Pat
 
 def model_cache_dir(*away_from: Path | None) -> Path | None:
     """The cache folder a process that builds no shards of its own (``validate
-    --reproduce``, ``check``'s throwaway build) reads py3langid's decoded model from, and
+    --reproduce``, ``check``'s throwaway build, ``validate``, ``info`` and ``diff`` of a
+    seeds folder: :func:`corpuskit.records.use_the_users_model`) reads py3langid's decoded
+    model from, and
     keeps it in when it decodes it: the user's (:func:`user_cache_dir`), where builds with
     the default cache keep it and builds with a ``--cache`` of their own read it. None
     where the user has none, where it is inside one of the folders ``away_from`` (a
