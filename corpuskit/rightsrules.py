@@ -22,6 +22,10 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from typing import Any
 
+from .patternwarnings import ignore_future_set_warnings
+
+ignore_future_set_warnings()  # users' patterns are compiled with re only to check them
+
 #: A footer line is a rights line when it is a © notice ("2023 © Agency", "© 2023 Agency"),
 #: a copyright notice with a year ("Copyright (c) 2021-2023 Agency"), or says "all rights
 #: reserved". "Copyright law is complicated." is body text, not a notice.

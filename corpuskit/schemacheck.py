@@ -23,7 +23,10 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from .patternwarnings import ignore_future_set_warnings
 from .problems import Problem
+
+ignore_future_set_warnings()  # a "regex" format's pattern is compiled with re to check it
 
 if TYPE_CHECKING:  # jsonschema is imported when a schema is first checked (40 ms)
     from jsonschema.exceptions import ValidationError

@@ -4,13 +4,14 @@ naming the pattern and the document, instead of hanging."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from property_budget import examples
-from reliability_support import build_args, run_here, visible_entries, write_seeds
+from reliability_support import build_args, run_cli, run_here, visible_entries, write_seeds
 
 import corpuskit
 from corpuskit import rightsrules
@@ -383,3 +384,26 @@ def test_the_readme_warns_of_list_items_and_its_narrower_patterns_keep_them() ->
     for notice in ("© 2023 Agency", "2021-2023 © Foo Inc.", "Copyright (c) 2021-2023 Agency",
                    "Copyright © 2023 Agency"):
         assert extract_parts(f"{body}{notice}\n", narrower).rights == notice
+
+
+def test_a_posix_class_is_matched_and_prints_no_warning_of_re(tmp_path: Path) -> None:
+    """``[[:alpha:]]`` is a POSIX class to ``regex``, which matches rights patterns, and a
+    possible nested set to ``re``, which compiles them only to check them: its
+    FutureWarning, with corpuskit's source lines, was printed by build (two) and validate
+    (two more) of a fresh interpreter (QA). The line is still found as the rights line."""
+    pattern = "(?i)source: [[:alpha:]]+ 2023"
+    seeds = write_seeds(tmp_path / "seeds", {
+        "r.txt": "Title\n\nBody text in English for the rights pattern test.\n\n"
+                 "Source: Agency 2023\n"}, {"extract": {"language": False,
+                                                       "rights_patterns": [pattern]}})
+    out = tmp_path / "out"
+    built = run_cli(build_args(seeds, out), patch="pass")  # a new interpreter
+    assert built.code == 0, built.stderr
+    assert [line.split(" ", 1)[0] for line in built.stderr.splitlines()] == ["built"], \
+        built.stderr  # the one line that says what was built, no warning
+    [release] = [path for path in out.iterdir() if path.is_dir()]
+    record = json.loads((release / "data" / "documents.jsonl").read_text(encoding="utf-8"))
+    assert record["rights"] == "Source: Agency 2023"
+    checked = run_cli(["validate", release, "--reproduce"], patch="pass")
+    assert checked.code == 0, checked.stdout + checked.stderr
+    assert checked.stderr == "", checked.stderr
