@@ -438,6 +438,36 @@ def test_validate_reproduce_tells_its_progress_in_records(counted_release: Path,
         validate(counted_release, reproduce=True, progress=3)  # type: ignore[arg-type]
 
 
+class _CallerBug(Exception):
+    """What a caller's own progress callback raises."""
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_what_the_callers_progress_raises_is_raised_not_reported(counted_release: Path,
+                                                                  jobs: int) -> None:
+    """An exception of the caller's ``progress`` is the caller's bug: validate raises it, as
+    build and diff do, where it was the package's ``internal-error``, "please report this
+    as a bug" (QA s95). The very exception, from the folder, the zip and validate_all, and
+    no worker is left behind."""
+    import multiprocessing
+
+    from corpuskit.validation import validate, validate_all
+
+    def failing(done: int, total: int) -> None:
+        if done:
+            raise _CallerBug(f"{done} of {total}")
+
+    archive = counted_release.with_name(f"{counted_release.name}.zip")
+    for target in (counted_release, archive):
+        with pytest.raises(_CallerBug) as raised:
+            validate(target, reproduce=True, jobs=jobs, progress=failing)
+        assert raised.value.__cause__ is None and not raised.value.__suppress_context__
+    with pytest.raises(_CallerBug):
+        validate_all([counted_release.parent], reproduce=True, jobs=jobs, progress=failing)
+    assert multiprocessing.active_children() == []
+    assert validate(counted_release, reproduce=True, jobs=jobs, progress=_Told()).valid
+
+
 def test_validate_reproduce_draws_a_bar_per_target_on_a_terminal_only(
         counted_release: Path) -> None:
     """The CLI draws the records re-derived on a terminal, a bar of its own for each

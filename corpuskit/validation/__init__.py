@@ -442,9 +442,41 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
     if refused is not None:
         return _not_a_package_report(shown, refused, mode=mode, reproduce=reproduce)
     found = _Findings(kind)
-    _check_target(found, target, shown, fast=fast, reproduce=reproduce, jobs=jobs,
-                  limits=limits, progress=progress)
+    raised: Exception | None = None
+    try:
+        _check_target(found, target, shown, fast=fast, reproduce=reproduce, jobs=jobs,
+                      limits=limits, progress=_carrying(progress))
+    except _ProgressRaised as carried:
+        raised = carried.raised
+    if raised is not None:  # raised here, out of the handler: no chain to the carrier
+        raise raised
     return _report_of(found, target, shown, mode=mode, reproduce=reproduce)
+
+
+class _ProgressRaised(Exception):
+    """What the caller's ``progress`` raised, carried out of the checks untouched: a
+    failure of the caller's code, not of corpuskit or the package."""
+
+    def __init__(self, raised: Exception) -> None:
+        super().__init__(raised)
+        self.raised = raised
+
+
+def _carrying(progress: Progress | None) -> Progress | None:
+    """``progress`` with what it raises carried in a :class:`_ProgressRaised`, which the
+    checks' last guard lets through (QA s95: a callback's RuntimeError was a package's
+    ``internal-error``, "please report this as a bug", where build and diff raise it)."""
+    if progress is None:
+        return None
+    told = progress
+
+    def carried(done: int, total: int) -> None:
+        try:
+            told(done, total)
+        except Exception as exc:
+            raise _ProgressRaised(exc) from exc
+
+    return carried
 
 
 def _checked_arguments(path: str | PathLike[str], *, reproduce: bool, fast: bool,
@@ -556,6 +588,8 @@ def _check_target(found: _Findings, target: Path, shown: str, *, fast: bool,
                                    limits=limits, progress=progress)
     except (WorkerDied, FileNamesMisread, OutputError):  # the run failed, not the package
         raise  # (OutputError: no room for the language model --reproduce decodes, QA)
+    except _ProgressRaised:  # the caller's progress failed, not the check
+        raise
     except InputError as error:  # checking stopped (a rights pattern that runs without end)
         found.problems.extend(error.problems)
         found.not_checked = [(STOPPED_AT, STOPPED)]
