@@ -491,6 +491,20 @@ def test_many_control_characters_mean_binary() -> None:
     assert refusal(b"\x01\x02\x03\x04\x05\x06 text \x07\x08\x0e\x0f" * 50) == "binary-file"
 
 
+def test_information_separators_are_text_not_binary_data() -> None:
+    """FS, GS, RS and US delimit fields and records in text, and separator-breaks makes
+    them line breaks and spaces: a short text of fields separated by RS was refused as
+    binary data, 2 control characters in 57, where a longer one was built (QA s95). They
+    count towards no share; the same share of other control characters still does."""
+    for separator in b"\x1c\x1d\x1e\x1f":
+        fields = b"Title\n\nField one" + bytes([separator]) * 3 + b"Field two.\n"
+        assert run(fields).text == fields.decode("ascii")
+    assert refusal(b"Title\n\nField one\x1b\x1bField two.\n") == "binary-file"
+    assert refusal(b"Title\n\nField one\x1e\x01\x1e\x01Field two.\n" * 3) == "binary-file"
+    separated = b"\x1e".join(b"record %d" % n for n in range(40)) + b"\n"
+    assert run(separated).text == separated.decode("ascii")
+
+
 def _message(data: bytes) -> str:
     return refusal_message(data, code="binary-file")
 
