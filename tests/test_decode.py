@@ -808,6 +808,21 @@ def test_empty_and_whitespace_only_files_are_empty_documents(data: bytes) -> Non
     assert refusal(data) == "empty-document"
 
 
+@pytest.mark.parametrize(("data", "holds"), [
+    (b"\xef\xbb\xbf", "holds only a byte order mark"),
+    (codecs.BOM_UTF16_LE, "holds only a byte order mark"),
+    (codecs.BOM_UTF32_BE, "holds only a byte order mark"),
+    (b"\xef\xbb\xbf  \n", "holds only whitespace after its byte order mark"),
+    (codecs.BOM_UTF16_LE + " \n".encode("utf-16-le"),
+     "holds only whitespace after its byte order mark"),
+    ("\u3000\u00a0\n".encode(), "holds only whitespace;"),
+    (b" \t\r\n", "is empty or only whitespace;")])
+def test_an_empty_document_is_said_as_what_it_holds(data: bytes, holds: str) -> None:
+    """A byte order mark is no whitespace: a file holding only one was told "only
+    whitespace" (QA s95)."""
+    assert f"the file {holds}" in refusal_message(data, code="empty-document")
+
+
 def test_decoded_text_is_not_yet_normalized() -> None:
     """Decode only decodes: CRLF, BOM-less NFD and trailing spaces are normalize's work."""
     text = "Cafe\u0301  \r\nnext\r\n"

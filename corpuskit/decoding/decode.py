@@ -52,6 +52,8 @@ BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+#: The codecs recorded for a file that starts with a byte order mark.
+_BOM_CODECS = frozenset(name for _, name in BOMS)
 #: Share of control characters (other than tab, LF, CR, FF, VT and the information
 #: separators FS, GS, RS, US) that marks a file as binary.
 MAX_CONTROL_SHARE = 0.01
@@ -1151,6 +1153,9 @@ def decode(raw: RawDocument, config: DecodeConfig) -> Decoded:
         raise _binary_refusal(raw.path, data, decoded)
     encoding, text = decoded if legacy is None else legacy.checked(*decoded)
     if not text or text.isspace():
+        # A byte order mark is no whitespace: said as what the file holds (QA s95)
+        what = ("only whitespace after its byte order mark" if text else
+                "only a byte order mark") if encoding in _BOM_CODECS else "only whitespace"
         raise DocumentProblem(Problem(raw.path, "empty-document",
-                                      "the file holds only whitespace; remove it or add text"))
+                                      f"the file holds {what}; remove it or add text"))
     return Decoded(text=text, encoding=encoding)
