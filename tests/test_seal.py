@@ -539,6 +539,56 @@ def test_headers_that_disagree_are_told_as_such(tmp_path: Path, header: str, fie
         assert not others or (not fast and header == "central directory"), problems
 
 
+def _renamed_in_its_local_header(data: bytes, member: str, name: bytes) -> bytes:
+    """``data`` with ``member``'s local header naming ``name`` (shorter), the bytes after it
+    moved back and every offset after it (central directory records, end record) made to
+    agree: the one difference is the local header's name."""
+    _, local = _entry_records(data, member)
+    length = len(member.encode())
+    cut = length - len(name)
+    assert cut > 0
+    moved = bytearray(data[:local + 26]) + struct.pack("<H", len(name)) \
+        + data[local + 28:local + 30] + name + data[local + 30 + length:]
+    at = moved.find(b"PK\x01\x02")
+    while at >= 0:  # each central directory record's local header offset
+        offset = struct.unpack_from("<L", moved, at + 42)[0]
+        if offset > local:
+            struct.pack_into("<L", moved, at + 42, offset - cut)
+        at = moved.find(b"PK\x01\x02", at + 4)
+    end = moved.rfind(b"PK\x05\x06")
+    struct.pack_into("<L", moved, end + 16, struct.unpack_from("<L", moved, end + 16)[0] - cut)
+    return bytes(moved)
+
+
+@pytest.mark.parametrize(("name", "code", "said"), [
+    ("../../evil.txt", "unsafe-path", ": '..' in path, which a reader of the local headers "
+                                      "would write outside the package"),
+    ("data/raw/a.txt", "archive-error", "")])
+def test_a_local_header_naming_a_shorter_path_is_told_as_such(
+        tmp_path: Path, name: str, code: str, said: str) -> None:
+    """A local header naming a shorter path than its central directory record (every
+    offset after it made to agree) was told as the entry's data overlapping what follows,
+    "corrupt, or a zip bomb" (QA s95): its data is placed by the record's name. It is
+    told as the local header naming another file, and as an unsafe path where that name
+    is one, which a streaming extractor (reading the local headers) would write."""
+    source = built().archive
+    member = f"{source.stem}/data/raw/en/harbour.txt"
+    forged = f"{source.stem}/{name}".encode()
+    archive = tmp_path / source.name
+    data = source.read_bytes()
+    archive.write_bytes(sealed(_renamed_in_its_local_header(data, member, forged)))
+    with zipfile.ZipFile(archive) as opened, pytest.raises(zipfile.BadZipFile, match="differ"):
+        opened.read(member)  # Python's reader sees the two names too
+    _, local = _entry_records(data, member)
+    for fast in (True, False):
+        problems = validate(archive, jobs=1, fast=fast).problems
+        assert [(p.path, p.code) for p in problems] == [("data/raw/en/harbour.txt", code)], \
+            problems
+        assert problems[0].message == (
+            f"its local header at byte {local} names {forged.decode()!r}, not the file its "
+            f"central directory record names (corrupt or forged){said}")
+
+
 @pytest.mark.parametrize("header", ["central directory", "local header"])
 @pytest.mark.parametrize(("field", "place"), [("CRC-32", 16), ("compressed size", 20),
                                               ("uncompressed size", 24)])

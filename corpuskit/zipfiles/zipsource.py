@@ -24,6 +24,7 @@ from ..membernames import unsafe_member_reason
 from ..names import collision_problems
 from ..packagesource import DESCRIPTOR, PackageSource
 from ..problems import Problem, problem_order
+from ..schemacheck import shown_value
 from .memberstream import ArchiveClosed, MemberStream
 from .zipdirectory import (
     ArchiveReadError,
@@ -382,7 +383,43 @@ class ZipSource(PackageSource):
             following = (offsets[ordered[position + 1]] if position + 1 < count
                          else self.directory.offset)
             if not refused[index] and end > following:
-                refuse(index, "archive-error", self._overlap_reason(index, following))
+                named = self._local_name_refusal(index, following)
+                if named is not None:
+                    refuse(index, *named)
+                else:
+                    refuse(index, "archive-error", self._overlap_reason(index, following))
+
+    def _local_name_refusal(self, index: int, following: int) -> tuple[str, str] | None:
+        """The refusal of entry ``index`` whose local header names another file than its
+        central directory record, a shorter name (the entry then seems to overlap what
+        follows: its data is placed by the record's name), or None if it names the same,
+        or if its data placed by its local header still runs past byte ``following`` (a
+        quoted-overlap bomb's entries point at one header: what they are is an overlap).
+        A local name that is no safe path is ``unsafe-path``: a streaming extractor
+        (bsdtar, a reader of the entries in order) writes the file where the local header
+        says (QA s95: ``../../evil.txt`` there was told as an overlap, "corrupt, or a zip
+        bomb")."""
+        offset = self.entries.header_offsets()[index]
+        try:
+            header = self.read_at(offset, LOCAL.size)
+            if len(header) < LOCAL.size or header[:4] != _LOCAL_HEADER:
+                return None
+            length, extra = LOCAL.unpack_from(header)[10:12]  # the name's and extra's
+            local = self.read_at(offset + LOCAL.size, length)
+        except OSError:
+            return None
+        if len(local) != length or local == member_name_bytes(self.entries.member(index)) \
+                or offset + LOCAL.size + length + extra \
+                + self.entries.compress_sizes()[index] > following:
+            return None
+        read = local.decode("utf-8", "replace")
+        unsafe = unsafe_member_reason(read.rstrip("/"))
+        said = (f"its local header at byte {offset} names {shown_value(read)}, not the file "
+                "its central directory record names (corrupt or forged)")
+        if unsafe is not None:
+            return "unsafe-path", (f"{said}: {unsafe}, which a reader of the local headers "
+                                   "would write outside the package")
+        return "archive-error", said
 
     def _top_folder(self, refused: bytearray) -> str:
         """The name of the package's top folder, given the entries ``refused`` (1 for
