@@ -120,7 +120,10 @@ def _foreign_zip(archive: Path) -> str | None:
             RuntimeError, zipfile.LargeZipFile):  # (encrypted, damaged: no telling whose)
         return None
     if not entries:  # no one's package: one problem saying so everywhere (QA: validate
-        return _EMPTY_ZIP  # found 7, export "modified, damaged", info "no descriptor")
+        # found 7, export "modified, damaged", info "no descriptor"); unless an entry's local
+        # header starts it: then its end record is not the one written with its entries (a
+        # forged one in its comment, QA s95), and it is checked as a damaged package's
+        return None if _starts_with_an_entry(archive) else _EMPTY_ZIP
     descriptors = read[DESCRIPTOR]
     if not all(_another_tools(raw) for raw in descriptors) or any(
             _own_croissant(raw) for raw in read[CROISSANT_PATH]):
@@ -130,6 +133,13 @@ def _foreign_zip(archive: Path) -> str | None:
     return (f"a zip archive of another tool, not a corpuskit package archive: it holds "
             f"{held}, none of {_OWN_SHOWN} and no corpuskit seal (its zip comment); "
             f"{_ADVICE}")
+
+
+def _starts_with_an_entry(archive: Path) -> bool:
+    """Whether ``archive`` starts with a zip entry's local header, as a zip holding entries
+    does (an empty one starts with its end record)."""
+    with archive.open("rb") as opened:
+        return opened.read(4) == b"PK\x03\x04"
 
 
 def _own_path(name: str) -> bool:

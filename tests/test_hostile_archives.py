@@ -438,6 +438,25 @@ def test_lying_entry_count_and_overlapping_entries(tmp_path: Path) -> None:
     assert report.problems[0].message.startswith("more than 10 entries; ")  # it said 1
 
 
+def test_an_empty_end_record_in_the_comment_of_a_package_archive(tmp_path: Path) -> None:
+    """A package archive whose comment is an end record of no entries: readers find that
+    one, last, and see an empty zip. It was told as "an empty zip archive", not a package
+    archive (QA s95); its first bytes are an entry's local header, so it is checked as a
+    damaged package archive, its end record said to be no archive's own."""
+    data = built().archive.read_bytes()
+    forged = data[:-SEAL_BYTES - 2] + struct.pack("<H", 22) + b"PK\x05\x06" + bytes(18)
+    archive = tmp_path / built().archive.name
+    archive.write_bytes(forged)
+    with zipfile.ZipFile(archive) as opened:
+        assert opened.infolist() == []  # what Python's reader sees
+    report = validate(archive, jobs=1)
+    assert report.kind == "archive" and not report.valid
+    assert "not-a-package" not in codes(report), render_text(report)
+    [told] = [p for p in report.problems if p.code == "archive-error"]
+    assert told.message.startswith("its end record says the archive holds no entries, yet "
+                                   "an entry's local header starts it"), told.message
+
+
 def test_encrypted_and_unsupported_compression(tmp_path: Path) -> None:
     archive = tmp_path / f"{TOP}.zip"
     with zipfile.ZipFile(archive, "w") as dst:

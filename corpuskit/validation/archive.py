@@ -144,7 +144,12 @@ def archive_structure_steps(source: ZipSource, created: str | None,
     work to hand out meanwhile)."""
     infos = source.entries
     if not infos:
-        problems.append(Problem(".", "archive-error", "the archive holds no entries"))
+        starts = source.read_at(0, 4) == b"PK\x03\x04"
+        problems.append(Problem(".", "archive-error", (
+            "its end record says the archive holds no entries, yet an entry's local header "
+            "starts it: that is not the end record written with its entries (another may "
+            "be in its comment; forged or damaged)") if starts
+            else "the archive holds no entries"))
         return
     date_time = _entries_date_time(source, created)
     problems.extend(_whole_archive_problems(source))
