@@ -2717,3 +2717,24 @@ def test_a_manifest_line_over_the_limit_is_refused_wherever_it_falls() -> None:
                                 max_line=100)) == [(1, b"a")]
         assert [(p.message, p.location) for p in problems] == [
             ("line longer than 100 bytes; not read further", "line 2")]
+
+
+def test_a_folder_nested_past_the_systems_longest_path_is_an_unsafe_path(
+        tmp_path: Path) -> None:
+    """A folder of data/raw/ nested so deep that its path is too long for the system to
+    list (ENAMETOOLONG, past 4,096 bytes here) was an unreadable-file, "cannot list the
+    folder: File name too long" (QA s95), where a shallower one's files past 1,024 bytes
+    are unsafe paths: it is an unsafe path too."""
+    from _deep_folders import nested
+
+    package = copy_release(tmp_path)
+    raw = package / "data" / "raw"
+    with nested(raw, b"hi\n", depth=45, name="d" * 100) as below:
+        report = validate(package, jobs=1)
+        folder = "data/raw/" + "/".join(below.split("/")[:-1])
+        [told] = [p for p in report.problems if p.path.startswith("data/raw/d")]
+        assert (told.code, len(told.path) > 1024) == ("unsafe-path", True), told
+        assert folder.startswith(told.path) and told.message.startswith(
+            "the folder's path is longer than 1024 bytes, too long for this system to list "
+            "it"), told
+        assert "unreadable-file" not in codes(report), report.problems

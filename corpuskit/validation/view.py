@@ -8,6 +8,7 @@ raw files out of the listing and only count them (``stream_raw``), for the clean
 
 from __future__ import annotations
 
+import errno
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -18,6 +19,7 @@ from typing import IO
 
 from ..errors import FileNamesMisread
 from ..names import (
+    MAX_PATH_BYTES,
     collision_problems,
     escaped,
     ids_look_alike,
@@ -159,9 +161,17 @@ class _FolderWalk:
             with os.scandir(os.path.join(base, rel) if rel else base) as it:
                 listed = list(it)
         except OSError as exc:
-            advice = permission_advice(exc, folder=True, path=os.path.join(base, rel))
-            problems.append(Problem(rel or ".", "unreadable-file",
-                                    f"cannot list the folder: {exc.strerror or exc}{advice}"))
+            if exc.errno == errno.ENAMETOOLONG and len(os.fsencode(rel)) > MAX_PATH_BYTES:
+                # Nested past the system's longest path: an unsafe path, as a shallower
+                # folder's files past MAX_PATH_BYTES are (QA s95: 3,000 folders down, it was
+                # an unreadable-file, "File name too long")
+                problems.append(Problem(rel, "unsafe-path", (
+                    f"the folder's path is longer than {MAX_PATH_BYTES} bytes, too long for "
+                    "this system to list it, and so is that of everything in it; shorten it")))
+            else:
+                advice = permission_advice(exc, folder=True, path=os.path.join(base, rel))
+                problems.append(Problem(rel or ".", "unreadable-file",
+                                        f"cannot list the folder: {exc.strerror or exc}{advice}"))
             self.unlisted.add(rel)
             return None
         unentered = _not_entered(listed)
