@@ -354,6 +354,11 @@ class ProblemList(list[Problem]):
         self.extend(problems)
         return self
 
+    @property
+    def found(self) -> int:
+        """The problems appended: those kept and those only counted."""
+        return len(self) + sum(self.dropped.values())
+
     def __reduce__(self) -> tuple[Any, ...]:  # to a worker's parent: its counts too
         return (_problem_list, (list(self), dict(self.dropped)))
 

@@ -17,11 +17,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _validate_support import copy_archive, copy_release, records, resign, write_records
+from _validate_support import (
+    copy_archive,
+    copy_release,
+    records,
+    resign,
+    write_records,
+    zip_of,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from property_budget import examples
 
+from corpuskit import problems
 from corpuskit.cli import main
 from corpuskit.errors import WorkerDied
 from corpuskit.validation import (
@@ -35,6 +43,7 @@ from corpuskit.validation import (
 )
 from corpuskit.validation.lines import LineBlock, line_blocks
 from corpuskit.validation.reading import PackageReader
+from corpuskit.validation.records import check_line
 
 Damage = Callable[[Path], None]
 
@@ -187,6 +196,109 @@ def test_archive_report_is_the_same_on_workers(tmp_path: Path, forced: Passes,
     serial, parallel = both(target, forced)
     assert parallel.as_dict() == serial.as_dict()
     assert serial.valid == (member is None)
+
+
+#: Records files of one line repeated, each line a problem or more: a zip of 270 KB holding
+#: 250 MiB of empty lines took validate over 10 minutes and 1.5 GB, its workers sending a
+#: million problems a block that the parent then dropped (QA s95 validate 1).
+FLOODS = {"empty lines": b"\n", "not JSON": b"x\n", "empty objects": b"{}\n"}
+
+
+@pytest.mark.parametrize("form", ["folder", "archive"])
+@pytest.mark.parametrize("flood", list(FLOODS))
+def test_a_flood_of_bad_record_lines_is_checked_up_to_a_limit(
+        tmp_path: Path, forced: Passes, monkeypatch: pytest.MonkeyPatch, flood: str,
+        form: str) -> None:
+    """The record pass stops at the line where its problems reach LINE_PROBLEMS_CHECKED
+    (here 30) and says from which line it did not check, the same line in-process and on
+    workers whose blocks stop sooner (BLOCK_PROBLEMS_CHECKED, here 7); the problems past
+    the 10 kept of a code are counted, as they were found, never sent: a worker sends at
+    most 10 of a code a block, and the whole check makes a bounded number of problems
+    however long the file."""
+    monkeypatch.setattr(recordpass, "LINE_PROBLEMS_CHECKED", 30)
+    monkeypatch.setattr(recordpass, "BLOCK_PROBLEMS_CHECKED", 7)
+    monkeypatch.setattr(problems, "KEPT_OF_A_CODE", 10)
+    line = FLOODS[flood]
+    each: list[problems.Problem] = []
+    check_line("data/documents.jsonl", 1, line.rstrip(b"\n"), each)
+    per_line = len(each)  # 1, 1, and one for each required field of a record
+    stop = -(-30 // per_line)  # the line at which the problems reach 30
+    target = copy_release(tmp_path / "release")
+    assert not (target / "data/documents.parquet").exists()
+    (target / "data/documents.jsonl").write_bytes(line * 3000)
+    resign(target)
+    if form == "archive":
+        target = zip_of(target, tmp_path)
+
+    made = [0]
+    post_init = problems.Problem.__post_init__
+
+    def counted(self: problems.Problem) -> None:
+        made[0] += 1
+        post_init(self)
+
+    received: list[int] = []  # the problems of each ProblemList a worker sent
+    unpickle = problems._problem_list
+
+    def spied(kept: list[problems.Problem], dropped: dict[str, int]) -> problems.ProblemList:
+        received.append(len(kept))
+        return unpickle(kept, dropped)
+
+    # Pickled by reference, in the workers too (forked after): named as the function it is.
+    spied.__module__, spied.__qualname__ = unpickle.__module__, unpickle.__qualname__
+    monkeypatch.setattr(problems, "_problem_list", spied)
+    with pytest.MonkeyPatch.context() as patch:  # in-process, one block
+        patch.setattr(problems.Problem, "__post_init__", counted)
+        patch.setattr(precise, "PARALLEL_MIN_FILES", 10**9)
+        patch.setattr(recordpass, "PARALLEL_MIN_BYTES", 10**18)
+        patch.setattr(reading, "CHUNK", 1 << 20)
+        patch.setattr(recordpass, "CHUNK", 1 << 20)
+        serial = validate(target, jobs=1)
+    assert forced[-1] == (False, False)
+    assert made[0] < 30 + per_line + 100, made  # the other files' problems: a few dozen
+    parallel = validate(target, jobs=2)
+    assert forced[-1] == (True, target.is_dir())
+    assert received and max(received) <= 10, received
+    assert parallel.as_dict() == serial.as_dict()
+
+    found = stop * per_line
+    assert ("data/documents.jsonl", f"not checked from line {stop + 1:,} on: the lines "
+            f"before had {found} problems, and the record check stops at 30 so that its "
+            "time stays bounded (the records were not counted, nor raw files that no record "
+            "names told)") in serial.not_checked
+    assert len(serial.not_checked) == 1  # the sample holds no data/documents.parquet
+    listed = [p for p in serial.problems if p.code == "schema-error" and p.path != "."]
+    assert len(listed) == 10
+    lines = [p for p in listed if p.path == "data/documents.jsonl"]
+    assert max(int(p.location.split()[1]) for p in lines) <= stop
+    # (resign wrote corpuskit.documents 0, a schema-error of datapackage.json, found first)
+    more = found + len(listed) - len(lines) - 10
+    assert f"{more:,} more problems of this kind, not listed" in " ".join(
+        p.message for p in serial.problems if p.code == "schema-error")
+    assert serial.as_dict()["counts"]["problems"] == len(serial.problems) - 1 + more
+    assert not serial.valid
+    assert "unreferenced-file" not in {p.code for p in serial.problems}
+
+
+def test_a_record_line_repeated_is_checked_to_the_end(
+        tmp_path: Path, forced: Passes, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One valid record repeated makes a duplicate-id of each line after the first, made in
+    the parent, not counted towards the limit (each costs what a valid record costs): every
+    line checked, their problems counted past the 10 kept, the same on workers."""
+    monkeypatch.setattr(recordpass, "LINE_PROBLEMS_CHECKED", 30)
+    monkeypatch.setattr(recordpass, "BLOCK_PROBLEMS_CHECKED", 7)
+    monkeypatch.setattr(problems, "KEPT_OF_A_CODE", 10)
+    target = copy_release(tmp_path)
+    path = target / "data/documents.jsonl"
+    path.write_bytes(path.read_bytes().splitlines(keepends=True)[0] * 200)
+    resign(target)
+    serial, parallel = both(target, forced)
+    assert parallel.as_dict() == serial.as_dict()
+    assert not serial.not_checked
+    assert len([p for p in serial.problems if p.code == "duplicate-id"
+                and p.path == "data/documents.jsonl"]) == 10
+    assert "189 more problems of this kind, not listed" in " ".join(
+        p.message for p in serial.problems if p.code == "duplicate-id")
 
 
 def test_records_file_changed_while_read(tmp_path: Path, forced: Passes,

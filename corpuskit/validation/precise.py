@@ -44,6 +44,7 @@ from ..problems import Problem, ProblemList
 from ..schemacheck import NOT_JSON, read_json
 from ..wording import counted
 from ..zipfiles.zipsource import ZipSource
+from . import recordpass
 from .archive import archive_structure_steps, check_archive_structure
 from .bagit import (
     ALGORITHMS,
@@ -256,6 +257,24 @@ def _descriptor_blamed(problems: list[Problem]) -> list[Problem]:
     return kept
 
 
+#: Why data/documents.parquet is not compared when the record pass stopped early.
+NOT_COMPARED_UNCHECKED = ("not compared with data/documents.jsonl: not all of its lines "
+                          "were checked")
+
+
+def _lines_not_checked(records: RecordPass | None, parts: tuple[str, ...]
+                       ) -> list[tuple[str, str]]:
+    """The ``not_checked`` entries of the parts of documents.jsonl whose lines the
+    record pass left unchecked (:data:`~.recordpass.LINE_PROBLEMS_CHECKED`)."""
+    if records is None or not records.unchecked:
+        return []
+    return [(part, f"not checked from line {records.unchecked[part]:,} on: the lines "
+                   f"before had {records.found:,} problems, and the record check stops at "
+                   f"{recordpass.LINE_PROBLEMS_CHECKED:,} so that its time stays bounded "
+                   "(the records were not counted, nor raw files that no record names told)")
+            for part in parts if part in records.unchecked]
+
+
 @dataclass
 class PackageResult:
     problems: list[Problem]
@@ -375,8 +394,9 @@ class Checker(PackageReader):
         self.metadata_files(descriptor, self.restated_documents(documents, recorded),
                             records.tally if records else None, doc_parts)
         self.add_structure_problems(structure, bag_info)
+        not_checked = _lines_not_checked(records, doc_parts)
         # Last, after every use of the workers: none is forked once pyarrow runs threads.
-        not_checked = self.parquet(doc_parts)
+        not_checked += self.parquet(doc_parts, records is not None and bool(records.unchecked))
         if knock_ons is not None:
             self.problems = _without_knock_ons(self.problems, knock_ons)
         self.problems = _descriptor_blamed(self.problems)
@@ -484,7 +504,9 @@ class Checker(PackageReader):
         ])
         self.open_files([rel for rel in files if rel in self.unhashed])
         self.measure_unknown()
-        if docs_sha256 is not None:
+        if records.unchecked:  # their records not counted, what they name not known
+            documents = None
+        elif docs_sha256 is not None:
             self.unreferenced_raw_files(records)
         else:
             documents = None
@@ -895,15 +917,19 @@ class Checker(PackageReader):
                                          f"the archive's top folder is {archive.name}/, the "
                                          f"descriptor names the release {name}-{version}"))
 
-    def parquet(self, parts: tuple[str, ...]) -> list[tuple[str, str]]:
+    def parquet(self, parts: tuple[str, ...], lines_unchecked: bool = False
+                ) -> list[tuple[str, str]]:
         """data/documents.parquet, when the package holds it, against the records of
         ``parts`` (:mod:`.parquetcheck`; not with ``fast``, nor when either could not be
-        read). Returns the check if it could not run, and why (pyarrow is missing, or the
-        file is known damaged)."""
+        read). Returns the check if it could not run, and why (pyarrow is missing, the
+        file is known damaged, or ``lines_unchecked``: the record pass left lines of
+        ``parts`` unchecked, which this comparison would read one by one)."""
         files, unreadable = self.files, self.unreadable
         if self.fast or PARQUET_PATH not in files or PARQUET_PATH in unreadable \
                 or any(part not in files or part in unreadable for part in parts):
             return []
+        if lines_unchecked:
+            return [(PARQUET_PATH, NOT_COMPARED_UNCHECKED)]
         if PARQUET_PATH in self.changed:
             # Its checksum-mismatch says it is damaged: pyarrow is not given it, since bytes
             # it does not expect can abort the process in its C++ code, and the report with

@@ -321,9 +321,17 @@ class BlockResult:
     empty (or white space only): no record, each reported as a problem of its own;
     ``unread`` the other lines whose record names no raw file that could be read (not JSON,
     or no source_path of the right form); ``sizes`` those of ``problems`` that are about a
-    record's source_bytes alone (:data:`SizeMismatch`)."""
+    record's source_bytes alone (:data:`SizeMismatch`). ``problems`` are those of the
+    lines (of the records file): it keeps at most :data:`~corpuskit.problems.KEPT_OF_A_CODE`
+    of a code and counts the others (a worker sent a million problems a block of empty
+    lines made, that its parent then dropped: QA s95 validate 1). ``absent``: the
+    ``missing-file`` problems of the raw files records name, kept all (one a record at
+    most): the parent leaves out those of files behind a refused entry before it counts
+    them. ``stopped``: the first line left unchecked, where the block's ``problems``
+    reached the limit :func:`check_records` was given (0: every line checked)."""
 
-    problems: list[Problem] = field(default_factory=list)
+    problems: ProblemList = field(default_factory=ProblemList)
+    absent: list[Problem] = field(default_factory=list)
     lines: list[LineFacts] = field(default_factory=list)
     empty: int = 0
     unread: int = 0
@@ -331,23 +339,30 @@ class BlockResult:
     errors: list[tuple[str, str]] = field(default_factory=list)
     tally: Tally = field(default_factory=Tally)
     sizes: list[SizeMismatch] = field(default_factory=list)
+    stopped: int = 0
 
 
 def check_records(path: str, first: int, block: bytes, files: Mapping[str, int],
                   digester: FileDigester,
-                  on_valid: Callable[[int, Record], None] | None = None) -> BlockResult:
+                  on_valid: Callable[[int, Record], None] | None = None,
+                  limit: int | None = None) -> BlockResult:
     """:func:`check_line` over a block of whole lines, and each record against its raw file.
 
     The raw file a record names is read here, once: its digests serve both this check
     (source_bytes and source_sha256) and the manifests (the caller keeps them). ``files``
     lists the package's files (a size of -1: not measured yet). Records that pass every
-    check are handed to ``on_valid`` with their parsed record (``--reproduce``).
+    check are handed to ``on_valid`` with their parsed record (``--reproduce``). Once the
+    problems of the block's lines number ``limit`` (``absent`` ones not counted: they
+    cost what a valid record costs), the lines after are left unchecked (``stopped``).
     """
     result = BlockResult()
     problems = result.problems
     sha256_at = digester.algorithms.index("sha256")
     valid: list[dict[str, Any]] = []
     for number, line in enumerate(block.split(b"\n"), start=first):
+        if limit is not None and problems.found >= limit:
+            result.stopped = number
+            break
         blank = not line or line.isspace()
         if blank:  # no record: the card and descriptor count none
             result.empty += 1
@@ -365,9 +380,9 @@ def check_records(path: str, first: int, block: bytes, files: Mapping[str, int],
             continue
         listed = files.get(raw_path)
         if listed is None:
-            problems.append(Problem(raw_path, "missing-file",
-                                    f"the raw input of record {doc_id!r} ({path} line "
-                                    f"{number}) is absent{spelled(raw_path)}"))
+            result.absent.append(Problem(raw_path, "missing-file",
+                                         f"the raw input of record {doc_id!r} ({path} "
+                                         f"line {number}) is absent{spelled(raw_path)}"))
             continue
         sha: str | None = None
         try:
