@@ -14,13 +14,16 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import partial
-from typing import Any, Protocol
+from json.encoder import encode_basestring
+from typing import Any, Protocol, TypeVar
 
 from .config import FAITHFUL_STEPS, STEP_NEEDS, CorpusConfig, ExtractConfig
 from .markdowntext import ESCAPED, UNESCAPED, CardValues, code_span
 from .models import document_id
 from .schemacheck import DATAPACKAGE_V2_URL
 from .wording import counted
+
+_T = TypeVar("_T")
 
 DOCUMENTS_PATH = "data/documents.jsonl"
 RAW_PREFIX = "data/raw/"
@@ -640,6 +643,28 @@ EARLIER_CARDS = (CardForm(ESCAPED, HF_LICENSES, corpus_authors, UNSKIPPED_WORDIN
                           EARLIER_WORDING))
 
 
+class CardLists:
+    """The data card's renderings of corpus.toml's lists (its keywords, licenses, sources
+    and contributors), each made once for the cards of one package that share it: validate
+    renders the card in up to six forms (:data:`CARD`, :data:`EARLIER_CARDS`) to compare
+    the package's with, and most of them write a list alike (QA s95 validate 3: each of a
+    million keywords was rendered twelve times, 25 s; each license four times a form,
+    each source twice).
+    Only cards of the same package (the same corpus.toml, content hash and creation
+    time) share one."""
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[object, ...], Any] = {}
+
+    def get(self, key: tuple[object, ...], make: Callable[[], _T]) -> _T:
+        """What ``make`` renders for ``key`` (what it renders, and what of the form it
+        depends on), made by the first card that asks for it."""
+        if key not in self._made:
+            self._made[key] = make()
+        made: _T = self._made[key]
+        return made
+
+
 def _size_category(n: int) -> str:
     bounds = [(1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"),
               (1_000_000, "100K<n<1M"), (10_000_000, "1M<n<10M"),
@@ -684,8 +709,19 @@ def _yaml_str(value: str) -> str:
     """``value`` as a YAML double-quoted scalar (JSON's string form, which YAML 1.2 reads
     as it is), with the characters YAML's reader refuses escaped (QA: a keyword holding
     U+FFFE made the Hub's card parser and ``datasets`` fail)."""
+    # (json.dumps(value, ensure_ascii=False) but for its encoder, made again for each
+    # value: most of the time of a card's million tags, QA s95 validate 3)
     return _NOT_YAML_PRINTABLE.sub(lambda found: f"\\u{ord(found.group()):04x}",
-                                   json.dumps(value, ensure_ascii=False))
+                                   encode_basestring(value))
+
+
+def hf_tags(keywords: Iterable[object] | None) -> list[str]:
+    """The YAML header's ``tags`` entry, datapackage.json's ``keywords``, as one text of
+    its lines (none without them): the same in every :class:`CardForm`. (One text, not
+    a string a line: a million of those, kept for the cards of other forms, are 64 MB,
+    the text 6 MB: QA s95 validate 3.)"""
+    tags = "\n".join(f"- {_yaml_str(str(keyword))}" for keyword in keywords or ())
+    return [f"tags:\n{tags}"] if tags else []
 
 
 def _hf_features() -> list[str]:
@@ -700,22 +736,25 @@ def _hf_features() -> list[str]:
 
 def hf_yaml(config: CorpusConfig, stats: CorpusStats, data_files: str,
             hub_licenses: Mapping[str, str] = HF_LICENSES,
-            scalar: Callable[[str], str] = yaml_scalar) -> str:
+            scalar: Callable[[str], str] = yaml_scalar,
+            lists: CardLists | None = None) -> str:
     """The Hugging Face YAML header (between ``---`` lines) of the data card; ``scalar``
-    writes its language codes and ``license_name`` (:class:`CardWording`)."""
+    writes its language codes and ``license_name`` (:class:`CardWording`); its license
+    and tags lines are taken from ``lists`` when another card rendered them."""
+    lists = lists if lists is not None else CardLists()
     meta = config.metadata
     languages = sorted(lang for lang in stats.languages if lang != "und")
     lines = ["---", f"pretty_name: {_yaml_str(meta['title'])}"]
-    lines += _hf_license(config, hub_licenses, scalar)
+    # (hub_licenses by identity: corpuskit's two tables, which live as long as it does)
+    lines.append(lists.get(("hub-licenses", id(hub_licenses), scalar),
+                           lambda: "\n".join(_hf_license(config, hub_licenses, scalar))))
     if languages:
         lines.append("language:")
         lines += [f"- {scalar(lang)}" for lang in languages]
         lines.append("multilinguality:")
         lines.append("- monolingual" if len(languages) == 1 else "- multilingual")
     lines += ["size_categories:", f"- {_size_category(stats.documents)}"]
-    if meta.get("keywords"):
-        lines.append("tags:")
-        lines += [f"- {_yaml_str(str(k))}" for k in meta["keywords"]]
+    lines += lists.get(("tags",), lambda: hf_tags(meta.get("keywords")))
     lines += _hf_features()
     lines += [
         "configs:",
@@ -967,7 +1006,7 @@ def _croissant_note(parquet: bool) -> str:
 
 
 def _card_opening(config: CorpusConfig, stats: CorpusStats, content: str,
-                  created: str | None, form: CardForm) -> str:
+                  created: str | None, form: CardForm, lists: CardLists) -> str:
     """The card's title, the corpus's description and the table that sums the package
     up."""
     values = form.values
@@ -980,7 +1019,8 @@ def _card_opening(config: CorpusConfig, stats: CorpusStats, content: str,
          or "undetermined"),
         ("Dates", _date_range(stats)),
         ("Content hash", f"`{content}`"),
-        ("License", _license_names(meta["licenses"], values)),
+        ("License", lists.get(("license-names", values),
+                              lambda: _license_names(meta["licenses"], values))),
         ("Homepage", _homepage(meta, values)),
     ])
     return f"""# Dataset Card for {values.text(meta['title'])}
@@ -991,28 +1031,31 @@ def _card_opening(config: CorpusConfig, stats: CorpusStats, content: str,
 """
 
 
-def _details_section(config: CorpusConfig, stats: CorpusStats, form: CardForm) -> str:
+def _details_section(config: CorpusConfig, stats: CorpusStats, form: CardForm,
+                     lists: CardLists) -> str:
     """The card's "Dataset Details": the description, the corpus's authors, languages and
     licenses, its homepage and sources."""
     values = form.values
     meta = config.metadata
+    curators = lists.get(("curators", values, form.authors), lambda: ", ".join(
+        values.text(c["title"]) for c in form.authors(meta.get("contributors", []))))
     return f"""## Dataset Details
 
 ### Dataset Description
 
 {meta['description']}
 
-- **Curated by:** {", ".join(values.text(c["title"])
-                             for c in form.authors(meta.get("contributors", []))) or MISSING}
+- **Curated by:** {curators or MISSING}
 - **Language(s):** {", ".join(_card_languages(stats)) or "undetermined"}
-- **License:** {_license_names(meta["licenses"], values)}
+- **License:** {lists.get(("license-names", values),
+                          lambda: _license_names(meta["licenses"], values))}
 
 ### Dataset Sources
 
 - **Homepage:** {_homepage(meta, values)}
 - **Sources:**
 
-{_source_list(meta["sources"], values)}
+{lists.get(("sources", values), lambda: _source_list(meta["sources"], values))}
 """
 
 
@@ -1067,7 +1110,8 @@ line: {stats.with_title:,}; with a rights line: {stats.with_rights:,}.
 """
 
 
-def _creation_section(config: CorpusConfig, stats: CorpusStats, form: CardForm) -> str:
+def _creation_section(config: CorpusConfig, stats: CorpusStats, form: CardForm,
+                      lists: CardLists) -> str:
     """The card's "Dataset Creation": how corpuskit made the records from the raw files
     (the codecs and normalization steps, with the documents of each), and the sources."""
     total = stats.documents
@@ -1075,6 +1119,8 @@ def _creation_section(config: CorpusConfig, stats: CorpusStats, form: CardForm) 
                      for enc, count in sorted(stats.encodings.items())]
     steps = step_rows(config.process.normalize.steps, stats.steps, total, form.wording)
     extraction = _extraction_done(config.process.extract)
+    sources = lists.get(("sources", form.values),
+                        lambda: _source_list(config.metadata["sources"], form.values))
     return f"""## Dataset Creation
 
 ### Curation Rationale
@@ -1102,7 +1148,7 @@ Normalization steps, in order, and how many documents each changed:
 
 #### Who are the source data producers?
 
-{_source_list(config.metadata["sources"], form.values)}
+{sources}
 
 ### Personal and Sensitive Information
 
@@ -1117,30 +1163,36 @@ _RISKS_SECTION = f"""## Bias, Risks, and Limitations
 """
 
 
-def _rights_section(config: CorpusConfig, stats: CorpusStats, form: CardForm) -> str:
+def _rights_section(config: CorpusConfig, stats: CorpusStats, form: CardForm,
+                    lists: CardLists) -> str:
     """The card's "Distribution and Rights": the licenses, and the share of documents
     with a rights line."""
     rights_share = form.wording.share(stats.with_rights, stats.documents)
+    licenses = lists.get(("licenses", form.values),
+                         lambda: _license_list(config.metadata["licenses"], form.values))
     return f"""## Distribution and Rights
 
-{_license_list(config.metadata["licenses"], form.values)}
+{licenses}
 
 Documents with a copyright or footer line: {rights_share}; the line is
 kept in the record's `rights` field, out of `text`.
 """
 
 
-def _maintenance_section(config: CorpusConfig, form: CardForm) -> str:
+def _maintenance_section(config: CorpusConfig, form: CardForm, lists: CardLists) -> str:
     """The card's "Maintenance": the contributors, whom to contact, and how versions are
     numbered."""
     contributors = config.metadata.get("contributors", [])
+    people = lists.get(("people", form.values), lambda: _people(contributors, form.values))
+    contact = lists.get(("contact", form.wording.contact, form.values),
+                        lambda: form.wording.contact(contributors, form.values))
     return f"""## Maintenance
 
 Contributors:
 
-{_people(contributors, form.values)}
+{people}
 
-Contact: {form.wording.contact(contributors, form.values)}
+Contact: {contact}
 
 Versions follow semantic versioning of the content (major: records changed or removed,
 minor: records added, patch: same records); a released version is never rebuilt with
@@ -1191,19 +1243,20 @@ ds = datasets.load_dataset("path/to/{config.release_name}", split="train")
 
 
 def _citation_section(config: CorpusConfig, content: str, created: str | None,
-                      form: CardForm) -> str:
+                      form: CardForm, lists: CardLists) -> str:
     """The card's "Citation": the package's BibTeX entry."""
     return f"""## Citation
 
 ```bibtex
-{bibtex(config, content, created, authors=form.authors)}
+{lists.get(("bibtex", form.authors),
+           lambda: bibtex(config, content, created, authors=form.authors))}
 ```
 """
 
 
 def data_card(config: CorpusConfig, stats: CorpusStats, content: str,
               data_files: str, *, created: str | None = None,
-              form: CardForm = CARD) -> bytes:
+              form: CardForm = CARD, lists: CardLists | None = None) -> bytes:
     """README.md: Hugging Face YAML header, then a datasheet built from measured facts.
 
     ``data_files`` is the file the Hugging Face config loads (``data/documents.parquet``
@@ -1211,22 +1264,26 @@ def data_card(config: CorpusConfig, stats: CorpusStats, content: str,
     measured from the records; every statement about the corpus comes from corpus.toml;
     what corpus.toml does not say is marked as missing, never invented. corpus.toml's
     titles, names and addresses, and the Hub's license ids, are written as ``form`` says
-    (:data:`EARLIER_CARDS` are how earlier builds wrote them, for validate).
+    (:data:`EARLIER_CARDS` are how earlier builds wrote them, for validate). A caller
+    that renders the package's card in several forms gives them one ``lists``
+    (:class:`CardLists`): each list is rendered once for all of them.
     """
     parquet = data_files.endswith(".parquet")
+    lists = lists if lists is not None else CardLists()
     sections = [
-        _card_opening(config, stats, content, created, form),
-        _details_section(config, stats, form),
+        _card_opening(config, stats, content, created, form, lists),
+        _details_section(config, stats, form, lists),
         _USES_SECTION,
         _structure_section(stats, form, parquet),
-        _creation_section(config, stats, form),
+        _creation_section(config, stats, form, lists),
         _RISKS_SECTION,
-        _rights_section(config, stats, form),
-        _maintenance_section(config, form),
+        _rights_section(config, stats, form, lists),
+        _maintenance_section(config, form, lists),
         _verify_and_load_section(config, stats, form, parquet),
-        _citation_section(config, content, created, form),
+        _citation_section(config, content, created, form, lists),
     ]
-    header = hf_yaml(config, stats, data_files, form.hub_licenses, form.wording.scalar)
+    header = hf_yaml(config, stats, data_files, form.hub_licenses, form.wording.scalar,
+                     lists)
     return (header + "\n" + "\n".join(sections)).encode("utf-8")
 
 

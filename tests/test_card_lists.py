@@ -11,14 +11,19 @@ said to be one.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import make_seeds
 
 import corpuskit
 
+KEYWORDS = ["news", "Ann's corpus", "2026"]
 CONFIG = {
+    "keywords": KEYWORDS,
     "licenses": [{"name": "CC-BY-NC-4.0", "path": "https://creativecommons.org/licenses/by-nc/4.0/"}],
     "sources": [{"title": "The archive", "path": "https://example.org/archive"},
                 {"title": "Hand written"}],
@@ -66,6 +71,50 @@ def test_a_changed_list_of_the_card_is_reported(release: Path, tmp_path: Path, o
     assert problems and {(p.path, p.code) for p in problems} == {
         ("README.md", "metadata-mismatch")}, problems
     assert any(where in p.message or "holds a link" in p.message for p in problems), problems
+
+
+def test_each_list_is_rendered_once_a_check(release: Path, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A card that differs from corpuskit's is compared with the card of each form
+    corpuskit wrote (six), and each form rendered every keyword, license, source and
+    contributor again, some twice: a descriptor of a million keywords took 25 s to
+    validate, each of them rendered twelve times (QA s95 validate 3). Each list is rendered
+    once a check, and once more for the earliest form, whose values are unescaped:
+    counted, not timed."""
+    from corpuskit import package
+    from corpuskit.validation import precise
+
+    calls: Counter[str] = Counter()
+
+    def spy(name: str, render: Callable[..., Any]) -> Callable[..., Any]:
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            calls[name] += 1
+            return render(*args, **kwargs)
+        return counted
+
+    monkeypatch.setattr(precise, "card_problems", spy("check", precise.card_problems))
+    rendered: Counter[str] = Counter()
+
+    def yaml_str(value: str, render: Callable[[str], str] = package._yaml_str) -> str:
+        rendered[value] += 1
+        return render(value)
+
+    monkeypatch.setattr(package, "_yaml_str", yaml_str)
+    lists = ("_license_names", "_license_list", "_source_list", "_people", "_hf_license",
+             "bibtex")
+    for name in lists:
+        monkeypatch.setattr(package, name, spy(name, getattr(package, name)))
+    copy = _resigned_copy(release, tmp_path, "- Bob (contributor)", "- Bob (maintainer)")
+    problems = corpuskit.validate(copy, jobs=1).problems
+    assert [(p.path, p.code) for p in problems] == [("README.md", "metadata-mismatch")]
+    assert calls["check"] >= 1  # (the clean pass's, and the precise check's)
+    assert {keyword: rendered[keyword] for keyword in KEYWORDS} == dict.fromkeys(
+        KEYWORDS, calls["check"])
+    # Once for the values escaped, once unescaped; the license lines of the YAML header
+    # once for each table of the Hub's ids and way of writing license_name (three).
+    for name in lists:
+        assert 1 <= calls[name] <= (3 if name == "_hf_license" else 2) * calls["check"], \
+            (name, calls)
 
 
 @pytest.mark.parametrize(("old", "new", "after"), [
