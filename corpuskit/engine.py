@@ -31,7 +31,6 @@ from concurrent.futures import (
     Future,
     InvalidStateError,
     ProcessPoolExecutor,
-    ThreadPoolExecutor,
     wait,
 )
 from concurrent.futures.process import BrokenProcessPool
@@ -52,6 +51,7 @@ from .forkpool import (
     unblock_interrupt,
 )
 from .heap import start_worker_heap
+from .helperthreads import HelperThreads
 from .languageid.language import use_model_cache
 from .models import DocSummary, DocumentProblem, RawDocument, Record, SourceRef, document_id
 from .package import DOCUMENTS_PATH, RAW_PREFIX, CorpusStats, manifest_lines
@@ -727,7 +727,7 @@ def deflating_threads(count: int) -> Iterator[Executor | None]:
         yield None
         return
     with threads_without_interrupt():
-        threads = ThreadPoolExecutor(max_workers=count, thread_name_prefix="corpuskit-deflate")
+        threads = HelperThreads(max_workers=count, thread_name_prefix="corpuskit-deflate")
         # Every thread started now, under this mask: a pool starts one for a task only
         # while none is idle, and each of these waits until all run.
         everyone = threading.Barrier(count)

@@ -24,6 +24,7 @@ import resource
 import subprocess
 import threading
 import time
+import traceback
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -528,3 +529,89 @@ def test_a_worker_short_of_a_resource_is_named_when_the_pool_reaps_it_first(
         pool.submit(os.getpid).result()
     said = str(caught.value)
     assert "open files" in said and "as it started" in said, said
+
+
+#: In a child: a copying thread's task (a segment's entries, a record group) runs out of
+#: memory holding what it allocated (``held``), and the future cannot store the error
+#: while that is held: memory is as short as when the task failed (QA s95 build 1).
+HELD_WHILE_FAILING = """
+import weakref
+import concurrent.futures._base as futures_base
+import corpuskit.zipfiles.zipcopies as zipcopies
+
+held = []
+
+class Buffer:
+    pass
+
+def out_of_memory(*args, **kwargs):
+    buffer = Buffer()  # what the task allocated before the allocation that failed
+    held.append(weakref.ref(buffer))
+    raise MemoryError
+
+zipcopies.write_entries = zipcopies._copy_range = out_of_memory
+real_set_exception = futures_base.Future.set_exception
+
+def set_exception(self, exception):
+    if any(ref() is not None for ref in held):
+        raise MemoryError  # (notifying the waiters allocates)
+    real_set_exception(self, exception)
+
+futures_base.Future.set_exception = set_exception
+"""
+
+
+def test_a_copying_thread_out_of_memory_ends_the_build_in_one_line(
+        many: Path, tmp_path: Path) -> None:
+    """(QA s95 build 1) ``build -j 2`` under ``ulimit -v 300000``: the zip's copying thread
+    ran out of memory, its future could not take the error while the task's frames held
+    their buffers (the traceback kept them), and the error reached the pool's own
+    handler: a traceback printed, or the thread spun in the allocator holding the GIL and
+    the build hung until killed, SIGTERM unheard (7 runs in 10). The task's error is now
+    raised again without them (:class:`corpuskit.helperthreads.HelperThreads`): one line,
+    exit 1, nothing half-written left."""
+    out = tmp_path / "out"
+    done = run_cli(["build", many, "--out", out, "-j", "2", "--no-cache"],
+                   HELD_WHILE_FAILING, timeout=60)
+    assert done.code == 1, done
+    assert len(done.stderr.splitlines()) == 1, done.stderr  # no "Exception in worker"
+    assert done.stderr.startswith("corpuskit: error: ran out of memory"), done.stderr
+    assert "its zip not written" in done.stderr, done.stderr
+    assert stale_entries(out) == [], list(out.iterdir())
+
+
+def test_helper_threads_let_a_failed_task_s_memory_go_before_the_future_takes_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The task's frames (and what they hold) are gone when its future stores the
+    MemoryError; the caller of ``result()`` gets it, with no frame of the task."""
+    import concurrent.futures._base as futures_base
+    import weakref
+
+    from corpuskit.helperthreads import HelperThreads
+
+    class Buffer:
+        pass
+
+    held: list[weakref.ref[Buffer]] = []
+    seen: list[bool] = []
+    real = futures_base.Future.set_exception
+
+    def set_exception(self: Any, exception: BaseException | None) -> None:
+        seen.append(any(ref() is not None for ref in held))
+        real(self, exception)
+
+    monkeypatch.setattr(futures_base.Future, "set_exception", set_exception)
+
+    def task() -> None:
+        buffer = Buffer()
+        held.append(weakref.ref(buffer))
+        raise MemoryError("no room")
+
+    with HelperThreads(max_workers=1) as pool:
+        future = pool.submit(task)
+        with pytest.raises(MemoryError, match="no room") as raised:
+            future.result(timeout=10)
+    assert seen == [False]
+    frames = {frame.name for frame in traceback.extract_tb(raised.value.__traceback__)}
+    assert "task" not in frames, frames
+

@@ -41,6 +41,7 @@ from typing import BinaryIO
 
 from ..cores import default_jobs
 from ..crc32 import crc32, crc32_combine
+from ..helperthreads import HelperThreads
 from ..regularfiles import open_regular
 from .archiveseal import FOLLOW_BYTES, FollowingDigest, seal
 from .deflate import END, PIECE_BYTES, Compression
@@ -255,9 +256,10 @@ def write_members(folder: Path, target: BinaryIO, root: str, created: str | None
     fd = _descriptor(target)
     # The central directory grows with the number of files: it waits in a temporary file.
     with tempfile.TemporaryFile() as central:
-        with ThreadPoolExecutor(max_workers=threads) as pool, \
-                ThreadPoolExecutor(max_workers=1) as early_pool, \
-                ThreadPoolExecutor(max_workers=COPY_THREADS) as copy_pool:
+        # (HelperThreads: a task out of memory is this call's failure, never a stuck pool)
+        with HelperThreads(max_workers=threads) as pool, \
+                HelperThreads(max_workers=1) as early_pool, \
+                HelperThreads(max_workers=COPY_THREADS) as copy_pool:
             early = _deflate_ahead(folder, early_pool, prepared, compression)
             copies = Copies(copy_pool, fd) if fd is not None else None
             count, offset = _write_entries(
