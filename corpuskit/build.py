@@ -706,10 +706,14 @@ def _keep_and_forget(keep_model: Callable[[], str | None], notes: list[str]) -> 
     shard itself, it loads the model again, from the cache. Why it was not kept for want
     of room goes to ``notes``."""
     try:
-        # a cache that cannot be written only costs the next build a decoding
+        # a cache that cannot be written only costs the next build a decoding; so does
+        # one this process had no memory to write (a MemoryError escaping the thread
+        # printed its traceback: QA s95 build 2)
         said = keep_model()
         if said is not None:
             notes.append(said)
+    except MemoryError:
+        pass
     finally:
         forget_model()
 

@@ -260,6 +260,11 @@ def _serve(tasks: Connection, results: Connection, inherited: list[Connection],
             return
 
 
+def _out_of_memory() -> None:
+    """The task a worker runs in place of one the parent ran out of memory sending."""
+    raise MemoryError
+
+
 class Pending(Generic[T]):
     """The result of a task given to a :class:`ForkPool`, once its worker sends it."""
 
@@ -388,7 +393,14 @@ class ForkPool:
         while (item := self._outbox.get()) is not None:
             connection, task = item
             with suppress(OSError):  # the worker is gone: reading its outcome reports it
-                connection.send(task)
+                try:
+                    connection.send(task)
+                except MemoryError:  # pickling the task (a block of records) ran out:
+                    # its worker is sent a task that raises it instead, whose outcome the
+                    # parent takes in its place, as of a task that raised (escaping, it
+                    # printed a traceback, and the parent waited for that outcome for
+                    # good; QA s95 build 2)
+                    connection.send((_out_of_memory, ()))
 
     def apply_async(self, function: Callable[..., T], args: tuple[Any, ...] = (), *,
                     weight: int = 1) -> Pending[T]:

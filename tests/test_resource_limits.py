@@ -615,3 +615,126 @@ def test_helper_threads_let_a_failed_task_s_memory_go_before_the_future_takes_it
     frames = {frame.name for frame in traceback.extract_tb(raised.value.__traceback__)}
     assert "task" not in frames, frames
 
+
+#: In a child: the language model cannot be loaded, for lack of memory.
+MODEL_OUT_OF_MEMORY = """
+from corpuskit.languageid.fastlangid import FastIdentifier
+
+def out_of_memory(*args, **kwargs):
+    raise MemoryError
+
+FastIdentifier.load = out_of_memory
+"""
+
+
+def test_check_out_of_memory_loading_the_language_model_says_one_line(
+        tmp_path: Path) -> None:
+    """(QA s95 build 2) ``check -j 2`` under ``ulimit -v 300000``: the workers' thread that
+    loads the language model ahead (corpuskit-language-model) printed its MemoryError's
+    traceback, two of them, before the command's one line. The thread is a head start
+    only: its failure is dropped, and met again where the model is used, in one line."""
+    seeds = write_seeds(tmp_path / "seeds", MANY, {"extract": {"language": True}})
+    dist = tmp_path / "dist"
+    # (with the cache: the model kept there decoded, which check's workers then read
+    # on their thread, as in QA's run, rather than the parent decoding it before forking)
+    assert run_cli(["build", seeds, "--out", dist, "-j", "1"]).code == 0
+    done = run_cli(["check", "--seeds", seeds, "--dist", dist, "-j", "2"],
+                   MODEL_OUT_OF_MEMORY, timeout=60)
+    assert done.code == 1, done
+    assert len(done.stderr.splitlines()) == 1, done.stderr  # no "Exception in thread"
+    assert done.stderr.startswith("corpuskit: error: ran out of memory"), done.stderr
+
+
+def thread_exceptions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the threads whose exception reaches ``threading.excepthook`` (which
+    prints its traceback), from now on."""
+    escaped: list[str] = []
+    monkeypatch.setattr(threading, "excepthook",
+                        lambda args: escaped.append(getattr(args.thread, "name", "?")))
+    return escaped
+
+
+def test_the_language_model_s_preloading_thread_drops_its_failure(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """(QA s95 build 2) Whoever asks for the model next loads it again, and meets the
+    failure there."""
+    import corpuskit.languageid.language as language
+
+    escaped = thread_exceptions(monkeypatch)
+    tried: list[bool] = []
+
+    def out_of_memory() -> None:
+        tried.append(True)
+        raise MemoryError
+
+    monkeypatch.setattr(language, "_identifier", out_of_memory)
+    started = set(threading.enumerate())
+    language.preload(None)
+    for thread in set(threading.enumerate()) - started:
+        thread.join(10)
+    assert tried == [True] and escaped == []
+
+
+def test_the_thread_keeping_the_model_drops_a_memory_error(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """(QA s95 build 2, audit) Keeping the decoded model in the cache only saves the next
+    build a decoding: a MemoryError writing it escaped its thread, a traceback."""
+    build = build_module()
+    escaped = thread_exceptions(monkeypatch)
+    forgotten: list[bool] = []
+    monkeypatch.setattr(build, "forget_model", lambda: forgotten.append(True))
+
+    def out_of_memory() -> str | None:
+        raise MemoryError
+
+    notes: list[str] = []
+    thread = threading.Thread(target=build._keep_and_forget, args=(out_of_memory, notes))
+    thread.start()
+    thread.join(10)
+    assert escaped == [] and forgotten == [True] and notes == []
+
+
+def test_the_seal_s_thread_hands_a_memory_error_to_the_writer(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """(QA s95 build 2, audit) The thread hashing the zip as it is written caught OSError
+    only: a MemoryError escaped it (a traceback), and the writer said the bytes "read
+    back" were too few. The writer now raises it, for the one line."""
+    import corpuskit.zipfiles.archiveseal as archiveseal
+
+    escaped = thread_exceptions(monkeypatch)
+
+    def out_of_memory(*args: object) -> bytes:
+        raise MemoryError
+
+    path = tmp_path / "z"
+    path.write_bytes(b"x" * 1000)
+    monkeypatch.setattr(archiveseal.os, "pread", out_of_memory)
+    with path.open("rb") as handle, archiveseal.FollowingDigest(handle.fileno()) as follower, \
+            pytest.raises(MemoryError):
+        follower.result(1000)
+    assert escaped == []
+
+
+class _UnpicklableForLackOfMemory:
+    def __reduce__(self) -> Any:
+        raise MemoryError
+
+
+def test_a_task_the_fork_pool_cannot_send_for_lack_of_memory_raises_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """(QA s95 build 2, audit) The pool's sending thread suppressed OSError only: a
+    MemoryError pickling a task (a block of records) escaped it, a traceback, and the
+    parent waited for that task's outcome for good. Its worker now runs a task raising
+    MemoryError in its place: ``get()`` raises it, and the pool goes on."""
+    from corpuskit.forkpool import ForkPool, fork_available
+
+    if not fork_available():
+        pytest.skip("no fork here")
+    escaped = thread_exceptions(monkeypatch)
+    with ForkPool(1) as pool:
+        failed = pool.apply_async(len, (_UnpicklableForLackOfMemory(),))
+        after = pool.apply_async(len, ("abc",))
+        with pytest.raises(MemoryError):
+            failed.get()
+        assert after.get() == 3
+    assert escaped == []

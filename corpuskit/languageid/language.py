@@ -123,10 +123,16 @@ def load_before_forking(cache: Path | None) -> Callable[[], str | None] | None:
 
 
 def _load_politely() -> None:
+    """The preloading thread (:func:`preload`): only a head start. A load that fails
+    (MemoryError under ``ulimit -v``, a damaged cache) is dropped, for whoever asks for
+    the model next loads it again and meets its failure where it is reported, in one
+    line; escaping the thread, it printed a traceback first (QA s95 build 2: ``check -j
+    2`` at ``ulimit -v 300000``, two of them, from py3langid's modelio)."""
     if sys.platform == "linux":  # a thread id is a process id to setpriority there only
         with suppress(OSError):
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
-    _identifier()
+    with suppress(Exception):  # MemoryError among them: loaded again when asked for
+        _identifier()
 
 
 def iso639_1_many(texts: Sequence[str], *, min_chars: int, min_confidence: float) -> list[str]:

@@ -51,7 +51,7 @@ class FollowingDigest:
         self._final = 0  # every byte before this offset is final
         self._hashed = 0  # written only by the thread
         self._stopping = False
-        self._error: OSError | None = None
+        self._error: OSError | MemoryError | None = None
         self._changed = threading.Condition()
         self._thread = threading.Thread(target=self._follow, name="corpuskit-seal",
                                         daemon=True)
@@ -71,7 +71,7 @@ class FollowingDigest:
 
     def result(self, end: int) -> hashlib._Hash:
         """The sha256 (a hashlib object, to update further) of the first ``end`` bytes;
-        ``OSError`` if they could not be read back."""
+        ``OSError`` if they could not be read back (``MemoryError``: no memory to)."""
         if end < self._final:
             raise ValueError("the end is before bytes reported final")
         self.final_up_to(end)
@@ -104,8 +104,8 @@ class FollowingDigest:
                         raise OSError(f"the file ends at byte {self._hashed}")
                     self._digest.update(chunk)
                     self._hashed += len(chunk)
-            except OSError as exc:
-                self._error = exc
+            except (OSError, MemoryError) as exc:  # raised by result(), in the writer's thread
+                self._error = exc.with_traceback(None)  # (a MemoryError: what it held, let go)
                 return
 
 
