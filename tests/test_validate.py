@@ -1106,7 +1106,14 @@ def test_an_empty_line_is_reported_once_and_counted_as_no_record(tmp_path: Path,
     report = validate(target, jobs=1)
     assert [(p.code, p.path, p.location) for p in report.problems] == [
         ("schema-error", "data/documents.jsonl", f"line {at + 1}")], render_text(report)
+    assert report.problems[0].message == "an empty line; every line must be one record"
     assert report.documents == len(lines)
+    # a line of spaces is said to be one, not an empty line (QA s95)
+    documents.write_bytes(b"".join([*lines[:at], b"  \t\n", *lines[at:]]))
+    resign(target)
+    [problem] = validate(target, jobs=1).problems
+    assert (problem.location, problem.message) == (
+        f"line {at + 1}", "a line of whitespace only; every line must be one record")
 
 
 def test_compiled_record_shape_never_accepts_what_the_schema_refuses() -> None:

@@ -86,8 +86,9 @@ def check_line(path: str, number: int, line: bytes, problems: list[Problem]
     JSON object) and the parsed record when it matched its schema.
     """
     if not line or line.isspace():
+        what = "an empty line" if not line else "a line of whitespace only"  # (QA s95)
         problems.append(Problem(path, "schema-error",
-                                "empty line; every line must be one record", f"line {number}"))
+                                f"{what}; every line must be one record", f"line {number}"))
         return None, None
     try:
         data = orjson.loads(line)
