@@ -74,12 +74,17 @@ def forced(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[bool, bool]]]
 Passes = list[tuple[bool, bool]]
 
 
+def in_process_one_block(patch: pytest.MonkeyPatch) -> None:
+    """The record pass in this process, the records read as one block."""
+    patch.setattr(precise, "PARALLEL_MIN_FILES", 10**9)
+    patch.setattr(recordpass, "PARALLEL_MIN_BYTES", 10**18)
+    patch.setattr(reading, "CHUNK", 1 << 20)
+    patch.setattr(recordpass, "CHUNK", 1 << 20)
+
+
 def both(target: Path, forced: Passes) -> tuple[ValidationReport, ValidationReport]:
     with pytest.MonkeyPatch.context() as patch:  # the plain in-process run first
-        patch.setattr(precise, "PARALLEL_MIN_FILES", 10**9)
-        patch.setattr(recordpass, "PARALLEL_MIN_BYTES", 10**18)
-        patch.setattr(reading, "CHUNK", 1 << 20)
-        patch.setattr(recordpass, "CHUNK", 1 << 20)
+        in_process_one_block(patch)
         serial = validate(target, jobs=1)
     assert forced[-1] == (False, False)
     parallel = validate(target, jobs=2)
@@ -249,10 +254,7 @@ def test_a_flood_of_bad_record_lines_is_checked_up_to_a_limit(
     monkeypatch.setattr(problems, "_problem_list", spied)
     with pytest.MonkeyPatch.context() as patch:  # in-process, one block
         patch.setattr(problems.Problem, "__post_init__", counted)
-        patch.setattr(precise, "PARALLEL_MIN_FILES", 10**9)
-        patch.setattr(recordpass, "PARALLEL_MIN_BYTES", 10**18)
-        patch.setattr(reading, "CHUNK", 1 << 20)
-        patch.setattr(recordpass, "CHUNK", 1 << 20)
+        in_process_one_block(patch)
         serial = validate(target, jobs=1)
     assert forced[-1] == (False, False)
     assert made[0] < 30 + per_line + 100, made  # the other files' problems: a few dozen
