@@ -54,8 +54,13 @@ def swapped_digests(chunks: Iterable[bytes]) -> tuple[str, str, str]:
         # byte before each chunk's first LF is in the data (kept, or carried).
         keep = 1 if data.endswith(b"\r") else 0
         whole, carry = (data[:-keep], data[-keep:]) if keep else (data, b"")
-        to_lf.update(whole.replace(b"\r\n", b"\n"))
-        to_crlf.update(_LONE_LF.sub(b"\r\n", whole))
+        lf = whole.replace(b"\r\n", b"\n")
+        to_lf.update(lf)
+        # Every LF with one CR before it: the CR each had taken away, then one put before
+        # each, which is every LF not after a CR made CR LF (the definition, tested), at
+        # the speed of bytes.replace: a regular expression's substitution took 150 ns an
+        # LF, 4.9 s for a damaged records file of 32 MiB of empty lines (QA s95)
+        to_crlf.update(lf.replace(b"\n", b"\r\n"))
     to_lf.update(carry)
     to_crlf.update(carry)
     return plain.hexdigest(), to_lf.hexdigest(), to_crlf.hexdigest()
