@@ -32,6 +32,7 @@ from .package import DOCUMENTS_PATH
 from .packagesource import DESCRIPTOR
 from .parquet import PARQUET_PATH
 from .zipfiles.archiveseal import ends_in_a_seal
+from .zipfiles.zipformat import LOCAL_SIGNATURE
 
 __all__ = ["foreign_package"]
 
@@ -139,7 +140,7 @@ def _starts_with_an_entry(archive: Path) -> bool:
     """Whether ``archive`` starts with a zip entry's local header, as a zip holding entries
     does (an empty one starts with its end record)."""
     with archive.open("rb") as opened:
-        return opened.read(4) == b"PK\x03\x04"
+        return opened.read(len(LOCAL_SIGNATURE)) == LOCAL_SIGNATURE
 
 
 def _own_path(name: str) -> bool:

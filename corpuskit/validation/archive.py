@@ -27,6 +27,7 @@ from ..zipfiles.zipdirectory import unicode_path_fields
 from ..zipfiles.zipformat import (
     CENTRAL,
     LOCAL,
+    LOCAL_SIGNATURE,
     DateTime,
     central_record,
     end_records,
@@ -144,7 +145,7 @@ def archive_structure_steps(source: ZipSource, created: str | None,
     work to hand out meanwhile)."""
     infos = source.entries
     if not infos:
-        starts = source.read_at(0, 4) == b"PK\x03\x04"
+        starts = source.read_at(0, 4) == LOCAL_SIGNATURE
         problems.append(Problem(".", "archive-error", (
             "its end record says the archive holds no entries, yet an entry's local header "
             "starts it: that is not the end record written with its entries (another may "
@@ -336,9 +337,9 @@ def _local_header_problems(entry: _LocalHeaderMismatch, central: dict[str, int],
     name, offset, actual, local = entry.name, entry.offset, entry.actual, entry.local
     besides = None
     fields = _fields(LOCAL, _LOCAL_FIELDS, actual, local)
-    here = entry.header_offset == offset or actual[:4] == b"PK\x03\x04"
+    here = entry.header_offset == offset or actual[:4] == LOCAL_SIGNATURE
     shared = [field for field in fields if field in _SHARED] \
-        if actual[:4] == b"PK\x03\x04" else []
+        if actual[:4] == LOCAL_SIGNATURE else []
     if shared:
         problems.append(_disagreement(name, offset, entry.central_at, actual, central, shared))
         fields = [field for field in fields if field not in _SHARED]
@@ -363,7 +364,7 @@ def _local_unicode_path_problem(source: ZipSource, index: int, name: str, offset
     its central directory record holds the same fields (the entry is refused for those
     already: said once). corpuskit writes no extra field, so this is read only where a
     local header has one."""
-    if actual[:4] != b"PK\x03\x04" or len(actual) < LOCAL.size:
+    if actual[:4] != LOCAL_SIGNATURE or len(actual) < LOCAL.size:
         return None
     name_length, extra_length = LOCAL.unpack_from(actual)[10:12]
     if not extra_length:

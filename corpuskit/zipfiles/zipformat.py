@@ -23,6 +23,8 @@ ZIP64_VERSION = 45
 #: The version zipfile writes as "made by" and "needed" for a deflated entry (2.0).
 VERSION = zipfile.DEFAULT_VERSION
 LIMIT = zipfile.ZIP64_LIMIT
+#: What a local file header (an entry, as written in order) starts with.
+LOCAL_SIGNATURE = b"PK\x03\x04"
 LOCAL = struct.Struct("<4s2B4HL2L2H")
 CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
 #: The first time stamp a zip (DOS) date can hold: that of a release without ``created``.

@@ -37,7 +37,7 @@ from .zipdirectory import (
     read_central_directory,
     read_members,
 )
-from .zipformat import LOCAL
+from .zipformat import LOCAL, LOCAL_SIGNATURE
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,6 @@ class ArchiveLimits:
 
 
 DEFAULT_LIMITS = ArchiveLimits()
-_LOCAL_HEADER = b"PK\x03\x04"
 #: The flag of an entry whose sizes and CRC-32 follow its data (a data descriptor).
 _DATA_DESCRIPTOR = 0x08
 _LOCAL_HEADER_BYTES = 30
@@ -402,7 +401,7 @@ class ZipSource(PackageSource):
         offset = self.entries.header_offsets()[index]
         try:
             header = self.read_at(offset, LOCAL.size)
-            if len(header) < LOCAL.size or header[:4] != _LOCAL_HEADER:
+            if len(header) < LOCAL.size or header[:4] != LOCAL_SIGNATURE:
                 return None
             length, extra = LOCAL.unpack_from(header)[10:12]  # the name's and extra's
             local = self.read_at(offset + LOCAL.size, length)
@@ -487,7 +486,7 @@ class ZipSource(PackageSource):
             header = self.read_at(offset, LOCAL.size)
         except OSError:
             return overlap
-        if len(header) < LOCAL.size or header[:4] != _LOCAL_HEADER:
+        if len(header) < LOCAL.size or header[:4] != LOCAL_SIGNATURE:
             return overlap
         values = LOCAL.unpack_from(header)
         flags, crc, compressed, size, name_length, extra_length = values[3], *values[7:]
@@ -591,7 +590,7 @@ class ZipSource(PackageSource):
         block = self.read_at(info.header_offset,
                              start + (info.compress_size if small else 0))
         header = block[:_LOCAL_HEADER_BYTES]
-        if len(header) != _LOCAL_HEADER_BYTES or header[:4] != _LOCAL_HEADER:
+        if len(header) != _LOCAL_HEADER_BYTES or header[:4] != LOCAL_SIGNATURE:
             raise ArchiveReadError("no local header where the central directory says "
                                    "(corrupt)", info.filename)
         name_len, extra_len = struct.unpack_from("<2H", header, 26)
