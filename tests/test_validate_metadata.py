@@ -24,7 +24,14 @@ from typing import Any
 
 import pytest
 from _consumers import rewrite_tagmanifest, sample
-from _validate_support import built, records, resign, restate_metadata, write_records
+from _validate_support import (
+    built,
+    records,
+    resign,
+    restate_metadata,
+    write_records,
+    write_seeds,
+)
 from conftest import SEED_RELEASE, copy_seeds_as_template
 
 import corpuskit
@@ -957,6 +964,30 @@ def test_a_descriptor_whose_created_was_removed_is_the_file_named(tmp_path: Path
     assert "where bag-info.txt's Bagging-Date says" in named[0].message
     derived = [p for p in report.problems if p.path in ("README.md", "croissant.json")]
     assert derived and all(p.message.endswith(f"; {DESCRIPTOR_EDITED}") for p in derived)
+
+
+def test_a_bagging_date_added_to_an_undated_release_is_the_file_named(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A release built without a time stamp (no created, no Bagging-Date), given a
+    Bagging-Date in bag-info.txt and its tag manifest line re-signed: the descriptor, as
+    built and as its card, croissant.json and CHANGELOG.md restate it, was told to be
+    restored (QA s96); bag-info.txt is the file that disagrees, and is named."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    seeds = write_seeds(tmp_path / "seeds", {"a.txt": b"One text.\n", "b.txt": b"Another.\n"})
+    release = corpuskit.build(seeds, tmp_path / "dist", jobs=1).release
+    assert "created" not in json.loads((release / "datapackage.json").read_bytes())
+    bag_info = release / "bag-info.txt"
+    lines = bag_info.read_text("utf-8").splitlines(keepends=True)
+    assert not any(line.startswith("Bagging-Date:") for line in lines)
+    oxum = next(n for n, line in enumerate(lines) if line.startswith("Payload-Oxum:"))
+    lines.insert(oxum, "Bagging-Date: 2024-01-01\n")  # where a build writes it
+    bag_info.write_text("".join(lines), "utf-8")
+    rewrite_tagmanifest(release)
+    report = validate(release, jobs=1)
+    assert [(p.path, p.code, p.location) for p in report.problems] == \
+        [("bag-info.txt", "metadata-mismatch", "Bagging-Date")], render_text(report)
+    assert "'2024-01-01', where datapackage.json has no created" in \
+        report.problems[0].message
 
 
 @pytest.mark.parametrize(("code", "caught"), [("xx", True), ("zz", True), ("de", False)])

@@ -292,6 +292,9 @@ class Checker(PackageReader):
     #: The raw files' suffixes, the FileSets per media type of some earlier builds'
     #: croissant.json are written from (set by run).
     raw: frozenset[str] | None = None
+    #: bag-info.txt's Bagging-Date where datapackage.json has no created (set by
+    #: cross_check; corpuskit writes both or neither).
+    undated: str | None = None
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -883,13 +886,8 @@ class Checker(PackageReader):
                                     if isinstance(created, str) else None}
         if BAG_INFO in self.files and BAG_INFO not in self.unreadable:
             dated = bag_info.get("Bagging-Date")
-            if created is None and dated:  # corpuskit writes both or neither (QA: created
-                # removed and re-signed: the card and croissant.json were blamed, as built)
-                self.problems.append(Problem(
-                    DESCRIPTOR, "metadata-mismatch",
-                    f"no created, where {BAG_INFO}'s Bagging-Date says {dated[0]!r}: "
-                    "corpuskit writes both or neither (the descriptor edited by hand?); "
-                    "restore datapackage.json from the release", "/created"))
+            if created is None and dated:  # corpuskit writes both or neither: which one
+                self.undated = dated[0]    # was edited is told once the card is checked
             for label, value in expected.items():
                 values = bag_info.get(label)
                 if not isinstance(value, str) or value == "None-None":
@@ -916,6 +914,25 @@ class Checker(PackageReader):
             self.problems.append(Problem(".", "metadata-mismatch",
                                          f"the archive's top folder is {archive.name}/, the "
                                          f"descriptor names the release {name}-{version}"))
+
+    def bagging_date_alone(self, dated: str) -> Problem:
+        """The problem of a Bagging-Date (``dated``) in a package whose descriptor has no
+        created, on the file that was edited: datapackage.json where a file restating it
+        (README.md, croissant.json, CHANGELOG.md) disagrees with it (QA: created removed
+        and re-signed had the card and croissant.json blamed, as built); else bag-info.txt,
+        the one file that disagrees (QA s96: a Bagging-Date added and re-signed was blamed
+        on the descriptor, as built)."""
+        restating = (README, CROISSANT, CHANGELOG_NAME)
+        if any(problem.path in restating for problem in self.problems):
+            return Problem(DESCRIPTOR, "metadata-mismatch",
+                           f"no created, where {BAG_INFO}'s Bagging-Date says {dated!r}: "
+                           "corpuskit writes both or neither (the descriptor edited by "
+                           "hand?); restore datapackage.json from the release", "/created")
+        return Problem(BAG_INFO, "metadata-mismatch",
+                       f"Bagging-Date says {dated!r}, where {DESCRIPTOR} has no created, "
+                       "nor do the files that restate it: corpuskit writes a Bagging-Date "
+                       f"only for a release made with a time stamp ({BAG_INFO} edited by "
+                       f"hand?); {RESTORE}", "Bagging-Date")
 
     def parquet(self, parts: tuple[str, ...], lines_unchecked: bool = False
                 ) -> list[tuple[str, str]]:
@@ -982,6 +999,8 @@ class Checker(PackageReader):
                 given = descriptor or {}
                 self.problems.extend(changelog_problems(data, given.get("version"),
                                                         given.get("created")))
+        if self.undated is not None:  # after the files restating the descriptor
+            self.problems.append(self.bagging_date_alone(self.undated))
 
     def croissant(self, descriptor: dict[str, Any] | None, restated: Restated | None) -> None:
         """croissant.json, read as strictly as datapackage.json; what it restates is
