@@ -148,6 +148,12 @@ def ran_out(resource: str, doing: str = "", detail: str = "", *, jobs: int | Non
     return OutOfResources(f"{said}{fewer_jobs_advice(jobs)}, then run the command again")
 
 
+def memory_limit() -> str:
+    """`` (ulimit -v 150000)``: the process's limit on its memory as ``ulimit -v`` shows it,
+    or ``""`` where it has none."""
+    return _limit("-v", "RLIMIT_AS", 1024)
+
+
 def _limit(option: str, name: str, unit: int) -> str:
     """`` (ulimit -n 15)``: the process's soft limit ``name`` as ``ulimit option`` shows it
     (in units of ``unit`` bytes), or ``""`` where there is none or it cannot be read."""

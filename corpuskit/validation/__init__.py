@@ -58,7 +58,7 @@ from ..reader import (
 from ..regularfiles import unreadable_given
 from ..semver import RELEASE_NAME, named_as_release, names_its_release
 from ..submodules import unfetched_submodule
-from ..systemlimits import MEMORY, exhausted_resource, ran_out, run_jobs
+from ..systemlimits import MEMORY, exhausted_resource, memory_limit, ran_out, run_jobs
 from ..wording import command, counted, shell_word, shown_in
 from ..zipfiles.archiveseal import published_for
 from ..zipfiles.zipsource import DEFAULT_LIMITS, ArchiveLimits, ZipSource
@@ -598,17 +598,19 @@ def _check_target(found: _Findings, target: Path, shown: str, *, fast: bool,
         raise ran_out(MEMORY, f"while checking {shown}, which was neither found valid nor "
                       "invalid", str(error), jobs=run_jobs()) from None
     except MemoryError:  # the run failed, not the package (QA: "please report this bug")
-        raise OutOfMemory(
-            f"ran out of memory while checking {shown}, which was neither found valid nor "
-            "invalid: "
-            + ("each document is read whole" if found.kind == "seeds" else
-               "each record line of data/documents.jsonl is held whole, a few times over,")
-            + " so memory follows the largest one; give the process more memory"
+        limit = memory_limit()  # (QA s96: a limit of 150 MB was blamed on record lines of
+        raise OutOfMemory(      # 20 KB, and its ulimit -v not named)
+            f"ran out of memory{limit} while checking {shown}, which was neither found "
+            "valid nor invalid: give the process more memory"
+            + (" (raise ulimit -v)" if limit else "")
             # (QA: a check with -j 1 was told to check with --jobs 1)
             # (QA s83: export and load(), which take no --jobs, were told to use it)
             + (", or check with --jobs 1 (one worker's copy fewer)"
                if (run_jobs() or 1) > 1 else "")
-            + ", then validate it again") from None
+            + ", then validate it again ("
+            + ("each document is read whole" if found.kind == "seeds" else
+               "each record line of data/documents.jsonl is held whole, a few times over")
+            + ", so the memory it needs grows with the largest one too)") from None
     except Exception as exc:  # the last guard: a report, never a traceback, even on a bug
         resource = exhausted_resource(exc)
         if resource is not None:  # the run failed, not the package, as for memory above
