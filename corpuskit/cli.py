@@ -1070,12 +1070,26 @@ def _run(argv: Sequence[str] | None) -> int:
             cli.main(args=list(argv) if argv is not None else None, prog_name="corpuskit",
                      standalone_mode=False)
     except (Exception, SystemExit) as raised:
+        if isinstance(raised, click.UsageError) and raised.ctx is None:
+            raised.ctx = _context_of(args)  # (for its usage line)
         ending = _understood(raised)
         if ending is None:  # a bug in corpuskit: its traceback
             raise
         _say_ending(ending)
         return exit_status(ending)
     return 0
+
+
+def _context_of(args: list[str]) -> click.Context:
+    """The context of the command ``args`` run, for a usage error click's parser raised
+    without one: an option's missing value (``validate dist --format``) was said alone,
+    where every other usage error is said after the usage line and where to find help
+    (QA s96). The command is the first argument that is no option (the group's own,
+    ``--version`` and ``--help``, take no value)."""
+    top = click.Context(cli, info_name="corpuskit", **cli.context_settings)
+    name = next((arg for arg in args if not arg.startswith("-")), None)
+    command = cli.get_command(top, name) if name is not None else None
+    return top if command is None else click.Context(command, info_name=name, parent=top)
 
 
 #: How a command ended that did not end well, as :func:`_say_ending` says it and

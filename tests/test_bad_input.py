@@ -1169,6 +1169,25 @@ def test_usage_errors_found_as_a_command_runs_are_said_as_click_says_them(
     assert error.startswith("Error: ") and said in error and more == [], captured.err
 
 
+@pytest.mark.parametrize("argv", [["validate", "dist", "--format"], ["validate", "dist", "-j"],
+                                  ["check", "--dist"], ["build", "--out"],
+                                  ["export", "x", "--format"]])
+def test_an_option_without_its_value_is_said_after_the_usage_line(
+        argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """An option given last without its value: click's parser raises its usage error
+    without a context, and it was said alone (QA s96), where every other usage error is
+    said after the command's usage line and where to find help."""
+    from corpuskit.cli import main
+
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    usage, hint, blank, error = captured.err.splitlines()
+    assert usage.startswith(f"Usage: corpuskit {argv[0]} [OPTIONS]"), captured.err
+    assert hint == f"Try 'corpuskit {argv[0]} --help' for help." and blank == "", captured.err
+    assert error == f"Error: Option '{argv[-1]}' requires an argument.", captured.err
+
+
 def test_names_differing_only_in_unicode_normalization(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     seeds = make_seeds(tmp_path, GOOD)
