@@ -164,8 +164,11 @@ class ValidationReport:
     def summary(self) -> str:
         count = len(self.problems)
         target = shown_name(self.target)  # a blank one in quotes (QA s87)
-        problems = counted(self.problem_count, "problem")
-        what = f"{counted(self.documents, 'document')}, {counted(self.files, 'file')}"
+        # Grouped as the count of those not listed is (QA s96: "41002 problems ... (1,000
+        # of them not listed; ... 20539 files")
+        problems = counted(self.problem_count, "problem", grouped=True)
+        what = (f"{counted(self.documents, 'document', grouped=True)}, "
+                f"{counted(self.files, 'file', grouped=True)}")
         refusals = [p for p in self.problems
                     if p.code == "not-a-package" and p.path in ("", ".")]
         if any(p.message.startswith(NAMED_AS_A_RELEASE) for p in refusals):
