@@ -992,6 +992,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--json {args.json}: no folder {args.json.parent} to write it in")
     if args.json is not None and args.json.is_dir():
         parser.error(f"--json {args.json}: a folder; name the file to write")
+    unwritable = json_unwritable(args.json) if args.json is not None else None
+    if unwritable:
+        parser.error(f"--json {args.json}: cannot write it ({unwritable}); name a file in a "
+                     "folder you may write to")
     if args.seeds is not None and not args.seeds.is_dir():
         parser.error(f"--seeds {args.seeds}: no such folder")
     # Before anything is copied or removed (QA: given a release folder, the kit removed
@@ -1174,8 +1178,9 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
             print(f"{label:<50} {'none: ' + ' and '.join(blamed)} failed", file=sys.stderr)
     for valid, said in checks:
         print(said, file=sys.stdout if valid else sys.stderr)
+    unsaved = None
     if args.json:
-        args.json.write_text(json.dumps({
+        unsaved = write_results(args.json, {
             "documents": documents,
             "removed_files": reasons,
             "compression": compression,
@@ -1200,7 +1205,9 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
             "outputs_valid": outputs_valid,
             "kit_peak_rss_mb": round(kit_rss, 1),
             "tree_pss_sampling": TREE_SAMPLING,
-        }, indent=2) + "\n", encoding="utf-8")
+        })
+        if unsaved:
+            print(unsaved, file=sys.stderr)
     succeeded = all(m.exit_code == 0 for results in rounds for m in results)
     if not succeeded and not args.work and not args.keep:
         # What failed is named in the kit's copy, deleted as the run ends (QA: a build's
@@ -1209,7 +1216,40 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
         print(f"note: the files the messages above name in {work}, the kit's temporary "
               f"work folder{copied}, are deleted as the run ends: rerun with --work DIR or "
               "--keep to inspect them", file=sys.stderr)
-    return 0 if succeeded and outputs_valid else 1
+    return 0 if succeeded and outputs_valid and not unsaved else 1
+
+
+def json_unwritable(path: Path) -> str | None:
+    """Why the results cannot be written to ``path``, or None; asked before anything is
+    timed (QA s96 kit 1: a path in /sys, or in a folder the user may not write to, ended a
+    whole run in a traceback, its results lost). An existing file is opened as the end of the run
+    opens it, but not emptied; a new one is created and removed again."""
+    flags = os.O_WRONLY | os.O_NONBLOCK  # a pipe with no reader refused, not waited on
+    try:
+        os.close(os.open(path, flags | os.O_APPEND))
+        return None
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    try:
+        os.close(os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o644))
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    path.unlink()
+    return None
+
+
+def write_results(path: Path, results: dict[str, Any]) -> str | None:
+    """Write ``results`` to ``path`` as JSON; what to say if it cannot be (a full disk,
+    ``/dev/full``, a folder made read-only during the run), or None."""
+    try:
+        path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        return (f"run_benchmarks: error: cannot write the results to {path} "
+                f"({exc.strerror or exc}); the results printed above are all there is "
+                "of this run")
+    return None
 
 
 def ratios_of(by_step: dict[str, list[Measure]]

@@ -1003,6 +1003,58 @@ def test_the_kit_refuses_a_json_path_it_cannot_write_before_running(tmp_path: Pa
     assert "no folder" in run.stderr and "Traceback" not in run.stderr
 
 
+@pytest.mark.skipif(not Path("/sys/kernel").is_dir(), reason="no /sys/kernel")
+def test_the_kit_refuses_a_json_file_it_cannot_create_before_timing(tmp_path: Path) -> None:
+    """``--json /sys/kernel/x.json`` (a folder no one may create a file in, root
+    included) ran every step, printed the ratios, then ended in a PermissionError
+    traceback, the results lost (QA s96 kit 1): a usage error before anything is done."""
+    run = subprocess.run([sys.executable, str(BENCHMARKS / "run_benchmarks.py"),
+                          "--documents", "5", "--work", str(tmp_path / "w"),
+                          "--json", "/sys/kernel/x.json"],
+                         capture_output=True, text=True, check=False, timeout=60)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert run.stderr.splitlines()[-1] == (
+        "run_benchmarks.py: error: --json /sys/kernel/x.json: cannot write it (Permission "
+        "denied); name a file in a folder you may write to")
+    assert not (tmp_path / "w").exists()  # nothing done
+
+
+def test_the_kits_check_of_the_json_file_leaves_no_file_and_empties_none(
+        tmp_path: Path) -> None:
+    """The check of ``--json`` before timing creates the file to know it can: removed
+    again, and a file there already is left as it was (here the run then stops at a
+    folder it cannot time, before writing results)."""
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "corpus.toml").write_text("not = [valid\n", encoding="utf-8")
+    (texts / "a.txt").write_text("Some text.\n", encoding="utf-8")
+    (tmp_path / "old.json").write_text('{"earlier": "results"}\n', encoding="utf-8")
+    for name in ("new.json", "old.json"):
+        run = subprocess.run([sys.executable, str(BENCHMARKS / "run_benchmarks.py"),
+                              "--seeds", str(texts), "--repeat", "1",
+                              "--json", str(tmp_path / name)],
+                             capture_output=True, text=True, check=False, timeout=120)
+        assert run.returncode == 1 and "not valid TOML" in run.stderr, run.stderr
+    assert not (tmp_path / "new.json").exists()
+    assert (tmp_path / "old.json").read_text("utf-8") == '{"earlier": "results"}\n'
+
+
+def test_the_kit_says_in_one_line_that_it_could_not_write_its_results(
+        tmp_path: Path) -> None:
+    """``--json /dev/full``: every step ran, then an OSError traceback (QA s96 kit 1).
+    The ratios are printed, then one line says the JSON was not written and that what
+    was printed is all there is; the run exits 1."""
+    run = subprocess.run([sys.executable, str(BENCHMARKS / "run_benchmarks.py"),
+                          "--documents", "5", "--repeat", "1", "--skip-frictionless",
+                          "--work", str(tmp_path / "w"), "--json", "/dev/full"],
+                         capture_output=True, text=True, check=False, timeout=300)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert "build_cold / floor (target <= 4)" in run.stdout
+    assert run.stderr.splitlines()[-1] == (
+        "run_benchmarks: error: cannot write the results to /dev/full (No space left on "
+        "device); the results printed above are all there is of this run")
+
+
 def test_the_kit_removes_its_temporary_work_folder_when_it_stops(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Without ``--work``, a run the kit stopped (here: a folder it cannot build) left
