@@ -12,7 +12,10 @@ a step's first second, then every 0.5 s):
 - ``build_incremental``: ``corpuskit build`` of the next version after one document changed
   (``generate_corpus.py --change-one``), with the cache of the cold build;
 - ``validate``: ``corpuskit validate`` of the cold build's package folder;
-- ``frictionless``: ``frictionless validate`` of the same ``datapackage.json``;
+- ``frictionless``: ``frictionless validate`` of the same ``datapackage.json`` (the program
+  beside the Python running the kit, else the first on PATH; with none, the run says so,
+  records it in the JSON's ``skipped_steps``, times the rest and exits 1, unless
+  ``--skip-frictionless`` was given);
 - ``hashlib``: a bare sha256 pass over every file of the package (the hashing ceiling).
 
 Every step runs ``--repeat`` times (default 3), in rounds of all the steps in the order
@@ -65,7 +68,6 @@ deletes them first).
 from __future__ import annotations
 
 import argparse
-import importlib.metadata
 import json
 import os
 import platform
@@ -302,10 +304,11 @@ def _mount_of(path: Path) -> tuple[str, str]:
     return found
 
 
-def describe_machine(work: Path, py: str) -> dict[str, object]:
+def describe_machine(work: Path, py: str, frictionless: str | None) -> dict[str, object]:
     """What the figures were measured on: ratios are comparable across commits on one
     machine only (docs/performance.md gives two machines of one kind on which frictionless /
-    validate was about 4.5 and 3.2 with the same code)."""
+    validate was about 4.5 and 3.2 with the same code). ``frictionless``: the program the
+    kit times (:func:`find_frictionless`), whose version is given, or None."""
     cpu = platform.processor() or platform.machine()
     try:
         for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
@@ -314,15 +317,41 @@ def describe_machine(work: Path, py: str) -> dict[str, object]:
                 break
     except OSError:
         pass
-    try:
-        frictionless: str | None = importlib.metadata.version("frictionless")
-    except importlib.metadata.PackageNotFoundError:
-        frictionless = None
     kind, options = _mount_of(work)
     return {"cpu": cpu, "system": f"{platform.system()} {platform.release()}",
-            "python": platform.python_version(), "frictionless": frictionless,
+            "python": platform.python_version(),
+            "frictionless": frictionless and program_version(frictionless),
+            "frictionless_program": frictionless,
             "work_filesystem": kind, "work_mount_options": options,
             "language_model_kept": language_model_kept(py)}
+
+
+#: How to get frictionless where the kit finds it: corpuskit's test extra holds it.
+FRICTIONLESS_INSTALL = ("install it into this Python with corpuskit's test extra (pip install "
+                        "-e '.[test]' in corpuskit's source folder) or pip install "
+                        "'frictionless[json]>=5.18,<6', or put it on PATH")
+
+
+def find_frictionless(py: str) -> str | None:
+    """The ``frictionless`` program the kit times: the one beside the Python ``py`` (a
+    virtual environment's), else the first on PATH (pipx's, say), else None. (QA: only
+    the first was looked for, and where it was not, the step was left out unsaid.)"""
+    beside = Path(py).parent / "frictionless"
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    return shutil.which("frictionless")
+
+
+def program_version(program: str) -> str | None:
+    """What ``program --version`` prints (its last line), or None if it fails: the
+    version of the program run, which may be another installation than this Python's."""
+    try:
+        said = subprocess.run([program, "--version"], capture_output=True, text=True,
+                              check=False, timeout=120)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    lines = said.stdout.strip().splitlines()
+    return lines[-1].strip() if said.returncode == 0 and lines else None
 
 
 #: Prints where the user's cache folder keeps py3langid's model decoded and whole, if it
@@ -969,7 +998,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true",
                         help="keep the temporary work folder (a --work folder is always kept)")
     parser.add_argument("--skip-frictionless", action="store_true",
-                        help="do not time frictionless (it is slow on big packages)")
+                        help="do not time frictionless (it is slow on big packages); "
+                             "without this, a run that finds no frictionless (beside this "
+                             "Python, or on PATH) times the rest and exits 1")
     parser.add_argument("--compression", choices=sorted(COMPRESSIONS),
                         help="set the corpus's [output] compression (default: as its "
                              f"corpus.toml says, else corpuskit's default, {DEFAULT_COMPRESSION})")
@@ -1014,9 +1045,8 @@ def main(argv: list[str] | None = None) -> int:
                          "--work folder outside the folder of texts, and not holding it")
 
     py = sys.executable
-    bindir = Path(py).parent
     corpuskit = [py, "-m", "corpuskit"]
-    frictionless = str(bindir / "frictionless")
+    frictionless = find_frictionless(py)
     work = args.work or Path(tempfile.mkdtemp(prefix="corpuskit-bench-"))
     refused = claim_work_folder(work)
     if refused:
@@ -1024,6 +1054,10 @@ def main(argv: list[str] | None = None) -> int:
     WORK[0] = work
     for ending in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(ending, end_on_signal)
+    if frictionless is None and not args.skip_frictionless:
+        print(f"run_benchmarks: {FRICTIONLESS_MISSING.format(py=py)}: the frictionless step "
+              "will not be timed, nor its ratio, and the run will exit 1; "
+              f"{FRICTIONLESS_INSTALL}, or pass --skip-frictionless", file=sys.stderr)
     try:
         return _run(args, work, py, corpuskit, frictionless)
     finally:
@@ -1033,10 +1067,15 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work, ignore_errors=True)
 
 
+#: What the kit says of a frictionless it did not find beside the Python ``py`` nor on PATH.
+FRICTIONLESS_MISSING = "frictionless not found beside {py} nor on PATH"
+
+
 def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
-         frictionless: str) -> int:
+         frictionless: str | None) -> int:
     """The kit's run in the work folder ``work`` (made and claimed): the corpus, the
-    rounds, the report; the exit status."""
+    rounds, the report; the exit status. ``frictionless``: the program to time (None: not
+    found)."""
     seeds = work / "seeds"
     for path in (seeds, *(path for path in work.glob("*") if ROUND_OUTPUT.fullmatch(path.name)),
                  *work.glob("file-create-probe*")):
@@ -1079,7 +1118,10 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
     kept_by_kit = not args.no_keep_model and keep_language_model(py)
     documents, max_file_bytes = list_documents(py, seeds, work / DOCUMENT_LIST)
 
-    machine = describe_machine(work, py)
+    machine = describe_machine(work, py, frictionless)
+    skipped = ({"frictionless": "--skip-frictionless given"} if args.skip_frictionless else
+               {"frictionless": FRICTIONLESS_MISSING.format(py=py)} if frictionless is None
+               else {})
     machine["language_model_kept_by_kit"] = kept_by_kit
     rounds: list[list[Measure]] = []
     probes: list[tuple[float, float]] = []
@@ -1097,10 +1139,10 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
                 print(f"removed round {number}'s outputs before round {number + 1}, for "
                       "room: on ext4 without a journal, creating files after such a deletion "
                       "is slower for some minutes", file=sys.stderr)
-        results, probe, new_data = _round(number, py, corpuskit, frictionless, seeds,
-                                          *outputs_of[-1], env, jobs,
-                                          args.skip_frictionless, args.seed, max_file_bytes,
-                                          args.seeds)
+        results, probe, new_data = _round(number, py, corpuskit,
+                                          None if skipped else frictionless, seeds,
+                                          *outputs_of[-1], env, jobs, args.seed,
+                                          max_file_bytes, args.seeds)
         rounds.append(results)
         probes.append(probe)
         if new_data is not None:
@@ -1126,7 +1168,7 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
     ratios, median_ratios, failed = ratios_of(by_step)
 
     print(f"machine: {machine['cpu']}, {os.cpu_count()} CPUs, {machine['system']}, Python "
-          f"{machine['python']}, frictionless {machine['frictionless'] or 'not installed'}; "
+          f"{machine['python']}, {shown_frictionless(machine)}; "
           f"work folder on {machine['work_filesystem']} ({machine['work_mount_options']})")
     kept = machine["language_model_kept"]
     print(f"language model: decoded{' by the kit, before timing' if kept_by_kit else ''}, "
@@ -1176,6 +1218,11 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
             print(f"{label:<50} {ratios[label]:>8} {median_ratios[label]:>7}")
         elif blamed := ratio_failures(a, b, by_step, failed):
             print(f"{label:<50} {'none: ' + ' and '.join(blamed)} failed", file=sys.stderr)
+        elif untimed := [step for step in (a, b) if step in skipped]:
+            print(f"{label:<50} none: {untimed[0]} not timed ({skipped[untimed[0]]}"
+                  + ("" if args.skip_frictionless else
+                     f"; {FRICTIONLESS_INSTALL}, or pass --skip-frictionless") + ")",
+                  file=sys.stdout if args.skip_frictionless else sys.stderr)
     for valid, said in checks:
         print(said, file=sys.stdout if valid else sys.stderr)
     unsaved = None
@@ -1202,6 +1249,7 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
             "ratios": ratios,
             "median_ratios": median_ratios,
             "failed_steps": failed,
+            "skipped_steps": skipped,
             "outputs_valid": outputs_valid,
             "kit_peak_rss_mb": round(kit_rss, 1),
             "tree_pss_sampling": TREE_SAMPLING,
@@ -1216,7 +1264,17 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
         print(f"note: the files the messages above name in {work}, the kit's temporary "
               f"work folder{copied}, are deleted as the run ends: rerun with --work DIR or "
               "--keep to inspect them", file=sys.stderr)
-    return 0 if succeeded and outputs_valid and not unsaved else 1
+    complete = args.skip_frictionless or frictionless is not None
+    return 0 if succeeded and outputs_valid and complete and not unsaved else 1
+
+
+def shown_frictionless(machine: dict[str, object]) -> str:
+    """The machine line's words on the frictionless the kit times: its version and where
+    it is, or that none was found."""
+    program = machine["frictionless_program"]
+    if program is None:
+        return "frictionless not found"
+    return f"frictionless {machine['frictionless'] or '(version unknown)'} ({program})"
 
 
 def json_unwritable(path: Path) -> str | None:
@@ -1284,7 +1342,8 @@ def ratio_failures(a: str, b: str, by_step: dict[str, list[Measure]], failed: li
     """The failed steps that leave the ratio of step ``a`` to step ``b`` without a figure:
     ``a`` or ``b``, or, for one never timed, the steps before it that failed and ended its
     round (QA: with change_one failed, the incremental ratio's line was left out, unsaid).
-    None for a step left out by choice (``--skip-frictionless``)."""
+    None for a step left out (``--skip-frictionless``, or frictionless not found: its line
+    says so, from ``skipped_steps``)."""
     blamed = [step for step in (a, b) if step in failed]
     for step in (a, b):
         if step not in by_step:
@@ -1394,9 +1453,9 @@ RATIOS = (
 )
 
 
-def _round(number: int, py: str, corpuskit: list[str], frictionless: str, seeds: Path,
-           dist: Path, cache: Path, env: dict[str, str], jobs: list[str],
-           skip_frictionless: bool, seed: str, max_file_bytes: int,
+def _round(number: int, py: str, corpuskit: list[str], frictionless: str | None,
+           seeds: Path, dist: Path, cache: Path, env: dict[str, str], jobs: list[str],
+           seed: str, max_file_bytes: int,
            copy_of: Path | None = None
            ) -> tuple[list[Measure], tuple[float, float], NewData | None]:
     """One round of every step, in order; the file-creation probe before its cold build,
@@ -1406,7 +1465,8 @@ def _round(number: int, py: str, corpuskit: list[str], frictionless: str, seeds:
     ``cache``, new: :func:`round_outputs`); its incremental build changes one more document
     and builds the next patch version, so each round times the same steps on a corpus of
     the same size. ``copy_of`` is the folder of texts ``seeds`` copies, if any, which the
-    change's messages name (the copy is deleted when the kit ends)."""
+    change's messages name (the copy is deleted when the kit ends). ``frictionless``: the
+    program timed, None for no frictionless step (skipped, or not found)."""
     results: list[Measure] = []
     results.append(run("floor", [py, str(HERE / "floor_baseline.py"), str(seeds),
                                  str(WORK[0] / "floor.jsonl"), "--files",
@@ -1422,7 +1482,7 @@ def _round(number: int, py: str, corpuskit: list[str], frictionless: str, seeds:
     package = packages[-1]
     results.append(run("validate", [*corpuskit, "validate", str(package)], env))
     results.append(run("hashlib", [py, "-c", HASH_PASS, str(package)]))
-    if not skip_frictionless and Path(frictionless).exists():
+    if frictionless is not None:  # None: skipped, or not found
         results.append(run("frictionless", [frictionless, "validate",
                                             str(package / "datapackage.json")]))
     started = time.perf_counter()

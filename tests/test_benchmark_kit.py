@@ -359,6 +359,10 @@ def test_the_kit_runs_on_a_folder_of_texts_it_did_not_make(tmp_path: Path) -> No
     assert f"{os.cpu_count()} CPUs" in run.stdout
     assert machine["python"] == platform.python_version()
     assert machine["frictionless"] == importlib.metadata.version("frictionless")
+    assert machine["frictionless_program"] == str(Path(sys.executable).parent / "frictionless")
+    assert f"frictionless {machine['frictionless']} ({machine['frictionless_program']})" \
+        in run.stdout
+    assert report["skipped_steps"] == {} and "frictionless" in steps
     assert machine["cpu"]
     if shutil.which("findmnt"):
         found = subprocess.run(["findmnt", "-n", "-o", "FSTYPE,OPTIONS", "--target",
@@ -861,6 +865,78 @@ def test_the_kit_offers_corpuskits_compressions() -> None:
         == set(COMPRESSIONS)
 
 
+def _python_elsewhere(folder: Path) -> Path:
+    """This Python, started from ``folder/bin/python`` (a virtual environment of the same
+    packages, if this is one): no program of this environment's bin folder beside it."""
+    (folder / "bin").mkdir(parents=True)
+    if sys.prefix != sys.base_prefix:
+        shutil.copy(Path(sys.prefix) / "pyvenv.cfg", folder / "pyvenv.cfg")
+        (folder / "lib").symlink_to(Path(sys.prefix) / "lib")
+    (folder / "bin" / "python").symlink_to(os.path.realpath(sys.executable))
+    return folder / "bin" / "python"
+
+
+def _program(folder: Path, name: str, said: str) -> Path:
+    """An executable ``folder/name`` that prints ``said``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(f"#!/bin/sh\necho '{said}'\n", encoding="utf-8")
+    (folder / name).chmod(0o755)
+    return folder / name
+
+
+def test_the_kit_finds_frictionless_beside_its_python_then_on_path(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the frictionless beside the Python running the kit was looked for: one on PATH
+    (pipx's) was left out unsaid, while the machine line named the version importlib saw
+    (QA s96 kit 2). The one beside the Python first, then PATH's; the version is that of
+    the program found."""
+    kit: Any = _kit()
+    python = tmp_path / "env" / "bin" / "python"
+    on_path = _program(tmp_path / "tools", "frictionless", "frictionless 9.8.7")
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing"))
+    assert kit.find_frictionless(str(python)) is None
+    monkeypatch.setenv("PATH", f"{tmp_path / 'nothing'}:{tmp_path / 'tools'}")
+    assert kit.find_frictionless(str(python)) == str(on_path)
+    assert kit.program_version(str(on_path)) == "frictionless 9.8.7"
+    beside = _program(python.parent, "frictionless", "5.0.1")
+    assert kit.find_frictionless(str(python)) == str(beside)
+    machine = kit.describe_machine(tmp_path, sys.executable, str(beside))
+    assert machine["frictionless"] == "5.0.1"
+    assert machine["frictionless_program"] == str(beside)
+    assert kit.describe_machine(tmp_path, sys.executable, None)["frictionless"] is None
+
+
+def test_a_kit_run_without_frictionless_says_so_and_exits_1(tmp_path: Path) -> None:
+    """frictionless neither beside the kit's Python nor on PATH: the run had no
+    frictionless row, no ratio, no word of it, ``failed_steps: []``, exit 0, and the
+    machine line named frictionless's version (QA s96 kit 2). It says so at the start and
+    in the ratios, with how to install it, records it in ``skipped_steps``, does the rest,
+    and exits 1, as it could not time what it is there to time."""
+    python = _python_elsewhere(tmp_path / "env")
+    path = os.pathsep.join(folder for folder in os.environ["PATH"].split(os.pathsep)
+                           if not (Path(folder) / "frictionless").exists())
+    run = subprocess.run([str(python), str(BENCHMARKS / "run_benchmarks.py"),
+                          "--documents", "5", "--repeat", "1", "--work", str(tmp_path / "w"),
+                          "--json", str(tmp_path / "results.json")],
+                         capture_output=True, text=True, check=False, timeout=300,
+                         env={**os.environ, "PATH": path})
+    assert run.returncode == 1, run.stderr
+    missing = f"frictionless not found beside {python} nor on PATH"
+    install = "install it into this Python with corpuskit's test extra (pip install -e '.[test]'"
+    first = run.stderr.splitlines()[0]
+    assert first.startswith(f"run_benchmarks: {missing}: the frictionless step will not be "
+                            "timed") and install in first and "--skip-frictionless" in first
+    assert f"frictionless / validate (target >= 4)              none: frictionless not timed " \
+        f"({missing}; {install}" in run.stderr
+    assert ", frictionless not found; work folder on" in run.stdout
+    report = json.loads((tmp_path / "results.json").read_text("utf-8"))
+    assert report["skipped_steps"] == {"frictionless": missing}
+    assert report["failed_steps"] == [] and report["machine"]["frictionless"] is None
+    assert {m["name"] for m in report["results"]} == {
+        "floor", "build_cold", "validate", "hashlib", "build_incremental"}
+    assert "build_cold / floor (target <= 4)" in report["ratios"]
+
+
 def test_the_kit_says_whether_the_users_cache_keeps_the_language_model(
         tmp_path: Path, empty_user_cache: Path) -> None:
     """Every build reads the decoded model from the user's cache folder if a build with
@@ -929,6 +1005,9 @@ def test_the_kit_times_the_documents_the_build_keeps(
     report = json.loads((tmp_path / "results.json").read_text("utf-8"))
     assert report["documents"] == 2 and "corpus: 2 documents in" in run.stdout
     assert report["parquet"] is False and "Parquet output off;" in run.stdout
+    # Left out by choice: said, and the run is complete (QA s96 kit 2).
+    assert report["skipped_steps"] == {"frictionless": "--skip-frictionless given"}
+    assert "none: frictionless not timed (--skip-frictionless given)" in run.stdout
     floor = (tmp_path / "work" / "floor.jsonl").read_text("utf-8").splitlines()
     assert [json.loads(line)["id"] for line in floor] == ["a", "b"]
     assert "generate_corpus: changed a.txt" in run.stderr
@@ -1179,8 +1258,9 @@ def test_a_step_that_failed_gives_no_ratio() -> None:
 def test_a_ratio_of_a_step_not_timed_after_a_failure_says_which_failed() -> None:
     """With the kit's change of one document failed, the incremental ratio's line was left
     out, unsaid, where a failed cold build's read "none: build_cold failed" (QA); the ratios
-    of the steps a failed cold build left untimed were left out too. A step left out by
-    choice (--skip-frictionless) gives no line."""
+    of the steps a failed cold build left untimed were left out too. A step left out
+    (--skip-frictionless, or frictionless not found) is no failure: the run says so
+    otherwise (skipped_steps)."""
     kit: Any = _kit()
     measure = kit.Measure
     timed = {name: [measure(name, 1.0, 20.0, 0)]
