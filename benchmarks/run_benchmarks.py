@@ -59,7 +59,11 @@ counted. A package corpuskit built (a release folder) is refused before anything
 
 Results go to stdout as a table and, with ``--json``, to a file for comparison across
 commits, with what they were measured on (``machine``: CPU, kernel, Python, frictionless,
-the work folder's filesystem), as the ratios move from one machine to another. A temporary
+the work folder's filesystem), as the ratios move from one machine to another, and on what
+corpus and code: ``source`` (the folder of texts as given and resolved, or the generator's
+options), ``corpus_bytes``, ``options`` (``--jobs``, ``--repeat``, ``--compression``...)
+and ``corpuskit`` (its version and folder, and the git checkout the kit is in: its commit,
+and whether tracked files changed since). A temporary
 work folder (no ``--work``) is deleted afterwards unless ``--keep`` is given; a ``--work``
 folder is kept, with the last round's seeds, output folder and cache (the next run in it
 deletes them first).
@@ -88,13 +92,15 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import corpuskit
 from corpuskit.config import DEFAULT_COMPRESSION
 from corpuskit.models import document_id
 from corpuskit.names import collision_key, shown_id
 from corpuskit.package import DOCUMENTS_PATH
-from corpuskit.problems import one_line
+from corpuskit.problems import one_line, printable
 from corpuskit.reader import PACKAGE_MARKERS
 from corpuskit.semver import Version
+from corpuskit.wording import shown_name
 from corpuskit.zipfiles.deflate import COMPRESSIONS
 
 HERE = Path(__file__).resolve().parent
@@ -851,9 +857,10 @@ MAX_PREPARE_ROUNDS = 10
 
 #: Lists the documents a build of SEEDS keeps (corpuskit's own discovery: no corpus.toml,
 #: CHANGELOG.md, hidden or excluded file) into LIST, NUL-terminated relative paths, and
-#: prints the largest file it takes (``discover.max_file_bytes``).
+#: prints the largest file it takes (``discover.max_file_bytes``) and the bytes of those
+#: documents (a link's, its target's: what the build reads).
 _LIST_DOCUMENTS = """\
-import sys
+import os, sys
 from pathlib import Path
 from corpuskit.config import load_config
 from corpuskit.discover import discover
@@ -862,21 +869,23 @@ config = load_config(seeds).discover
 found = discover(seeds, config).sources
 Path(sys.argv[2]).write_bytes(b"".join(ref.path.encode("utf-8", "surrogateescape") + b"\\0"
                                        for ref in found))
-print(config.max_file_bytes)
+print(config.max_file_bytes, sum(os.stat(seeds / ref.path).st_size for ref in found))
 """
 
 
-def list_documents(py: str, seeds: Path, listing: Path) -> tuple[int, int]:
-    """Write the documents a build of ``seeds`` keeps to ``listing``; how many, and the
-    corpus's ``discover.max_file_bytes``. The floor reads those (it read excluded files
-    too) and the incremental step changes the first of them that changes alone, no link
-    nor a file linked to (it changed the first file by path, which may be CHANGELOG.md or
-    an excluded file: then no document changed), and stays within that limit once changed
-    (QA: a document at the limit, changed, failed the incremental build); the kit counts
-    them (it counted every file)."""
+def list_documents(py: str, seeds: Path, listing: Path) -> tuple[int, int, int]:
+    """Write the documents a build of ``seeds`` keeps to ``listing``; how many, the
+    corpus's ``discover.max_file_bytes``, and their bytes. The floor reads those (it read
+    excluded files too) and the incremental step changes the first of them that changes
+    alone, no link nor a file linked to (it changed the first file by path, which may be
+    CHANGELOG.md or an excluded file: then no document changed), and stays within that
+    limit once changed (QA: a document at the limit, changed, failed the incremental
+    build); the kit counts them (it counted every file), and their bytes are the results'
+    ``corpus_bytes`` (QA s96 kit 3)."""
     listed = subprocess.run([py, "-c", _LIST_DOCUMENTS, str(seeds), str(listing)],
                             check=True, stdout=subprocess.PIPE, text=True)
-    return listing.read_bytes().count(b"\0"), int(listed.stdout.split()[-1])
+    limit, size = listed.stdout.split()[-2:]
+    return listing.read_bytes().count(b"\0"), int(limit), int(size)
 
 
 #: The codes of a file refused for clashing with another, of which one may stay.
@@ -1015,6 +1024,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--documents must be at least 1")
     if args.jobs is not None and args.jobs < 1:  # (QA: -1 failed after a copy and the floor)
         parser.error("--jobs must be at least 1 (leave it out for all cores)")
+    args.seeds_given = args.seeds  # as given, for the results (QA s96 kit 3)
     # Absolute: the commands run with the work folder as their current directory.
     for name in ("seeds", "work", "json"):
         if getattr(args, name) is not None:
@@ -1116,7 +1126,9 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
     jobs = ["--jobs", str(args.jobs)] if args.jobs is not None else []
     compile_corpuskit(py)
     kept_by_kit = not args.no_keep_model and keep_language_model(py)
-    documents, max_file_bytes = list_documents(py, seeds, work / DOCUMENT_LIST)
+    documents, max_file_bytes, corpus_bytes = list_documents(py, seeds, work / DOCUMENT_LIST)
+    source = corpus_source(args)
+    code = corpuskit_code()
 
     machine = describe_machine(work, py, frictionless)
     skipped = ({"frictionless": "--skip-frictionless given"} if args.skip_frictionless else
@@ -1175,7 +1187,11 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
           f"kept in {kept}; the cold builds read it there" if kept
           else "language model: not kept in the user's cache folder; each cold build decodes "
           "it first (about 0.6 s; a build with the default cache keeps it)")
-    print(f"corpus: {documents} documents in {seeds}, archive compression {compression}, "
+    print(f"corpuskit {code['version']} ({code['path']}); {shown_git(code)}")
+    origin = (f"the kit's copy of {shown_name(args.seeds)}" if args.seeds else
+              f"generated: --documents {args.documents} --seed {args.seed}")
+    print(f"corpus: {documents} documents, {corpus_bytes} bytes, in {seeds} ({origin}), "
+          f"archive compression {compression}, "
           f"Parquet output {'on' if parquet else 'off'}; "
           f"{len(rounds)} round"
           f"{'s' if len(rounds) != 1 else ''} of every step (fastest of each: its CPU time "
@@ -1228,10 +1244,17 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
     unsaved = None
     if args.json:
         unsaved = write_results(args.json, {
+            "source": source,
             "documents": documents,
+            "corpus_bytes": corpus_bytes,
             "removed_files": reasons,
             "compression": compression,
             "parquet": parquet,
+            "options": {"jobs": args.jobs, "repeat": args.repeat,
+                        "compression": args.compression,
+                        "skip_frictionless": args.skip_frictionless,
+                        "keep_model": not args.no_keep_model},
+            "corpuskit": code,
             "cpus": os.cpu_count(),
             "machine": machine,
             "rounds": len(rounds),
@@ -1266,6 +1289,60 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
               "--keep to inspect them", file=sys.stderr)
     complete = args.skip_frictionless or frictionless is not None
     return 0 if succeeded and outputs_valid and complete and not unsaved else 1
+
+
+def corpus_source(args: argparse.Namespace) -> dict[str, object]:
+    """Where the corpus timed came from, for the results: the folder of texts as given and
+    resolved, or the generator's options."""
+    if args.seeds is None:
+        return {"kind": "generated", "documents": args.documents, "seed": args.seed}
+    return {"kind": "folder", "given": printable(os.fspath(args.seeds_given)),
+            "resolved": printable(os.fspath(args.seeds))}
+
+
+def corpuskit_code() -> dict[str, object]:
+    """The corpuskit the steps run (this process imports the same one: the steps run
+    ``python -m corpuskit`` with this Python and environment): its version and folder, and
+    the git checkout the kit is in (``git``: None outside one, or without git), whether it
+    holds that corpuskit, its commit and whether tracked files differ from it."""
+    folder = Path(corpuskit.__file__).resolve().parent
+    git = git_state(HERE)
+    if git is not None:
+        git["holds_corpuskit"] = folder.is_relative_to(str(git["top"]))
+    return {"version": corpuskit.__version__, "path": str(folder), "git": git}
+
+
+def git_state(folder: Path) -> dict[str, object] | None:
+    """The git checkout ``folder`` is in: its top folder, the commit checked out, and
+    whether tracked files differ from it (``dirty``; None if git could not say); None
+    outside a checkout, or where git cannot be run."""
+    def git(*command: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["git", "--no-optional-locks", "-C", str(folder), *command],
+                              capture_output=True, text=True, check=False, timeout=120)
+
+    try:
+        head = git("rev-parse", "HEAD", "--show-toplevel")
+        said = head.stdout.splitlines()
+        if head.returncode != 0 or len(said) != 2:
+            return None
+        status = git("status", "--porcelain", "--untracked-files=no")
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    commit, top = said
+    return {"top": top, "commit": commit,
+            "dirty": bool(status.stdout.strip()) if status.returncode == 0 else None}
+
+
+def shown_git(code: dict[str, object]) -> str:
+    """The summary's words on the checkout the kit runs in (:func:`corpuskit_code`)."""
+    git = code["git"]
+    if not isinstance(git, dict):
+        return "the kit is in no git checkout (no commit recorded)"
+    changed = {True: ", tracked files changed since", False: "", None: ", changes unknown"}
+    said = f"the kit's checkout {git['top']} at commit {git['commit']}{changed[git['dirty']]}"
+    if not git["holds_corpuskit"]:
+        said += " (note: that checkout does not hold the corpuskit timed)"
+    return said
 
 
 def shown_frictionless(machine: dict[str, object]) -> str:

@@ -552,7 +552,7 @@ def test_the_kit_leaves_out_pipes_and_sockets_of_the_folder_it_copies(tmp_path: 
     assert "removed 2 files the build refuses:\n" \
            "  sock: a pipe, socket or device, not copied [unsafe-path]\n" \
            "  sub/pipe.txt: a pipe, socket or device, not copied [unsafe-path]\n" in run.stderr
-    assert "corpus: 2 documents in" in run.stdout
+    assert "corpus: 2 documents, " in run.stdout
 
 
 def test_the_kit_removes_refused_files_whose_names_are_not_utf8(
@@ -937,6 +937,45 @@ def test_a_kit_run_without_frictionless_says_so_and_exits_1(tmp_path: Path) -> N
     assert "build_cold / floor (target <= 4)" in report["ratios"]
 
 
+def test_the_kit_records_where_the_corpus_came_from() -> None:
+    """The results did not say what corpus was timed (QA s96 kit 3): the folder of texts as
+    given and resolved, or the generator's options."""
+    import argparse
+
+    kit: Any = _kit()
+    generated = argparse.Namespace(seeds=None, documents=30, seed="7")
+    assert kit.corpus_source(generated) == {"kind": "generated", "documents": 30, "seed": "7"}
+    folder = argparse.Namespace(seeds=Path("/home/u/texts"), seeds_given=Path("texts"),
+                                documents=None, seed="0")
+    assert kit.corpus_source(folder) == {"kind": "folder", "given": "texts",
+                                         "resolved": "/home/u/texts"}
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="no git")
+def test_the_kit_records_its_checkouts_commit_and_whether_it_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The commit of the checkout the kit runs in, and whether its tracked files differ
+    from it (an untracked file, such as results.json, does not count); nothing outside a
+    checkout, or without git, and no failure (QA s96 kit 3)."""
+    kit: Any = _kit()
+    repo = tmp_path / "repo"
+    (repo / "benchmarks").mkdir(parents=True)
+    assert kit.git_state(repo / "benchmarks") is None
+    (repo / "benchmarks" / "kit.py").write_text("x = 1\n", encoding="utf-8")
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    for command in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", "one"]):
+        subprocess.run([*git, *command], check=True, capture_output=True)
+    commit = subprocess.run([*git, "rev-parse", "HEAD"], check=True, capture_output=True,
+                            text=True).stdout.strip()
+    (repo / "results.json").write_text("{}", encoding="utf-8")
+    assert kit.git_state(repo / "benchmarks") == {"top": str(repo), "commit": commit,
+                                                  "dirty": False}
+    (repo / "benchmarks" / "kit.py").write_text("x = 2\n", encoding="utf-8")
+    assert kit.git_state(repo / "benchmarks")["dirty"] is True
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing"))
+    assert kit.git_state(repo / "benchmarks") is None
+
+
 def test_the_kit_says_whether_the_users_cache_keeps_the_language_model(
         tmp_path: Path, empty_user_cache: Path) -> None:
     """Every build reads the decoded model from the user's cache folder if a build with
@@ -1003,7 +1042,27 @@ def test_the_kit_times_the_documents_the_build_keeps(
     tmp_path, run = kit_run_without_keeping_the_model
     assert run.returncode == 0, run.stderr
     report = json.loads((tmp_path / "results.json").read_text("utf-8"))
-    assert report["documents"] == 2 and "corpus: 2 documents in" in run.stdout
+    # What was measured (QA s96 kit 3): the folder given, the documents' bytes (before the
+    # kit's change of one), the options, the corpuskit run and the kit's checkout.
+    seeds = tmp_path / "seeds"
+    size = sum((seeds / name).stat().st_size for name in ("a.txt", "b.txt"))
+    assert report["documents"] == 2 and report["corpus_bytes"] == size
+    assert f"corpus: 2 documents, {size} bytes, in {tmp_path / 'work' / 'seeds'} (the kit's " \
+        f"copy of {seeds}), " in run.stdout
+    assert report["source"] == {"kind": "folder", "given": str(seeds), "resolved": str(seeds)}
+    assert report["options"] == {"jobs": None, "repeat": 1, "compression": None,
+                                 "skip_frictionless": True, "keep_model": False}
+    import corpuskit
+
+    code = report["corpuskit"]
+    assert code["version"] == corpuskit.__version__
+    assert code["path"] == str(Path(corpuskit.__file__).resolve().parent)
+    kit: Any = _kit()
+    checkout = kit.git_state(BENCHMARKS)  # the kit's checkout, if it is in one
+    if checkout is not None:
+        checkout["holds_corpuskit"] = Path(code["path"]).is_relative_to(checkout["top"])
+    assert code["git"] == checkout
+    assert f"corpuskit {code['version']} ({code['path']}); " in run.stdout
     assert report["parquet"] is False and "Parquet output off;" in run.stdout
     # Left out by choice: said, and the run is complete (QA s96 kit 2).
     assert report["skipped_steps"] == {"frictionless": "--skip-frictionless given"}
