@@ -283,11 +283,34 @@ def end_child(proc: subprocess.Popen[bytes]) -> None:
         proc.wait()
 
 
+class Ended(BaseException):
+    """SIGTERM or SIGHUP received (:func:`end_on_signal`), raised where the kit is, as
+    Ctrl-C's KeyboardInterrupt is: past every ``except Exception``, to :func:`cli`."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
 def end_on_signal(signum: int, _frame: object) -> None:
     """SIGTERM or SIGHUP (a CI job's time limit, a closed terminal) ends the kit as Ctrl-C
-    does: the step running ended (:func:`end_child`) and a temporary work folder removed
-    (QA: a build went on writing a release into the folder left behind, 441 MB)."""
-    raise SystemExit(128 + signum)
+    does: the step running ended (:func:`end_child`), a temporary work folder removed
+    (QA: a build went on writing a release into the folder left behind, 441 MB), and one
+    line said (:func:`cli`)."""
+    raise Ended(signum)
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def helper(argv: list[str], **options: Any) -> subprocess.CompletedProcess[Any]:
+    """Run ``argv``, a helper of the kit whose messages it shows (its stderr is the kit's;
+    not timed), with SIGINT ignored: Ctrl-C at a terminal reaches every process of the
+    group, and a helper would print a traceback of its own beside the kit's one line
+    (QA s96 kit 4). The kit, interrupted, kills it (``subprocess.run`` does, on any
+    exception) and waits for it."""
+    return subprocess.run(argv, preexec_fn=_ignore_sigint, **options)
 
 
 def _mount_of(path: Path) -> tuple[str, str]:
@@ -882,8 +905,8 @@ def list_documents(py: str, seeds: Path, listing: Path) -> tuple[int, int, int]:
     limit once changed (QA: a document at the limit, changed, failed the incremental
     build); the kit counts them (it counted every file), and their bytes are the results'
     ``corpus_bytes`` (QA s96 kit 3)."""
-    listed = subprocess.run([py, "-c", _LIST_DOCUMENTS, str(seeds), str(listing)],
-                            check=True, stdout=subprocess.PIPE, text=True)
+    listed = helper([py, "-c", _LIST_DOCUMENTS, str(seeds), str(listing)],
+                    check=True, stdout=subprocess.PIPE, text=True)
     limit, size = listed.stdout.split()[-2:]
     return listing.read_bytes().count(b"\0"), int(limit), int(size)
 
@@ -972,10 +995,9 @@ def keep_language_model(py: str) -> bool:
     the builds as they come."""
     if language_model_kept(py) is not None:
         return False
-    subprocess.run([py, "-c", "from corpuskit.languageid.languagemodel import load_model; "
-                              "from corpuskit.usercache import user_cache_dir; "
-                              "user = user_cache_dir(); user and load_model(user)"],
-                   check=True)
+    helper([py, "-c", "from corpuskit.languageid.languagemodel import load_model; "
+                      "from corpuskit.usercache import user_cache_dir; "
+                      "user = user_cache_dir(); user and load_model(user)"], check=True)
     return language_model_kept(py) is not None
 
 
@@ -988,8 +1010,8 @@ def compile_corpuskit(py: str) -> None:
     found = subprocess.run([py, "-c", "import corpuskit, os; print(os.path.dirname("
                                       "corpuskit.__file__))"],
                            capture_output=True, text=True, check=True)
-    subprocess.run([py, "-m", "compileall", "-q", found.stdout.strip()], check=True,
-                   stdout=subprocess.DEVNULL)
+    helper([py, "-m", "compileall", "-q", found.stdout.strip()], check=True,
+           stdout=subprocess.DEVNULL)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1094,8 +1116,8 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
         path.unlink()
     reasons: list[str] = []  # each file removed from a copied folder of texts, with why
     if args.documents is not None:
-        subprocess.run([py, str(HERE / "generate_corpus.py"), str(seeds), "--documents",
-                        str(args.documents), "--seed", args.seed], check=True)
+        helper([py, str(HERE / "generate_corpus.py"), str(seeds), "--documents",
+                str(args.documents), "--seed", args.seed], check=True)
     else:
         special = copy_foreign_seeds(args.seeds, seeds)
         reasons += [f"{one_line(path)}: a pipe, socket or device, not copied [unsafe-path]"
@@ -1563,10 +1585,10 @@ def _round(number: int, py: str, corpuskit: list[str], frictionless: str | None,
         results.append(run("frictionless", [frictionless, "validate",
                                             str(package / "datapackage.json")]))
     started = time.perf_counter()
-    changed = subprocess.run([py, str(HERE / "generate_corpus.py"), str(seeds), "--change-one",
-                              "--files", str(WORK[0] / DOCUMENT_LIST), "--seed", seed,
-                              "--max-file-bytes", str(max_file_bytes),
-                              *(["--copy-of", str(copy_of)] if copy_of else [])], check=False)
+    changed = helper([py, str(HERE / "generate_corpus.py"), str(seeds), "--change-one",
+                      "--files", str(WORK[0] / DOCUMENT_LIST), "--seed", seed,
+                      "--max-file-bytes", str(max_file_bytes),
+                      *(["--copy-of", str(copy_of)] if copy_of else [])], check=False)
     if changed.returncode != 0:
         # The kit's own edit failed, not the corpus: said so, and shown as a step that
         # failed (no incremental figure, the run exits 1), not as a traceback.
@@ -1597,5 +1619,21 @@ def new_release(dist: Path, before: Path) -> Path | None:
     return added[0] if len(added) == 1 else None
 
 
+def cli() -> int:
+    """:func:`main`, whose Ctrl-C, SIGTERM or SIGHUP is said in one line, its exit status
+    130, or 128 plus the signal's number (QA s96 kit 4: Ctrl-C gave a traceback); what
+    :func:`main` does on the way out (the step running ended, a temporary work folder
+    removed) is done first."""
+    try:
+        return main()
+    except KeyboardInterrupt:
+        print("run_benchmarks: interrupted; nothing more timed", file=sys.stderr)
+        return 130
+    except Ended as ended:
+        print(f"run_benchmarks: ended by {signal.Signals(ended.signum).name}; nothing more "
+              "timed", file=sys.stderr)
+        return 128 + ended.signum
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli())

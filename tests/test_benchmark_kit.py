@@ -1404,10 +1404,44 @@ def test_a_kit_ended_by_sigterm_ends_its_step_and_removes_its_work_folder(
     kit.send_signal(signal.SIGTERM)
     _, err = kit.communicate(timeout=60)
     assert kit.returncode == 128 + signal.SIGTERM, err
+    assert err.decode().splitlines()[-1] == "run_benchmarks: ended by SIGTERM; nothing more timed"
     assert list(tmp_path.iterdir()) == []  # the work folder removed, nothing left in it
     left = subprocess.run(["pgrep", "-f", str(tmp_path)], capture_output=True, text=True,
                           check=False)
     assert left.stdout == ""  # no step of it still running
+
+
+@pytest.mark.parametrize("during", ["seeds", "dist"])
+def test_ctrl_c_ends_the_kit_in_one_line(tmp_path: Path, during: str) -> None:
+    """Ctrl-C gave 15-25 lines of KeyboardInterrupt traceback, the kit's and, at a
+    terminal (which signals the whole process group), its helper's, where SIGTERM was
+    silent (QA s96 kit 4): one line, exit 130, the same clean-up (the step or helper
+    running ended, the temporary work folder removed). Sent to the kit's process group
+    while the corpus is generated (``seeds``), and during the cold build (``dist``)."""
+    import signal
+    import time
+
+    def default_sigint() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+    kit = subprocess.Popen([sys.executable, str(BENCHMARKS / "run_benchmarks.py"),
+                            "--documents", "3000", "--repeat", "1", "--skip-frictionless"],
+                           env={**os.environ, "TMPDIR": str(tmp_path)},
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           start_new_session=True, preexec_fn=default_sigint)
+    deadline = time.monotonic() + 120
+    while not list(tmp_path.glob(f"corpuskit-bench-*/{during}")):
+        assert kit.poll() is None and time.monotonic() < deadline
+        time.sleep(0.02)
+    os.killpg(kit.pid, signal.SIGINT)
+    _, err = kit.communicate(timeout=60)
+    said = err.decode()
+    assert kit.returncode == 130, said
+    assert said.splitlines()[-1] == "run_benchmarks: interrupted; nothing more timed"
+    assert "Traceback" not in said and "KeyboardInterrupt" not in said
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(ProcessLookupError):  # no process of it left
+        os.killpg(kit.pid, 0)
 
 
 def test_a_step_s_memory_is_that_of_all_its_processes_together() -> None:
