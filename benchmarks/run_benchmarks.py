@@ -614,7 +614,7 @@ sources = [{{ title = "{source}" }}]
 """
 
 
-def toml_string_body(path: Path) -> str:
+def toml_string_body(path: str | os.PathLike[str]) -> str:
     """``path`` as the inside of a TOML basic string: characters beyond the Basic
     Multilingual Plane as they are (JSON's ``\\ud83d\\ude00`` pairs are no TOML), a
     name's bytes that are not UTF-8 as ``\\xff`` text, controls and DEL escaped."""
@@ -641,7 +641,9 @@ def prepare_foreign_seeds(seeds: Path, source: Path, corpuskit: list[str],
     own_config = (seeds / "corpus.toml").exists()
     removed = 0
     if not own_config:
-        shown = toml_string_body(source)
+        # One line, as corpuskit wants a title and a description: a control in the path
+        # (a newline, a tab) written as its escape (QA s96 kit 5: "must be one line").
+        shown = toml_string_body(one_line(os.fspath(source)))
         (seeds / "corpus.toml").write_text(BENCH_CONFIG.format(source=shown), encoding="utf-8")
     # A folder with a corpus.toml and two or more of a package's files is a package to
     # validate (corpuskit.reader.folder_kind): all but the first go, whether the kit wrote
@@ -663,7 +665,8 @@ def prepare_foreign_seeds(seeds: Path, source: Path, corpuskit: list[str],
         if blocking and not own_config and any(line.startswith("corpus.toml:")
                                                for line in blocking):
             # The kit wrote that corpus.toml: the user has none to fix (QA: told to remove it).
-            raise SystemExit(f"{source}: the kit cannot time this folder: validate refuses "
+            raise SystemExit(f"{shown_name(source)}: the kit cannot time this folder: "
+                             "validate refuses "
                              "the corpus.toml the kit wrote into its copy ("
                              + "; ".join(blocking) + "); this is a defect of the kit, not "
                              "of the folder: please report it")
@@ -674,7 +677,8 @@ def prepare_foreign_seeds(seeds: Path, source: Path, corpuskit: list[str],
                     f"\n  {line}" for line in reasons[:SHOWN_REASONS]) + (
                     f"\n  ... and {len(reasons) - SHOWN_REASONS} more" if
                     len(reasons) > SHOWN_REASONS else "") + ")"
-            raise SystemExit(f"{source}: the kit cannot time this folder; fix this first:{said}")
+            raise SystemExit(f"{shown_name(source)}: the kit cannot time this folder; fix "
+                             f"this first:{said}")
         if not refused:
             return removed
         # Of files refused only for sharing an id or a name with another (page.md and
@@ -697,7 +701,7 @@ def prepare_foreign_seeds(seeds: Path, source: Path, corpuskit: list[str],
                 target.unlink(missing_ok=True)
         removed += len(refused)
     # The copy is deleted when the kit ends: the advice names the option that keeps it (QA).
-    raise SystemExit(f"{source}: its copy is still refused after removing files "
+    raise SystemExit(f"{shown_name(source)}: its copy is still refused after removing files "
                      f"{MAX_PREPARE_ROUNDS} times; rerun with --work DIR (or --keep) and run "
                      "'corpuskit validate DIR/seeds' to see why")
 

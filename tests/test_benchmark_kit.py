@@ -1129,6 +1129,28 @@ def test_the_kit_writes_a_folder_name_beyond_the_basic_plane_as_toml(tmp_path: P
     assert parsed == str(tmp_path) + "/caf\\xe9"  # the byte named, as text
 
 
+def test_the_kit_times_a_folder_whose_path_holds_a_control_character(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder of texts whose path held a newline or a tab stopped the kit with "this is
+    a defect of the kit": the corpus.toml it wrote named the folder in its title and
+    description, which must be one line (QA s96 kit 5). The path is written as one line,
+    its controls as escapes, and validate takes the copy."""
+    kit: Any = _kit()
+    source = tmp_path / "new\nline\tand tab"
+    seeds = tmp_path / "copy"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text("Plain English text about rivers and bridges.\n", "utf-8")
+    assert kit.prepare_foreign_seeds(seeds, source, [sys.executable, "-m", "corpuskit"]) == 0
+    config = kit.tomllib.loads((seeds / "corpus.toml").read_text(encoding="utf-8"))
+    shown = str(tmp_path / "new\\nline\\tand tab")
+    assert config["sources"] == [{"title": shown}] and shown in config["description"]
+    # and its messages name the folder on one line, as a shell reads it back
+    monkeypatch.setattr(kit, "MAX_PREPARE_ROUNDS", 0)
+    with pytest.raises(SystemExit) as stopped:
+        kit.prepare_foreign_seeds(seeds, source, [sys.executable, "-m", "corpuskit"])
+    assert str(stopped.value).startswith(f"$'{shown}': its copy is still refused")
+
+
 def test_the_kit_refuses_a_json_path_it_cannot_write_before_running(tmp_path: Path) -> None:
     """``--json`` into a folder that does not exist crashed with FileNotFoundError after
     the whole run, and wrote nothing (QA)."""
