@@ -505,27 +505,30 @@ def read_config(config: Path) -> tuple[str, str]:
     return (text[len(BOM):], BOM) if text.startswith(BOM) else (text, "")
 
 
-def bumped_patch(config: Path) -> str:
+def bumped_patch(config: Path, shown: Path | None = None) -> str:
     """corpus.toml's text with its version bumped as ``corpuskit release patch`` bumps it;
     a SystemExit saying why where the kit cannot find or bump it (asked before anything is
-    timed, so that a corpus.toml the kit cannot bump stops it at once, not after a round).
+    timed, so that a corpus.toml the kit cannot bump stops it at once, not after a round),
+    naming ``shown`` if given: the corpus.toml ``config`` copies, which the user can edit
+    (QA s96 kit 6: the kit's copy was named, deleted as the kit ends).
 
     The line changed is the one whose change TOML reads as the top-level ``version``
     changed, and nothing else: a line ``version = "0.9.0"`` inside a multi-line string (a
     description quoting one) or in a table looks the same, and was bumped instead (QA). A
     leading byte order mark is kept (:func:`read_config`)."""
     text, bom = read_config(config)
+    named = shown_name(shown or config)
     try:
         settings = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise SystemExit(f"{config}: not valid TOML ({exc})") from None
+        raise SystemExit(f"{named}: not valid TOML ({exc})") from None
     if "version" not in settings:
-        raise SystemExit(f"{config}: no top-level 'version = \"X.Y.Z\"'; the kit bumps the "
+        raise SystemExit(f"{named}: no top-level 'version = \"X.Y.Z\"'; the kit bumps the "
                          "version before each incremental build: write it so")
     try:
         version = Version.parse(str(settings["version"]))
     except ValueError as exc:
-        raise SystemExit(f"{config}: version: {exc}") from None
+        raise SystemExit(f"{named}: version: {exc}") from None
     wanted = {**settings, "version": str(version.bump("patch"))}
     for match in _VERSION_LINE.finditer(text):
         bumped = (f"{text[:match.start()]}{match.group(1)}{match.group(2)}"
@@ -535,7 +538,7 @@ def bumped_patch(config: Path) -> str:
                 return bom + bumped
         except tomllib.TOMLDecodeError:
             continue
-    raise SystemExit(f"{config}: no line 'version = \"X.Y.Z\"' that holds its top-level "
+    raise SystemExit(f"{named}: no line 'version = \"X.Y.Z\"' that holds its top-level "
                      "version; the kit bumps the version before each incremental build: "
                      "write it so")
 
@@ -551,20 +554,22 @@ _COMPRESSION_LINE = re.compile(
     r"""^([ \t]*)(?:compression|"compression"|'compression')[ \t]*=.*$""", re.MULTILINE)
 
 
-def set_compression(config: Path, name: str) -> None:
+def set_compression(config: Path, name: str, shown: Path | None = None) -> None:
     """Make corpus.toml's ``[output] compression`` ``name``: the line replaced where the
     table has one, added to the table where it has none, the table added where there is
     none. The edit made is the one TOML reads as that key changed and nothing else (a line
     alike in a multi-line string, or one indented, is no help to a regular expression). A
-    leading byte order mark is kept (:func:`read_config`)."""
+    leading byte order mark is kept (:func:`read_config`). Where it cannot be made, the
+    SystemExit names ``shown`` if given, as :func:`bumped_patch` does."""
     text, bom = read_config(config)
+    named = shown_name(shown or config)
     try:
         settings = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise SystemExit(f"{config}: not valid TOML ({exc})") from None
+        raise SystemExit(f"{named}: not valid TOML ({exc})") from None
     output = settings.get("output", {})
     if not isinstance(output, dict):
-        raise SystemExit(f"{config}: output is no table; set --compression there yourself, "
+        raise SystemExit(f"{named}: output is no table; set --compression there yourself, "
                          "or leave it out")
     wanted = {**settings, "output": {**output, "compression": name}}
     line = f'compression = "{name}"'
@@ -581,7 +586,7 @@ def set_compression(config: Path, name: str) -> None:
                 return
         except tomllib.TOMLDecodeError:
             continue
-    raise SystemExit(f"{config}: cannot set [output] compression by editing its lines (is "
+    raise SystemExit(f"{named}: cannot set [output] compression by editing its lines (is "
                      "its table written inline, output = {...}?); set it there yourself, or "
                      "leave --compression out")
 
@@ -1143,9 +1148,13 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
                 print(f"  ... and {len(reasons) - SHOWN_REASONS} more"
                       + (" (every one in --json's removed_files)" if args.json else ""),
                       file=sys.stderr)
+    # The folder of texts' own corpus.toml, which a message about the copy's names (the
+    # copy is deleted as the kit ends); None where the kit wrote the copy's.
+    own = args.seeds / "corpus.toml" if args.seeds is not None else None
+    own = own if own is not None and own.is_file() else None
     if args.compression:
-        set_compression(seeds / "corpus.toml", args.compression)
-    bumped_patch(seeds / "corpus.toml")  # each round bumps it: stop now if it cannot
+        set_compression(seeds / "corpus.toml", args.compression, own)
+    bumped_patch(seeds / "corpus.toml", own)  # each round bumps it: stop now if it cannot
     compression = corpus_compression(seeds / "corpus.toml")
     parquet = corpus_parquet(seeds / "corpus.toml")
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}

@@ -1111,9 +1111,30 @@ def test_the_kit_bumps_a_quoted_version_key_and_says_at_once_when_it_cannot(
                           "--skip-frictionless"],
                          capture_output=True, text=True, check=False, timeout=300)
     assert run.returncode != 0
-    assert "corpus.toml: no line 'version = \"X.Y.Z\"' that holds its top-level version" \
-        in run.stderr
+    # the folder of texts' corpus.toml, which the user can edit, not the kit's copy's,
+    # deleted as the kit ends (QA s96 kit 6)
+    assert f"{texts / 'corpus.toml'}: no line 'version = \"X.Y.Z\"' that holds its top-level " \
+        "version" in run.stderr
+    assert str(tmp_path / "work") not in run.stderr
     assert "build_cold" not in run.stdout and "Traceback" not in run.stderr
+
+
+def test_the_kit_names_the_folders_corpus_toml_it_cannot_set_the_compression_of(
+        tmp_path: Path) -> None:
+    """``--compression`` on a corpus.toml whose output table is written inline: "set it
+    there yourself" named the kit's temporary copy (QA s96 kit 6); it names the folder
+    of texts' corpus.toml."""
+    texts = make_seeds(tmp_path, {"a.txt": "A short English text about the weather.\n"},
+                       folder="texts")
+    config = texts / "corpus.toml"
+    config.write_text("output = { parquet = false }\n" + config.read_text("utf-8"), "utf-8")
+    run = subprocess.run([sys.executable, str(BENCHMARKS / "run_benchmarks.py"), "--seeds",
+                          str(texts), "--repeat", "1", "--skip-frictionless",
+                          "--compression", "zlib"],
+                         capture_output=True, text=True, check=False, timeout=300)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert run.stderr.splitlines()[-1].startswith(
+        f"{config}: cannot set [output] compression by editing its lines")
 
 
 def test_the_kit_writes_a_folder_name_beyond_the_basic_plane_as_toml(tmp_path: Path) -> None:
