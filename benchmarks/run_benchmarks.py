@@ -92,16 +92,21 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import corpuskit
-from corpuskit.config import DEFAULT_COMPRESSION
-from corpuskit.models import document_id
-from corpuskit.names import collision_key, shown_id
-from corpuskit.package import DOCUMENTS_PATH
-from corpuskit.problems import one_line, printable
-from corpuskit.reader import PACKAGE_MARKERS
-from corpuskit.semver import Version
-from corpuskit.wording import shown_name
-from corpuskit.zipfiles.deflate import COMPRESSIONS
+try:
+    import corpuskit
+    from corpuskit.config import DEFAULT_COMPRESSION
+    from corpuskit.models import document_id
+    from corpuskit.names import collision_key, shown_id
+    from corpuskit.package import DOCUMENTS_PATH
+    from corpuskit.problems import one_line, printable
+    from corpuskit.reader import PACKAGE_MARKERS
+    from corpuskit.semver import Version
+    from corpuskit.wording import shown_name
+    from corpuskit.zipfiles.deflate import COMPRESSIONS
+except ModuleNotFoundError as missing:  # (QA s96 kit 7: a traceback)
+    sys.exit(f"run_benchmarks: this Python ({sys.executable}) cannot import {missing.name}, "
+             "which the kit runs: install corpuskit into it, as the README does (pip install "
+             "-e '.[test]' in corpuskit's source folder, with this Python's pip)")
 
 HERE = Path(__file__).resolve().parent
 WORK: list[Path] = [Path.cwd()]
@@ -1023,12 +1028,25 @@ def compile_corpuskit(py: str) -> None:
            stdout=subprocess.DEVNULL)
 
 
+def whole_number(text: str) -> str:
+    """``--seed`` as generate_corpus.py takes it, a whole number (``int`` reads it), kept as
+    given: checked before anything is done (QA s96 kit 7: ``--seed abc`` showed the
+    generator's usage error, then a traceback)."""
+    try:
+        int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is no whole number; generate_corpus.py "
+                                         "takes one, such as 0 (the default)") from None
+    return text
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--documents", "-n", type=int, help="generate a corpus of N documents")
     source.add_argument("--seeds", type=Path, help="use an existing seeds folder (copied)")
-    parser.add_argument("--seed", default="0", help="generator seed (default 0)")
+    parser.add_argument("--seed", default="0", type=whole_number,
+                        help="generator seed, a whole number (default 0)")
     parser.add_argument("--work", type=Path, help="work folder (default: a temporary one)")
     parser.add_argument("--jobs", type=int, default=None, help="corpuskit build --jobs")
     parser.add_argument("--repeat", type=int, default=3,
@@ -1069,7 +1087,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--json {args.json}: cannot write it ({unwritable}); name a file in a "
                      "folder you may write to")
     if args.seeds is not None and not args.seeds.is_dir():
-        parser.error(f"--seeds {args.seeds}: no such folder")
+        parser.error(f"--seeds {args.seeds}: " + (
+            "a file, not a folder: give the folder of texts" if args.seeds.exists()
+            else "no such folder"))
     # Before anything is copied or removed (QA: given a release folder, the kit removed
     # its bagit.txt and manifests, then told the user to remove a corpus.toml it wrote).
     built = built_package(args.seeds) if args.seeds is not None else None

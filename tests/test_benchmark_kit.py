@@ -1429,6 +1429,49 @@ def test_the_kit_refuses_documents_below_one_at_once(tmp_path: Path, documents: 
     assert not (tmp_path / "w").exists()
 
 
+@pytest.mark.parametrize("seed", ["abc", "1.5", ""])
+def test_the_kit_refuses_a_seed_the_generator_cannot_take_at_once(tmp_path: Path,
+                                                                  seed: str) -> None:
+    """``--seed abc`` showed generate_corpus.py's usage error, then a CalledProcessError
+    traceback (QA s96 kit 7): a usage error of the kit's, before anything is done. (With
+    ``--seeds``, the kit's change of one document takes it too.)"""
+    run = subprocess.run([sys.executable, str(BENCHMARKS / "run_benchmarks.py"),
+                          "--documents", "5", "--seed", seed, "--work", str(tmp_path / "w")],
+                         capture_output=True, text=True, check=False, timeout=60)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert run.stderr.splitlines()[-1] == (
+        f"run_benchmarks.py: error: argument --seed: {seed!r} is no whole number; "
+        "generate_corpus.py takes one, such as 0 (the default)")
+    assert not (tmp_path / "w").exists()
+
+
+def test_the_kit_says_that_seeds_given_as_a_file_is_no_folder(tmp_path: Path) -> None:
+    """``--seeds`` naming a file was told "no such folder" (QA s96 kit 7)."""
+    (tmp_path / "a.txt").write_text("A text.\n", encoding="utf-8")
+    for given, said in ((tmp_path / "a.txt", "a file, not a folder: give the folder of texts"),
+                        (tmp_path / "none", "no such folder")):
+        run = subprocess.run([sys.executable, str(BENCHMARKS / "run_benchmarks.py"),
+                              "--seeds", str(given)],
+                             capture_output=True, text=True, check=False, timeout=60)
+        assert run.returncode == 2
+        assert run.stderr.splitlines()[-1] == f"run_benchmarks.py: error: --seeds {given}: {said}"
+
+
+def test_the_kit_says_in_one_line_that_its_python_lacks_corpuskit(tmp_path: Path) -> None:
+    """Run with a Python that cannot import corpuskit, the kit ended in a
+    ModuleNotFoundError traceback (QA s96 kit 7): one line, saying to install it. (``-I
+    -S``: no site-packages, no PYTHONPATH.)"""
+    run = subprocess.run([sys.executable, "-I", "-S", str(BENCHMARKS / "run_benchmarks.py"),
+                          "--documents", "5", "--work", str(tmp_path / "w")],
+                         capture_output=True, text=True, check=False, timeout=60)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert run.stderr.splitlines() == [
+        f"run_benchmarks: this Python ({sys.executable}) cannot import corpuskit, which the kit "
+        "runs: install corpuskit into it, as the README does (pip install -e '.[test]' in "
+        "corpuskit's source folder, with this Python's pip)"]
+    assert not (tmp_path / "w").exists()
+
+
 def test_a_kit_ended_by_sigterm_ends_its_step_and_removes_its_work_folder(
         tmp_path: Path) -> None:
     """A CI job's time limit (SIGTERM) left the temporary work folder behind and the build
