@@ -14,6 +14,7 @@ import json
 import os
 import platform
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -1591,6 +1592,36 @@ def test_bench_validate_times_a_sound_package_and_exits_0(tmp_path: Path) -> Non
     assert set(report["ratios"]) == {"sha256sum / validate", "validate / hashlib"}
     assert report["failed_steps"] == []
     assert "validate_zip" in {m["name"] for m in report["results"]}
+
+
+def test_bench_validate_without_frictionless_says_so_and_exits_1(tmp_path: Path) -> None:
+    """frictionless neither beside the Python nor on PATH: its measure and ratio were
+    left out unsaid, exit 0 (QA s96). Said, recorded in ``skipped_steps``, exit 1; with
+    --skip-frictionless, recorded as asked and exit 0."""
+    seeds = make_seeds(tmp_path, {"a.txt": "One short text.\n", "b.txt": "Another text.\n"})
+    release = build(seeds, tmp_path / "dist").release
+    python = _python_elsewhere(tmp_path / "env")
+    _program(tmp_path / "tools", "corpuskit", "")
+    (tmp_path / "tools" / "corpuskit").write_text(
+        f'#!/bin/sh\nexec {shlex.quote(sys.executable)} -m corpuskit "$@"\n', "utf-8")
+    path = os.pathsep.join([str(tmp_path / "tools"), *(
+        folder for folder in os.environ["PATH"].split(os.pathsep)
+        if not (Path(folder) / "frictionless").exists())])
+    for options, code, skipped in (
+            ([], 1, "not found beside this Python nor on PATH"),
+            (["--skip-frictionless"], 0, "--skip-frictionless")):
+        results = tmp_path / "bv.json"
+        run = subprocess.run([str(python), str(BENCHMARKS / "bench_validate.py"), "--package",
+                              str(release), "--json", str(results), *options],
+                             capture_output=True, text=True, check=False, timeout=300,
+                             env={**os.environ, "PATH": path})
+        assert run.returncode == code, run.stderr
+        assert f"frictionless / validate          none: frictionless not timed ({skipped})" \
+            in run.stderr
+        assert ("frictionless: not found" in run.stderr) == (code == 1), run.stderr
+        report = json.loads(results.read_text(encoding="utf-8"))
+        assert report["skipped_steps"] == {"frictionless": skipped}
+        assert report["failed_steps"] == [] and "validate / hashlib" in report["ratios"]
 
 
 def test_bench_validate_refuses_what_is_no_package_folder(tmp_path: Path) -> None:
