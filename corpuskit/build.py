@@ -80,6 +80,7 @@ from .lineends import (
 from .lineends import shown as shown_paths
 from .locks import output_lock
 from .metadatapaths import config_path_problems
+from .outputidentity import code_identity
 from .package import DOCUMENTS_PATH, CorpusStats, FileEntry
 from .parquet import PARQUET_PATH, parquet_resource, write_records_file
 from .pathargs import given_flag, given_path
@@ -211,6 +212,8 @@ def build(
     unwritable = cache_problem(cache) if cache is not None else None
     if engine == "local":  # never more workers than shards to process (engine.useful_jobs)
         jobs = useful_jobs(seeds, config.discover, jobs)
+    if cache is not None:  # the cache's key (shardcache.config_fingerprint): read here,
+        code_identity()    # once, before the workers are forked, which share it
     model = _ModelForWorkers(cache, models, config, engine=engine, jobs=jobs)
     late = LateSignals()  # held once the release is in place (see _build)
     result = _build_with_workers(seeds, out, config, model, late,

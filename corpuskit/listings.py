@@ -40,6 +40,7 @@ import orjson
 from . import __version__
 from .config import DiscoverConfig, read_regular
 from .errors import OutputError
+from .outputidentity import code_identity
 from .seedstate import checked_json, with_check
 from .writer import write_file
 
@@ -81,14 +82,15 @@ class TopListing:
 
 class Listings:
     """The remembered listings of one seeds folder's top folders, for one configuration of
-    discovery and one version of corpuskit."""
+    discovery and one corpuskit: its version and its very code (an edited checkout's
+    rules for names may differ; QA s96 scale 1, as for the shards)."""
 
     def __init__(self, cache: Path, root: Path, config: DiscoverConfig) -> None:
         # The names are kept as Python read them: in another encoding of file names (the
         # locale's), they are other strings for the same bytes (QA: a listing made under a
         # UTF-8 locale, taken under LC_ALL=C, named files that could not be opened).
         key = hashlib.sha256(orjson.dumps(
-            [FORMAT, __version__, os.fsencode(root).hex(), asdict(config),
+            [FORMAT, __version__, code_identity(), os.fsencode(root).hex(), asdict(config),
              sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()])).hexdigest()
         self.file = cache / FOLDER / f"{key}.json"
         self.root = root

@@ -32,7 +32,7 @@ from .crc32 import crc32
 from .errors import OutputError
 from .listings import FOLDER as LISTINGS_FOLDER
 from .models import RECORD_SUMMARY, DocSummary
-from .outputidentity import output_identity
+from .outputidentity import code_identity, output_identity
 from .package import RAW_PREFIX, CorpusStats
 from .regularfiles import open_regular
 from .seedstate import FOLDER as SEED_STATES_FOLDER
@@ -245,11 +245,15 @@ _OWN_NAMES = {
 
 def config_fingerprint(config: ProcessConfig, compression: Compression) -> str:
     """What, besides the raw bytes, decides a shard's cached records and archive pieces:
-    config, corpuskit and Unicode versions, the compression (library, version, level), and
-    the versions of the libraries that decide the records (:mod:`corpuskit.outputidentity`:
-    an ftfy of the same minor series may repair otherwise)."""
+    config, corpuskit and Unicode versions, the compression (library, version, level), the
+    versions of the libraries that decide the records (:mod:`corpuskit.outputidentity`:
+    an ftfy of the same minor series may repair otherwise), and corpuskit's very code
+    (:func:`~corpuskit.outputidentity.code_identity`): its version has been 0.1.0 since the
+    first commit, so an edited or updated checkout (an editable install, a pull) was
+    served the records its earlier code made, whenever the edit left :data:`CACHE_FORMAT`
+    as it was (QA s96 scale 1)."""
     return _fingerprint(config, CACHE_FORMAT, compression.library, compression.level,
-                        tuple(sorted(output_identity().items())))
+                        (*sorted(output_identity().items()), ("code", code_identity())))
 
 
 @lru_cache(maxsize=16)

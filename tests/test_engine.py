@@ -400,6 +400,28 @@ def test_the_fingerprint_covers_the_libraries_that_decide_records(
     assert shardcache.config_fingerprint(config, zlib_made) != here
 
 
+def test_the_cache_serves_no_entry_made_by_other_corpuskit_code(
+        corpus: Path, one_job: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Code changed, its version not (0.1.0 since the first commit: an editable install
+    edited, a checkout pulled), and CACHE_FORMAT not bumped: the build took the shards the
+    earlier code made, and its records (QA s96 scale 1). corpuskit's code digest is in
+    the key: every shard is processed again, and the same code takes them all."""
+    from corpuskit import outputidentity
+
+    cache = tmp_path / "cache"
+    assert build(corpus, tmp_path / "a", jobs=1, cache=cache).cached_shards == 0
+    here = outputidentity.code_identity()
+    other = "sha256:" + "0" * 16
+    assert here != other
+    monkeypatch.setattr(shardcache, "code_identity", lambda: other)
+    edited = build(corpus, tmp_path / "b", jobs=1, cache=cache)
+    assert edited.cached_shards == 0
+    _same(one_job, tmp_path / "b", edited.release.name)
+    assert build(corpus, tmp_path / "c", jobs=1, cache=cache).cached_shards == 3
+    monkeypatch.setattr(shardcache, "code_identity", lambda: here)
+    assert build(corpus, tmp_path / "d", jobs=1, cache=cache).cached_shards == 3
+
+
 def test_the_fingerprint_covers_the_compression(tmp_path: Path) -> None:
     """Cached shards hold deflated pieces: a build with another library, version or level
     must not take them."""

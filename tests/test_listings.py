@@ -212,6 +212,21 @@ def test_another_configuration_or_seeds_folder_has_its_own_listing(tmp_path: Pat
 
 
 @pytest.mark.usefixtures("settled")
+def test_other_corpuskit_code_has_its_own_listing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A listing is found free of problems by the code's rules for names: an edited
+    checkout of the same version took the listing the earlier code made (QA s96 scale 1).
+    corpuskit's code digest is part of the listing's key."""
+    seeds = make_seeds(tmp_path, FILES)
+    cache = tmp_path / "cache"
+    root = seeds.resolve()
+    _discover(seeds, cache)
+    assert listings.Listings(cache, root, DiscoverConfig()).remembered.keys() == {"a", "b"}
+    monkeypatch.setattr(listings, "code_identity", lambda: "sha256:" + "0" * 16)
+    assert listings.Listings(cache, root, DiscoverConfig()).remembered == {}
+
+
+@pytest.mark.usefixtures("settled")
 def test_another_encoding_of_file_names_has_its_own_listing(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A listing made where Python reads file names as UTF-8, taken where it reads them as
