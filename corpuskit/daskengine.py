@@ -166,9 +166,10 @@ def _checked_workers(client: Any, scheduler: str, placed: Sequence[ShardTask]
     # This machine's first: a file of its corpuskit it cannot read is its problem,
     # not the cluster's (QA: dask 5, new).
     here = worker_state()
-    # A worker's error is its answer (on_error): one that cannot import corpuskit
-    # failed the whole check, unnamed, as "the cluster failed" (QA: dask 2).
-    found = client.run(_worker_identity, folders, probes, on_error="return")
+    with _cache_probe(placed, folders, probes):
+        # A worker's error is its answer (on_error): one that cannot import corpuskit
+        # failed the whole check, unnamed, as "the cluster failed" (QA: dask 2).
+        found = client.run(_worker_identity, folders, probes, on_error="return")
     if not found:
         raise OutputError(f"the Dask scheduler at {scheduler} has no workers; start "
                           "some (dask worker " f"{scheduler}), then build again")
@@ -487,7 +488,7 @@ def _shared_folders(tasks: Sequence[ShardTask]) -> dict[str, str]:
     folders = {"the seeds folder": str(tasks[0].seeds),
                "the release's temporary folder in --out": str(tasks[0].package)}
     if tasks[0].cache is not None and tasks[0].cache.is_dir():  # (none: a build without)
-        folders["the cache folder (--cache)"] = str(tasks[0].cache)
+        folders[CACHE_FOLDER] = str(tasks[0].cache)
     return folders
 
 
@@ -502,6 +503,40 @@ def _probes(tasks: Sequence[ShardTask]) -> dict[str, tuple[str, str]]:
         return {f"the seeds folder's {CONFIG_NAME}": (str(config), _sha256_of(str(config)))}
     except OSError:
         return {}
+
+
+#: The cache folder, as :func:`_shared_folders` and :func:`_probes` name it.
+CACHE_FOLDER = "the cache folder (--cache)"
+
+
+@contextmanager
+def _cache_probe(tasks: Sequence[ShardTask], folders: dict[str, str],
+                 probes: dict[str, tuple[str, str]]) -> Iterator[None]:
+    """While active, a file in the cache folder of ``tasks`` that each worker must see
+    byte for byte (in ``probes``, in place of the folder in ``folders``): a worker with a
+    folder of its own at that path passed, and kept the shards in it, which this machine
+    never saw, cleared nor pruned (QA s96 scale 2). The file names this build's temporary
+    folder, unique to the build. A cache this machine cannot write to keeps the folder's
+    check alone (a worker writes nothing there either)."""
+    if not tasks or tasks[0].cache is None or CACHE_FOLDER not in folders:
+        yield
+        return
+    data = f"corpuskit build {tasks[0].package}\n".encode("utf-8", "surrogateescape")
+    probe = tasks[0].cache / f".corpuskit-probe-{tasks[0].package.name}"
+    try:
+        probe.write_bytes(data)
+    except OSError:
+        yield
+        return
+    import hashlib
+
+    del folders[CACHE_FOLDER]
+    probes[CACHE_FOLDER] = (str(probe), hashlib.sha256(data).hexdigest())
+    try:
+        yield
+    finally:
+        with suppress(OSError):
+            probe.unlink()
 
 
 def _sha256_of(path: str) -> str:

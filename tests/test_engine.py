@@ -887,6 +887,47 @@ def test_a_worker_that_sees_other_seeds_at_the_path_is_told(tmp_path: Path) -> N
         "the seeds folder's corpus.toml as this machine does"]
 
 
+def test_a_worker_that_sees_another_cache_folder_at_the_path_is_told(tmp_path: Path) -> None:
+    """A worker with a folder of its own at the cache's path passed the check (it saw a
+    folder there), and kept the shards in it, which the build's machine never saw,
+    cleared nor pruned (QA s96 scale 2): it must see a file the build writes there, byte
+    for byte, removed once the workers are checked."""
+    from types import SimpleNamespace
+
+    from corpuskit.daskengine import (
+        CACHE_FOLDER,
+        _cache_probe,
+        _identity_problems,
+        _shared_folders,
+        _worker_identity,
+        output_identity,
+    )
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (tmp_path / "seeds").mkdir()
+    tasks: Any = [SimpleNamespace(seeds=tmp_path / "seeds", cache=cache,
+                                  package=tmp_path / "out" / ".tmp-x-1.0.0-42")]
+    (tmp_path / "out" / ".tmp-x-1.0.0-42").mkdir(parents=True)
+    folders = _shared_folders(tasks)
+    assert folders[CACHE_FOLDER] == str(cache)
+    probes: dict[str, tuple[str, str]] = {}
+    with _cache_probe(tasks, folders, probes):
+        assert CACHE_FOLDER not in folders and CACHE_FOLDER in probes
+        probe = Path(probes[CACHE_FOLDER][0])
+        assert probe.parent == cache and probe.is_file()
+        assert _worker_identity(folders, probes) == (daskengine.worker_state(), [])
+        probe.write_bytes(b"corpuskit build of another machine\n")  # another folder there
+        seen = _worker_identity(folders, probes)
+        assert seen[1] == [f"{CACHE_FOLDER} as this machine does"]
+        said = _identity_problems({"tcp://w:1": seen}, output_identity(), folders)
+        assert said is not None and \
+            f"tcp://w:1 cannot see {CACHE_FOLDER} as this machine does" in said
+        probe.unlink()  # an empty folder there
+        assert _worker_identity(folders, probes)[1] == [f"{CACHE_FOLDER} as this machine does"]
+    assert list(cache.iterdir()) == []  # the probe removed
+
+
 def test_a_worker_that_reads_file_names_in_another_encoding_is_refused_by_name(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """A worker whose Python read file names as ASCII (LC_ALL=C, PYTHONUTF8=0) or Latin-1
