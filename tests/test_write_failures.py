@@ -1794,6 +1794,36 @@ def test_a_cache_whose_disk_is_full_is_noted(tmp_path: Path, monkeypatch: pytest
     assert result.archive.read_bytes() == reference.archive.read_bytes()
 
 
+def test_a_cache_entry_cut_short_by_a_full_disk_leaves_none_of_its_files(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The records of a shard copied into the cache, then its archive pieces met a full
+    disk: the records stayed, with no description, so no build could take them, and held
+    the room the note asks to free; the next build met the same wall (QA s96 scale 3). An
+    entry's files copied before the failure are removed with it."""
+    import errno
+
+    import corpuskit.shardcache
+    from corpuskit.build import build
+
+    seeds = make_seeds(tmp_path, {"a.txt": "Alpha\n\nThe first text.\n",
+                                  "b.txt": "Beta\n\nThe second text.\n"})
+    copy = corpuskit.shardcache.copy_into
+    copied: list[Path] = []
+
+    def full_after_the_first(source: Path, target: Path, **options: bool) -> None:
+        if copied:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        copy(source, target, **options)
+        copied.append(target)
+
+    monkeypatch.setattr(corpuskit.shardcache, "copy_into", full_after_the_first)
+    cache = tmp_path / "cache"
+    result = build(seeds, tmp_path / "out", cache=cache, jobs=1)
+    assert any("could not keep 1 shard" in note for note in result.notes), result.notes
+    assert copied and copied[0].suffix == ".jsonl" and not copied[0].exists()
+    assert list(copied[0].parent.iterdir()) == []  # none of the entry's files
+
+
 def test_an_output_folder_made_read_only_while_the_build_runs_gets_its_advice(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """--out made read-only once the build had begun: the build's scratch folder could not
