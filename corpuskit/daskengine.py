@@ -40,6 +40,11 @@ def check_scheduler(scheduler: str | None, *, cli: bool = False) -> str:
     The messages name it as a Python caller gives it (``scheduler=``), or, with ``cli``,
     as the option ``--scheduler`` (QA: api 5: build(engine="dask") was told of options)."""
     option = "--scheduler" if cli else "scheduler"
+    if scheduler is not None and not scheduler.strip():  # given, but empty (QA s96: said
+        # to be missing)
+        raise ArgumentError(f"{option} is empty{f' ({scheduler!r})' if scheduler else ''}; "
+                            "give the address of a Dask cluster's scheduler, such as "
+                            "tcp://10.0.0.5:8786 (dask scheduler prints it)")
     if not scheduler:
         raise ArgumentError("--engine dask needs --scheduler tcp://HOST:PORT" if cli else
                             "engine='dask' needs scheduler='tcp://HOST:PORT', the address of "

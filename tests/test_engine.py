@@ -448,6 +448,9 @@ def test_unknown_engine_and_bad_scheduler_are_usage_errors_before_any_work(
         build(corpus, tmp_path, engine="dask", scheduler=scheduler)
     assert "--" not in str(refused.value)  # a Python caller's words (QA: api 5)
     assert list(tmp_path.iterdir()) == []
+    if scheduler == "":  # given empty: said so, not "needs scheduler=" (QA s96)
+        assert str(refused.value).startswith("scheduler is empty; give the address"), \
+            str(refused.value)
 
 
 @pytest.mark.parametrize("host", ["dask-scheduler..cluster.local", "a" * 64 + ".example.org",
