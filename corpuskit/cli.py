@@ -870,7 +870,8 @@ def validate_command(paths: tuple[str, ...], fmt: str, as_json: bool, fast: bool
 
     PATH is a package folder (dist/<name>-<version>), a package .zip (checked in place,
     never extracted; hostile entries and zip bombs are reported, not read), a seeds
-    folder (the checks build makes, nothing written), or a folder of releases such as
+    folder (the checks build makes; nothing written but the language model, kept decoded
+    in the user's cache folder as builds keep it), or a folder of releases such as
     dist/, which stands for every package folder and .zip in it. A package is checked against the
     Data Package v2 profile and corpuskit's own, as a BagIt bag (every manifest line, no
     missing or unlisted file, Payload-Oxum), every resource's bytes and hash, and every
