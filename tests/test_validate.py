@@ -2745,3 +2745,19 @@ def test_a_folder_nested_past_the_systems_longest_path_is_an_unsafe_path(
             "the folder's path is longer than 1024 bytes, too long for this system to list "
             "it"), told
         assert "unreadable-file" not in codes(report), report.problems
+
+
+def test_the_summary_groups_every_count_as_it_groups_those_not_listed() -> None:
+    """The summary mixed forms: "41002 problems in package (1,000 of them not listed;
+    20000 documents, 20539 files" (QA s96). Every count is grouped."""
+    from corpuskit.problems import Problem
+    from corpuskit.validation.report import ValidationReport
+
+    problem = Problem("data/raw/a.txt", "checksum-mismatch", "differs")
+    report = ValidationReport("pkg", "package", problems=(problem,) * 40_002, files=20_539,
+                              documents=20_000, unlisted=1_000)
+    assert report.summary().startswith(
+        "pkg: 41,002 problems in package (1,000 of them not listed; 20,000 documents, "
+        "20,539 files; full checks)"), report.summary()
+    small = ValidationReport("pkg", "package", files=39, documents=30)
+    assert small.summary() == "pkg: valid package (30 documents, 39 files; full checks)"
