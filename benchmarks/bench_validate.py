@@ -46,7 +46,7 @@ from dataclasses import asdict
 from pathlib import Path
 from statistics import median
 
-from run_benchmarks import HASH_PASS, Measure
+from run_benchmarks import FRICTIONLESS_INSTALL, HASH_PASS, Measure
 from run_benchmarks import run as run_child
 
 HERE = Path(__file__).resolve().parent
@@ -151,9 +151,8 @@ def main(argv: list[str] | None = None) -> int:
             # unsaid, exit 0)
             skipped["frictionless"] = "not found beside this Python nor on PATH"
             print("frictionless: not found beside this Python nor on PATH, so frictionless "
-                  "/ validate is not measured: install it into this Python with corpuskit's "
-                  "test extra (pip install -e '.[test]' in corpuskit's source folder), or "
-                  "give --skip-frictionless", file=sys.stderr)
+                  f"/ validate is not measured: {FRICTIONLESS_INSTALL}, or give "
+                  "--skip-frictionless", file=sys.stderr)
         commands: list[tuple[str, list[str], Path | None]] = [
             ("validate", [corpuskit, "validate", str(package)], None),
             ("validate_fast", [corpuskit, "validate", "--fast", str(package)], None),
