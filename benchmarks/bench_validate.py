@@ -46,7 +46,7 @@ from dataclasses import asdict
 from pathlib import Path
 from statistics import median
 
-from run_benchmarks import FRICTIONLESS_INSTALL, HASH_PASS, Measure
+from run_benchmarks import FRICTIONLESS_INSTALL, HASH_PASS, Measure, find_frictionless
 from run_benchmarks import run as run_child
 
 HERE = Path(__file__).resolve().parent
@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"package {package.name}: {records} documents, {files} files, "
               f"{size / 1e6:.1f} MB", file=sys.stderr)
 
-        frictionless = tool("frictionless")
+        frictionless = find_frictionless(sys.executable)
         skipped: dict[str, str] = {}
         if args.skip_frictionless:
             skipped["frictionless"] = "--skip-frictionless"
