@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from itertools import chain
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..changelog import load_parser
 from ..errors import WorkerDied
@@ -32,7 +32,7 @@ from .bagit import (
     check_payload_oxum,
     parse_bag_info,
 )
-from .descriptor import check_descriptor, descriptor_resources, documents_resource
+from .descriptor import Resource, check_descriptor, descriptor_resources, documents_resource
 from .layout import dangling_path_problems, layout_problems
 from .precise import REQUIRED_FILES, STRICT_MANIFESTS, Checker, PackageResult
 from .recordpass import ManifestStream, RecordPass
@@ -44,7 +44,7 @@ from .records import manifest_digest
 _NOT_ITS_BUGS = (WorkerDied, OSError, MemoryError)
 
 
-def _beside_records(descriptor: dict[str, Any]) -> list[Problem]:
+def beside_records(descriptor: dict[str, Any]) -> list[Problem]:
     """What the clean pass does in a thread while the workers check the records: the
     descriptor's schema problems (:func:`check_descriptor`), then the import of the
     changelog's parser, which the last of the metadata checks after the records needs
@@ -52,6 +52,16 @@ def _beside_records(descriptor: dict[str, Any]) -> list[Problem]:
     problems = check_descriptor(descriptor)
     load_parser()
     return problems
+
+
+class Start(NamedTuple):
+    """What :meth:`CleanChecker.sound_start` read: bag-info.txt's fields, the descriptor,
+    its resources and the one of the documents."""
+
+    bag_info: dict[str, list[str]]
+    descriptor: dict[str, Any]
+    resources: list[Resource]
+    docs: Resource
 
 
 class CleanChecker(Checker):
@@ -108,14 +118,17 @@ class CleanChecker(Checker):
         return [problem for problem in self.problems if problem.path in self.unreadable
                 and problem.message.endswith("changed while it was read")]
 
-    def _check(self) -> PackageResult | None:
-        view, files = self.view, self.files
+    def sound_start(self) -> Start | None:
+        """The checks of the small files every package holds, as far as the records:
+        returns what they read, or None if anything is off (or the package is not of the
+        form corpuskit writes: other manifests, no documents resource). The descriptor's
+        schemas are not checked here (see :func:`beside_records`)."""
+        files = self.files
         if self.problems or any(rel not in files for rel in REQUIRED_FILES):
             return None
         names = self.manifest_names()
         if self.problems or sorted(names) != sorted(STRICT_MANIFESTS):
             return None
-        payload_name, tag_name = STRICT_MANIFESTS
         data = self.read_small(BAGIT_TXT)
         if data is None or check_bagit_txt(data) or self.problems:
             return None
@@ -131,6 +144,15 @@ class CleanChecker(Checker):
         if found or docs is None or layout_problems(files, resources) \
                 or dangling_path_problems(descriptor, files):
             return None
+        return Start(bag_info, descriptor, resources, docs)
+
+    def _check(self) -> PackageResult | None:
+        view, files = self.view, self.files
+        start = self.sound_start()
+        if start is None:
+            return None
+        bag_info, descriptor, resources, docs = start
+        payload_name, tag_name = STRICT_MANIFESTS
 
         stream = ManifestStream(view, payload_name)
         algorithms: dict[str, tuple[str, ...]] = {part: (REQUIRED_ALGORITHM,)
@@ -139,7 +161,7 @@ class CleanChecker(Checker):
                              descriptor, stream)
         # The descriptor's schema checks (jsonschema, imported on first use) run in a
         # thread while the workers, forked by now, check the records.
-        self.schemas = descriptor_problems = Background(_beside_records, descriptor)
+        self.schemas = descriptor_problems = Background(beside_records, descriptor)
         listing: list[Problem] = []
 
         def walk_raw() -> Iterator[None]:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from ..problems import Problem
 from ..zipfiles.zipsource import ZipSource
 from .clean import CleanChecker
+from .fastclean import FastCleanChecker
 from .precise import Checker, PackageResult
 from .view import PackageView, archive_view, folder_view
 
@@ -34,12 +35,13 @@ def check_folder(root: Path, *, fast: bool = False, reproduce: bool = False,
     """Every check of a package folder: :func:`check_package` of its listing.
 
     A full check (neither ``fast`` nor ``reproduce``) first tries :class:`CleanChecker`,
-    which streams the raw files and the payload manifest with flat memory; if the package
+    which streams the raw files and the payload manifest with flat memory (``fast``,
+    :class:`FastCleanChecker`, which reads no file but the small ones); if the package
     is not clean, the precise check runs from the start and reports every problem (the
     report is the same either way; only a damaged package pays for both). ``progress`` is
     told the records ``reproduce`` has re-derived, and of how many.
     """
-    return _clean_or_precise(lambda: folder_view(root, measure_raw=False, stream_raw=True),
+    return _clean_or_precise(lambda: folder_view(root, measure_raw=fast, stream_raw=True),
                              lambda: folder_view(root, measure_raw=fast),
                              fast=fast, reproduce=reproduce, jobs=jobs, progress=progress)
 
@@ -63,8 +65,10 @@ def _clean_or_precise(streamed: Callable[[], PackageView], listed: Callable[[], 
     """The clean pass over the ``streamed`` view (a full check, if ``expect_clean``),
     else the precise check of the ``listed`` one, with the files the clean pass saw change."""
     changed: list[Problem] = []
-    if expect_clean and not fast and not reproduce:
-        clean = CleanChecker(streamed(), fast=False, reproduce=False, jobs=jobs)
+    if expect_clean and not reproduce:
+        # --fast has a clean pass of its own: sizes and counts, no file hashed.
+        clean = (FastCleanChecker if fast else CleanChecker)(streamed(), fast=fast,
+                                                             reproduce=False, jobs=jobs)
         result = clean.check()
         if result is not None:
             return result

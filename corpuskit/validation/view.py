@@ -68,6 +68,9 @@ class PackageView:
     streamed: bool = False
     raw_files: int = 0
     raw_hash: int = 0
+    #: The raw files' sizes summed (``stream_raw``: an archive's always, a folder's where
+    #: listed with ``measure_raw``, for ``--fast``'s Payload-Oxum; else 0).
+    raw_bytes: int = 0
     walk_raw: Callable[[], Iterator[list[Problem]]] | None = None
     #: Two entries of one folder share a collision key (their names merge on some
     #: filesystems), or two raw files' document ids look alike (``ids_look_alike``).
@@ -91,7 +94,9 @@ def folder_view(root: Path, *, measure_raw: bool = True, stream_raw: bool = Fals
     size is :data:`UNKNOWN` until the hash pass reads them): a full check reads them anyway.
     With ``stream_raw`` they are not listed at all, only counted (see :mod:`.clean`),
     and not even that until ``view.walk_raw()`` is called (so that it can be done while
-    workers check records): memory then does not grow with the number of documents.
+    workers check records): memory then does not grow with the number of documents. Their
+    sizes are then summed (``raw_bytes``) only with ``measure_raw`` (``--fast``, which reads
+    no raw file: :mod:`.fastclean`).
 
     The names are held to ``build``'s rules (:mod:`corpuskit.names`), as an archive's
     are: names that merge on other filesystems, found folder by folder, and raw files
@@ -122,7 +127,8 @@ class _FolderWalk:
         self.files: dict[str, int] = {}
         self.problems: list[Problem] = []
         self.raw_files = 0  # files under data/raw/ (stream_raw) ...
-        self.raw_hash = 0  # ... and the sum of their path tokens
+        self.raw_hash = 0  # ... the sum of their path tokens ...
+        self.raw_bytes = 0  # ... and of their sizes (with measure_raw)
         self.deferred: list[str] = []  # data/raw, when its walk waits for walk_raw()
         self.may_collide = False  # two entries of a folder share a collision key
         self.refused: set[str] = set()  # links and special files: present, never read
@@ -147,10 +153,27 @@ class _FolderWalk:
             utf8 = names_read_as_utf8()
             listable = [(utf8 or path.isascii()) and printable(path) == path for path in paths]
             others += [entry for entry, ok in zip(regular, listable, strict=True) if not ok]
+            regular = [entry for entry, ok in zip(regular, listable, strict=True) if ok]
             paths = [path for path, ok in zip(paths, listable, strict=True) if ok]
+        if self.measure_raw:
+            measured = self._measured(regular)
+            if len(measured) < len(regular):  # one could not be measured: looked at, told
+                return [*others, *regular]
+            self.raw_bytes += sum(measured)
         self.raw_files += len(paths)
         self.raw_hash += sum_of_path_tokens(paths)
         return others
+
+    @staticmethod
+    def _measured(regular: list[os.DirEntry[str]]) -> list[int]:
+        """The sizes of the files ``regular``, up to the first that cannot be measured."""
+        sizes = []
+        for entry in regular:
+            try:
+                sizes.append(entry.stat(follow_symlinks=False).st_size)
+            except OSError:
+                break
+        return sizes
 
     def _listing(self, rel: str) -> list[os.DirEntry[str]] | None:
         """The entries of the folder ``rel`` to look at, unsorted (the raw files of a
@@ -287,6 +310,7 @@ class _FolderWalk:
                 start = len(problems)
             yield problems[start:]
         view.raw_files, view.raw_hash = self.raw_files, self.raw_hash & HASH_MASK
+        view.raw_bytes = self.raw_bytes
         view.may_collide = self.may_collide
 
 
@@ -338,17 +362,18 @@ def archive_view(source: ZipSource, *, stream_raw: bool = False) -> PackageView:
     # kept (a list of them held 8 MB at 100,000 documents): two raw files' ids look alike
     # only where a name is not ASCII (ids_look_alike), and then they are listed.
     files: dict[str, int] = {}
-    raw_files = raw_hash = 0
+    raw_files = raw_hash = raw_bytes = 0
     for rel in source.file_names():
         if rel.startswith(RAW_PREFIX):
             raw_files += 1
             raw_hash += path_token(rel)
+            raw_bytes += source.size(rel)
         else:
             files[rel] = source.size(rel)
     may_collide = not source.ascii_names and ids_look_alike(
         [rel for rel in source.file_names() if rel.startswith(RAW_PREFIX)])
     view = PackageView("archive", files, source.open, list(source.problems), source,
                        streamed=True, raw_files=raw_files, raw_hash=raw_hash & HASH_MASK,
-                       may_collide=may_collide, refused=source.refused)
+                       raw_bytes=raw_bytes, may_collide=may_collide, refused=source.refused)
     view.walk_raw = lambda: iter(())
     return view
