@@ -1,7 +1,8 @@
 """Is memory flat in the number of documents? Peak memory of build and validate at two sizes.
 
 Generates two corpora with ``generate_corpus.py`` (default 20,000 and 200,000 documents),
-builds each (``--no-cache``) and validates the package, each step a separate process whose
+builds each (``--no-cache``) and validates the package folder three ways (the full check,
+``--fast`` and ``--reproduce``), each step a separate process whose
 memory is measured two ways, as ``run_benchmarks.py`` measures it: the peak RSS of its
 largest single process (``ru_maxrss`` from ``wait4``: the step's own process or one of its
 workers, whichever peaked highest; not their sum), and the peak of all its processes' PSS
@@ -38,8 +39,11 @@ from run_benchmarks import HERE, TREE_SAMPLING, WORK, Measure, run
 #: The scale issue's target: a step's peak RSS (largest process) at the large size within
 #: this many times its peak at the small size.
 TARGET = 1.3
+#: validate's modes, each a step of its own: the full check, ``--fast`` and ``--reproduce``.
+VALIDATE_STEPS = {"validate": (), "validate-fast": ("--fast",),
+                  "validate-reproduce": ("--reproduce",)}
 #: The steps whose memory is compared across the two sizes.
-STEPS = ("build", "validate")
+STEPS = ("build", *VALIDATE_STEPS)
 
 
 def measure(documents: int, work: Path) -> list[Measure]:
@@ -64,9 +68,13 @@ def measure(documents: int, work: Path) -> list[Measure]:
         return [built]
     package = next(p for p in sorted(dist.iterdir()) if p.is_dir() and not
                    p.name.startswith("."))
-    checked = run(f"validate {documents}", [py, "-m", "corpuskit", "validate", str(package)],
-                  env)
-    return [built, checked]
+    done = [built]
+    for step, options in VALIDATE_STEPS.items():
+        done.append(run(f"{step} {documents}", [py, "-m", "corpuskit", "validate", *options,
+                                                str(package)], env))
+        if done[-1].exit_code != 0:
+            break
+    return done
 
 
 def ratios_of(results: list[Measure], small: int, large: int, failed: list[str]
@@ -121,10 +129,10 @@ def check_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -
 def report(results: list[Measure], small: int, large: int, json_path: Path | None) -> None:
     """Print the table and the ratios, and write them to ``json_path`` if given."""
     failed = [m.name for m in results if m.exit_code != 0]
-    print(f"{'step':<22} {'seconds':>9} {'peak RSS MB':>12} {'tree PSS MB':>12} {'exit':>5}")
+    print(f"{'step':<26} {'seconds':>9} {'peak RSS MB':>12} {'tree PSS MB':>12} {'exit':>5}")
     for m in results:
         pss = "-" if m.peak_tree_pss_mb is None else f"{m.peak_tree_pss_mb:.1f}"
-        print(f"{m.name:<22} {m.seconds:>9.2f} {m.peak_rss_mb:>12.1f} {pss:>12} "
+        print(f"{m.name:<26} {m.seconds:>9.2f} {m.peak_rss_mb:>12.1f} {pss:>12} "
               f"{m.exit_code:>5}")
     print(f"peak RSS MB: the step's largest single process's; tree PSS MB: the peak of all "
           f"its processes' PSS summed, {TREE_SAMPLING} ('-': the step ended before the "

@@ -1698,13 +1698,15 @@ def test_memory_scale_reports_a_step_that_failed_with_its_exit_code(tmp_path: Pa
                         cwd=tmp_path)  # relative --work: the steps run inside it
     assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr
     assert re.search(r"^build 2 .* 0$", run.stdout, re.MULTILINE), run.stdout
-    assert re.search(r"^validate 2 .* 0$", run.stdout, re.MULTILINE), run.stdout
+    for step in ("validate", "validate-fast", "validate-reproduce"):  # each mode measured
+        assert re.search(rf"^{step} 2 .* 0$", run.stdout, re.MULTILINE), run.stdout
     assert re.search(r"^build 3 .* [1-9][0-9]*$", run.stdout, re.MULTILINE), run.stdout
     assert "validate 3" not in run.stdout
     assert "build peak RSS, largest process, 3 / 2 (target <= 1.3)" in run.stderr
     assert "none: build 3 failed" in run.stderr
     report = json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))
-    assert [m["name"] for m in report["results"]] == ["build 2", "validate 2", "build 3"]
+    assert [m["name"] for m in report["results"]] == [
+        "build 2", "validate 2", "validate-fast 2", "validate-reproduce 2", "build 3"]
     assert report["failed_steps"] == ["build 3"] and report["ratios"] == {}
     (work / "dist-3").unlink()
     shutil.rmtree(work / "seeds-2")
