@@ -87,6 +87,12 @@ from .pathargs import given_flag, given_path
 from .problems import Problem
 from .progress import Progress
 from .reader import folder_kind
+from .recordedrelease import (
+    RecordedRelease,
+    other_content_advice,
+    recorded_release,
+    release_made_again,
+)
 from .regularfiles import unreadable_given
 from .runsettings import (
     checked_source_date_epoch,
@@ -1195,10 +1201,9 @@ def _second_release(seeds: Path, out: Path, config: CorpusConfig, changelog: byt
     if newest is None:
         # (QA: s76's open list, a build or release into an empty --out made a second,
         # other release of a recorded version, and wrote its other hash over the record)
-        if compared_elsewhere or created != str(recorded):
-            return None
-        return recorded_other_content(seeds, out, config, changelog.decode("utf-8"), content,
-                                      "build")
+        # validate of the seeds compares as this does (validation.seeds).
+        again = None if compared_elsewhere else release_made_again(config, changelog, created)
+        return _other_than_recorded(seeds, out, config, again, content, "build")
     if not newest[0] < Version.parse(config.version):
         return None
     from .changelog import entry_line
@@ -1257,15 +1262,20 @@ def recorded_other_content(seeds: Path, out: Path, config: CorpusConfig, changel
     release of the corpus, is refused: ``corpus.toml`` records its release (``created``,
     ``content_hash``), ``changelog`` has its entry, and these seeds make other
     ``content``; None where nothing records other content."""
-    stated = config.metadata.get("content_hash")
-    if not stated or stated == content:
-        return None
-    from .changelog import entry_line
+    return _other_than_recorded(seeds, out, config, recorded_release(config, changelog),
+                                content, making)
 
-    line = entry_line(changelog, config.version)
-    if line is None:  # no entry of this version: no record that it was released
+
+def _other_than_recorded(seeds: Path, out: Path, config: CorpusConfig,
+                         recorded: RecordedRelease | None, content: str, making: str
+                         ) -> str | None:
+    """Why ``making`` (build, release) the seeds' version into ``out`` is refused where
+    ``recorded`` is the release of it they record and ``content`` is another content than
+    its; None where nothing is recorded, or the content is the release's."""
+    if recorded is None or recorded.made_by(content):
         return None
-    return other_content_refusal(seeds, out, config, line, str(stated), content, making)
+    return other_content_refusal(seeds, out, config, recorded.line, recorded.content_hash,
+                                 content, making)
 
 
 def other_content_refusal(seeds: Path, out: Path, config: CorpusConfig, line: int,
@@ -1275,23 +1285,14 @@ def other_content_refusal(seeds: Path, out: Path, config: CorpusConfig, line: in
     is refused: these seeds make ``content``, another content than that release's, or the
     key was edited, which check names where the release is at hand (QA: the seeds alone
     were blamed for a mistyped key)."""
-    release = command("release", seeds=seeds, out=out)
     return (f"{seeds / CONFIG_NAME} records the release of {config.name} {config.version} "
             f"(created, and content_hash = {stated}) and {seeds / CHANGELOG_NAME} its entry "
             f"(line {line}), but {config.version} is not in {out}, and these seeds make "
             f"other content ({content}): they changed since {config.version} was released "
             f"(as its entry cannot show: inside a document or a metadata field it names, "
             f"say), or content_hash in {CONFIG_NAME} was edited. A {making} would make a "
-            f"second, other {config.version}; nothing was written. If content_hash was "
-            f"edited, set it back to what release wrote (from version control; 'corpuskit "
-            f"check' of the release's folder names it). To make "
-            f"{config.version} again, put back the seeds it was released from (from version "
-            f"control) and build; to release the changes, put "
-            f"{config.version} (its folder and zip) into {out} first, or build it there from "
-            f"those seeds, then bring the changes back and run '{release}', which makes the "
-            f"version after it; if {config.version} never was published (an interrupted "
-            f"release), remove its entry from {CHANGELOG_NAME}, and created and content_hash "
-            f"from {CONFIG_NAME}, then run '{release}'")
+            f"second, other {config.version}; nothing was written. "
+            + other_content_advice(seeds, out, config))
 
 
 def _entry_differs(seeds: Path, out: Path, config: CorpusConfig, line: int, previous: str,
