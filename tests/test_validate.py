@@ -15,6 +15,7 @@ import jsonschema
 import pytest
 from _validate_support import (
     EPOCH,
+    NAME,
     built,
     codes,
     copy_archive,
@@ -33,7 +34,7 @@ from property_budget import examples
 
 import corpuskit
 from corpuskit.config import UNICODE_ENCODINGS, ProcessConfig
-from corpuskit.errors import InputError
+from corpuskit.errors import InputError, ReleaseExistsError
 from corpuskit.package import process_settings
 from corpuskit.problems import CODES, Problem
 from corpuskit.recordshape import (
@@ -1542,6 +1543,143 @@ def test_seeds_in_parallel_match_serial(tmp_path: Path) -> None:
     serial, parallel = validate(seeds, jobs=1), validate(seeds, jobs=2)
     assert serial.as_dict() == parallel.as_dict()
     assert codes(serial) == {"empty-document"} and serial.documents == 600
+
+
+#: The documents of a seeds folder released once (:func:`released_seeds`).
+RELEASED_FILES = {f"doc-{i:02d}.txt": f"Title {i}\n\nThe text of document {i}.\n".encode()
+                  for i in range(12)}
+#: The record lines of a released seeds folder hashed as build writes them: its content hash.
+CONTENT = re.compile(r"other content \((sha256:[0-9a-f]{64})\)")
+
+
+def released_seeds(tmp_path: Path) -> tuple[Path, str]:
+    """A seeds folder released once (1.0.0 at EPOCH) into a dist/ beside it, which a clone
+    would not keep: corpus.toml records created and content_hash, CHANGELOG.md the entry;
+    and the content hash recorded."""
+    seeds = write_seeds(tmp_path / "seeds", RELEASED_FILES)
+    made = corpuskit.release(seeds, tmp_path / "dist", source_date_epoch=EPOCH, jobs=1,
+                             cache=None)
+    assert made.version == "1.0.0" and made.build is not None
+    assert f'content_hash = "{made.build.content_hash}"' in (seeds / "corpus.toml").read_text()
+    return seeds, made.build.content_hash
+
+
+def edit_a_document(seeds: Path, name: str = "doc-05.txt") -> None:
+    (seeds / name).write_text("Title 5\n\nAnother text, edited since the release.\n", "utf-8")
+
+
+def build_into_empty(seeds: Path, out: Path, source_date_epoch: str | None = None) -> str:
+    """What a build of ``seeds`` into the empty folder ``out`` says: "built", or why it
+    refused them."""
+    try:
+        return corpuskit.build(seeds, out, source_date_epoch=source_date_epoch, jobs=1,
+                               cache=None).status
+    except (ReleaseExistsError, InputError) as refused:
+        return str(refused)
+
+
+def test_seeds_that_make_other_content_than_their_recorded_release_are_refused_as_build_does(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Released (created, content_hash, the CHANGELOG.md entry), then a document edited:
+    a build into a folder without that release refuses them as a second, other 1.0.0, and
+    validate passed them, never having computed the content hash. It names corpus.toml's
+    content_hash, both hashes (the seeds' the very one build computes) and what to do."""
+    seeds, recorded = released_seeds(tmp_path)
+    edit_a_document(seeds)
+    report = validate(seeds, jobs=1)
+    [problem] = report.problems
+    assert (problem.path, problem.code, problem.location) == (
+        "corpus.toml", "metadata-mismatch", "content_hash")
+    assert problem.message.startswith(
+        f"records the release of {NAME} 1.0.0 (created = 2023-11-14T22:13:20Z, "
+        f"content_hash = {recorded}) and CHANGELOG.md its entry (line 3), but these seeds "
+        "make other content (sha256:"), problem.message
+    assert ("A build of 1.0.0 into an output folder that does not hold it refuses them, as "
+            "a second, other 1.0.0") in problem.message
+    assert (f"run 'corpuskit release --seeds {seeds}' with --out the folder that holds "
+            "1.0.0") in problem.message
+    refused = build_into_empty(seeds, tmp_path / "empty")
+    assert "A build would make a second, other 1.0.0; nothing was written" in refused
+    said = CONTENT.search(problem.message)
+    assert said is not None and said.group(1) != recorded
+    assert CONTENT.findall(refused) == [said.group(1)]
+    code, out, _ = run(capsys, "validate", str(seeds))
+    assert code == 1 and "corpus.toml:content_hash: records the release" in out, out
+    # A refused document: build reports it alone, never reaching the content; so does
+    # validate (the content its fix makes is not known yet).
+    (seeds / "doc-05.txt").write_bytes(b"   \n")
+    assert codes(validate(seeds, jobs=1)) == {"empty-document"}
+    assert "empty" in build_into_empty(seeds, tmp_path / "empty")
+
+
+def test_unchanged_released_seeds_pass_and_their_recorded_hash_is_compared(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The seeds a release was made from pass, as build makes that release again from them
+    into an empty folder; a content_hash mistyped in corpus.toml, which build refuses, is
+    named: the content hash is computed, not taken on trust."""
+    seeds, recorded = released_seeds(tmp_path)
+    report = validate(seeds, jobs=1)
+    assert report.valid, report.problems
+    assert run(capsys, "validate", str(seeds))[0] == 0
+    assert build_into_empty(seeds, tmp_path / "empty") == "built"
+    toml = seeds / "corpus.toml"
+    typo = recorded[:-1] + ("0" if recorded[-1] != "0" else "1")
+    toml.write_text(toml.read_text("utf-8").replace(recorded, typo), "utf-8")
+    [problem] = validate(seeds, jobs=1).problems
+    assert (problem.code, problem.location) == ("metadata-mismatch", "content_hash")
+    assert f"content_hash = {typo})" in problem.message
+    assert CONTENT.findall(problem.message) == [recorded]  # what the seeds make: the release's
+    assert "A build would make a second, other 1.0.0" in build_into_empty(
+        seeds, tmp_path / "other-empty")
+
+
+def test_seeds_of_a_recorded_release_validated_with_source_date_epoch_as_build_takes_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SOURCE_DATE_EPOCH the recorded release time: the build makes that release again and
+    refuses other content; another time makes another release whatever the content, which
+    build does not compare (and builds): validate follows build either way."""
+    seeds, _ = released_seeds(tmp_path)
+    edit_a_document(seeds)
+    for epoch, refused in ((EPOCH, True), (str(int(EPOCH) + 86_400), False)):
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+        report = validate(seeds, jobs=1)
+        built = build_into_empty(seeds, tmp_path / f"empty-{epoch}")  # the environment's
+        if refused:
+            assert [(p.code, p.location) for p in report.problems] == [
+                ("metadata-mismatch", "content_hash")]
+            assert "A build would make a second, other 1.0.0" in built
+        else:
+            assert report.valid, report.problems
+            assert built == "built"
+
+
+def test_the_content_of_released_seeds_is_the_same_in_parallel_as_in_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chunks of 4 documents (3 of them) checked on two workers: their record lines come
+    back in order, so the unchanged seeds pass and an edit in the middle chunk is named,
+    with the same report as in one process."""
+    import corpuskit.validation.seeds as seeds_check
+
+    pools: list[int] = []
+
+    class Counted(seeds_check.ForkPool):
+        def __init__(self, processes: int) -> None:
+            pools.append(processes)
+            super().__init__(processes)
+
+    monkeypatch.setattr(seeds_check, "CHUNK", 4)
+    monkeypatch.setattr(seeds_check, "ForkPool", Counted)
+    seeds, _ = released_seeds(tmp_path)
+    for edited in (False, True):
+        if edited:
+            edit_a_document(seeds)
+        serial, parallel = validate(seeds, jobs=1), validate(seeds, jobs=2)
+        assert serial.as_dict() == parallel.as_dict()
+        assert pools == [2] * (1 + edited)  # the parallel run's, on two workers
+        assert serial.valid is not edited, serial.problems
+        if edited:
+            assert [(p.code, p.location) for p in parallel.problems] == [
+                ("metadata-mismatch", "content_hash")]
 
 
 def test_every_code_is_documented_and_slug_shaped() -> None:

@@ -2,18 +2,29 @@
 
 The same stages as :func:`corpuskit.build` (load_config, discover, read_source,
 process_document_reported); each document is processed and dropped, so memory stays flat.
-Large folders are processed on all cores in chunks (only problems come back).
+Large folders are processed on all cores in chunks (only problems come back, and where
+the seeds record the release of their version, each chunk's record lines: see
+:func:`_content_problems`).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
 
+from .. import package
 from ..changelog import ahead_problems
-from ..config import CONFIG_NAME, ConfigError, CorpusConfig, ProcessConfig, load_config
+from ..config import (
+    CHANGELOG_NAME,
+    CONFIG_NAME,
+    ConfigError,
+    CorpusConfig,
+    ProcessConfig,
+    load_config,
+)
 from ..cores import default_jobs
 from ..discover import (
     NO_DOCUMENTS,
@@ -29,8 +40,9 @@ from ..forkpool import ForkPool, fork_available, import_before_forking
 from ..metadatapaths import config_path_problems
 from ..models import DocumentProblem, SourceRef
 from ..problems import Problem
-from ..records import process_document_reported, use_the_users_model
-from ..runsettings import run_problems
+from ..recordedrelease import RecordedRelease, other_content_advice, release_made_again
+from ..records import process_document_reported, record_line, use_the_users_model
+from ..runsettings import resolve_created, run_problems
 from ..wording import counted, shown_name
 
 #: Documents per task sent to a worker; below two chunks everything runs in-process.
@@ -53,26 +65,35 @@ class SeedsResult:
     stopped: bool = False
 
 
-_Task = tuple[Path, tuple[SourceRef, ...], ProcessConfig, int]
+#: A chunk of documents to check: the seeds folder, the documents, how they are processed,
+#: the largest file read, and whether their record lines are wanted.
+_Task = tuple[Path, tuple[SourceRef, ...], ProcessConfig, int, bool]
 
 
-def _check_chunk(task: _Task) -> list[Problem]:
-    """The problems of a chunk of documents."""
-    seeds, refs, config, max_bytes = task
+def _check_chunk(task: _Task) -> tuple[list[Problem], bytes]:
+    """The problems of a chunk of documents and, where the task asks for them and none is
+    refused, their record lines as a build writes them into data/documents.jsonl (b""
+    otherwise): the chunk's part of the bytes the content hash is taken of."""
+    seeds, refs, config, max_bytes, want_lines = task
     problems = []
+    lines = []
     for ref in refs:
         try:
-            process_document_reported(read_source(seeds, ref, max_bytes=max_bytes), config)
+            record = process_document_reported(read_source(seeds, ref, max_bytes=max_bytes),
+                                               config)
         except DocumentProblem as bad:
             problems.append(bad.problem)
-    return problems
+            continue
+        if want_lines and not problems:
+            lines.append(record_line(record))
+    return problems, b"" if problems else b"".join(lines)
 
 
-def _chunks(seeds: Path, refs: Iterable[SourceRef], config: ProcessConfig, max_bytes: int
-            ) -> Iterator[_Task]:
+def _chunks(seeds: Path, refs: Iterable[SourceRef], config: ProcessConfig, max_bytes: int,
+            want_lines: bool = False) -> Iterator[_Task]:
     it = iter(refs)
     while chunk := tuple(islice(it, CHUNK)):
-        yield seeds, chunk, config, max_bytes
+        yield seeds, chunk, config, max_bytes, want_lines
 
 
 def validate_seeds(seeds: Path, *, jobs: int | None = None,
@@ -103,6 +124,7 @@ def validate_seeds(seeds: Path, *, jobs: int | None = None,
                                                              discover_config.exclude)
                  if problem.location not in said]  # one problem a key
     changelog = False
+    text: bytes | None = None
     try:
         text = read_changelog(seeds)
     except InputError as error:
@@ -115,28 +137,75 @@ def validate_seeds(seeds: Path, *, jobs: int | None = None,
             # the seeds' own, as build compares it where there is no newer release.
             problems.extend(ahead_problems(text.decode("utf-8"), config.version, None))
     refs = discovery.sources
+    # Whether a build would compare the content with the release the seeds record: only
+    # where nothing else refuses them so far, as build takes its release time only then
+    # (its record lines are then hashed as they come back, never all held at once).
+    recorded = (_release_to_compare(config, text, source_date_epoch)
+                if config is not None and not problems and not discovery.held_back else None)
     jobs = jobs or default_jobs()
     use_the_users_model(seeds)  # before the workers fork: they read it there
     # Files refused for their names are read too: renaming them brings up no new problem.
     tasks = _chunks(seeds, chain(refs, discovery.held_back), process_config,
-                    discover_config.max_file_bytes)  # made as they are taken
+                    discover_config.max_file_bytes, recorded is not None)  # made as taken
     chunks = -(-(len(refs) + len(discovery.held_back)) // CHUNK)
+    documents_sha256 = hashlib.sha256()  # of the record lines, in id order as build writes
     if jobs <= 1 or chunks <= 1 or not fork_available():
         for task in tasks:
-            problems.extend(_check_chunk(task))
+            found, lines = _check_chunk(task)
+            problems.extend(found)
+            documents_sha256.update(lines)
     else:
         import_before_forking()
         with ForkPool(min(jobs, chunks)) as pool:
-            for found in pool.imap(_check_chunk, tasks):
+            for found, lines in pool.imap(_check_chunk, tasks):  # in order
                 problems.extend(found)
+                documents_sha256.update(lines)
     if not refs and not problems:
         problems.append(NO_DOCUMENTS)
+    if recorded is not None and config is not None and not problems:
+        problems.extend(_content_problems(seeds, config, recorded, documents_sha256.hexdigest()))
     bad = {p.path for p in problems}
     documents = sum(1 for ref in refs if ref.path not in bad)
     # corpus.toml, CHANGELOG.md and every document file listed, as ``info`` counts them.
     files = seeds_files(seeds, discovery, changelog)
     return SeedsResult(tuple(problems), documents, len(files), size_of(files),
                        discovery.skipped, discovery.notes)
+
+
+def _release_to_compare(config: CorpusConfig, changelog: bytes | None,
+                        source_date_epoch: str | None) -> RecordedRelease | None:
+    """The release of the seeds' version they record (corpus.toml's created and
+    content_hash, CHANGELOG.md's entry), whose content a build with ``source_date_epoch``
+    into an output folder holding no release of the corpus must make, as build decides it
+    (:func:`corpuskit.recordedrelease.release_made_again`); None where it need not.
+
+    Called where nothing else is wrong so far (a SOURCE_DATE_EPOCH that is no time is a
+    problem already), as build takes the release time only then."""
+    return release_made_again(config, changelog, resolve_created(config, source_date_epoch))
+
+
+def _content_problems(seeds: Path, config: CorpusConfig, recorded: RecordedRelease,
+                      documents_sha256: str) -> list[Problem]:
+    """The problem of seeds that make other content than the release of their version
+    they record (``recorded``), ``documents_sha256`` that of their record lines: a build of
+    that version into an output folder that does not hold it refuses them, as a second,
+    other release of it (:func:`corpuskit.build`'s ``_second_release``).
+
+    Compared only where validate finds nothing else wrong, as a build reaches this check
+    only then: a refused document has no record to hash, and the fix of any problem (a
+    document, a file's name, corpus.toml) may itself change the content."""
+    content = package.content_hash(config, documents_sha256)
+    if recorded.made_by(content):
+        return []
+    return [Problem(CONFIG_NAME, "metadata-mismatch", (
+        f"records the release of {config.name} {config.version} (created = "
+        f"{config.metadata.get('created')}, content_hash = {recorded.content_hash}) and "
+        f"{CHANGELOG_NAME} its entry (line {recorded.line}), but these seeds make other "
+        f"content ({content}): they changed since {config.version} was released (inside a "
+        f"document or a metadata field, say), or content_hash was edited. A build of "
+        f"{config.version} into an output folder that does not hold it refuses them, as a "
+        f"second, other {config.version}. "
+        + other_content_advice(seeds, None, config)), "content_hash")]
 
 
 def held_back_problems(seeds: Path, discovery: Discovery, config: ProcessConfig,
@@ -146,7 +215,7 @@ def held_back_problems(seeds: Path, discovery: Discovery, config: ProcessConfig,
     packages none of them)."""
     problems: list[Problem] = []
     for task in _chunks(seeds, discovery.held_back, config, max_bytes):
-        problems.extend(_check_chunk(task))
+        problems.extend(_check_chunk(task)[0])
     return problems
 
 
