@@ -29,15 +29,28 @@ if TYPE_CHECKING:  # (progress imports click: not for an annotation alone)
 REPRODUCE_BATCH = 64
 
 
+def reproduction_problem(part: str, number: int, record: Record, data: bytes,
+                         config: ProcessConfig) -> Problem | None:
+    """The ``record-mismatch`` problem of the record at line ``number`` of ``part`` if a
+    fresh derivation of it from its raw bytes ``data`` under ``config`` differs, else None."""
+    reason = reproduce_record(record, data, config)
+    if reason is None:
+        return None
+    return Problem(part, "record-mismatch", f"record {record.id!r}: {reason}", f"line {number}")
+
+
+def too_large_to_reproduce(rel: str, source_bytes: int) -> Problem:
+    """The problem of a record not re-derived: its raw file ``rel`` (``source_bytes``) is
+    larger than any file corpuskit reads."""
+    return Problem(rel, "too-large", f"{source_bytes} bytes; not re-derived (over "
+                                     f"{DEFAULT_MAX_FILE_BYTES})")
+
+
 def _reproduce_batch(batch: list[tuple[str, int, Record, bytes]], config: ProcessConfig
                      ) -> list[Problem]:
-    problems = []
-    for part, number, record, data in batch:
-        reason = reproduce_record(record, data, config)
-        if reason is not None:
-            problems.append(Problem(part, "record-mismatch", f"record {record.id!r}: {reason}",
-                                    f"line {number}"))
-    return problems
+    found = (reproduction_problem(part, number, record, data, config)
+             for part, number, record, data in batch)
+    return [problem for problem in found if problem is not None]
 
 
 class Reproducer:
@@ -65,20 +78,14 @@ class Reproducer:
         self.pool = pool
         self.limit = jobs * IN_FLIGHT
         self.part = DOCUMENTS_PATH
-        self.progress = progress
-        self.total = total
-        self.unsent = self.done = 0
-        self.told = (0, 0)
-        if total > 0:  # the bar from the start, not from the first batch back
-            self._tell(0, total)
+        self.told = RecordsTold(progress, total)
+        self.unsent = 0
 
     def add(self, number: int, record: Record) -> None:
         self.unsent += 1
         rel = RAW_PREFIX + record.source_path
         if record.source_bytes > DEFAULT_MAX_FILE_BYTES:
-            self.results.append(Problem(rel, "too-large",
-                                        f"{record.source_bytes} bytes; not re-derived (over "
-                                        f"{DEFAULT_MAX_FILE_BYTES})"))
+            self.results.append(too_large_to_reproduce(rel, record.source_bytes))
             return
         data = b"".join(self.checker.chunks(rel))
         if rel in self.checker.unreadable:
@@ -91,11 +98,11 @@ class Reproducer:
         batch, self.batch = self.batch, []
         count, self.unsent = self.unsent, 0
         if not batch:
-            self._advance(count)
+            self.told.advance(count)
             return
         if self.pool is None:
             self.results.extend(_reproduce_batch(batch, self.config))
-            self._advance(count)
+            self.told.advance(count)
             return
         self.pending.append((count, self.pool.apply_async(_reproduce_batch,
                                                           (batch, self.config))))
@@ -106,29 +113,50 @@ class Reproducer:
         """The results of the oldest batch in flight (in order: the report is the same)."""
         count, pending = self.pending.popleft()
         self.results.extend(pending.get())
-        self._advance(count)
-
-    def _advance(self, count: int) -> None:
-        self.done += count
-        # Up to the count recorded, not past it: a package that records fewer documents than
-        # it holds (or none) would end its bar before the end, and start one per batch after
-        # it; the rest is told by finish().
-        if count and self.done < self.total:
-            self._tell(self.done, self.total)
-
-    def _tell(self, done: int, total: int) -> None:
-        if self.progress is not None and (done, total) != self.told:
-            self.told = (done, total)
-            self.progress(done, total)
+        self.told.advance(count)
 
     def finish(self) -> list[Problem]:
         self.submit()
         while self.pending:
             self._collect()
-        # The records there were: the count recorded, or another where it is wrong (a problem
-        # of the package, reported as such) or where records were invalid, not re-derived.
-        self._tell(self.done, self.done)
+        self.told.end()
         return self.results
+
+
+class RecordsTold:
+    """What a ``progress`` is told of the records re-derived: ``(0, total)`` at once (the
+    bar from the start, not from the first batch back) where ``total``, the count the
+    descriptor records, is one; ``(done, total)`` as :meth:`advance` counts records done;
+    ``(n, n)`` last (:meth:`end`), the records there were. Each ``(done, total)`` is told
+    once."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress = progress
+        self.total = total
+        self.done = 0
+        self.told = (0, 0)
+        if total > 0:
+            self._tell(0, total)
+
+    def advance(self, count: int) -> None:
+        """``count`` more records done."""
+        self.done += count
+        # Up to the count recorded, not past it: a package that records fewer documents than
+        # it holds (or none) would end its bar before the end, and start one per batch after
+        # it; the rest is told by end().
+        if count and self.done < self.total:
+            self._tell(self.done, self.total)
+
+    def end(self) -> None:
+        """The records there were: the count recorded, or another where it is wrong (a
+        problem of the package, reported as such) or where records were invalid, not
+        re-derived."""
+        self._tell(self.done, self.done)
+
+    def _tell(self, done: int, total: int) -> None:
+        if self.progress is not None and (done, total) != self.told:
+            self.told = (done, total)
+            self.progress(done, total)
 
 
 def reproducer_for(reader: PackageReader, descriptor: dict[str, Any] | None
@@ -150,7 +178,7 @@ def reproducer_for(reader: PackageReader, descriptor: dict[str, Any] | None
     except ValueError:  # reported with the descriptor's checks (settings_problems)
         return None
     return Reproducer(reader, config, reader.pool(), reader.jobs, reader.progress,
-                      _recorded_documents(settings))
+                      recorded_documents(settings))
 
 
 def ready_language_model(descriptor: dict[str, Any] | None, root: str | None, *,
@@ -199,7 +227,7 @@ def _model_cache(root: str | None) -> Path | None:
     return model_cache_dir(Path(root) if root is not None else None)
 
 
-def _recorded_documents(settings: object) -> int:
+def recorded_documents(settings: object) -> int:
     """The count of documents ``corpuskit.documents`` records (``settings``), the total a
     progress bar starts from; 0 where it records none that is a count."""
     count = settings.get("documents") if isinstance(settings, dict) else None
