@@ -10,7 +10,7 @@ damaged package is read twice; the report is the same.
 
 What a package looks like is :mod:`.view`; the reading state every pass shares,
 :mod:`.reading`; the pass over the records, :mod:`.recordpass`; ``--reproduce``,
-:mod:`.reproduce`.
+:mod:`.reproduce` (and, after a clean pass, :mod:`.reproducepass`).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from ..zipfiles.zipsource import ZipSource
 from .clean import CleanChecker
 from .fastclean import FastCleanChecker
 from .precise import Checker, PackageResult
+from .reproducepass import reproduce_clean
 from .view import PackageView, archive_view, folder_view
 
 if TYPE_CHECKING:  # (progress imports click: not for an annotation alone)
@@ -34,9 +35,10 @@ def check_folder(root: Path, *, fast: bool = False, reproduce: bool = False,
                  jobs: int = 1, progress: Progress | None = None) -> PackageResult:
     """Every check of a package folder: :func:`check_package` of its listing.
 
-    A full check (neither ``fast`` nor ``reproduce``) first tries :class:`CleanChecker`,
-    which streams the raw files and the payload manifest with flat memory (``fast``,
-    :class:`FastCleanChecker`, which reads no file but the small ones); if the package
+    A full check first tries :class:`CleanChecker`, which streams the raw files and the
+    payload manifest with flat memory (``fast``: :class:`FastCleanChecker`, which reads no
+    file but the small ones; ``reproduce``: then :func:`reproduce_clean`, which re-derives
+    the records as a stream); if the package
     is not clean, the precise check runs from the start and reports every problem (the
     report is the same either way; only a damaged package pays for both). ``progress`` is
     told the records ``reproduce`` has re-derived, and of how many.
@@ -62,18 +64,21 @@ def check_archive(source: ZipSource, *, fast: bool = False, reproduce: bool = Fa
 def _clean_or_precise(streamed: Callable[[], PackageView], listed: Callable[[], PackageView],
                       *, fast: bool, reproduce: bool, jobs: int, expect_clean: bool = True,
                       progress: Progress | None = None) -> PackageResult:
-    """The clean pass over the ``streamed`` view (a full check, if ``expect_clean``),
-    else the precise check of the ``listed`` one, with the files the clean pass saw change."""
+    """The clean pass over the ``streamed`` view (a full check, if ``expect_clean``), and
+    with ``reproduce`` the records re-derived from it (:mod:`.reproducepass`), else the
+    precise check of the ``listed`` one, with the files the clean pass saw change."""
     changed: list[Problem] = []
-    if expect_clean and not reproduce:
+    if expect_clean:
+        view = streamed()
         # --fast has a clean pass of its own: sizes and counts, no file hashed.
-        clean = (FastCleanChecker if fast else CleanChecker)(streamed(), fast=fast,
+        clean = (FastCleanChecker if fast else CleanChecker)(view, fast=fast,
                                                              reproduce=False, jobs=jobs)
         result = clean.check()
+        if result is not None and reproduce:  # then the records re-derived, as a stream
+            result = reproduce_clean(view, clean.sha256, result, jobs=jobs, progress=progress)
         if result is not None:
             return result
         changed = clean.changed_files()
-    # (the clean pass is never one of reproduce: the records are re-derived, and told, here)
     result = check_package(listed(), fast=fast, reproduce=reproduce, jobs=jobs,
                            progress=progress)
     result.problems.extend(problem for problem in changed if problem not in result.problems)
