@@ -147,10 +147,13 @@ class CleanChecker(Checker):
         return Start(bag_info, descriptor, resources, docs)
 
     def _check(self) -> PackageResult | None:
-        view, files = self.view, self.files
         start = self.sound_start()
-        if start is None:
-            return None
+        return None if start is None else self.after_start(start)
+
+    def after_start(self, start: Start) -> PackageResult | None:
+        """The checks after :meth:`sound_start` (which read ``start``): the records, the
+        raw files and the manifests as a stream, then the metadata files."""
+        view, files = self.view, self.files
         bag_info, descriptor, resources, docs = start
         payload_name, tag_name = STRICT_MANIFESTS
 

@@ -27,7 +27,7 @@ from ..package import RAW_PREFIX, manifest_order
 from ..problems import Problem
 from .background import Background
 from .bagit import PAYLOAD_PREFIX, check_payload_oxum, parse_manifest, split_lines
-from .clean import CleanChecker, beside_records
+from .clean import CleanChecker, Start, beside_records
 from .precise import STRICT_MANIFESTS, PackageResult, _recorded_documents
 from .records import HASH_MASK, sum_of_path_tokens
 
@@ -54,11 +54,10 @@ class FastCleanChecker(CleanChecker):
     no record read, as the precise check with ``fast`` reads none. :meth:`check` returns
     the result of a package the precise check would find no problem in, else None."""
 
-    def _check(self) -> PackageResult | None:
+    def after_start(self, start: Start) -> PackageResult | None:
+        """--fast's checks after :meth:`sound_start` (which read ``start``): the raw files
+        counted and measured, the payload manifest as counts, then the metadata files."""
         view, files = self.view, self.files
-        start = self.sound_start()
-        if start is None:
-            return None
         bag_info, descriptor, resources, docs = start
         payload_name, tag_name = STRICT_MANIFESTS
         # The descriptor's schema checks run in a thread while the raw files are walked.
