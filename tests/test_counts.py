@@ -214,3 +214,80 @@ def test_words_summed_in_16_bits_only_where_no_text_can_overflow_them(longest: i
     for encoded in ([dense, *short], [*short[:9], dense, *short[9:]], [*short, dense]):
         assert count_many_utf8(encoded) == counts_one_by_one(encoded)
     assert count_many_utf8([dense, *short])[0][0] == (longest + 1) // 2
+
+
+#: Texts of every whitespace character and its UTF-8 neighbours, of runs of LFs, of spaces
+#: (where a long text is cut) and of runs without any.
+LONG_TEXTS = st.lists(st.sampled_from([*ALPHABET, "\n\n", "\n\n\n", " ", "xyzxyzxyz"]),
+                      max_size=120).map("".join)
+
+
+@settings(max_examples=examples(300))
+@given(LONG_TEXTS, st.integers(min_value=4, max_value=40), st.integers(min_value=1,
+                                                                        max_value=24))
+def test_a_long_text_is_counted_in_pieces_as_by_the_definition(
+        text: str, slice_bytes: int, window: int) -> None:
+    """A text over SLICE bytes is counted a piece at a time, cut at spaces (or whole, where
+    the window before a cut holds none): the counts of the definitions, whatever the
+    slice and the window."""
+    encoded = text.encode("utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(counts, "SLICE", slice_bytes)
+        patch.setattr(counts, "CUT_WINDOW", window)
+        assert counts._long_text_counts(encoded) == (words_by_definition(text),
+                                                     paragraphs_by_definition(text))
+
+
+def test_a_long_text_is_cut_into_pieces_of_a_slice_at_most_before_spaces(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each piece is at most SLICE bytes and each after the first starts at a space, where
+    the words of two pieces cannot join; LFs in runs of three (counted without overlap) and
+    wide spaces are counted as in the whole text."""
+    monkeypatch.setattr(counts, "SLICE", 64)
+    text = "Zwei Wörter\u3000und\n\n\ndrei\u2003Wörter.\n\n" * 40
+    encoded = text.encode("utf-8")
+    pieces: list[bytes] = []
+    original = counts._block_counts
+
+    def recorded(texts: list[bytes], longest: int) -> tuple[list[int], list[int] | None]:
+        pieces.extend(texts)
+        return original(texts, longest)
+
+    monkeypatch.setattr(counts, "_block_counts", recorded)
+    assert counts._long_text_counts(encoded) == (words_by_definition(text),
+                                                 paragraphs_by_definition(text))
+    assert b"".join(pieces) == encoded and len(pieces) > len(encoded) // 64
+    assert max(map(len, pieces)) <= 64
+    assert all(piece.startswith(b" ") for piece in pieces[1:])
+
+
+def test_a_long_text_without_a_space_to_cut_at_is_counted_whole(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """No space in the window before a cut: the text is counted a slice at a time by
+    count_words_utf8, which needs no cut (its counts are the definition's)."""
+    monkeypatch.setattr(counts, "SLICE", 16)
+    monkeypatch.setattr(counts, "CUT_WINDOW", 8)
+    text = "a\u3000" + "中" * 40 + "\n\n\nb c"
+    monkeypatch.setattr(counts, "_block_counts", None)  # never called
+    assert counts._long_text_counts(text.encode("utf-8")) == (words_by_definition(text),
+                                                             paragraphs_by_definition(text))
+
+
+def test_many_texts_count_a_long_one_in_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Among many texts, one over SLICE is counted by _long_text_counts, the others in one
+    block; the counts are the definitions'."""
+    monkeypatch.setattr(counts, "SLICE", 256)
+    texts = [f"text {n}\n\nits second paragraph" for n in range(MANY)]
+    texts[3] = "ein Wort\u00a0und\n\n\nnoch eins " * 30
+    long_ones: list[bytes] = []
+    original = counts._long_text_counts
+
+    def recorded(encoded: bytes) -> tuple[int, int]:
+        long_ones.append(encoded)
+        return original(encoded)
+
+    monkeypatch.setattr(counts, "_long_text_counts", recorded)
+    assert count_many_utf8([text.encode("utf-8") for text in texts]) == (
+        [words_by_definition(text) for text in texts],
+        [paragraphs_by_definition(text) for text in texts])
+    assert long_ones == [texts[3].encode("utf-8")]
