@@ -90,13 +90,14 @@ from .reader import folder_kind
 from .recordedrelease import (
     RecordedRelease,
     other_content_advice,
+    other_time,
+    other_time_hint,
     recorded_release,
-    release_made_again,
+    released,
 )
 from .regularfiles import unreadable_given
 from .runsettings import (
     checked_source_date_epoch,
-    epoch_of,
     release_time_advice,
     resolve_created,
     run_problems,
@@ -1202,8 +1203,13 @@ def _second_release(seeds: Path, out: Path, config: CorpusConfig, changelog: byt
         # (QA: s76's open list, a build or release into an empty --out made a second,
         # other release of a recorded version, and wrote its other hash over the record)
         # validate of the seeds compares as this does (validation.seeds).
-        again = None if compared_elsewhere else release_made_again(config, changelog, created)
-        return _other_than_recorded(seeds, out, config, again, content, "build")
+        if compared_elsewhere:
+            return None
+        later = other_time(config, changelog, created)
+        if later is not None:
+            return _other_time_refusal(seeds, out, config, *later, created)
+        return _other_than_recorded(seeds, out, config, released(config, changelog), content,
+                                    "build")
     if not newest[0] < Version.parse(config.version):
         return None
     from .changelog import entry_line
@@ -1215,14 +1221,7 @@ def _second_release(seeds: Path, out: Path, config: CorpusConfig, changelog: byt
     if line is None:
         return None
     if created != str(recorded):  # SOURCE_DATE_EPOCH's time: other bytes (QA)
-        epoch = epoch_of(str(recorded))
-        return (f"{seeds / CONFIG_NAME} records the release time of {config.name} "
-                f"{config.version} (created = {recorded}), and {seeds / CHANGELOG_NAME} its "
-                f"entry (line {line}), but SOURCE_DATE_EPOCH gives {created}: {config.version} "
-                f"is not in {out}, and building it at another time would make a second, "
-                f"other {config.version}; nothing was written. Unset SOURCE_DATE_EPOCH"
-                + (f" (or set it to {epoch}, that time)" if epoch is not None else "")
-                + ", and build again")
+        return _other_time_refusal(seeds, out, config, str(recorded), line, created)
     previous = str(newest[0])
     lines = text.splitlines()
     after = next((at for at in range(line, len(lines)) if lines[at].startswith(("# ", "## "))),
@@ -1254,6 +1253,18 @@ def _second_release(seeds: Path, out: Path, config: CorpusConfig, changelog: byt
         # SOURCE_DATE_EPOCH share their time (as check tells them apart).
         return None
     return other_content_refusal(seeds, out, config, line, str(stated), content, "build")
+
+
+def _other_time_refusal(seeds: Path, out: Path, config: CorpusConfig, recorded: str,
+                        line: int, created: str | None) -> str:
+    """Why a build of the seeds' version, recorded as released at ``recorded`` (its entry
+    at ``line``) and not in ``out``, is refused at the release time ``created``."""
+    return (f"{seeds / CONFIG_NAME} records the release time of {config.name} "
+            f"{config.version} (created = {recorded}), and {seeds / CHANGELOG_NAME} its "
+            f"entry (line {line}), but SOURCE_DATE_EPOCH gives {created}: {config.version} "
+            f"is not in {out}, and building it at another time would make a second, "
+            f"other {config.version}; nothing was written. "
+            f"Unset SOURCE_DATE_EPOCH{other_time_hint(recorded)}, and build again")
 
 
 def recorded_other_content(seeds: Path, out: Path, config: CorpusConfig, changelog: str,

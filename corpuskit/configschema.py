@@ -53,9 +53,9 @@ HINTS = {
                "same precedence, and each release needs a version of its own",
     "created": "write the release time in UTC, its date and time to the second, as a "
                'quoted string, such as created = "2026-11-28T00:00:00Z"',
-    "content_hash": "leave the value 'corpuskit release' wrote, 'sha256:' and 64 lower-case "
-                    "hexadecimal digits, or remove the line with the release's created and "
-                    "changelog entry",
+    "content_hash": "write back the value 'corpuskit release' wrote, a quoted string of "
+                    "'sha256:' and 64 lower-case hexadecimal digits, or remove this line, "
+                    "created and the version's entry in CHANGELOG.md",
     "licenses[]": "give each license a name (an SPDX id such as CC-BY-4.0) or a path (a URL)",
     "licenses[].name": "use an SPDX license id such as CC-BY-4.0 or CC0-1.0",
     "title": "write the title on one line (it heads the data card); the description can be "

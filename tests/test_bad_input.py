@@ -2578,6 +2578,12 @@ JSONSCHEMA_WORDING = ("is not of type", "is not a '", "is not one of", "non-uniq
                            'brackets: keywords = ["news"]'),
     ({"sources": [{"title": "S", "version": 2}]},
      'sources[0].version: 2 is a whole number, not a string: put it in quotes: version = "2"'),
+    # a key's own advice, quoting and all (QA: "..., or remove the line with the release's
+    # created and changelog entry, in quotes")
+    ({"content_hash": 42}, "content_hash: 42 is a whole number, not a string: write back the "
+     "value 'corpuskit release' wrote, a quoted string of 'sha256:' and 64 lower-case "
+     "hexadecimal digits, or remove this line, created and the version's entry in "
+     "CHANGELOG.md"),
     # SPDX's deprecated "+" (QA: told only to use an id such as CC-BY-4.0)
     ({"licenses": [{"name": "GPL-2.0+"}]}, "licenses[0].name: 'GPL-2.0+' is not valid here: "
      "'+' is SPDX's deprecated form of 'or later': write GPL-2.0-or-later"),

@@ -1598,6 +1598,12 @@ def test_seeds_that_make_other_content_than_their_recorded_release_are_refused_a
             "a second, other 1.0.0") in problem.message
     assert (f"run 'corpuskit release --seeds {seeds}' with --out the folder that holds "
             "1.0.0") in problem.message
+    # The check that names the hash release wrote is given the folder of releases, not a
+    # release's (QA: "check of the release's folder", taken literally, was refused).
+    assert (f"'corpuskit check --seeds {seeds} --dist DIR', DIR the folder that holds "
+            "1.0.0, names it") in problem.message
+    assert ("(an interrupted release, or a version set by hand that kept the created and "
+            "content_hash of the release before it)") in problem.message
     refused = build_into_empty(seeds, tmp_path / "empty")
     assert "A build would make a second, other 1.0.0; nothing was written" in refused
     said = CONTENT.search(problem.message)
@@ -1636,21 +1642,41 @@ def test_unchanged_released_seeds_pass_and_their_recorded_hash_is_compared(
 def test_seeds_of_a_recorded_release_validated_with_source_date_epoch_as_build_takes_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """SOURCE_DATE_EPOCH the recorded release time: the build makes that release again and
-    refuses other content; another time makes another release whatever the content, which
-    build does not compare (and builds): validate follows build either way."""
+    refuses other content. Another time would make a second, other release whatever the
+    content: build refuses it into a folder holding no release of the corpus, as into one
+    holding an earlier release (QA: it built one, and validate passed the seeds, with
+    SOURCE_DATE_EPOCH set to a commit's time). validate says so, naming the time to
+    build with, and compares the content whatever the time."""
     seeds, _ = released_seeds(tmp_path)
-    edit_a_document(seeds)
-    for epoch, refused in ((EPOCH, True), (str(int(EPOCH) + 86_400), False)):
-        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
-        report = validate(seeds, jobs=1)
-        built = build_into_empty(seeds, tmp_path / f"empty-{epoch}")  # the environment's
-        if refused:
-            assert [(p.code, p.location) for p in report.problems] == [
-                ("metadata-mismatch", "content_hash")]
-            assert "A build would make a second, other 1.0.0" in built
-        else:
-            assert report.valid, report.problems
-            assert built == "built"
+    later = str(int(EPOCH) + 86_400)
+    for edited in (False, True):
+        if edited:
+            edit_a_document(seeds)
+        for epoch in (EPOCH, later):
+            monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+            report = validate(seeds, jobs=1)
+            built = build_into_empty(seeds, tmp_path / f"empty-{edited}-{epoch}")
+            found = sorted((p.path, p.code, p.location) for p in report.problems)
+            expected = [("corpus.toml", "metadata-mismatch", "content_hash")] if edited else []
+            if epoch == EPOCH:
+                assert found == expected, report.problems
+                assert (built == "built") is not edited, built
+                assert edited is ("A build would make a second, other 1.0.0" in built)
+                continue
+            assert found == sorted([*expected, ("SOURCE_DATE_EPOCH", "config-error", "")])
+            [timed] = [p for p in report.problems if p.path == "SOURCE_DATE_EPOCH"]
+            assert timed.message.startswith(
+                "gives 2023-11-15T22:13:20Z, but corpus.toml records the release time of "
+                "validate-sample 1.0.0 (created = 2023-11-14T22:13:20Z) and CHANGELOG.md its "
+                "entry (line 3): ")
+            assert timed.message.endswith(
+                f"would make a second, other 1.0.0; unset SOURCE_DATE_EPOCH (or set it to "
+                f"{EPOCH}, that time)"), timed.message
+            assert "building it at another time would make a second, other 1.0.0" in built
+            assert built.endswith(f"Unset SOURCE_DATE_EPOCH (or set it to {EPOCH}, that "
+                                  "time), and build again"), built
+            out = tmp_path / f"empty-{edited}-{epoch}"
+            assert not out.exists() or not any(out.iterdir())  # nothing written
 
 
 def test_the_content_of_released_seeds_is_the_same_in_parallel_as_in_process(

@@ -40,7 +40,13 @@ from ..forkpool import ForkPool, fork_available, import_before_forking
 from ..metadatapaths import config_path_problems
 from ..models import DocumentProblem, SourceRef
 from ..problems import Problem
-from ..recordedrelease import RecordedRelease, other_content_advice, release_made_again
+from ..recordedrelease import (
+    RecordedRelease,
+    other_content_advice,
+    other_time,
+    other_time_hint,
+    released,
+)
 from ..records import process_document_reported, record_line, use_the_users_model
 from ..runsettings import resolve_created, run_problems
 from ..wording import counted, shown_name
@@ -140,8 +146,11 @@ def validate_seeds(seeds: Path, *, jobs: int | None = None,
     # Whether a build would compare the content with the release the seeds record: only
     # where nothing else refuses them so far, as build takes its release time only then
     # (its record lines are then hashed as they come back, never all held at once).
-    recorded = (_release_to_compare(config, text, source_date_epoch)
-                if config is not None and not problems and not discovery.held_back else None)
+    recorded: RecordedRelease | None = None
+    later: Problem | None = None
+    if config is not None and not problems and not discovery.held_back:
+        recorded = released(config, text)
+        later = _other_time_problem(config, text, source_date_epoch)
     jobs = jobs or default_jobs()
     use_the_users_model(seeds)  # before the workers fork: they read it there
     # Files refused for their names are read too: renaming them brings up no new problem.
@@ -162,8 +171,12 @@ def validate_seeds(seeds: Path, *, jobs: int | None = None,
                 documents_sha256.update(lines)
     if not refs and not problems:
         problems.append(NO_DOCUMENTS)
-    if recorded is not None and config is not None and not problems:
-        problems.extend(_content_problems(seeds, config, recorded, documents_sha256.hexdigest()))
+    if config is not None and not problems:  # as build compares: only where all else is sound
+        if recorded is not None:
+            problems.extend(_content_problems(seeds, config, recorded,
+                                              documents_sha256.hexdigest()))
+        if later is not None:
+            problems.append(later)
     bad = {p.path for p in problems}
     documents = sum(1 for ref in refs if ref.path not in bad)
     # corpus.toml, CHANGELOG.md and every document file listed, as ``info`` counts them.
@@ -172,16 +185,26 @@ def validate_seeds(seeds: Path, *, jobs: int | None = None,
                        discovery.skipped, discovery.notes)
 
 
-def _release_to_compare(config: CorpusConfig, changelog: bytes | None,
-                        source_date_epoch: str | None) -> RecordedRelease | None:
-    """The release of the seeds' version they record (corpus.toml's created and
-    content_hash, CHANGELOG.md's entry), whose content a build with ``source_date_epoch``
-    into an output folder holding no release of the corpus must make, as build decides it
-    (:func:`corpuskit.recordedrelease.release_made_again`); None where it need not.
+def _other_time_problem(config: CorpusConfig, changelog: bytes | None,
+                        source_date_epoch: str | None) -> Problem | None:
+    """The problem of a SOURCE_DATE_EPOCH (``source_date_epoch``) that is not the release
+    time the seeds record for their version, with its entry: a build of it into an output
+    folder that does not hold it refuses that time, as a second, other release of it
+    (:func:`corpuskit.recordedrelease.other_time`). None where there is no such problem.
 
-    Called where nothing else is wrong so far (a SOURCE_DATE_EPOCH that is no time is a
+    Found where nothing else is wrong so far (a SOURCE_DATE_EPOCH that is no time is a
     problem already), as build takes the release time only then."""
-    return release_made_again(config, changelog, resolve_created(config, source_date_epoch))
+    created = resolve_created(config, source_date_epoch)
+    later = other_time(config, changelog, created)
+    if later is None:
+        return None
+    recorded, line = later
+    return Problem("SOURCE_DATE_EPOCH", "config-error", (
+        f"gives {created}, but {CONFIG_NAME} records the release time of {config.name} "
+        f"{config.version} (created = {recorded}) and {CHANGELOG_NAME} its entry (line "
+        f"{line}): a build of {config.version} at another time into an output folder that "
+        f"does not hold it is refused, as it would make a second, other {config.version}; "
+        f"unset SOURCE_DATE_EPOCH{other_time_hint(recorded)}"))
 
 
 def _content_problems(seeds: Path, config: CorpusConfig, recorded: RecordedRelease,
