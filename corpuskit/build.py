@@ -1164,12 +1164,21 @@ def _release_time_notes(seeds: Path, out: Path, config: CorpusConfig,
         # says in its own words where it took that time (QA).
         before = descriptor_of(newest[1]) if newest[1].is_dir() else None
         if before is not None and before.get("created") == created:
+            # Its content hash too, kept with it: set to this release's time alone, the
+            # pair says this version was released with that content, and builds where it
+            # is not refuse these seeds (QA: the note's advice, followed, was refused).
+            own = before.get("corpuskit")
+            stated = config.metadata.get("content_hash")
+            kept = stated is not None and isinstance(own, dict) \
+                and own.get("content_hash") == stated
             return (f"{final.name} has the release time of {config.name} "
                     f"{newest[0]} ({created}, {CONFIG_NAME}'s created): if it is "
                     "released as it is, two releases say they were made at once; "
-                    f"set created to this release's time, or let "
-                    f"'{command('release', seeds=seeds, out=out)}' make releases, "
-                    "which sets it (and checks the version against the changes)",)
+                    "set created to this release's time"
+                    + (f" and remove content_hash ({newest[0]}'s too)" if kept else "")
+                    + f", or let '{command('release', seeds=seeds, out=out)}' make "
+                    "releases, which sets it (and checks the version against the "
+                    "changes)",)
     return ()
 
 

@@ -3108,6 +3108,44 @@ def test_a_version_bumped_by_hand_with_the_last_release_time_is_noted(
     assert not any("has the release time of" in note for note in later.notes), later.notes
 
 
+def test_a_version_bumped_by_hand_after_a_release_is_told_to_drop_its_content_hash_too(
+        seeds: Path, dist: Path) -> None:
+    """After a release (which records created and content_hash), the version bumped by
+    hand, with an entry written by hand: built, with the note. The kept content_hash is
+    1.0.1's to a build where 1.0.1 is not, so the note says to remove it with setting
+    created (QA: created set alone, as the note said, and build refused the seeds as other
+    content than the 1.0.1 they seemed to record). Followed, the seeds build, validate and
+    check."""
+    from corpuskit.check import check
+    from corpuskit.validation import validate
+
+    write_doc(seeds, "b.txt", "Bee", "The second document, about bees and their hives.")
+    made = release(seeds, dist, source_date_epoch=epoch(1), jobs=1, cache=None)
+    assert made.version == "1.1.0" and made.build is not None
+    toml, changelog = seeds / "corpus.toml", seeds / "CHANGELOG.md"
+    write_doc(seeds, "b.txt", "Bee", "The second document, about bees and their combs.")
+    toml.write_text(toml.read_text("utf-8").replace('version = "1.1.0"', 'version = "1.1.1"'),
+                    "utf-8")
+    changelog.write_text(changelog.read_text("utf-8").replace(
+        "## 1.1.0", "## 1.1.1 (2027-01-17)\n\nFixed a word in `b`.\n\n## 1.1.0", 1), "utf-8")
+    result = build(seeds, dist, jobs=1, cache=None)
+    [note] = [note for note in result.notes if "has the release time of" in note]
+    assert "set created to this release's time and remove content_hash (1.1.0's too), or " \
+        "let 'corpuskit release" in note, note
+    shutil.rmtree(result.release)
+    result.archive.unlink()
+    text = toml.read_text("utf-8")
+    text = text.replace(f'created = "{made.created}"', 'created = "2027-01-17T08:00:00Z"')
+    text = "".join(line for line in text.splitlines(keepends=True)
+                   if not line.startswith("content_hash = "))
+    toml.write_text(text, "utf-8")
+    again = build(seeds, dist, jobs=1, cache=None)
+    assert again.status == "built"
+    assert not any("has the release time of" in note for note in again.notes), again.notes
+    assert validate(seeds, jobs=1).valid
+    assert check(seeds, dist, jobs=1).valid
+
+
 def test_what_an_interrupted_release_wrote_in_the_seeds_is_not_left(
         seeds: Path, dist: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Ctrl-C while release wrote CHANGELOG.md left .corpuskit-tmp-CHANGELOG.md-<pid> in
