@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from . import package
 from .cachenotes import cache_notes
-from .changelog import ahead_problems
+from .changelog import ahead_problems, has_entry
 from .compare import archives_match, not_compared_reason, tree_differences
 from .config import CHANGELOG_NAME, CONFIG_NAME, CorpusConfig, load_config
 from .cores import checked_jobs
@@ -89,6 +89,7 @@ from .progress import Progress
 from .reader import folder_kind
 from .recordedrelease import (
     RecordedRelease,
+    kept_from,
     other_content_advice,
     other_time,
     other_time_hint,
@@ -798,6 +799,7 @@ def _build(seeds: Path, out: Path, config: CorpusConfig, *, source_date_epoch: s
                                   content)
              or _release_time_notes(seeds, out, config, newest, writer.final, status,
                                     created, entry_checked))
+    notes += _recorded_hash_notes(seeds, out, config, changelog, status, content)
     if shards.not_kept:  # (QA: a full cache went unsaid, a read-only one not)
         notes = (*notes, f"the cache folder {cache} could not keep "
                          f"{counted(len(shards.not_kept), 'shard')} of this build's "
@@ -1167,10 +1169,8 @@ def _release_time_notes(seeds: Path, out: Path, config: CorpusConfig,
             # Its content hash too, kept with it: set to this release's time alone, the
             # pair says this version was released with that content, and builds where it
             # is not refuse these seeds (QA: the note's advice, followed, was refused).
-            own = before.get("corpuskit")
             stated = config.metadata.get("content_hash")
-            kept = stated is not None and isinstance(own, dict) \
-                and own.get("content_hash") == stated
+            kept = isinstance(stated, str) and kept_from(before, created, stated)
             return (f"{final.name} has the release time of {config.name} "
                     f"{newest[0]} ({created}, {CONFIG_NAME}'s created): if it is "
                     "released as it is, two releases say they were made at once; "
@@ -1180,6 +1180,35 @@ def _release_time_notes(seeds: Path, out: Path, config: CorpusConfig,
                     "releases, which sets it (and checks the version against the "
                     "changes)",)
     return ()
+
+
+def _recorded_hash_notes(seeds: Path, out: Path, config: CorpusConfig,
+                         changelog: bytes | None, status: str, content: str
+                         ) -> tuple[str, ...]:
+    """The note where the release of the seeds' version was in ``out`` already (``status``
+    not "built") with the ``content`` the seeds make, and corpus.toml's content_hash, with
+    the version's entry in CHANGELOG.md, is another: a build of the version where it is
+    not (a clone) compares the seeds with that key, and refuses them as changed (QA: build
+    said "already built with identical content", where check and validate of the seeds
+    named the mistyped key). () for the release time and hash of the release before it,
+    kept by a version bumped by hand, which :func:`_release_time_notes` names."""
+    stated = config.metadata.get("content_hash")
+    recorded = config.metadata.get("created")
+    if status == "built" or not isinstance(stated, str) or stated == content \
+            or changelog is None or not has_entry(changelog.decode("utf-8", "replace"),
+                                                  config.version):
+        return ()
+    version = Version.parse(config.version)
+    before = [path for older, path in survey_releases(out, config.name).found
+              if older < version]
+    if before and recorded is not None and kept_from(descriptor_of(before[-1]),
+                                                     str(recorded), stated):
+        return ()
+    return (f"{seeds / CONFIG_NAME} has content_hash = {stated}, which is not the content "
+            f"hash of {config.name} {config.version} ({content}), the release in {out}: a "
+            f"build of {config.version} into an output folder that does not hold it (a "
+            f"clone's) compares the seeds with that key, and refuses them as changed since "
+            f"the release; set it back: content_hash = \"{content}\"",)
 
 
 def _second_release(seeds: Path, out: Path, config: CorpusConfig, changelog: bytes | None,

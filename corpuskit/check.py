@@ -81,6 +81,7 @@ from .packagesource import DESCRIPTOR
 from .pathargs import given_path
 from .problems import Problem
 from .progress import Progress
+from .recordedrelease import kept_from
 from .regularfiles import LINK_IN_A_PACKAGE, folder_not_entered, open_regular, special_kind
 from .release import recorded_changelog
 from .runsettings import checked_source_date_epoch, release_time_advice, time_recorded_after
@@ -1677,7 +1678,8 @@ def _recorded_content(seeds: Path, config: CorpusConfig, content: str,
         return []
     version = Version.parse(config.version)
     before = [path for older, path in releases if older < version]
-    if before and recorded is not None and _kept_from(before[-1], str(recorded), stated):
+    if before and recorded is not None and kept_from(descriptor_of(before[-1]),
+                                                      str(recorded), stated):
         return []
     return [Problem(str(seeds / CONFIG_NAME), "metadata-mismatch", (
         f"{stated} is not the content hash of release {config.version} ({release}), "
@@ -1685,18 +1687,6 @@ def _recorded_content(seeds: Path, config: CorpusConfig, content: str,
         f"{config.version} where it is not in the output folder (a clone) compares the "
         f"seeds with this key, and would refuse them as changed since the release; set it "
         f"back: content_hash = \"{content}\""), "content_hash")]
-
-
-def _kept_from(release: Path, created: str, stated: str) -> bool:
-    """Whether ``created`` and ``stated`` (corpus.toml's content_hash) are the release time
-    and content hash of ``release``, the release before the seeds' version, as a version
-    bumped by hand keeps them. The time alone does not tell: releases made with one
-    SOURCE_DATE_EPOCH share it (QA: the mistyped hash of such a release passed check, and
-    a clone's build then refused the seeds as changed)."""
-    descriptor = descriptor_of(release) or {}
-    own = descriptor.get("corpuskit")
-    return descriptor.get("created") == created and isinstance(own, dict) \
-        and own.get("content_hash") == stated
 
 
 def _unlisted_releases(seeds: Path, dist: Path, config: CorpusConfig,

@@ -21,8 +21,10 @@ Kept apart from :mod:`corpuskit.build`, which ``validate`` does not import.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .changelog import entry_line
 from .config import CHANGELOG_NAME, CONFIG_NAME, CorpusConfig
@@ -92,6 +94,19 @@ def released(config: CorpusConfig, changelog: bytes | None) -> RecordedRelease |
     if changelog is None or not config.metadata.get("created"):
         return None
     return recorded_release(config, changelog.decode("utf-8"))
+
+
+def kept_from(descriptor: Mapping[str, Any] | None, created: str, stated: str) -> bool:
+    """Whether ``created`` and ``stated`` (corpus.toml's content_hash) are the release time
+    and content hash of the release whose datapackage.json is ``descriptor``, the release
+    before the seeds' version, as a version bumped by hand keeps them. The time alone does
+    not tell: releases made with one SOURCE_DATE_EPOCH share it (QA: the mistyped hash of
+    such a release passed check, and a clone's build then refused the seeds as changed)."""
+    if descriptor is None:
+        return False
+    own = descriptor.get("corpuskit")
+    return descriptor.get("created") == created and isinstance(own, dict) \
+        and own.get("content_hash") == stated
 
 
 def other_content_advice(seeds: Path, out: Path | None, config: CorpusConfig) -> str:

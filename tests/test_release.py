@@ -3132,6 +3132,10 @@ def test_a_version_bumped_by_hand_after_a_release_is_told_to_drop_its_content_ha
     [note] = [note for note in result.notes if "has the release time of" in note]
     assert "set created to this release's time and remove content_hash (1.1.0's too), or " \
         "let 'corpuskit release" in note, note
+    # Built again where it is: the kept hash is the release before's, no mistyped key.
+    in_place = build(seeds, dist, jobs=1, cache=None)
+    assert in_place.status == "unchanged"
+    assert not any("has content_hash =" in note for note in in_place.notes), in_place.notes
     shutil.rmtree(result.release)
     result.archive.unlink()
     text = toml.read_text("utf-8")
@@ -3144,6 +3148,32 @@ def test_a_version_bumped_by_hand_after_a_release_is_told_to_drop_its_content_ha
     assert not any("has the release time of" in note for note in again.notes), again.notes
     assert validate(seeds, jobs=1).valid
     assert check(seeds, dist, jobs=1).valid
+
+
+def test_a_build_of_a_release_in_place_names_a_mistyped_content_hash(
+        seeds: Path, dist: Path) -> None:
+    """A content_hash mistyped after the release, the seeds unchanged: the build finds the
+    release in place ("already built") and said nothing, while check, validate of the
+    seeds and a clone's build refuse the seeds. It notes the key and the value to set back;
+    set back, no note."""
+    write_doc(seeds, "b.txt", "Bee", "The second document, about bees and their hives.")
+    made = release(seeds, dist, source_date_epoch=epoch(1), jobs=1, cache=None)
+    assert made.build is not None
+    toml = seeds / "corpus.toml"
+    right = toml.read_text("utf-8")
+    real = made.build.content_hash
+    wrong = real[:7] + ("0" if real[7] != "0" else "1") + real[8:]
+    toml.write_text(right.replace(real, wrong), "utf-8")
+    result = build(seeds, dist, jobs=1, cache=None)
+    assert result.status == "unchanged"
+    assert f"{seeds / 'corpus.toml'} has content_hash = {wrong}, which is not the content " \
+        f"hash of corpuskit-seeds 1.1.0 ({real}), the release in {dist}: a build of 1.1.0 " \
+        "into an output folder that does not hold it (a clone's) compares the seeds with " \
+        "that key, and refuses them as changed since the release; set it back: " \
+        f'content_hash = "{real}"' in result.notes, result.notes
+    toml.write_text(right, "utf-8")
+    assert not any("has content_hash =" in note
+                   for note in build(seeds, dist, jobs=1, cache=None).notes)
 
 
 def test_what_an_interrupted_release_wrote_in_the_seeds_is_not_left(
