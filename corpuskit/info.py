@@ -50,7 +50,7 @@ from .reader import (
 )
 from .records import process_document_reported, record_line, use_the_users_model
 from .regularfiles import read_problem, unreadable_given
-from .wording import counted, shown_name
+from .wording import counted, shown_in, shown_name
 from .zipfiles.zipdirectory import ArchiveReadError
 
 
@@ -302,13 +302,14 @@ def _number(value: float | None) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
-def _shown(folder: str, problem: Problem) -> str:
-    """The file of a seeds folder's problem joined to the folder as given, as validate
-    names it (``seeds/news/a.txt``; the JSON keeps it relative to the folder); a problem
-    with an environment variable stays bare."""
-    if about_environment(problem) or problem.path == folder:
+def _shown(target: str, kind: str, problem: Problem) -> str:
+    """The file of a problem joined to the seeds folder, package folder or archive as
+    given, as validate names it (``seeds/news/a.txt``, ``dist/x-1.0.0.zip:README.md``; the
+    JSON keeps it relative; QA: an archive's member was named as a file in a folder of the
+    zip's name); a problem with an environment variable stays bare."""
+    if about_environment(problem) or problem.path == target:
         return problem.path
-    return folder if problem.path in ("", ".") else f"{folder.rstrip('/')}/{problem.path}"
+    return shown_in(target, kind, problem.path)
 
 
 def render(summary: Info) -> str:
@@ -358,5 +359,5 @@ def shown_problems(summary: Info) -> list[Problem]:
     to the folder as given (``seeds/news/a.txt``; the JSON keeps them relative). The CLI
     says them on standard error, after the summary, as every command says its problems
     (QA: they were ``problem:`` lines of the summary, on standard output)."""
-    return [replace(problem, path=_shown(summary.path, problem))
+    return [replace(problem, path=_shown(summary.path, summary.kind, problem))
             for problem in (Problem(**p) for p in summary.problems)]

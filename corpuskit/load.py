@@ -265,7 +265,10 @@ def _languages(value: str | Iterable[str] | None) -> frozenset[str] | None:
         raise ValueError("language is an empty list, which no record can match; leave it "
                          "out (None) for every language")
     for code in sorted(codes, key=repr):
-        if not isinstance(code, str) or not _LANGUAGE.fullmatch(code):
+        if not isinstance(code, str):  # a value of the wrong type, as language=5 is (QA)
+            raise TypeError(f"language must be a code (str) or several (a list of str), "
+                            f"not a list holding {type(code).__name__}: {code!r}")
+        if not _LANGUAGE.fullmatch(code):
             raise ValueError(f"language {code!r} is not a code records hold: ISO 639-1 in "
                              "lowercase, such as 'en', or 'und' for undetermined")
     return codes

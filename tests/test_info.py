@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from _consumers import copy_package, rewrite_tagmanifest, sample, write_seeds
+from _consumers import copy_package, rewrite_tagmanifest, rewrite_zip, sample, write_seeds
 from conftest import DIST, make_seeds
 
 from corpuskit.cli import main
@@ -116,6 +116,39 @@ def test_stated_hash_that_disagrees_is_flagged(tmp_path: Path) -> None:
     assert summary.content_hash == sample().content_hash
     assert [p["code"] for p in summary.problems] == ["checksum-mismatch"]
     assert "states sha256:000" in render(summary)
+
+
+def test_a_problem_of_an_archive_names_its_member_as_validate_does(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A member's problem is ``x.zip:datapackage.json``, as validate and the README name
+    it, not ``x.zip/datapackage.json``, a file in a folder that does not exist (QA)."""
+    package = copy_package(sample(), tmp_path)
+    descriptor = package / "datapackage.json"
+    data = json.loads(descriptor.read_text())
+    data["corpuskit"]["content_hash"] = "sha256:" + "0" * 64
+    descriptor.write_text(json.dumps(data))
+    rewrite_tagmanifest(package)
+    archive = rewrite_zip(package)
+    assert main(["info", str(archive)]) == 1
+    err = capsys.readouterr().err
+    assert f"error: {archive}:datapackage.json:/corpuskit/content_hash: " in err, err
+    assert f"{archive}/" not in err, err
+
+
+def test_an_archive_with_unsafe_entries_is_named_as_given(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The summary of a refused archive names it as given, not by its name alone: copies
+    of one release in several folders were told apart by nothing (QA)."""
+    import zipfile
+
+    copy = tmp_path / "copies" / sample().archive.name
+    copy.parent.mkdir()
+    shutil.copyfile(sample().archive, copy)
+    with zipfile.ZipFile(copy, "a") as archive:
+        archive.writestr("../escape.txt", b"out")
+    assert main(["info", str(copy)]) == 1
+    err = capsys.readouterr().err
+    assert f"corpuskit: {copy} holds unsafe or corrupt entries; it was not read" in err, err
 
 
 def test_seeds_release_info(capsys: pytest.CaptureFixture[str]) -> None:

@@ -148,7 +148,7 @@ def test_filter_refuses_a_date_of_another_form_as_such(bad: str) -> None:
         list(corpus.filter(since=bad))
 
 
-@pytest.mark.parametrize("bad", ["EN", "eng", "en\n", "", ["en", "Fr"], [None]])
+@pytest.mark.parametrize("bad", ["EN", "eng", "en\n", "", ["en", "Fr"]])
 def test_filter_refuses_language_codes_no_record_holds(bad: object) -> None:
     """filter(language="EN") matched nothing, silently; the error comes at the call."""
     corpus = corpuskit.load(sample().release)
@@ -163,6 +163,19 @@ def test_filter_refuses_a_language_of_another_type_naming_it(bad: object) -> Non
     corpus = corpuskit.load(sample().release)
     with pytest.raises(TypeError, match=f"language must be a code \\(str\\) or several "
                                         f"\\(a list of str\\), not {type(bad).__name__}"):
+        corpus.filter(language=bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("bad", [["en", 5], [None], ("fr", b"en")])
+def test_filter_refuses_a_list_holding_a_language_of_another_type_as_a_type_error(
+        bad: object) -> None:
+    """A value of the wrong type in the list is a TypeError, as language=5 is (QA: it was
+    a ValueError, "language 5 is not a code records hold"), naming its type."""
+    corpus = corpuskit.load(sample().release)
+    odd = next(item for item in bad if not isinstance(item, str))  # type: ignore[attr-defined]
+    with pytest.raises(TypeError, match=f"language must be a code \\(str\\) or several "
+                                        f"\\(a list of str\\), not a list holding "
+                                        f"{type(odd).__name__}"):
         corpus.filter(language=bad)  # type: ignore[arg-type]
 
 

@@ -25,6 +25,7 @@ from ..names import collision_problems
 from ..packagesource import DESCRIPTOR, PackageSource
 from ..problems import Problem, problem_order
 from ..schemacheck import shown_value
+from ..wording import shown_name
 from .memberstream import ArchiveClosed, MemberStream
 from .zipdirectory import (
     ArchiveReadError,
@@ -194,8 +195,10 @@ class ZipSource(PackageSource):
         self.problems = tuple(problems)
         if strict and problems:
             self.close()
-            raise InputError(problems, f"{path.name} holds unsafe or corrupt entries; "
-                                       "it was not read")
+            # The archive as given (QA: its name alone did not say which of several
+            # copies of a release was refused).
+            raise InputError(problems, f"{shown_name(path)} holds unsafe or corrupt "
+                                       "entries; it was not read")
 
     def _fatal(self, message: str) -> InputError:
         return InputError([Problem(str(self.location), "archive-error", message)])
