@@ -638,8 +638,9 @@ def _worker_identity(folders: dict[str, str], probes: dict[str, tuple[str, str]]
             same = _sha256_of(path) == digest
         except OSError:
             same = False
-        if not same:
-            unseen.append(f"{what} as this machine does")
+        if not same:  # named with its path, as a folder is (QA: what to mount, unsaid)
+            shown = os.path.dirname(path) if what == CACHE_FOLDER else path
+            unseen.append(f"{what} ({shown}) as this machine does")
     return worker_state(), unseen
 
 

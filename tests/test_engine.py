@@ -881,13 +881,14 @@ def test_a_worker_that_sees_other_seeds_at_the_path_is_told(tmp_path: Path) -> N
     assert _worker_identity(folders, probes) == (daskengine.worker_state(), [])
     (seeds / "corpus.toml").write_text('name = "y"\n')  # another copy at that path
     seen = _worker_identity(folders, probes)
-    assert seen[1] == ["the seeds folder's corpus.toml as this machine does"]
+    config = seeds / "corpus.toml"
+    assert seen[1] == [f"the seeds folder's corpus.toml ({config}) as this machine does"]
     said = _identity_problems({"tcp://w:1": seen}, output_identity(), folders)
-    assert said is not None and "tcp://w:1 cannot see the seeds folder's corpus.toml as " \
-        "this machine does" in said
+    assert said is not None and f"tcp://w:1 cannot see the seeds folder's corpus.toml " \
+        f"({config}) as this machine does" in said
     (seeds / "corpus.toml").unlink()  # an empty folder there
     assert _worker_identity(folders, probes)[1] == [
-        "the seeds folder's corpus.toml as this machine does"]
+        f"the seeds folder's corpus.toml ({config}) as this machine does"]
 
 
 def test_a_worker_that_sees_another_cache_folder_at_the_path_is_told(tmp_path: Path) -> None:
@@ -922,12 +923,13 @@ def test_a_worker_that_sees_another_cache_folder_at_the_path_is_told(tmp_path: P
         assert _worker_identity(folders, probes) == (daskengine.worker_state(), [])
         probe.write_bytes(b"corpuskit build of another machine\n")  # another folder there
         seen = _worker_identity(folders, probes)
-        assert seen[1] == [f"{CACHE_FOLDER} as this machine does"]
+        assert seen[1] == [f"{CACHE_FOLDER} ({cache}) as this machine does"]
         said = _identity_problems({"tcp://w:1": seen}, output_identity(), folders)
         assert said is not None and \
-            f"tcp://w:1 cannot see {CACHE_FOLDER} as this machine does" in said
+            f"tcp://w:1 cannot see {CACHE_FOLDER} ({cache}) as this machine does" in said
         probe.unlink()  # an empty folder there
-        assert _worker_identity(folders, probes)[1] == [f"{CACHE_FOLDER} as this machine does"]
+        assert _worker_identity(folders, probes)[1] == [
+            f"{CACHE_FOLDER} ({cache}) as this machine does"]
     assert list(cache.iterdir()) == []  # the probe removed
 
 
