@@ -105,14 +105,20 @@ def test_info_exits_1_when_it_lists_problems(as_json: list[str], tmp_path: Path,
         assert err.splitlines()[-1] == f"corpuskit: error: 1 problem found in {seeds}"
 
 
-def test_stated_hash_that_disagrees_is_flagged(tmp_path: Path) -> None:
+def with_another_stated_hash(tmp_path: Path) -> Path:
+    """A copy of the sample package whose datapackage.json states another content hash
+    (its tag manifest made to agree)."""
     package = copy_package(sample(), tmp_path)
     descriptor = package / "datapackage.json"
     data = json.loads(descriptor.read_text())
     data["corpuskit"]["content_hash"] = "sha256:" + "0" * 64
     descriptor.write_text(json.dumps(data))
     rewrite_tagmanifest(package)
-    summary = info(package)
+    return package
+
+
+def test_stated_hash_that_disagrees_is_flagged(tmp_path: Path) -> None:
+    summary = info(with_another_stated_hash(tmp_path))
     assert summary.content_hash == sample().content_hash
     assert [p["code"] for p in summary.problems] == ["checksum-mismatch"]
     assert "states sha256:000" in render(summary)
@@ -122,13 +128,7 @@ def test_a_problem_of_an_archive_names_its_member_as_validate_does(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A member's problem is ``x.zip:datapackage.json``, as validate and the README name
     it, not ``x.zip/datapackage.json``, a file in a folder that does not exist (QA)."""
-    package = copy_package(sample(), tmp_path)
-    descriptor = package / "datapackage.json"
-    data = json.loads(descriptor.read_text())
-    data["corpuskit"]["content_hash"] = "sha256:" + "0" * 64
-    descriptor.write_text(json.dumps(data))
-    rewrite_tagmanifest(package)
-    archive = rewrite_zip(package)
+    archive = rewrite_zip(with_another_stated_hash(tmp_path))
     assert main(["info", str(archive)]) == 1
     err = capsys.readouterr().err
     assert f"error: {archive}:datapackage.json:/corpuskit/content_hash: " in err, err
