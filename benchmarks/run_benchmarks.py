@@ -72,6 +72,7 @@ deletes them first).
 from __future__ import annotations
 
 import argparse
+import calendar
 import json
 import os
 import platform
@@ -600,6 +601,27 @@ def _output_settings(config: Path) -> dict[str, Any]:
     """The ``[output]`` table of corpus.toml (empty if none)."""
     output = tomllib.loads(read_config(config)[0]).get("output", {})
     return output if isinstance(output, dict) else {}
+
+
+#: The release time (SOURCE_DATE_EPOCH) of the kit's builds where the seeds record none.
+KIT_EPOCH = "1700000000"
+
+
+def release_epoch(config: Path) -> str:
+    """SOURCE_DATE_EPOCH for the kit's builds of the seeds whose corpus.toml is ``config``:
+    the release time it records (``created``, as ``corpuskit release`` writes it), else
+    :data:`KIT_EPOCH`. A build of a version whose release the seeds record at another time
+    is refused, as a second, other release of it (QA: the kit's cold build of the
+    repository's seeds failed); the version the kit bumps for the incremental build is no
+    recorded release, and builds at that time too."""
+    created = tomllib.loads(read_config(config)[0]).get("created")
+    if not isinstance(created, str):
+        return KIT_EPOCH
+    try:
+        stamp = time.strptime(created, "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:  # corpuskit refuses it, and says so
+        return KIT_EPOCH
+    return str(calendar.timegm(stamp))
 
 
 def corpus_compression(config: Path) -> str:
@@ -1177,7 +1199,7 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
     bumped_patch(seeds / "corpus.toml", own)  # each round bumps it: stop now if it cannot
     compression = corpus_compression(seeds / "corpus.toml")
     parquet = corpus_parquet(seeds / "corpus.toml")
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    env = {**os.environ, "SOURCE_DATE_EPOCH": release_epoch(seeds / "corpus.toml")}
     jobs = ["--jobs", str(args.jobs)] if args.jobs is not None else []
     compile_corpuskit(py)
     kept_by_kit = not args.no_keep_model and keep_language_model(py)

@@ -394,6 +394,31 @@ def _kit() -> object:
     return run_benchmarks
 
 
+@pytest.mark.parametrize(("created", "epoch"), [
+    ('created = "2026-12-05T22:27:49Z"\n', "1796509669"),
+    ("", "1700000000"), ('created = "yesterday"\n', "1700000000")])
+def test_the_kit_builds_at_the_release_time_the_seeds_record(
+        tmp_path: Path, created: str, epoch: str) -> None:
+    """Seeds released with corpuskit record their release time: the kit builds at it (at
+    its own where they record none, or none in corpuskit's form), as a build of a recorded
+    release at another time is refused as a second, other release of it."""
+    config = tmp_path / "corpus.toml"
+    config.write_text(f'name = "x"\nversion = "1.0.0"\n{created}', encoding="utf-8")
+    assert _kit().release_epoch(config) == epoch  # type: ignore[attr-defined]
+
+
+def test_the_kit_times_the_repositorys_released_seeds(tmp_path: Path) -> None:
+    """The repository's seeds record their release (created, content_hash, the
+    CHANGELOG.md entry): the kit's cold build of them was refused, built at the kit's
+    release time (QA), and the kit timed nothing."""
+    run = subprocess.run([sys.executable, str(BENCHMARKS / "run_benchmarks.py"),
+                          "--seeds", str(BENCHMARKS.parent / "seeds"), "--work", "work",
+                          "--repeat", "1", "--skip-frictionless"],
+                         capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert "outputs: round 1: the 4 releases (folders and zips) are valid" in run.stdout
+
+
 @pytest.mark.parametrize(("cold", "incremental"), [("1.0.9", "1.0.10"),
                                                   ("1.0.0-rc.1", "1.0.0"), ("1.0.0", "1.0.1")])
 def test_the_incremental_release_is_the_one_added(tmp_path: Path, cold: str,
