@@ -97,6 +97,7 @@ from .recordedrelease import (
     released,
 )
 from .regularfiles import unreadable_given
+from .rightsrules import start_run
 from .runsettings import (
     checked_source_date_epoch,
     release_time_advice,
@@ -213,6 +214,7 @@ def build(
     jobs = checked_jobs(jobs)
     source_date_epoch = checked_source_date_epoch(source_date_epoch)
     _refuse_uncallable_progress(progress)
+    start_run()  # every configured rights pattern's whole allowance, before any fork
     config = _config_or_every_problem(seeds, jobs, source_date_epoch)
     refuse_misplaced_folders(seeds, out=out, cache=cache)
     refuse_release_named_out(out, config)

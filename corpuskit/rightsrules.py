@@ -70,8 +70,9 @@ class SlowPattern(Exception):
 
 class _Allowance:
     """The time one configured pattern may still spend in this process (see the module
-    doc). A pattern that ran out is not given up on for good: the next line adds its
-    characters' share, which a pattern that works needs a fraction of."""
+    doc) until the next run (:func:`start_run`). A pattern that ran out is not given up on
+    for good: the next line adds its characters' share, which a pattern that works needs a
+    fraction of."""
 
     def __init__(self) -> None:
         self.allowed = GRANT_SECONDS
@@ -79,6 +80,17 @@ class _Allowance:
 
 
 _ALLOWANCES: dict[str, _Allowance] = {}
+
+
+def start_run() -> None:
+    """Give every configured pattern its whole allowance again: a run (a build, a check of
+    seeds or of a package) judges its own lines. Called in the parent before it forks its
+    workers, which inherit the fresh allowances. Without it, the run after one that stopped
+    on a pattern had only its lines' share (60 µs for a line of three characters), which a
+    loaded machine's scheduling alone can take (CI: a valid seeds folder refused). A Dask
+    worker, which outlives runs, keeps its allowances for its process."""
+    for allowance in _ALLOWANCES.values():
+        allowance.allowed, allowance.spent = GRANT_SECONDS, 0.0
 
 
 def patterns_problems(patterns: Sequence[str]) -> Iterator[tuple[int, str]]:

@@ -427,6 +427,10 @@ def validate(path: str | PathLike[str], *, reproduce: bool = False, fast: bool =
     target = Path(shown)
     mode = "fast" if fast else "full"
     jobs = checked_jobs(jobs)
+    if reproduce:  # before any worker forks (a seeds folder's check starts its own)
+        from ..rightsrules import start_run
+
+        start_run()
     denied = unreadable_given(target)
     if denied is not None:  # its permissions, not its content: no guess at what it holds
         return _unreadable_report(target, shown, denied, mode=mode, reproduce=reproduce)

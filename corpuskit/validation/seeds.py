@@ -48,6 +48,7 @@ from ..recordedrelease import (
     released,
 )
 from ..records import process_document_reported, record_line, use_the_users_model
+from ..rightsrules import start_run
 from ..runsettings import resolve_created, run_problems
 from ..wording import counted, shown_name
 
@@ -106,6 +107,7 @@ def validate_seeds(seeds: Path, *, jobs: int | None = None,
                    source_date_epoch: str | None = None) -> SeedsResult:
     """Every problem ``build`` would refuse ``seeds`` for, as a list; ``source_date_epoch``
     as a build would be given it (the CLI's: the environment's SOURCE_DATE_EPOCH)."""
+    start_run()
     config: CorpusConfig | None = None
     try:
         config = load_config(seeds)
