@@ -935,11 +935,16 @@ def _write_data(seeds: Path, config: CorpusConfig, writer: PackageWriter,
         with writer.stream(DOCUMENTS_PATH) as documents, closing(run_shards(
                 tasks, jobs, engine=engine, scheduler=scheduler, pool=pool)) as results:
             done, total = 0, len(discovery.sources)
+            said = set(problems)
             for task, result in zip(tasks, results, strict=False):
                 done += len(task.refs)
                 if progress is not None:
                     progress(done, total)
-                problems.extend(result.problems)
+                # The same problem from another shard (a folder a Dask worker does not
+                # see, engine._unseen_folders) is said once.
+                problems.extend(problem for problem in result.problems
+                                if problem not in said)
+                said.update(result.problems)
                 if problems:
                     continue  # keep checking every document, stop writing: no release
                 shards.take(task, result, documents, manifest)

@@ -291,6 +291,38 @@ def _unseen_here(task: ShardTask, problem: Problem) -> Problem:
         f"machine listed: {OTHER_SEEDS}"))
 
 
+def _unseen_folders(task: ShardTask, problems: list[Problem]) -> list[Problem]:
+    """``problems``, those of the files this worker does not see (:func:`_unseen_here`)
+    under a folder it does not see either given as one problem of the highest such folder:
+    a worker without ``part-0001`` gave a line for each of its 1,000 files (QA). The
+    parent says a problem that several shards give once (:func:`~corpuskit.build.build`)."""
+    kept: list[Problem] = []
+    said: set[str] = set()
+    for problem in problems:
+        folder = (_highest_unseen_folder(task.seeds, problem.path)
+                  if problem.code == "unreadable-file" and problem.message.endswith(OTHER_SEEDS)
+                  else None)
+        if folder is None:
+            kept.append(problem)
+        elif folder not in said:
+            said.add(folder)
+            kept.append(Problem(folder, "unreadable-file", (
+                f"the Dask worker on {socket.gethostname()} does not see this folder, whose "
+                f"files the build's machine listed: {OTHER_SEEDS}")))
+    return kept
+
+
+def _highest_unseen_folder(seeds: Path, path: str) -> str | None:
+    """The highest folder of seeds path ``path`` that is not in ``seeds`` here, or None
+    if its own folder is."""
+    parts = path.split("/")[:-1]
+    for depth in range(1, len(parts) + 1):
+        folder = "/".join(parts[:depth])
+        if not os.path.lexists(seeds / folder):
+            return folder
+    return None
+
+
 def _records() -> Any:
     """:mod:`corpuskit.records`, imported when a shard has documents to process: it brings
     ftfy and the rest of the pipeline (about 70 ms), which a build's parent and a worker
@@ -332,6 +364,8 @@ def process_shard(task: ShardTask, processors: Executor | None = None) -> ShardR
         result = _process_documents(task, shard_file, read.problems, read.datas, shas,
                                     reused, cache, key, states, deflaters,
                                     processors if reused is None else None)
+    if read.problems and task.sizes is not None:  # a Dask worker's
+        result = replace(result, problems=tuple(_unseen_folders(task, list(result.problems))))
     return (replace(result, in_place=tuple(read.placed_in_place)) if read.placed_in_place
             else result)
 

@@ -2634,3 +2634,64 @@ def test_a_peer_that_closes_at_once_is_told_so_before_dask_connects(reset: bool)
     for peer in (greet, wait):
         with _fake_peer(peer) as address:
             assert daskengine._refused(address) is None
+
+
+def test_a_dask_worker_that_does_not_see_a_folder_says_so_once(tmp_path: Path) -> None:
+    """A worker without one folder of the seeds gave a line for each of its files (QA: 1,000
+    for a missing part-0001): it now names the highest folder it does not see, once; a file
+    missing from a folder it sees is still named alone."""
+    from corpuskit.sourcerefs import SourceRefs
+
+    files = ["part-0001/a.txt", "part-0001/b.txt", "part-0002/c.txt", "part-0002/d.txt",
+             "top.txt", "x/y/e.txt", "x/y/f.txt"]
+    seeds = make_seeds(tmp_path, {name: f"Title {n}\n\nDocument {n}.\n"
+                                  for n, name in enumerate(files)})
+    task = engine.ShardTask(0, SourceRefs(files), seeds, tmp_path / "package",
+                            ProcessConfig(), None, 1 << 20)
+    placed = daskengine._absolute(task)  # on the build's machine: the sizes listed
+    shutil.rmtree(seeds / "part-0001")
+    shutil.rmtree(seeds / "x")
+    (seeds / "part-0002" / "d.txt").unlink()
+    (tmp_path / "package").mkdir()
+    (tmp_path / "package" / daskengine.ACTIVE).touch()
+    result = daskengine._checked_shard(daskengine.worker_state(), placed)
+    host = socket.gethostname()
+    assert [(p.path, p.code, p.message.split(": the worker sees")[0])
+            for p in result.problems] == [
+        ("part-0001", "unreadable-file", f"the Dask worker on {host} does not see this "
+                                         "folder, whose files the build's machine listed"),
+        ("part-0002/d.txt", "unreadable-file", f"the Dask worker on {host} does not see it, "
+                                               "which the build's machine listed"),
+        ("x", "unreadable-file", f"the Dask worker on {host} does not see this folder, whose "
+                                 "files the build's machine listed")]
+    assert all(p.message.endswith(engine.OTHER_SEEDS) for p in result.problems)
+
+
+def test_a_problem_that_two_shards_give_is_said_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two shards of one folder a Dask worker does not see each give its problem: the
+    build lists it once, and every other problem as given."""
+    import importlib
+
+    from corpuskit.errors import InputError
+    from corpuskit.package import CorpusStats
+    from corpuskit.problems import Problem
+
+    seeds = make_seeds(tmp_path, {f"part-0001/doc{n}.txt": f"Title {n}\n\nDocument {n}.\n"
+                                  for n in range(4)})
+    folder = Problem("part-0001", "unreadable-file", "not seen here")
+    others = [Problem("part-0001/doc0.txt", "empty-document", "empty"),
+              Problem("part-0001/doc3.txt", "empty-document", "empty")]
+
+    def shards(tasks: list[engine.ShardTask], *args: Any, **kwargs: Any) -> Iterator[Any]:
+        for index, task in enumerate(tasks):
+            yield engine.ShardResult(task.index, tmp_path / "none.jsonl", CorpusStats(), b"",
+                                     (folder, others[index % 2]), False)
+
+    build_module = importlib.import_module("corpuskit.build")
+    monkeypatch.setattr(build_module, "run_shards", shards)
+    monkeypatch.setattr(build_module, "plan_shards",
+                        lambda refs: [(0, refs[:2]), (1, refs[2:])])
+    with pytest.raises(InputError) as raised:
+        build(seeds, tmp_path / "dist", jobs=1)
+    assert list(raised.value.problems) == [folder, *others]
