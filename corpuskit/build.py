@@ -1665,6 +1665,25 @@ def unfinished_release(name: str, version: str, folder: Path, seeds: Path, out: 
             "published copy")
 
 
+def _not_a_release_there(existing: Path, config: CorpusConfig, out: Path) -> str:
+    """What to say of ``existing``, the folder named as this build's release in ``out``,
+    that holds no package at all: empty (an interrupted copy, a folder made by hand), or
+    none of a release's files. (QA: it was said to be "changed after it was built", with
+    validate's advice to write a corpus.toml and "remove the files added to it".)"""
+    try:
+        held = [name for name in os.listdir(existing) if not name.startswith(".")]
+    except OSError:
+        held = ["?"]
+    if not held:
+        what, remove = "is an empty folder", "remove it"
+    else:
+        what = "holds no release (no datapackage.json: it is no package folder)"
+        remove = f"move it out of {out} (what it holds is no build's)"
+    return (f"{existing}, the folder of release {config.release_name} in {out}, {what}. If "
+            f"{config.release_name} was released, restore its folder from a published copy; "
+            f"if not, {remove}; then build again")
+
+
 def _check_identical(existing: Path, built: Path, archive: Path, created: str | None,
                      config: CorpusConfig, out: Path, prepared: PreparedPieces,
                      seeds: Path, late: LateSignals | None = None,
@@ -1699,6 +1718,8 @@ def _check_identical(existing: Path, built: Path, archive: Path, created: str | 
                     f"{shown_paths(converted)} {'holds' if len(converted) == 1 else 'hold'} other "
                     "line ends than its manifests record"))
                 + "; then build again")
+        if damage and [problem.code for problem in damage] == ["not-a-package"]:
+            raise ReleaseExistsError(_not_a_release_there(existing, config, out))
         if damage:  # the release changed since it was built, not (only) the seeds
             raise ReleaseExistsError(
                 f"release {config.release_name} in {out} was changed after it was built "

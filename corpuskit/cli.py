@@ -345,12 +345,33 @@ def _unexpanded_tilde(value: object, param: click.Parameter | None) -> str | Non
     first = value.split("/", 1)[0]
     if os.path.lexists(first):
         return None
+    if first != "~" and not _is_user(first[1:]):
+        # No shell expands it, quoted or not: "write it as two words" went round in a
+        # circle (QA).
+        return (f"{value} starts with {first!r}, which would name the home folder of a user "
+                f"{first[1:]!r}, and there is no such user here; ./{value} names a folder "
+                f"{first!r} here")
     option = max(param.opts, key=len) if isinstance(param, click.Option) else None
     instead = (f"write {option} {value} as two words" if option is not None
                else "write it without quotes")
+    home = "$HOME" if first == "~" else os.path.expanduser(first)
     return (f"{value} starts with {first!r}, which the shell did not expand (it does so only "
             f"at the start of a word: not after '=' nor in quotes); {instead}, or start it "
-            f"with $HOME; ./{value} names a folder {first!r} here")
+            f"with {home}; ./{value} names a folder {first!r} here")
+
+
+def _is_user(name: str) -> bool:
+    """Whether ``name`` is a user of this system (whose ``~name`` a shell expands); True
+    where users cannot be looked up."""
+    try:
+        import pwd
+    except ImportError:  # not a POSIX system
+        return True
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
 
 
 def _option_taken(value: object, param: click.Parameter | None,

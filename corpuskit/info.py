@@ -142,7 +142,9 @@ def _package_info(path: Path) -> Info:
         except InputError as error:  # naming the package, as load's records do
             raise read_error(path, error) from None
         files = source.files()
-        refused = _refused_entries(source.root) if isinstance(source, FolderSource) else []
+        # The folder as given: a name this locale misreads is named so, as validate names it.
+        refused = (_refused_entries(source.location) if isinstance(source, FolderSource)
+                   else [])
         if refused:  # as validate says them (QA: their stat was a traceback)
             skip = {problem.path for problem in refused}
             # (and the files listed in a folder that cannot be entered: QA s83)

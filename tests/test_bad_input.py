@@ -3329,8 +3329,17 @@ def test_an_input_error_comes_back_from_a_worker_as_it_was_raised() -> None:
      "with '~', which the shell did not expand (it does so only at the start of a word: not "
      "after '=' nor in quotes); write --out ~/releases as two words, or start it with "
      "$HOME; ./~/releases names a folder '~' here"),
+    # No user of that name: no shell would expand it, so no "as two words" (QA: it went
+    # round in a circle).
     (["build", "seeds", "--cache", "~nobody-here/cache"], "Invalid value for '--cache': "
-     "~nobody-here/cache starts with '~nobody-here'"),
+     "~nobody-here/cache starts with '~nobody-here', which would name the home folder of a "
+     "user 'nobody-here', and there is no such user here; ./~nobody-here/cache names a "
+     "folder '~nobody-here' here"),
+    # Another user's home is not $HOME.
+    (["build", "seeds", "--out=~root/dist"], "Invalid value for '--out': ~root/dist starts "
+     "with '~root', which the shell did not expand (it does so only at the start of a word: "
+     "not after '=' nor in quotes); write --out ~root/dist as two words, or start it with "
+     f"{os.path.expanduser('~root')}; ./~root/dist names a folder '~root' here"),
     (["validate", "~/dist"], "Invalid value for 'PATHS...': ~/dist starts with '~', which "
      "the shell did not expand (it does so only at the start of a word: not after '=' nor "
      "in quotes); write it without quotes, or start it with $HOME"),

@@ -443,6 +443,37 @@ def test_same_content_built_at_another_release_time_says_how_to_build_it_again(
     assert build(seeds, at_zero, source_date_epoch="315532800", jobs=1).status == "unchanged"
 
 
+@pytest.mark.parametrize("holds", ["nothing", "a file of notes"])
+def test_a_release_folder_that_holds_no_package_is_said_to_be_so(
+        tmp_path: Path, holds: str) -> None:
+    """The folder of this build's release in --out, empty or holding no package, was "changed
+    after it was built", with validate's advice to write a corpus.toml and to "remove the
+    files added to it" (QA): it is said to hold no release, and what to do, nothing
+    written."""
+    from corpuskit import build
+    from corpuskit.errors import ReleaseExistsError
+
+    seeds = make_seeds(tmp_path, {"a.txt": "First text of the corpus.\n"})
+    out = tmp_path / "out"
+    folder = out / "test-corpus-1.0.0"
+    folder.mkdir(parents=True)
+    if holds != "nothing":
+        (folder / "notes.txt").write_text("to do\n", encoding="utf-8")
+    with pytest.raises(ReleaseExistsError) as refused:
+        build(seeds, out, jobs=1)
+    what, remove = (("is an empty folder", "remove it") if holds == "nothing" else
+                    ("holds no release (no datapackage.json: it is no package folder)",
+                     f"move it out of {out} (what it holds is no build's)"))
+    assert str(refused.value) == (
+        f"{folder}, the folder of release test-corpus-1.0.0 in {out}, {what}. If "
+        "test-corpus-1.0.0 was released, restore its folder from a published copy; if not, "
+        f"{remove}; then build again")
+    assert sorted(path.name for path in out.iterdir()
+                  if path.name != ".corpuskit-lock") == ["test-corpus-1.0.0"]
+    assert [path.name for path in folder.iterdir()] == ([] if holds == "nothing"
+                                                        else ["notes.txt"])
+
+
 @pytest.mark.parametrize("kept_as", ["folder", "zip"])
 def test_a_version_set_back_is_told_the_release_it_holds_not_a_release_time(
         tmp_path: Path, kept_as: str) -> None:

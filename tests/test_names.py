@@ -1129,6 +1129,23 @@ def test_a_package_with_utf8_names_read_as_ascii_is_not_called_damaged(tmp_path:
     assert done.returncode == 4, done.stderr
 
 
+@pytest.mark.parametrize("command", ["validate", "info"])
+def test_a_name_misread_as_ascii_is_named_in_the_folder_as_given(
+        tmp_path: Path, command: str) -> None:
+    """info named the file by the folder's absolute path, validate by the path as given
+    (QA): both name it as given."""
+    seeds = write_seeds(tmp_path / "seeds", {"café.txt": text_for("café")})
+    corpuskit.build(seeds, tmp_path / "dist", jobs=1)
+    folder, = (p.name for p in (tmp_path / "dist").iterdir() if p.is_dir())
+    env = {**os.environ, "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
+    done = subprocess.run([sys.executable, "-m", "corpuskit", command, f"dist/{folder}"],
+                          capture_output=True, env=env, cwd=tmp_path, check=False)
+    assert done.returncode == 2, done
+    assert done.stderr.decode("ascii").splitlines()[-1].startswith(
+        f"Error: dist/{folder}/data/raw/caf\\u00e9.txt: the name is UTF-8, but Python "
+        "reads file names as"), done.stderr
+
+
 def test_a_name_misread_in_a_legacy_locale_is_named_as_its_bytes_spell_in_utf8(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Under a Latin-1 locale Python reads the UTF-8 name café.txt as cafÃ©.txt, and the
