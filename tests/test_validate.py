@@ -376,6 +376,19 @@ def test_an_empty_folder_is_named_empty(hidden: tuple[str, ...], tmp_path: Path,
     assert code == 1 and "an empty folder" in out and "write its corpus.toml" not in out
 
 
+def test_a_folder_holding_only_an_interrupted_builds_leftover_says_so(tmp_path: Path) -> None:
+    """A folder where a build was killed held only its temporary folder, and was called
+    empty (QA): it is named as such a leftover, which the next build removes."""
+    folder = tmp_path / "dist"
+    (folder / ".corpuskit-tmp-corpus-1.0.0-4242").mkdir(parents=True)
+    (folder / ".corpuskit-lock").write_text("")
+    [problem] = validate(folder).problems
+    assert (problem.code, problem.message) == (
+        "not-a-package", "no release yet: it holds only what an interrupted build left "
+        "(.corpuskit-tmp-corpus-1.0.0-4242), which the next build into it removes: build into "
+        f"it again ('corpuskit build --out {folder}'), then check it")
+
+
 def test_a_misnamed_copy_beside_the_release_it_holds_is_not_renamed_over_it(
         tmp_path: Path) -> None:
     """'rename it to x-1.0.0.zip' beside x-1.0.0.zip told the user to replace the

@@ -60,6 +60,7 @@ from ..semver import RELEASE_NAME, named_as_release, names_its_release
 from ..submodules import unfetched_submodule
 from ..systemlimits import MEMORY, exhausted_resource, memory_limit, ran_out, run_jobs
 from ..wording import command, counted, shell_word, shown_in
+from ..writer import TEMP_PREFIX
 from ..zipfiles.archiveseal import published_for
 from ..zipfiles.zipsource import DEFAULT_LIMITS, ArchiveLimits, ZipSource
 from .descriptor import process_config_from_settings
@@ -312,14 +313,20 @@ def _empty_given(target: Path) -> str | None:
     if named_as_release(target.name):  # an emptied release folder: damaged, not new
         return None
     try:
-        empty = target.is_dir() and all(name.startswith(".") for name in os.listdir(target))
+        names = os.listdir(target) if target.is_dir() else None
     except OSError:
         return None
-    if not empty:
+    if names is None or not all(name.startswith(".") for name in names):
         return None
     submodule = unfetched_submodule(target)  # (QA: told to put the texts there)
     if submodule is not None:
         return f"{submodule}; nothing checked"
+    left = sorted(name for name in names if name.startswith(TEMP_PREFIX))
+    if left:  # (QA: it was only "an empty folder", the build's leftover unsaid)
+        return (f"no release yet: it holds only what an interrupted build left ({left[0]}"
+                f"{', ...' if len(left) > 1 else ''}), which the next build into it removes: "
+                "build into it again ('corpuskit build --out "
+                f"{shell_word(str(target))}'), then check it")
     return ("an empty folder (nothing but hidden files), so nothing to check: for a folder "
             "of releases, build into it first ('corpuskit build --out "
             f"{shell_word(str(target))}'); for seeds, put the texts here with a corpus.toml "
