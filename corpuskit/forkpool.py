@@ -40,6 +40,7 @@ from multiprocessing.connection import Connection, wait
 from queue import SimpleQueue
 from typing import Any, Generic, TypeVar
 
+from .cores import may_start_processes
 from .errors import WorkerDied
 from .parentdeath import end_with_parent
 
@@ -326,9 +327,17 @@ class _Worker:
             # fewer --jobs only where there were two or more (QA: -j 1 told to use -j 1)
             fewer = (" (with fewer --jobs if memory is short)"
                      if len(self.pool._workers) > 1 else "")
-            raise WorkerDied(f"a worker process died ({how}; killed, or out of memory?) "
-                             f"before finishing its work; run the command again{fewer}"
-                             ) from None
+            died = WorkerDied(f"a worker process died ({how}; killed, or out of memory?) "
+                              f"before finishing its work; run the command again{fewer}")
+            # Its tasks are settled with its death: waiting no more, it is not read again
+            # when another worker's outcome is awaited (which then came in as a second
+            # death, where the other worker's outcome came in after the first: a flaky
+            # test).
+            for pending in self.waiting:
+                pending._settle((False, died, ""))
+            self.waiting.clear()
+            self.load = 0
+            raise died from None
         done = self.waiting.popleft()
         self.load -= done.weight
         done._settle(outcome)
@@ -525,5 +534,7 @@ def import_before_forking(modules: Iterable[str] = PIPELINE_MODULES) -> None:
 
 
 def fork_available() -> bool:
-    """Whether this platform can fork workers (not on Windows)."""
-    return "fork" in multiprocessing.get_all_start_methods() and hasattr(os, "fork")
+    """Whether this process can fork workers: not on Windows, nor in a daemonic process
+    (:func:`~corpuskit.cores.may_start_processes`)."""
+    return "fork" in multiprocessing.get_all_start_methods() and hasattr(os, "fork") \
+        and may_start_processes()

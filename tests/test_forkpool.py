@@ -13,6 +13,7 @@ import sys
 import textwrap
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from types import FrameType
 
 import pytest
@@ -150,6 +151,24 @@ def test_a_killed_worker_is_reported_not_waited_for() -> None:
             dead.get()
         assert isinstance(caught.value, CorpuskitError)  # the CLI maps it to exit 1
         assert before.get() == 4
+    finally:
+        pool.terminate()
+
+
+def test_a_slower_workers_outcome_is_taken_after_another_died() -> None:
+    """A worker's outcome that came in after another worker's death was read as a second
+    death (the dead worker's task was still waiting, its pipe read again): the death
+    settles the dead worker's tasks, each raising it, and the others' outcomes come in."""
+    pool = ForkPool(2)
+    try:
+        slower = pool.apply_async(pid_after, (0.3,), weight=5)
+        dead = pool.apply_async(die)
+        after_it = pool.apply_async(square, (3,))  # the least loaded: the dead worker's
+        with pytest.raises(WorkerDied, match="killed by signal 9"):
+            dead.get()
+        assert slower.get() in {worker.process.pid for worker in pool._workers}
+        with pytest.raises(WorkerDied, match="killed by signal 9"):
+            after_it.get()
     finally:
         pool.terminate()
 
@@ -413,3 +432,53 @@ def test_a_worker_s_death_advises_fewer_jobs_only_where_there_were_more(
     finally:
         pool.terminate()
     assert ("fewer --jobs" in str(caught.value)) == (processes > 1), caught.value
+
+
+_IN_A_POOL = textwrap.dedent("""
+    import json, multiprocessing, sys
+    import corpuskit
+
+    def work(step):
+        seeds, built, out = sys.argv[1:4]
+        if step == "validate":
+            return [(corpuskit.validate(path, jobs=2, reproduce=True).valid)
+                    for path in (built, built + ".zip")]
+        if step == "seeds":
+            return corpuskit.validate(seeds, jobs=2).valid
+        if step == "load":
+            return [record.id for record in corpuskit.load(built + ".zip")]
+        return str(corpuskit.build(seeds, out, jobs=2).archive)
+
+    if __name__ == "__main__":
+        with multiprocessing.get_context(sys.argv[4]).Pool(1) as pool:
+            print(json.dumps(pool.map(work, ["validate", "seeds", "load", "build"])))
+""")
+
+
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_a_pools_worker_validates_loads_and_builds_in_its_own_process(
+        tmp_path: Path, start: str) -> None:
+    """multiprocessing refuses children to a daemonic process (a Pool's worker), and
+    validate() of a valid package with Parquet there reported an internal error ("daemonic
+    processes are not allowed to have children"), load() refused it (QA): there, every
+    command works in the one process, whatever ``jobs`` asks, with the same results."""
+    import json
+
+    from reliability_support import write_seeds
+
+    import corpuskit
+
+    seeds = write_seeds(tmp_path / "seeds", {f"doc{n}.txt": f"Title {n}\n\nText {n}.\n"
+                                             for n in range(5)}, {"output": {"parquet": True}})
+    built = corpuskit.build(seeds, tmp_path / "dist", jobs=1)
+    assert (built.release / "data" / "documents.parquet").is_file()
+    script = tmp_path / "in_a_pool.py"  # a file: a spawned worker imports its functions
+    script.write_text(_IN_A_POOL, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script), str(seeds), str(built.release),
+                           str(tmp_path / "again"), start],
+                          capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    validated, seeds_valid, ids, archive = json.loads(done.stdout)
+    assert validated == [True, True] and seeds_valid is True
+    assert ids == [f"doc{n}" for n in range(5)]
+    assert Path(archive).read_bytes() == built.archive.read_bytes()
