@@ -85,7 +85,7 @@ from .recordedrelease import kept_from
 from .regularfiles import LINK_IN_A_PACKAGE, folder_not_entered, open_regular, special_kind
 from .release import recorded_changelog
 from .runsettings import checked_source_date_epoch, release_time_advice, time_recorded_after
-from .semver import Version
+from .semver import Version, named_as_release
 from .signals import told_when_ended
 from .usercache import model_cache_dir
 from .validation.report import ANOTHER_CORPUS, sort_problems
@@ -1580,9 +1580,11 @@ def _untracked_problems(seeds: Path, dist: Path) -> list[Problem]:
                 f"{_LEFT_OUT}: have Git ignore it (the .gitignore at the top of the work "
                 f"tree should hold {pattern.as_posix()})")))
         else:
+            # (QA: a dist/NOTES.md was told "a release is committed whole")
+            whole = (" (a release is committed whole, its folder and zip)"
+                     if parts and named_as_release(parts[0]) else "")
             problems.append(Problem(str(path), "untracked-file", (
-                f"{_left_out(dist, found)} (a release is committed whole, its folder and "
-                f"zip), or move it out of {shown_name(dist)}")))
+                f"{_left_out(dist, found)}{whole}, or move it out of {shown_name(dist)}")))
     named: dict[str, Problem] = {}
     for problem in problems:  # a link on the way to both seeds and dist is named once
         named.setdefault(problem.path, problem)

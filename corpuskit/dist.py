@@ -289,7 +289,27 @@ def restore_or_move(path: Path, dist: Path) -> str:
     has no copy to restore (:func:`releases_in_place`): it is moved out."""
     if releases_in_place(path) is not None:
         return f"move it out of {dist}"
+    held = _renamed_from(path)
+    if held is not None and not os.path.lexists(dist / held):
+        # (QA: a folder renamed by mistake was told to be restored or moved out)
+        return (f"rename it back to {held}, the release it holds, if it was renamed by "
+                f"mistake; else restore it from a published copy, or move it out of {dist}")
     return f"restore it from a published copy, or move it out of {dist}"
+
+
+def _renamed_from(path: Path) -> str | None:
+    """The name that the release at ``path`` (a folder or a zip) has by its own
+    datapackage.json, if that is another than ``path``'s, else None."""
+    zipped = path.suffix.lower() == ".zip"
+    descriptor = archive_descriptor(path)[0] if zipped else (
+        descriptor_of(path) if path.is_dir() else None)
+    if descriptor is None:
+        return None
+    name, version = descriptor.get("name"), descriptor.get("version")
+    if not isinstance(name, str) or not isinstance(version, str):
+        return None
+    held = f"{name}-{version}" + (".zip" if zipped else "")
+    return held if held != path.name and "/" not in held else None
 
 
 def archive_descriptor(archive: Path) -> tuple[dict[str, Any] | None, str]:

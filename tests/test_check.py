@@ -41,6 +41,26 @@ def repo(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.parametrize("renamed", ["folder", "zip"])
+def test_a_release_renamed_by_mistake_is_told_to_be_renamed_back(repo: Path,
+                                                                  renamed: str) -> None:
+    """A release folder renamed (x-1.0.0 to x-1.0.5) was told "restore it from a published
+    copy, or move it out of dist" (QA): renaming it back is the fix, and is said first; the
+    same for its zip."""
+    [folder] = [path for path in (repo / "dist").iterdir() if path.is_dir()]
+    old = folder if renamed == "folder" else folder.with_name(f"{folder.name}.zip")
+    assert folder.name.endswith("-1.0.0")
+    moved = old.with_name(old.name.replace("-1.0.0", "-1.0.5"))
+    old.rename(moved)
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    [said] = [p.message for p in report.problems if p.path == str(moved)]
+    assert said.endswith(f"(renamed): rename it back to {old.name}, the release it holds, if "
+                         "it was renamed by mistake; else restore it from a published copy, "
+                         f"or move it out of {repo / 'dist'}"), said
+    moved.rename(old)
+    assert check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1).valid
+
+
 def _tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes()
             for p in sorted(folder.rglob("*")) if p.is_file()}
@@ -2204,12 +2224,17 @@ def test_under_pre_commit_run_all_files_the_untracked_are_not_said_of_a_commit(
     seeds, dist = _hook_repo(tmp_path, {"news/a.txt": b"A\n\nAn item.\n"}, "*.zip\n")
     [release] = [p for p in dist.iterdir() if p.is_dir()]
     _git(tmp_path, "rm", "-q", "-r", "--cached", f"dist/{release.name}")  # untracked now
+    (dist / "NOTES.md").write_text("to do\n", encoding="utf-8")  # no release's file
     for name in ("PRE_COMMIT_FROM_REF", "PRE_COMMIT_TO_REF", "GIT_INDEX_FILE"):
         monkeypatch.delenv(name, raising=False)  # as pre-commit run --all-files sets them
     monkeypatch.setenv("PRE_COMMIT", "1")
     report = check(seeds, dist, source_date_epoch=EPOCH, jobs=1)
     named = _untracked_named(report)
-    assert sorted(named) == [str(release), str(dist / f"{release.name}.zip")]  # the zip ignored
+    assert sorted(named) == [str(dist / "NOTES.md"), str(release),
+                             str(dist / f"{release.name}.zip")]  # the zip ignored
+    # (QA: a file of no release was told "a release is committed whole")
+    assert named[str(dist / "NOTES.md")].endswith(f"where it is: git add it, or move it out "
+                                                  f"of {dist}")
     for message in named.values():
         assert "the commit" not in message
         assert "commits, and so clean clones, leave it out" in message

@@ -1941,6 +1941,13 @@ def test_a_copy_of_a_release_in_a_folder_of_releases_is_named_a_copy(tmp_path: P
         ("unexpected-file", "release zip", copy)]
     assert said[release.name] == said[f"{release.name}.zip"] == []
     shutil.rmtree(release)
+    # Renamed, beside its zip: renaming it back is all (QA: told to build the zip too).
+    [report] = [r for r in corpuskit.validate_all([dist], jobs=1)
+                if Path(r.target).name == "old-copy"]
+    assert [(p.code, p.message) for p in report.problems] == [(
+        "unexpected-file", f"holds the release {release.name} under another name, beside "
+                           f"that release's zip ({release.name}.zip): rename it back to "
+                           f"{release.name}")]
     (dist / f"{release.name}.zip").unlink()
     [report] = corpuskit.validate_all([dist / "old-copy"], jobs=1)
     assert report.valid  # named alone, a package

@@ -793,10 +793,15 @@ def _zip_missing(folder: Path) -> Problem | None:
         # A copy, not a release: no build writes its zip (QA: told to run build, which
         # found nothing to do).
         beside = folder.with_name(release)
+        its_zip = folder.with_name(f"{release}.zip")
         return Problem(".", "unexpected-file", (
             f"a copy of the release {release}, which is beside it ({beside.name}), with no "
             f"zip of its own: remove the copy, or move it out of {folder.parent}"
             if os.path.lexists(beside) else
+            # (QA: told to rename it, then build its zip, which was there)
+            f"holds the release {release} under another name, beside that release's zip "
+            f"({its_zip.name}): rename it back to {release}"
+            if os.path.lexists(its_zip) else
             f"holds the release {release} under another name, with no zip beside it: "
             f"rename it to {release}, then run '{command('build', out=folder.parent)}' "
             "with the seeds it was built from, which writes its zip, or restore the zip "
