@@ -180,6 +180,15 @@ def descriptor_of(folder: Path) -> dict[str, Any] | None:
     return descriptor if isinstance(descriptor, dict) else None
 
 
+def release_held(descriptor: dict[str, Any] | None) -> str | None:
+    """``<name>-<version>``, the release folder's name that ``descriptor`` gives, or None
+    where it gives no such strings."""
+    if descriptor is None:
+        return None
+    name, version = descriptor.get("name"), descriptor.get("version")
+    return f"{name}-{version}" if isinstance(name, str) and isinstance(version, str) else None
+
+
 def descriptor_created(folder: Path) -> str | None:
     """The release time a release folder's descriptor gives (``created``), if any."""
     descriptor = descriptor_of(folder)
@@ -301,14 +310,11 @@ def _renamed_from(path: Path) -> str | None:
     """The name that the release at ``path`` (a folder or a zip) has by its own
     datapackage.json, if that is another than ``path``'s, else None."""
     zipped = path.suffix.lower() == ".zip"
-    descriptor = archive_descriptor(path)[0] if zipped else (
-        descriptor_of(path) if path.is_dir() else None)
-    if descriptor is None:
+    release = release_held(archive_descriptor(path)[0] if zipped else (
+        descriptor_of(path) if path.is_dir() else None))
+    if release is None:
         return None
-    name, version = descriptor.get("name"), descriptor.get("version")
-    if not isinstance(name, str) or not isinstance(version, str):
-        return None
-    held = f"{name}-{version}" + (".zip" if zipped else "")
+    held = release + (ARCHIVE_SUFFIX if zipped else "")
     return held if held != path.name and "/" not in held else None
 
 

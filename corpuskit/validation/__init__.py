@@ -38,7 +38,13 @@ from typing import TYPE_CHECKING
 
 from ..config import CONFIG_NAME
 from ..cores import checked_jobs
-from ..dist import descriptor_of, not_a_release_folder, not_a_zip_file, restore_or_move
+from ..dist import (
+    descriptor_of,
+    not_a_release_folder,
+    not_a_zip_file,
+    release_held,
+    restore_or_move,
+)
 from ..errors import FileNamesMisread, InputError, OutOfMemory, OutputError, WorkerDied
 from ..foreignpackages import foreign_package
 from ..gitlfs import LFS_ADVICE, LFS_FILE_ADVICE, is_lfs_pointer
@@ -163,11 +169,7 @@ def _files_wrong(found: Sequence[Problem]) -> set[str]:
 def _folder_release(folder: Path) -> str | None:
     """``<name>-<version>`` from a package folder's datapackage.json, or None (a descriptor
     that cannot say is reported by the checks)."""
-    descriptor = descriptor_of(folder)  # a pipe in its place is refused, never waited on
-    if descriptor is None:
-        return None
-    name, version = descriptor.get("name"), descriptor.get("version")
-    return f"{name}-{version}" if isinstance(name, str) and isinstance(version, str) else None
+    return release_held(descriptor_of(folder))  # a pipe there is refused, never waited on
 
 
 def _special_given(target: Path) -> str | None:
