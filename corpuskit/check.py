@@ -613,7 +613,7 @@ def _compared_report(inputs: _Inputs, survey: _DistSurvey, before: _Before,
             f"{shown_name(dist)} {ANOTHER_CORPUS_HERE} ({' and '.join(taken)}): the release of "
             f"{shown_name(seeds)} ({config.name} {config.version}) is missing"))
     return _report(seeds, dist, problems, files=len(sizes), size=sum(sizes),
-                   documents=result.documents,
+                   documents=result.documents, advice=folder.advice,
                    not_compared="release-unreadable" if unread else None,
                    why=(f"{', '.join(p.path for p in unread)} {NOT_READ}"
                         if unread else ""), notes=notes)
@@ -632,6 +632,9 @@ class _FolderComparison:
     seeds_too: bool = False
     #: Its files and folders this user may not read, and their problems: not compared.
     inside: Mapping[Path, Problem] = field(default_factory=dict)
+    #: What to do about the release as a whole, where the descriptor's problem says it
+    #: for every file that differs (:func:`_differing_file_problem`), else "".
+    advice: str = ""
 
 
 @dataclass(frozen=True)
@@ -848,18 +851,23 @@ def _compare_folder(inputs: _Inputs, survey: _DistSurvey, result: BuildResult,
         shared=(sharing_releases(dist, inputs.config.name, release, differing)
                 if verdict.edited else {}),
         time_alone=time_problem is not None, relabel=relabel)
-    said = [_differing_file_problem(inputs, survey, findings, rel) for rel in differing]
+    judged = [_differing_file_problem(inputs, survey, findings, rel) for rel in differing]
+    said = [problem for problem, _ in judged]
+    advice = next((advice for _, advice in judged if advice), "")
     if line_advice is not None:
         said = _advised_once(said, line_advice)
     problems = [*tree.problems, *said, *([time_problem] if time_problem else [])]
     return _FolderComparison(tuple(differing), tuple(problems), verdict.edited, seeds_too,
-                             tree.inside)
+                             tree.inside, advice)
 
 
 def _differing_file_problem(inputs: _Inputs, survey: _DistSurvey, found: _FolderFindings,
-                            rel: str) -> Problem:
+                            rel: str) -> tuple[Problem, str]:
     """The problem of the file (or folder) ``rel`` of this version's folder, which differs
-    from the fresh build's: what differs, and what to do, as ``found`` tells it."""
+    from the fresh build's: what differs, and what to do, as ``found`` tells it; and, for
+    the descriptor, what to do about the release as a whole where its problem says it for
+    every file that differs (else ""), which the check's summary says too
+    (:attr:`~corpuskit.checkreport.CheckReport.advice`)."""
     seeds, dist, config, release = inputs.seeds, inputs.dist, inputs.config, inputs.release
     newest = survey.newest
     edited_here = found.edited and (found.blamed is None or rel in found.blamed)
@@ -869,7 +877,8 @@ def _differing_file_problem(inputs: _Inputs, survey: _DistSurvey, found: _Folder
         if rel in found.present and (rel in found.built_files or rel in found.linked) \
         else None
     if not_regular is not None:
-        return Problem(str(release / rel), "unsafe-path", f"{not_regular}; {found.restore}")
+        return Problem(str(release / rel), "unsafe-path", f"{not_regular}; {found.restore}"), ""
+    advice = ""  # what the descriptor's problem says of the release as a whole
     if rel not in found.present and f"{rel}/" in found.present:
         message = (f"a folder stands where a fresh build of {shown_name(seeds)} makes this "
                    f"file: remove the folder; {found.restore}")
@@ -920,17 +929,17 @@ def _differing_file_problem(inputs: _Inputs, survey: _DistSurvey, found: _Folder
                       if rel == CHANGELOG_NAME
                       else f" (its line for {CHANGELOG_NAME})"))
     elif rel == DESCRIPTOR and survey.no_archive:  # the archive's problem says what
-        message = (f"differs from what a fresh build of {shown_name(seeds)} makes; finish "
-                   f"version {config.version} first (see its archive)")
+        advice = f"finish version {config.version} first (see its archive)"
+        message = f"differs from what a fresh build of {shown_name(seeds)} makes; {advice}"
     elif rel == DESCRIPTOR and found.relabel is not None and newest is not None:
-        message = (f"differs from what a fresh build of {shown_name(seeds)} makes: the seeds "
-                   f"hold the documents and metadata of {newest[0]} "
-                   f"({newest[1]}), not of {config.version}, the version in "
-                   f"{seeds / CONFIG_NAME}: {found.relabel}")
+        advice = (f"the seeds hold the documents and metadata of {newest[0]} "
+                  f"({newest[1]}), not of {config.version}, the version in "
+                  f"{seeds / CONFIG_NAME}: {found.relabel}")
+        message = f"differs from what a fresh build of {shown_name(seeds)} makes: {advice}"
     elif rel == DESCRIPTOR and found.line_ends_only:
-        message = (f"differs from what a fresh build of {shown_name(seeds)} makes: "
-                   f"{found.seeds_advice}; then a check finds the release current "
-                   "(the raw files differ in nothing else: nothing to release)")
+        advice = (f"{found.seeds_advice}; then a check finds the release current "
+                  "(the raw files differ in nothing else: nothing to release)")
+        message = f"differs from what a fresh build of {shown_name(seeds)} makes: {advice}"
     elif found.line_ends and rel.startswith(RAW_PREFIX) \
             and rel[len(RAW_PREFIX):] in found.line_ends:
         message = (f"differs from what a fresh build of {shown_name(seeds)} makes in line "
@@ -941,17 +950,17 @@ def _differing_file_problem(inputs: _Inputs, survey: _DistSurvey, found: _Folder
         # 'release patch' releases: name the one that does (QA).
         command_line = command("release", seeds=seeds, out=dist, arguments=(
             ("patch",) if _same_content(release, found.built) else ()))
-        message = (f"differs from what a fresh build of {shown_name(seeds)} makes: the seeds "
-                   f"changed since version {config.version} was released (to "
-                   f"publish the change, run '{command_line}', which builds the "
-                   "next version beside this one; released versions are never "
-                   "rebuilt), or they did not and this corpuskit builds them "
-                   "otherwise (check with the version that made the release)"
-                   + (f"; of their changes, {found.seeds_advice}"
-                      if found.line_ends else ""))
+        advice = (f"the seeds changed since version {config.version} was released (to "
+                  f"publish the change, run '{command_line}', which builds the "
+                  "next version beside this one; released versions are never "
+                  "rebuilt), or they did not and this corpuskit builds them "
+                  "otherwise (check with the version that made the release)"
+                  + (f"; of their changes, {found.seeds_advice}"
+                     if found.line_ends else ""))
+        message = f"differs from what a fresh build of {shown_name(seeds)} makes: {advice}"
     else:  # the seeds changed: the descriptor's problem says what to do
         message = f"differs from what a fresh build of {shown_name(seeds)} makes"
-    return Problem(str(release / rel), "stale-release", message)
+    return Problem(str(release / rel), "stale-release", message), advice
 
 
 def _no_archive_problem(inputs: _Inputs, survey: _DistSurvey, result: BuildResult,
@@ -1505,15 +1514,17 @@ def _seeds_problem(seeds: Path, problem: Problem) -> Problem:
 
 def _report(seeds: Path, dist: Path, problems: list[Problem], *, files: int = 0,
             size: int = 0, documents: int = 0, not_compared: NotCompared | None = None,
-            why: str = "", notes: tuple[tuple[str, str], ...] = ()) -> CheckReport:
+            why: str = "", notes: tuple[tuple[str, str], ...] = (),
+            advice: str = "") -> CheckReport:
     """The report; ``files``, ``size`` and ``documents`` are those of the fresh build's
     release folder; ``not_compared`` why ``dist`` was not compared, if it was not, and
-    ``why`` what was not, in words (those of ``seeds-unbuildable`` said here)."""
+    ``why`` what was not, in words (those of ``seeds-unbuildable`` said here); ``advice``
+    what to do about the release as a whole, if one problem says it for all."""
     if not_compared == "seeds-unbuildable":
         why = "the seeds cannot be built"
     return CheckReport(str(dist), problems=sort_problems(problems), files=files, bytes=size,
                        documents=documents, notes=notes, seeds=str(seeds),
-                       not_compared_reason=not_compared, not_compared=why)
+                       not_compared_reason=not_compared, not_compared=why, advice=advice)
 
 
 def _raw_input_alone(release: Path, built: Path) -> bool:

@@ -45,6 +45,11 @@ class CheckReport(ValidationReport):
     not_compared_reason: NotCompared | None = None
     #: What was not compared, and why, in words (the summary's): empty when it was.
     not_compared: str = ""
+    #: What to do about the release as a whole, where one problem (the descriptor's) says
+    #: it for every file that differs: the summary says it too, so that it is not only on
+    #: a problem that a long list may hide (GitHub shows the first 10 error annotations
+    #: of a step; QA: the summary of a stale dist/ said no more than "not current").
+    advice: str = ""
 
     @property
     def compared(self) -> bool:
@@ -104,7 +109,8 @@ class CheckReport(ValidationReport):
                     f"({what}), but {problems}: what this user may not read")
         others = len(self.other_corpus_problems())
         return f"{target}: not current, {problems}" + (
-            f" ({others} of them: another corpus's release named alike)" if others else "")
+            f" ({others} of them: another corpus's release named alike)" if others else "") + (
+            f": {self.advice}" if self.advice else "")
 
     def verdict(self) -> str:
         """The line ``corpuskit check`` exits 1 with when problems are found (after

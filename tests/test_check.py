@@ -555,6 +555,52 @@ def test_changed_seeds_make_dist_stale(repo: Path, monkeypatch: pytest.MonkeyPat
             "the next version beside this one") in advice
 
 
+def test_the_summary_of_a_stale_dist_says_what_to_do_in_every_format(
+        repo: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Seeds changed since the release: the descriptor's problem says to release, and so
+    does the summary, which comes first with --format github. There, each kind of problem
+    comes before the repeats of a kind, so that GitHub's 10 error annotations of a step
+    hold the advice however many raw files differ (QA: the summary said only "not
+    current, 16 problems", and the advice was the 15th annotation)."""
+    changed = sorted(path for path in (repo / "seeds").rglob("*.txt"))
+    assert len(changed) >= 10  # more raw files differ than GitHub shows annotations
+    for path in changed:
+        path.write_text(f"{path.stem} rewritten\n\nA body that differs.\n")
+    report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    release = repo / "dist/validate-sample-1.0.0"
+    advice = ("the seeds changed since version 1.0.0 was released (to publish the change, "
+              f"run 'corpuskit release --seeds {repo / 'seeds'} --out {repo / 'dist'}', "
+              "which builds the next version beside this one")
+    assert report.advice.startswith(advice)
+    assert report.summary() == (f"{repo / 'dist'}: not current, {len(report.problems)} "
+                                f"problems: {report.advice}")
+    assert report.as_dict()["summary"] == report.summary()
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    code, out, _ = run(capsys, "check", "--format", "github")
+    lines = out.splitlines()
+    assert code == 1 and len(lines) == len(report.problems) + 1 > 11
+    assert lines[0].startswith("::error title=corpuskit::dist: not current, ")
+    assert "run 'corpuskit release', which builds the next version" in lines[0]
+    # every problem annotated once; the descriptor's among the first 10
+    descriptor = f"::error file=dist/{release.name}/datapackage.json,"
+    assert [line.startswith(descriptor) for line in lines[1:11]].count(True) == 1
+    assert sorted(lines[1:]) == sorted(set(lines[1:]))
+    code, out, _ = run(capsys, "check")
+    assert code == 1 and out.splitlines()[-1].endswith(
+        "run 'corpuskit release', which builds the next version beside this one; released "
+        "versions are never rebuilt), or they did not and this corpuskit builds them "
+        "otherwise (check with the version that made the release)")
+    # an edited release file: each problem says what to do for its file, no summary advice
+    shutil.copytree(built().seeds, repo / "seeds", dirs_exist_ok=True)
+    (release / "README.md").write_text("edited\n")
+    edited = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+    assert edited.problems and edited.advice == ""
+    assert edited.summary().endswith(f"not current, {len(edited.problems)} "
+                                     f"problem{'s' if len(edited.problems) > 1 else ''}")
+
+
 def test_added_and_removed_documents(repo: Path) -> None:
     (repo / "seeds/new.txt").write_text("New\n\nA new document.\n")
     (repo / "seeds/mojibake.txt").unlink()

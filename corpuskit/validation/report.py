@@ -382,7 +382,8 @@ def _file_property(path: str) -> str:
 
 def render_github(report: ValidationReport) -> list[str]:
     """GitHub Actions workflow commands: the summary (``title=corpuskit``), a ``::notice``
-    if valid, else an ``::error``, then one ``::error`` per problem.
+    if valid, else an ``::error``, then one ``::error`` per problem, the first of each kind
+    (code and message) before the others (:func:`_kinds_first`).
 
     ``file`` is the problem's file (relative to ``$GITHUB_WORKSPACE`` where it is inside
     it: :func:`_workspace_path`), and ``line`` is set when the location is a line number
@@ -391,30 +392,7 @@ def render_github(report: ValidationReport) -> list[str]:
     (``data/documents.jsonl:line 3: ...``). ``title`` is the code. A check that could not
     run is a ``::warning`` (titled ``not-checked``).
     """
-    lines = []
-    for problem in report.problems:
-        if report.kind == "archive":
-            where = ":".join(part for part in (problem.path, problem.location)
-                             if part not in ("", "."))
-            message = f"{where}: {problem.message}" if where else problem.message
-            lines.append(f"::error {_file_property(report.target)},"
-                         f"title={_escape_property(problem.code)}::{_escape_data(message)}")
-            continue
-        file = report.display_path(problem)
-        message = problem.message
-        props = [_file_property(file)]
-        if about_environment(problem):  # no file to annotate: named in the text
-            props, message = [], f"{problem.path}: {message}"
-        match = _LINE.match(problem.location)
-        if match:
-            props.append(f"line={match.group(1)}")
-            rest = problem.location[match.end():].strip()
-            if rest:
-                message = f"{rest}: {message}"
-        elif problem.location:
-            message = f"{problem.location}: {message}"
-        props.append(f"title={_escape_property(problem.code)}")
-        lines.append(f"::error {','.join(props)}::{_escape_data(message)}")
+    lines = [_problem_annotation(report, problem) for problem in _kinds_first(report.problems)]
     for path, reason in report.skipped:
         lines.append(f"::notice {_file_property(report.shown_path(path))},"
                      f"title=skipped::{_escape_data(f'not packaged: {reason}')}")
@@ -440,6 +418,46 @@ def render_github(report: ValidationReport) -> list[str]:
     if any(path == STOPPED_AT for path, _ in report.not_checked):  # as the warning says it
         summary = _stopped_alone(summary, report)
     return [f"::{level} title=corpuskit::{_escape_data(summary)}", *lines]
+
+
+def _kinds_first(problems: tuple[Problem, ...]) -> list[Problem]:
+    """``problems`` (in the report's order) with the first of each kind (its code and
+    message) before the others: GitHub shows the first 10 error annotations of a step,
+    and a long list of one kind (every raw file of a stale release "differs") hid the one
+    that said what to do, or a problem of another kind (QA)."""
+    seen: set[tuple[str, str]] = set()
+    firsts: list[Problem] = []
+    others: list[Problem] = []
+    for problem in problems:
+        kind = (problem.code, problem.message)
+        (others if kind in seen else firsts).append(problem)
+        seen.add(kind)
+    return firsts + others
+
+
+def _problem_annotation(report: ValidationReport, problem: Problem) -> str:
+    """The ``::error`` annotation of one of ``report``'s problems (see :func:`render_github`)."""
+    if report.kind == "archive":
+        where = ":".join(part for part in (problem.path, problem.location)
+                         if part not in ("", "."))
+        message = f"{where}: {problem.message}" if where else problem.message
+        return (f"::error {_file_property(report.target)},"
+                f"title={_escape_property(problem.code)}::{_escape_data(message)}")
+    file = report.display_path(problem)
+    message = problem.message
+    props = [_file_property(file)]
+    if about_environment(problem):  # no file to annotate: named in the text
+        props, message = [], f"{problem.path}: {message}"
+    match = _LINE.match(problem.location)
+    if match:
+        props.append(f"line={match.group(1)}")
+        rest = problem.location[match.end():].strip()
+        if rest:
+            message = f"{rest}: {message}"
+    elif problem.location:
+        message = f"{problem.location}: {message}"
+    props.append(f"title={_escape_property(problem.code)}")
+    return f"::error {','.join(props)}::{_escape_data(message)}"
 
 
 def _stopped_alone(message: str, report: ValidationReport) -> str:
