@@ -291,16 +291,18 @@ def _unseen_here(task: ShardTask, problem: Problem) -> Problem:
         f"machine listed: {OTHER_SEEDS}"))
 
 
-def _unseen_folders(task: ShardTask, problems: list[Problem]) -> list[Problem]:
-    """``problems``, those of the files this worker does not see (:func:`_unseen_here`)
-    under a folder it does not see either given as one problem of the highest such folder:
-    a worker without ``part-0001`` gave a line for each of its 1,000 files (QA). The
-    parent says a problem that several shards give once (:func:`~corpuskit.build.build`)."""
+def _unseen_folders(task: ShardTask, problems: list[Problem],
+                    unseen: frozenset[str]) -> list[Problem]:
+    """``problems``, those of the files this worker does not see (``unseen``, whose
+    problems are :func:`_unseen_here`'s) under a folder it does not see either given as
+    one problem of the highest such folder: a worker without ``part-0001`` gave a line for
+    each of its 1,000 files (QA). The parent says a problem that several shards give once
+    (:func:`~corpuskit.build.build`)."""
     kept: list[Problem] = []
     said: set[str] = set()
     for problem in problems:
         folder = (_highest_unseen_folder(task.seeds, problem.path)
-                  if problem.code == "unreadable-file" and problem.message.endswith(OTHER_SEEDS)
+                  if problem.code == "unreadable-file" and problem.path in unseen
                   else None)
         if folder is None:
             kept.append(problem)
@@ -364,8 +366,9 @@ def process_shard(task: ShardTask, processors: Executor | None = None) -> ShardR
         result = _process_documents(task, shard_file, read.problems, read.datas, shas,
                                     reused, cache, key, states, deflaters,
                                     processors if reused is None else None)
-    if read.problems and task.sizes is not None:  # a Dask worker's
-        result = replace(result, problems=tuple(_unseen_folders(task, list(result.problems))))
+    if read.unseen:  # a Dask worker's
+        result = replace(result, problems=tuple(_unseen_folders(task, list(result.problems),
+                                                                read.unseen)))
     return (replace(result, in_place=tuple(read.placed_in_place)) if read.placed_in_place
             else result)
 
@@ -384,6 +387,9 @@ class _SeedsRead:
     #: the members (data/raw/...) of the raw files taken where they are, in the release
     #: being built
     placed_in_place: list[str]
+    #: the files this worker (a Dask worker's) does not see, which the build's machine
+    #: listed: each one's problem is :func:`_unseen_here`'s
+    unseen: frozenset[str] = frozenset()
 
 
 def _read_seeds(task: ShardTask, states: SeedStates | None) -> _SeedsRead:
@@ -405,6 +411,7 @@ def _read_seeds(task: ShardTask, states: SeedStates | None) -> _SeedsRead:
     # (the link, removed with that folder, would change their ctime: see seedstate).
     in_place = task.earlier is not None and task.earlier == task.release
     placed_in_place: list[str] = []  # their members, data/raw/...
+    unseen: set[str] = set()  # files a Dask worker does not see (_unseen_here)
     with UnchangedCopies(task.seeds, earlier_raw, task.package / RAW_PREFIX,
                          task.max_file_bytes, in_place=in_place) as unchanged:
         # If neither the seeds file nor the earlier copy changed since a build read them,
@@ -424,7 +431,10 @@ def _read_seeds(task: ShardTask, states: SeedStates | None) -> _SeedsRead:
             try:
                 data, seed = read_source_stat(task.seeds, ref, max_bytes=task.max_file_bytes)
             except DocumentProblem as bad:
-                problems.append(bad.problem if listed < 0 else _unseen_here(task, bad.problem))
+                problem = bad.problem if listed < 0 else _unseen_here(task, bad.problem)
+                if problem is not bad.problem:
+                    unseen.add(ref.path)
+                problems.append(problem)
                 datas.append(None)
                 continue
             if listed >= 0 and len(data) != listed:
@@ -457,7 +467,7 @@ def _read_seeds(task: ShardTask, states: SeedStates | None) -> _SeedsRead:
             # Bytes not kept are read again to be processed: this name must not hold them
             # meanwhile (QA: a document of 50 MB was held twice while it was processed).
             del data
-    return _SeedsRead(problems, datas, keyed, placed_in_place)
+    return _SeedsRead(problems, datas, keyed, placed_in_place, frozenset(unseen))
 
 
 def _from_cache(task: ShardTask, shard_file: Path, read: _SeedsRead, cache: ShardCache,
