@@ -400,9 +400,13 @@ def _newer_release(inputs: _Inputs, survey: _DistSurvey) -> tuple[str, Problem |
     zip_only = " (its zip only, the folder removed)" if is_archive(newest[1]) else ""
     newer = (f"{shown_name(inputs.dist)} holds version {newest[0]}{zip_only}, newer than the "
              f"seeds' version {config.version}")
-    return newer, Problem(str(newest[1]), "stale-release",
-                          f"{newer}: the seeds are behind the latest release (restore "
-                          "them, or release again)")
+    release = command("release", seeds=inputs.seeds, out=inputs.dist)
+    return newer, Problem(str(newest[1]), "stale-release", (
+        f"{newer}: the seeds are behind the latest release: restore those of "
+        f"{newest[0]} (where 'git stash' or a checkout took their changes away: 'git stash "
+        f"pop', or check out a commit that holds them), or, to undo its changes, release "
+        f"the seeds as they are as the next version ('{release}', which builds it beside "
+        f"{newest[0]}; released versions are never rebuilt)"))
 
 
 def _this_versions_problems(inputs: _Inputs, survey: _DistSurvey) -> list[Problem]:

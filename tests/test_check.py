@@ -1238,6 +1238,40 @@ def test_a_release_newer_than_the_seeds_is_reported(repo: Path) -> None:
     assert "newer than the seeds' version 1.0.0" in report.problems[0].message
 
 
+def test_seeds_taken_back_behind_a_newer_release_are_told_both_ways_out(
+        tmp_path: Path) -> None:
+    """A release made, then its seeds' changes taken away (a 'git stash' leaves the new
+    release in dist/, untracked): restored if by mistake, released as the next version
+    if on purpose (QA: "restore them, or release again" said neither how)."""
+    seeds, dist = tmp_path / "seeds", tmp_path / "dist"
+    shutil.copytree(built().seeds, seeds)
+    shutil.copytree(built().dist, dist, ignore=shutil.ignore_patterns(".corpuskit-*"))
+    before = {path: path.read_bytes() for path in seeds.rglob("*") if path.is_file()}
+    (seeds / "nfd.txt").write_text("A new title\n\nA new body.\n")
+    released = corpuskit.release(seeds, dist, "major", source_date_epoch=EPOCH, jobs=1)
+    for path in seeds.rglob("*"):  # the seeds as the stash left them
+        if path.is_file() and path not in before:
+            path.unlink()
+    for path, data in before.items():
+        path.write_bytes(data)
+    report = check(seeds, dist, source_date_epoch=EPOCH, jobs=1)
+    assert released.build is not None
+    assert [(p.path, p.code) for p in report.problems] == [(str(released.build.release),
+                                                            "stale-release")]
+    assert report.problems[0].message == (
+        f"{dist} holds version 2.0.0, newer than the seeds' version 1.0.0: the seeds are "
+        "behind the latest release: restore those of 2.0.0 (where 'git stash' or a checkout "
+        "took their changes away: 'git stash pop', or check out a commit that holds them), "
+        "or, to undo its changes, release the seeds as they are as the next version "
+        f"('corpuskit release --seeds {seeds} --out {dist}', which builds it beside 2.0.0; "
+        "released versions are never rebuilt)")
+    # and the way out on purpose ends the problem (the other, the seeds restored, is the
+    # state the release left)
+    undone = corpuskit.release(seeds, dist, source_date_epoch=EPOCH, jobs=1)
+    assert undone.version == "3.0.0"
+    assert not check(seeds, dist, source_date_epoch=EPOCH, jobs=1).problems
+
+
 def test_unreproducible_build_is_reported(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real_build = corpuskit.build
 
