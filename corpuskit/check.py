@@ -636,8 +636,11 @@ class _FolderComparison:
     seeds_too: bool = False
     #: Its files and folders this user may not read, and their problems: not compared.
     inside: Mapping[Path, Problem] = field(default_factory=dict)
-    #: What to do about the release as a whole, where the descriptor's problem says it
-    #: for every file that differs (:func:`_differing_file_problem`), else "".
+    #: What to do about the release as a whole: what the descriptor's problem says for
+    #: every file that differs (:func:`_differing_file_problem`), else, of a release
+    #: changed after its build, the restore advice each changed file's problem gives (not
+    #: where Git converted line ends: that advice, some 900 characters, is given once, on
+    #: the first file), else "".
     advice: str = ""
 
 
@@ -858,6 +861,8 @@ def _compare_folder(inputs: _Inputs, survey: _DistSurvey, result: BuildResult,
     judged = [_differing_file_problem(inputs, survey, findings, rel) for rel in differing]
     said = [problem for problem, _ in judged]
     advice = next((advice for _, advice in judged if advice), "")
+    if not advice and verdict.edited and line_advice is None:
+        advice = restore  # the same on each file changed after the build
     if line_advice is not None:
         said = _advised_once(said, line_advice)
     problems = [*tree.problems, *said, *([time_problem] if time_problem else [])]

@@ -559,7 +559,8 @@ def test_the_summary_of_a_stale_dist_says_what_to_do_in_every_format(
         repo: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     """Seeds changed since the release: the descriptor's problem says to release, and so
-    does the summary, which comes first with --format github. There, each kind of problem
+    does the summary, which comes first with --format github (a release edited after its
+    build: the restore advice of its edited files). There, each kind of problem
     comes before the repeats of a kind, so that GitHub's 10 error annotations of a step
     hold the advice however many raw files differ (QA: the summary said only "not
     current, 16 problems", and the advice was the 15th annotation)."""
@@ -592,13 +593,19 @@ def test_the_summary_of_a_stale_dist_says_what_to_do_in_every_format(
         "run 'corpuskit release', which builds the next version beside this one; released "
         "versions are never rebuilt), or they did not and this corpuskit builds them "
         "otherwise (check with the version that made the release)")
-    # an edited release file: each problem says what to do for its file, no summary advice
+    # a release file edited after the build: the advice each edited file's problem gives,
+    # the same for all, is the summary's
     shutil.copytree(built().seeds, repo / "seeds", dirs_exist_ok=True)
     (release / "README.md").write_text("edited\n")
     edited = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
-    assert edited.problems and edited.advice == ""
-    assert edited.summary().endswith(f"not current, {len(edited.problems)} "
-                                     f"problem{'s' if len(edited.problems) > 1 else ''}")
+    restore = ("the release changed after it was built: restore it from the release's zip "
+               "or from version control (git checkout), or remove the folder "
+               f"{release.name}/ and run 'corpuskit build {repo / 'seeds'} --out "
+               f"{repo / 'dist'}', which puts it back")
+    assert edited.advice == restore
+    assert any(p.message.endswith(restore) for p in edited.problems)
+    assert edited.summary() == (f"{repo / 'dist'}: not current, {len(edited.problems)} "
+                                f"problem{'s' if len(edited.problems) > 1 else ''}: {restore}")
 
 
 def test_added_and_removed_documents(repo: Path) -> None:
