@@ -332,6 +332,8 @@ class _Before:
     newer: str = ""
     behind: Problem | None = None
     absent: Problem | None = None
+    #: What ``behind`` says to do (restore the seeds, or release them as they are).
+    behind_advice: str = ""
 
     def with_them(self, *more: Problem) -> list[Problem]:
         """Every problem: these, ``behind``, ``absent``, and ``more``."""
@@ -356,8 +358,9 @@ def _problems_before_building(inputs: _Inputs, survey: _DistSurvey) -> _Before:
             "version that differs in more than case")))
     problems.extend(_unlisted_releases(seeds, dist, config, survey.releases.found))
     problems.extend(_this_versions_problems(inputs, survey))
-    newer, behind = _newer_release(inputs, survey)
-    return _Before(tuple(problems), newer, behind, _absent_release(inputs, survey))
+    newer, behind, behind_advice = _newer_release(inputs, survey)
+    return _Before(tuple(problems), newer, behind, _absent_release(inputs, survey),
+                   behind_advice)
 
 
 def _damaged_release_problems(inputs: _Inputs, survey: _DistSurvey) -> list[Problem]:
@@ -391,22 +394,23 @@ def _damaged_release_problems(inputs: _Inputs, survey: _DistSurvey) -> list[Prob
     return problems
 
 
-def _newer_release(inputs: _Inputs, survey: _DistSurvey) -> tuple[str, Problem | None]:
-    """A release in dist/ newer than the seeds' version, in words, and its problem; ``("",
-    None)`` if there is none."""
+def _newer_release(inputs: _Inputs, survey: _DistSurvey
+                   ) -> tuple[str, Problem | None, str]:
+    """A release in dist/ newer than the seeds' version, in words, its problem, and what
+    that says to do; ``("", None, "")`` if there is none."""
     newest, config = survey.newest, inputs.config
     if newest is None or not newest[0] > Version.parse(config.version):
-        return "", None
+        return "", None, ""
     zip_only = " (its zip only, the folder removed)" if is_archive(newest[1]) else ""
     newer = (f"{shown_name(inputs.dist)} holds version {newest[0]}{zip_only}, newer than the "
              f"seeds' version {config.version}")
     release = command("release", seeds=inputs.seeds, out=inputs.dist)
-    return newer, Problem(str(newest[1]), "stale-release", (
-        f"{newer}: the seeds are behind the latest release: restore those of "
-        f"{newest[0]} (where 'git stash' or a checkout took their changes away: 'git stash "
-        f"pop', or check out a commit that holds them), or, to undo its changes, release "
-        f"the seeds as they are as the next version ('{release}', which builds it beside "
-        f"{newest[0]}; released versions are never rebuilt)"))
+    advice = (f"the seeds are behind the latest release: restore those of {newest[0]} "
+              "(where 'git stash' or a checkout took their changes away: 'git stash pop', "
+              "or check out a commit that holds them), or, to undo its changes, release "
+              f"the seeds as they are as the next version ('{release}', which builds it "
+              f"beside {newest[0]}; released versions are never rebuilt)")
+    return newer, Problem(str(newest[1]), "stale-release", f"{newer}: {advice}"), advice
 
 
 def _this_versions_problems(inputs: _Inputs, survey: _DistSurvey) -> list[Problem]:
@@ -617,10 +621,30 @@ def _compared_report(inputs: _Inputs, survey: _DistSurvey, before: _Before,
             f"{shown_name(dist)} {ANOTHER_CORPUS_HERE} ({' and '.join(taken)}): the release of "
             f"{shown_name(seeds)} ({config.name} {config.version}) is missing"))
     return _report(seeds, dist, problems, files=len(sizes), size=sum(sizes),
-                   documents=result.documents, advice=folder.advice,
+                   documents=result.documents,
+                   advice=(_mend_first(folder, problems, release, archive) or (
+                       before.behind_advice if behind is before.behind else "")),
                    not_compared="release-unreadable" if unread else None,
                    why=(f"{', '.join(p.path for p in unread)} {NOT_READ}"
                         if unread else ""), notes=notes)
+
+
+def _mend_first(folder: _FolderComparison, problems: list[Problem], release: Path,
+                archive: Path) -> str:
+    """The summary's advice (:attr:`_FolderComparison.advice`), after what mends this
+    version's release where another of its problems says it is damaged (a zip whose seal
+    does not match, a link in the folder): what the seeds' change calls for (release them)
+    is refused while the latest release does not pass validate (QA)."""
+    advice = folder.advice
+    if not advice or folder.edited:  # (an edited release's advice says to mend it first)
+        return advice
+    codes = sorted({problem.code for problem in problems if problem.code != "stale-release"
+                    and (problem.path == str(archive) or problem.path == str(release)
+                         or problem.path.startswith(f"{release}{os.sep}"))})
+    if not codes:
+        return advice
+    return (f"mend the release first, as its {' and '.join(codes)} problem"
+            f"{'s say' if len(codes) > 1 else ' says'}; then: {advice}")
 
 
 @dataclass(frozen=True)
@@ -749,12 +773,19 @@ def _edit_verdict(inputs: _Inputs, survey: _DistSurvey, result: BuildResult,
         # ... and a zip beside it as this corpuskit writes it is the folder's
         # build: the folder was edited since (QA: called written otherwise).
         # Validated in any case: which of its files Git converted (QA).
-        intact = _damaged_files(release, jobs, converted=converted,
-                                pointers=tree.pointers) is None
+        damaged = _damaged_files(release, jobs, converted=converted, pointers=tree.pointers)
         rewritten = all(rel in tree.present and rel in tree.built for rel in differing) \
             and not (survey.zip_read and archives_match(result.archive, inputs.archive)) \
-            and intact
-        return _EditVerdict(edited=not rewritten, rewritten=rewritten, converted=converted)
+            and damaged is None
+        # The seeds' CHANGELOG.md, which the release holds a copy of and the descriptor
+        # does not describe, changed too where the release's copy is as its tag manifest
+        # records: the files edited are those validate finds changed (QA: the release's
+        # CHANGELOG.md and tag manifest were said to be edited, and to be restored).
+        blamed = damaged if (damaged and CHANGELOG_NAME in differing
+                             and CHANGELOG_NAME in tree.present
+                             and CHANGELOG_NAME not in damaged) else None
+        return _EditVerdict(edited=not rewritten, blamed=blamed, rewritten=rewritten,
+                            converted=converted)
     if not differing:
         return _EditVerdict(converted=converted)
     # An empty folder in it is named on its own (remove it): no file changed
@@ -782,6 +813,25 @@ def _restore_advice(inputs: _Inputs, restore_from: str, seeds_too: bool) -> str:
                 "released as well (the other files named)" if seeds_too else
                 f", or remove the folder {inputs.release.name}/ and run "
                 f"'{inputs.build_command}', which puts it back"))
+
+
+def _edited_advice(inputs: _Inputs, restore_from: str, seeds_too: bool, then: str) -> str:
+    """What to do, in the summary, of a release changed after its build: each file mended
+    as its problem says (restored, or removed if it was added: QA, an added file was told
+    to be restored from the zip, which leaves it there), or the folder built again; with
+    the seeds changed since too, mended first, then what the seeds' change calls for
+    (``then``, the descriptor's advice, if it gave one: QA, the release the summary
+    advised alone refuses a latest release that does not pass validate)."""
+    mend = ("the release changed after it was built: mend each file as its problem says "
+            f"(restore it from {restore_from} or from version control, or remove it if it "
+            "was added)")
+    if not seeds_too:
+        return (f"{mend}, or remove the folder {inputs.release.name}/ and run "
+                f"'{inputs.build_command}', which puts it back")
+    release = command("release", seeds=inputs.seeds, out=inputs.dist)
+    return f"{mend}; once it is mended: " + (
+        then or f"the seeds changed since version {inputs.config.version} was released "
+                f"(the other files named): run '{release}' to publish the change")
 
 
 def _release_time_problem(inputs: _Inputs, result: BuildResult, differing: list[str],
@@ -861,8 +911,8 @@ def _compare_folder(inputs: _Inputs, survey: _DistSurvey, result: BuildResult,
     judged = [_differing_file_problem(inputs, survey, findings, rel) for rel in differing]
     said = [problem for problem, _ in judged]
     advice = next((advice for _, advice in judged if advice), "")
-    if not advice and verdict.edited and line_advice is None:
-        advice = restore  # the same on each file changed after the build
+    if verdict.edited and line_advice is None:  # (that advice is given once, in full)
+        advice = _edited_advice(inputs, restore_from, seeds_too, advice)
     if line_advice is not None:
         said = _advised_once(said, line_advice)
     problems = [*tree.problems, *said, *([time_problem] if time_problem else [])]
@@ -925,18 +975,18 @@ def _differing_file_problem(inputs: _Inputs, survey: _DistSurvey, found: _Folder
                    f"{found.restore_from} or from version control)")
     elif found.changelog_only and rel == CHANGELOG_NAME \
             and (gone := changelog_gone(seeds)) is not None:
-        message = (f"differs from what a fresh build of {shown_name(seeds)} makes: "
-                   f"{changelog_restore(seeds, dist, config.version, gone)}")
-    elif found.changelog_only:
+        advice = changelog_restore(seeds, dist, config.version, gone)
+        message = f"differs from what a fresh build of {shown_name(seeds)} makes: {advice}"
+    elif found.changelog_only and rel == CHANGELOG_NAME:
         patch = command("release", seeds=seeds, out=dist, arguments=("patch",))
-        message = (f"differs from what a fresh build of {shown_name(seeds)} makes"
-                   + (f": {seeds / CHANGELOG_NAME} changed since version "
-                      f"{config.version} was released (to publish the change, "
-                      f"run '{patch}', which builds the next version beside "
-                      "this one; released versions are never rebuilt), or "
-                      "restore it as released (git checkout)"
-                      if rel == CHANGELOG_NAME
-                      else f" (its line for {CHANGELOG_NAME})"))
+        advice = (f"{seeds / CHANGELOG_NAME} changed since version {config.version} was "
+                  f"released (to publish the change, run '{patch}', which builds the next "
+                  "version beside this one; released versions are never rebuilt), or "
+                  "restore it as released (git checkout)")
+        message = f"differs from what a fresh build of {shown_name(seeds)} makes: {advice}"
+    elif found.changelog_only:
+        message = (f"differs from what a fresh build of {shown_name(seeds)} makes (its line "
+                   f"for {CHANGELOG_NAME})")
     elif rel == DESCRIPTOR and survey.no_archive:  # the archive's problem says what
         advice = f"finish version {config.version} first (see its archive)"
         message = f"differs from what a fresh build of {shown_name(seeds)} makes; {advice}"

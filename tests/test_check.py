@@ -559,8 +559,7 @@ def test_the_summary_of_a_stale_dist_says_what_to_do_in_every_format(
         repo: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     """Seeds changed since the release: the descriptor's problem says to release, and so
-    does the summary, which comes first with --format github (a release edited after its
-    build: the restore advice of its edited files). There, each kind of problem
+    does the summary, which comes first with --format github. There, each kind of problem
     comes before the repeats of a kind, so that GitHub's 10 error annotations of a step
     hold the advice however many raw files differ (QA: the summary said only "not
     current, 16 problems", and the advice was the 15th annotation)."""
@@ -593,19 +592,76 @@ def test_the_summary_of_a_stale_dist_says_what_to_do_in_every_format(
         "run 'corpuskit release', which builds the next version beside this one; released "
         "versions are never rebuilt), or they did not and this corpuskit builds them "
         "otherwise (check with the version that made the release)")
-    # a release file edited after the build: the advice each edited file's problem gives,
-    # the same for all, is the summary's
-    shutil.copytree(built().seeds, repo / "seeds", dirs_exist_ok=True)
-    (release / "README.md").write_text("edited\n")
-    edited = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
-    restore = ("the release changed after it was built: restore it from the release's zip "
-               "or from version control (git checkout), or remove the folder "
-               f"{release.name}/ and run 'corpuskit build {repo / 'seeds'} --out "
-               f"{repo / 'dist'}', which puts it back")
-    assert edited.advice == restore
-    assert any(p.message.endswith(restore) for p in edited.problems)
-    assert edited.summary() == (f"{repo / 'dist'}: not current, {len(edited.problems)} "
-                                f"problem{'s' if len(edited.problems) > 1 else ''}: {restore}")
+
+
+def _damage(seeds: Path, dist: Path, what: str) -> None:
+    """One of the states of :func:`test_the_summary_says_what_to_do_first`."""
+    release = dist / "validate-sample-1.1.0"
+    if "seeds" in what:
+        (seeds / "nfd.txt").write_text("A new title\n\nA new body.\n")
+    if "changelog" in what:
+        (seeds / "CHANGELOG.md").write_text(
+            (seeds / "CHANGELOG.md").read_text("utf-8") + "\nA note.\n", "utf-8")
+    if "edited" in what:
+        (release / "README.md").write_text("edited\n")
+    if "added" in what:
+        (release / "notes.txt").write_text("mine\n")
+    if "zip" in what:
+        archive = dist / "validate-sample-1.1.0.zip"
+        data = bytearray(archive.read_bytes())
+        data[len(data) // 2] ^= 1
+        archive.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("what", ["edited", "added", "edited seeds", "edited changelog",
+                                  "changelog", "zip seeds"])
+def test_the_summary_says_what_to_do_first(two_releases: tuple[Path, Path, str],
+                                           what: str) -> None:
+    """The summary's advice is what to do first, and each problem's advice agrees (QA):
+    a release changed after its build is mended first, then the seeds' change released
+    (release alone refuses a latest release that does not pass validate); an added file
+    is removed, not restored from the zip (which leaves it); a changed seeds CHANGELOG.md
+    beside an edited release file is the seeds', not an edit of the release; a damaged
+    zip is mended before the seeds are released."""
+    seeds, dist, later = two_releases
+    _damage(seeds, dist, what)
+    report = check(seeds, dist, source_date_epoch=later, jobs=1)
+    release = dist / "validate-sample-1.1.0"
+    mend = ("the release changed after it was built: mend each file as its problem says "
+            "(restore it from the release's zip or from version control, or remove it if "
+            "it was added)")
+    rebuild = (f", or remove the folder {release.name}/ and run 'corpuskit build {seeds} "
+               f"--out {dist}', which puts it back")
+    publish = ("the seeds changed since version 1.1.0 was released (to publish the change, "
+               f"run 'corpuskit release --seeds {seeds} --out {dist}', which builds the next "
+               "version beside this one; released versions are never rebuilt), or they did "
+               "not and this corpuskit builds them otherwise (check with the version that "
+               "made the release)")
+    expected = {
+        "edited": mend + rebuild,
+        "added": mend + rebuild,
+        "edited seeds": f"{mend}; once it is mended: {publish}",
+        "edited changelog": (f"{mend}; once it is mended: the seeds changed since version "
+                             "1.1.0 was released (the other files named): run 'corpuskit "
+                             f"release --seeds {seeds} --out {dist}' to publish the change"),
+        "changelog": (f"{seeds / 'CHANGELOG.md'} changed since version 1.1.0 was released "
+                      "(to publish the change, run 'corpuskit release patch --seeds "
+                      f"{seeds} --out {dist}', which builds the next version beside "
+                      "this one; released versions are never rebuilt), or restore it as "
+                      "released (git checkout)"),
+        "zip seeds": ("mend the release first, as its archive-seal-mismatch problem says; "
+                      f"then: {publish}"),
+    }[what]
+    assert report.advice == expected
+    assert report.summary().endswith(f": {expected}")
+    said = {p.path: p.message for p in report.problems}
+    if what == "added":
+        assert said[str(release / "notes.txt")].endswith("it was added after the release was "
+                                                         "built: remove it")
+    if what == "edited changelog":  # the release's copy is as its tag manifest records
+        assert "changed after it was built" in said[str(release / "README.md")]
+        assert not any("changed after it was built" in said[str(release / name)]
+                       for name in ("CHANGELOG.md", "tagmanifest-sha256.txt"))
 
 
 def test_added_and_removed_documents(repo: Path) -> None:
@@ -1272,6 +1328,9 @@ def test_seeds_taken_back_behind_a_newer_release_are_told_both_ways_out(
         "or, to undo its changes, release the seeds as they are as the next version "
         f"('corpuskit release --seeds {seeds} --out {dist}', which builds it beside 2.0.0; "
         "released versions are never rebuilt)")
+    assert report.summary() == f"{dist}: not current, 1 problem: {report.advice}"
+    assert report.problems[0].message.endswith(f": {report.advice}")
+    assert report.advice.startswith("the seeds are behind the latest release: restore ")
     # and the way out on purpose ends the problem (the other, the seeds restored, is the
     # state the release left)
     undone = corpuskit.release(seeds, dist, source_date_epoch=EPOCH, jobs=1)
