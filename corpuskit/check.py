@@ -660,11 +660,11 @@ class _FolderComparison:
     seeds_too: bool = False
     #: Its files and folders this user may not read, and their problems: not compared.
     inside: Mapping[Path, Problem] = field(default_factory=dict)
-    #: What to do about the release as a whole: what the descriptor's problem says for
-    #: every file that differs (:func:`_differing_file_problem`), else, of a release
-    #: changed after its build, the restore advice each changed file's problem gives (not
-    #: where Git converted line ends: that advice, some 900 characters, is given once, on
-    #: the first file), else "".
+    #: What to do about the release as a whole: of a release changed after its build,
+    #: mend it, then what the seeds' change calls for (:func:`_edited_advice`; not where
+    #: Git converted line ends: that advice, some 900 characters, is given once, on the
+    #: first file); else what the descriptor's or CHANGELOG.md's problem says for every
+    #: file that differs (:func:`_differing_file_problem`); else "".
     advice: str = ""
 
 

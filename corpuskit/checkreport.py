@@ -45,12 +45,12 @@ class CheckReport(ValidationReport):
     not_compared_reason: NotCompared | None = None
     #: What was not compared, and why, in words (the summary's): empty when it was.
     not_compared: str = ""
-    #: What to do about the release as a whole, where the problems say it for every file
-    #: that differs (the descriptor's, of seeds changed since the release; each changed
-    #: file's, of a release changed after its build): the summary says it too, so that it
-    #: is not only on a problem that a long list may hide (GitHub shows the first 10 error
-    #: annotations of a step; QA: the summary of a stale dist/ said no more than "not
-    #: current").
+    #: What to do first about the release as a whole, where the problems say it for every
+    #: file that differs (mend a release changed after its build or a damaged zip, then
+    #: release the seeds' change; restore seeds behind a newer release, or release them):
+    #: the summary says it too, so that it is not only on a problem that a long list may
+    #: hide (GitHub shows the first 10 error annotations of a step; QA: the summary of a
+    #: stale dist/ said no more than "not current").
     advice: str = ""
 
     @property
