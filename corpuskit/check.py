@@ -811,8 +811,14 @@ def _restore_advice(inputs: _Inputs, restore_from: str, seeds_too: bool) -> str:
             f"{restore_from} or from version control (git checkout)" + (
                 f"; the seeds changed since version {inputs.config.version} was "
                 "released as well (the other files named)" if seeds_too else
-                f", or remove the folder {inputs.release.name}/ and run "
-                f"'{inputs.build_command}', which puts it back"))
+                _rebuilt(inputs)))
+
+
+def _rebuilt(inputs: _Inputs) -> str:
+    """The other way to mend a release changed after its build, whose seeds did not change
+    since: build it again."""
+    return (f", or remove the folder {inputs.release.name}/ and run "
+            f"'{inputs.build_command}', which puts it back")
 
 
 def _edited_advice(inputs: _Inputs, restore_from: str, seeds_too: bool, then: str) -> str:
@@ -826,8 +832,7 @@ def _edited_advice(inputs: _Inputs, restore_from: str, seeds_too: bool, then: st
             f"(restore it from {restore_from} or from version control, or remove it if it "
             "was added)")
     if not seeds_too:
-        return (f"{mend}, or remove the folder {inputs.release.name}/ and run "
-                f"'{inputs.build_command}', which puts it back")
+        return mend + _rebuilt(inputs)
     release = command("release", seeds=inputs.seeds, out=inputs.dist)
     return f"{mend}; once it is mended: " + (
         then or f"the seeds changed since version {inputs.config.version} was released "
