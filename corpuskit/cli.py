@@ -931,7 +931,7 @@ def validate_command(paths: tuple[str, ...], fmt: str, as_json: bool, fast: bool
 
 def _validate(paths: tuple[str, ...], fmt: str, fast: bool, reproduce: bool,
               jobs: int | None) -> None:
-    from .validation import render_github, render_text, validate_all
+    from .validation import render_github_all, render_text, validate_all
 
     try:
         # --reproduce re-derives every record, as slow as a cold build: a bar for each
@@ -955,10 +955,12 @@ def _validate(paths: tuple[str, ...], fmt: str, fast: bool, reproduce: bool,
                 _echo(f"not checked: {shown_name(report.shown_path(path))}: {message}", err=True)
     if fmt == "json":
         _emit_json(reports.as_dict() if reports.several else reports[0].as_dict())
+    elif fmt == "github":  # every summary first, then the problems (render_github_all)
+        for line in render_github_all(reports):
+            _echo(line)
     else:
-        render = render_github if fmt == "github" else render_text
         for report in reports:
-            for line in render(report):
+            for line in render_text(report):
                 _echo(line)
     failed = [report for report in reports if not report.valid]
     if failed:

@@ -294,3 +294,33 @@ def test_gitattributes_keep_the_releases_bytes_under_autocrlf(
         assert tree_bytes(clone / "dist") == tree_bytes(corpus_repo / "dist")
     else:
         assert code == 1 and "checksum-mismatch" in out, out + err
+
+
+def test_github_annotations_of_several_targets_give_every_summary_first(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """GitHub shows the first 10 error annotations of a step. Target by target, the
+    repeats of one pushed the summary and the problems of the next past them (QA: two
+    releases Git converted). Every summary comes first, then one problem of each kind of
+    every target, then the repeats; each problem still annotated once."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("a", "b"):
+        shutil.copytree(built().release, tmp_path / name)
+    for number in range(12):  # 24 problems of two kinds in a
+        (tmp_path / f"a/extra{number:02}.txt").write_text("mine\n")
+    with (tmp_path / "b/bagit.txt").open("a") as handle:  # and two other kinds in b
+        handle.write("y\n")
+    code, out, _ = run(capsys, "validate", "a", "b", "--format", "github")
+    lines = out.splitlines()
+    assert code == 1 and len(lines) == 2 + 24 + 2 and len(set(lines)) == len(lines)
+    assert lines[0].startswith("::error title=corpuskit::a: 24 problems in package")
+    assert lines[1].startswith("::error title=corpuskit::b: 2 problems in package")
+    shown = lines[2:10]  # the first 10 errors: both summaries, then one of each kind
+    assert sum(line.startswith("::error file=b/bagit.txt,") for line in shown) == 2
+    assert {re.search(r"title=([a-z-]+)::", line)[1]  # type: ignore[index]
+            for line in shown[:4]} == {"unexpected-file", "unlisted-file",
+                                       "checksum-mismatch", "bagit-error"}
+    # one target alone: as before, its summary, then its problems
+    code, alone, _ = run(capsys, "validate", "b", "--format", "github")
+    assert alone.splitlines() == [lines[1], *(line for line in lines
+                                              if line.startswith("::error file=b/"))]

@@ -86,6 +86,7 @@ from .report import (
     ValidationReport,
     ValidationReports,
     render_github,
+    render_github_all,
     render_text,
     sort_problems,
 )
@@ -104,6 +105,7 @@ __all__ = [
     "process_config_from_settings",
     "releases_in",
     "render_github",
+    "render_github_all",
     "render_text",
     "validate",
     "validate_all",

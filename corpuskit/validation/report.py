@@ -383,7 +383,8 @@ def _file_property(path: str) -> str:
 def render_github(report: ValidationReport) -> list[str]:
     """GitHub Actions workflow commands: the summary (``title=corpuskit``), a ``::notice``
     if valid, else an ``::error``, then one ``::error`` per problem, the first of each kind
-    (code and message) before the others (:func:`_kinds_first`).
+    (code and message) before the others (:func:`_kinds_first`), then notices and
+    warnings (files skipped, notes, checks that could not run).
 
     ``file`` is the problem's file (relative to ``$GITHUB_WORKSPACE`` where it is inside
     it: :func:`_workspace_path`), and ``line`` is set when the location is a line number
@@ -392,7 +393,42 @@ def render_github(report: ValidationReport) -> list[str]:
     (``data/documents.jsonl:line 3: ...``). ``title`` is the code. A check that could not
     run is a ``::warning`` (titled ``not-checked``).
     """
-    lines = [_problem_annotation(report, problem) for problem in _kinds_first(report.problems)]
+    return render_github_all([report])
+
+
+def render_github_all(reports: Sequence[ValidationReport]) -> list[str]:
+    """:func:`render_github` of several targets at once: every target's summary first,
+    then the problems of all of them, the first of each kind (across the targets) before
+    the others, then their notices and warnings. GitHub shows the first 10 error
+    annotations of a step: target by target, the repeats of one pushed the summary and
+    the problems of the next past them (QA: ``validate dist`` of two releases Git
+    converted)."""
+    # One summary a target, valid or not: its advice (what Git did and the .gitattributes
+    # lines that stop it, to get the package again, to chmod what cannot be read, how many
+    # problems are not listed) is in no one file's annotation (QA: an invalid target had
+    # none, and the CI log lacked what the text format says to do). It comes first:
+    # GitHub shows 10 error annotations of a step, and the advice that explains every
+    # other was the 130th of 130 (QA ciauthor 3)
+    return [*map(_summary_annotation, reports),
+            *(_problem_annotation(report, problem) for report, problem
+              in _kinds_first([(report, problem) for report in reports
+                               for problem in report.problems])),
+            *(line for report in reports for line in _other_annotations(report))]
+
+
+def _summary_annotation(report: ValidationReport) -> str:
+    """The summary of ``report`` as a ``::notice`` (valid) or ``::error``."""
+    level = "notice" if report.valid else "error"
+    summary = report.summary()
+    if any(path == STOPPED_AT for path, _ in report.not_checked):  # as the warning says it
+        summary = _stopped_alone(summary, report)
+    return f"::{level} title=corpuskit::{_escape_data(summary)}"
+
+
+def _other_annotations(report: ValidationReport) -> list[str]:
+    """The notices and warnings of ``report``: files skipped, notes, what was not
+    checked."""
+    lines = []
     for path, reason in report.skipped:
         lines.append(f"::notice {_file_property(report.shown_path(path))},"
                      f"title=skipped::{_escape_data(f'not packaged: {reason}')}")
@@ -407,30 +443,21 @@ def render_github(report: ValidationReport) -> list[str]:
             message = f"{path}: {message}"
         lines.append(f"::warning {_file_property(file)},title=not-checked::"
                      f"{_escape_data(message)}")
-    # One summary a target, valid or not: its advice (what Git did and the .gitattributes
-    # lines that stop it, to get the package again, to chmod what cannot be read, how many
-    # problems are not listed) is in no one file's annotation (QA: an invalid target had
-    # none, and the CI log lacked what the text format says to do). It comes first:
-    # GitHub shows 10 error annotations of a step, and the advice that explains every
-    # other was the 130th of 130 (QA ciauthor 3)
-    level = "notice" if report.valid else "error"
-    summary = report.summary()
-    if any(path == STOPPED_AT for path, _ in report.not_checked):  # as the warning says it
-        summary = _stopped_alone(summary, report)
-    return [f"::{level} title=corpuskit::{_escape_data(summary)}", *lines]
+    return lines
 
 
-def _kinds_first(problems: tuple[Problem, ...]) -> list[Problem]:
-    """``problems`` (in the report's order) with the first of each kind (its code and
-    message) before the others: GitHub shows the first 10 error annotations of a step,
+def _kinds_first(problems: list[tuple[ValidationReport, Problem]]
+                 ) -> list[tuple[ValidationReport, Problem]]:
+    """``problems`` (each with its report, in order) with the first of each kind (its code
+    and message) before the others: GitHub shows the first 10 error annotations of a step,
     and a long list of one kind (every raw file of a stale release "differs") hid the one
     that said what to do, or a problem of another kind (QA)."""
     seen: set[tuple[str, str]] = set()
-    firsts: list[Problem] = []
-    others: list[Problem] = []
-    for problem in problems:
-        kind = (problem.code, problem.message)
-        (others if kind in seen else firsts).append(problem)
+    firsts: list[tuple[ValidationReport, Problem]] = []
+    others: list[tuple[ValidationReport, Problem]] = []
+    for item in problems:
+        kind = (item[1].code, item[1].message)
+        (others if kind in seen else firsts).append(item)
         seen.add(kind)
     return firsts + others
 
