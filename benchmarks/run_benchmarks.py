@@ -28,7 +28,11 @@ cold build two- or threefold on ext4), unless the disk lacks room for them or th
 folder is in memory (tmpfs: there they take memory, and their freed pages are the cheapest
 to write into).
 
-Each step also reports its CPU time, user and system, its own and its workers'. Before the
+Each step also reports its CPU time, user and system, its own and its workers', and what
+its processes read from the disk rather than the page cache (``disk read MB``): a machine
+that drops cached pages not read for a minute (DAMON's proactive reclaim, which the kit
+names when it finds it: :mod:`page_reclaim`) makes a step read again from the disk files
+the steps before it wrote or read, and that step slower. Before the
 cold build, ``file_create`` times the creation of :data:`PROBE_FILES` small files in the
 work folder (µs per file): a build creates one file per document in ``data/raw/``, and on
 this kind of filesystem that cost varies tenfold with what was deleted in the minutes
@@ -110,6 +114,10 @@ except ModuleNotFoundError as missing:  # (QA s96 kit 7: a traceback)
              "-e '.[test]' in corpuskit's source folder, with this Python's pip)")
 
 HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:  # run with -I (or -P), the script's folder is not on the path
+    sys.path.insert(0, str(HERE))
+import page_reclaim  # noqa: E402  (the kit's sibling module, found in HERE)
+
 WORK: list[Path] = [Path.cwd()]
 #: The documents a build keeps, listed in the work folder (:func:`list_documents`).
 DOCUMENT_LIST = "documents.list"
@@ -157,6 +165,9 @@ class Measure:
     #: workers share counts half for each), sampled as :data:`TREE_SAMPLING` says;
     #: None for a step that ended before the first sample.
     peak_tree_pss_mb: float | None = None
+    #: What the step's processes read from the disk (``ru_inblock``, in 512-byte blocks):
+    #: files found in the page cache are not counted (see :mod:`page_reclaim`).
+    disk_read_mb: float = 0.0
 
 
 def run(name: str, argv: list[str], env: dict[str, str] | None = None,
@@ -195,7 +206,8 @@ def run(name: str, argv: list[str], env: dict[str, str] | None = None,
     # (about 18 MB): the kit keeps itself small (see disk_bytes).
     return Measure(name, seconds, usage.ru_maxrss / 1024, proc.returncode,
                    usage.ru_utime, usage.ru_stime,
-                   round(tree.peak_kb / 1024, 1) if tree.peak_kb else None)
+                   round(tree.peak_kb / 1024, 1) if tree.peak_kb else None,
+                   round(usage.ru_inblock * 512 / 1e6, 1))
 
 
 #: How often :class:`TreeMemory` sums the memory of a step's processes (seconds): often
@@ -339,11 +351,13 @@ def _mount_of(path: Path) -> tuple[str, str]:
     return found
 
 
-def describe_machine(work: Path, py: str, frictionless: str | None) -> dict[str, object]:
+def describe_machine(work: Path, py: str, frictionless: str | None,
+                     pageouts: Sequence[page_reclaim.Pageout] = ()) -> dict[str, object]:
     """What the figures were measured on: ratios are comparable across commits on one
     machine only (docs/performance.md gives two machines of one kind on which frictionless /
     validate was about 4.5 and 3.2 with the same code). ``frictionless``: the program the
-    kit times (:func:`find_frictionless`), whose version is given, or None."""
+    kit times (:func:`find_frictionless`), whose version is given, or None. ``pageouts``:
+    the machine's schemes that drop cached pages not read lately (:mod:`page_reclaim`)."""
     cpu = platform.processor() or platform.machine()
     try:
         for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
@@ -358,7 +372,8 @@ def describe_machine(work: Path, py: str, frictionless: str | None) -> dict[str,
             "frictionless": frictionless and program_version(frictionless),
             "frictionless_program": frictionless,
             "work_filesystem": kind, "work_mount_options": options,
-            "language_model_kept": language_model_kept(py)}
+            "language_model_kept": language_model_kept(py),
+            "page_cache_pageout": [asdict(scheme) for scheme in pageouts]}
 
 
 #: How to get frictionless where the kit finds it: corpuskit's test extra holds it.
@@ -1207,7 +1222,8 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
     source = corpus_source(args)
     code = corpuskit_code()
 
-    machine = describe_machine(work, py, frictionless)
+    pageouts = page_reclaim.pageouts()
+    machine = describe_machine(work, py, frictionless, pageouts)
     skipped = ({"frictionless": "--skip-frictionless given"} if args.skip_frictionless else
                {"frictionless": FRICTIONLESS_MISSING.format(py=py)} if frictionless is None
                else {})
@@ -1276,7 +1292,8 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
     kit_rss = own_peak_rss_mb()
     print(f"the kit's own peak RSS: {kit_rss:.1f} MB (a step reports at least this as its own)")
     print(f"{'step':<20} {'rounds s':>22} {'fastest':>8} {'median':>7} {'user s':>7} "
-          f"{'system s':>8} {'peak RSS MB':>11} {'tree PSS MB':>11} {'exit':>5}")
+          f"{'system s':>8} {'peak RSS MB':>11} {'tree PSS MB':>11} {'disk read MB':>12} "
+          f"{'exit':>5}")
     for name, runs in by_step.items():
         m = best[name]
         times = " ".join(f"{r.seconds:.2f}" for r in runs)
@@ -1284,9 +1301,14 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
               f"{m.user_seconds:>7.2f} {m.system_seconds:>8.2f} "
               f"{m.peak_rss_mb:>11.1f} "
               f"{'-' if m.peak_tree_pss_mb is None else f'{m.peak_tree_pss_mb:.1f}':>11} "
+              f"{m.disk_read_mb:>12.1f} "
               f"{max((r.exit_code for r in runs), key=abs):>5}")
     print(f"tree PSS MB: the peak of a step's processes' PSS summed, {TREE_SAMPLING} "
-          "('-': the step ended before the first sample)")
+          "('-': the step ended before the first sample); disk read MB: what its processes "
+          "read from the disk, not from the page cache")
+    pageout = page_reclaim.described(pageouts)
+    if pageout:
+        print(pageout)
     for number, (probe_wall, probe_sys) in enumerate(probes, start=1):
         print(f"file_create (before build_cold, round {number}): {probe_wall:.0f} µs per file, "
               f"{probe_sys:.0f} µs system ({PROBE_FILES} files of {PROBE_BYTES} bytes; the "

@@ -308,6 +308,10 @@ def test_the_kit_runs_on_a_folder_of_texts_it_did_not_make(tmp_path: Path) -> No
         assert release.read_bytes() == made.getvalue()
     # CPU times include the build's workers; the probe timed the files it created.
     assert steps["build_cold"]["user_seconds"] > 0
+    # What each step read from the disk, beside its times (a number, 0 from the page cache).
+    assert all(m["disk_read_mb"] >= 0 for m in steps.values())
+    assert re.search(r"^step .* tree PSS MB +disk read MB +exit$", run.stdout, re.MULTILINE)
+    assert isinstance(report["machine"]["page_cache_pageout"], list)
     assert steps["build_cold"]["user_seconds"] + steps["build_cold"]["system_seconds"] \
         > steps["floor"]["user_seconds"]
     probe = report["file_create_us"]
@@ -1576,6 +1580,72 @@ def test_a_step_s_memory_is_that_of_all_its_processes_together() -> None:
     measured = kit.run("sleepy", [sys.executable, "-c", "import time; time.sleep(1.2)"],
                        cwd=Path.cwd())
     assert measured.peak_tree_pss_mb is not None and measured.peak_tree_pss_mb > 1
+
+
+def test_a_step_reports_what_its_processes_read_from_the_disk(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A step that found its files in the page cache and one that read them from the disk
+    (a machine that drops cached pages not read for a minute: docs/performance.md, twelfth
+    session of 2026-12-07) differ by seconds: the kit reports each step's reads from the
+    disk, wait4's ``ru_inblock`` (512-byte blocks, the workers' included)."""
+    kit: Any = _kit()
+    real_wait4 = os.wait4
+
+    def wait4(pid: int, options: int) -> tuple[int, int, Any]:
+        got, status, usage = real_wait4(pid, options)
+        fields = list(usage)
+        fields[9] = 20_000  # ru_inblock: 20,000 blocks of 512 bytes
+        return got, status, type(usage)(fields)
+
+    monkeypatch.setattr(kit.os, "wait4", wait4)
+    measured = kit.run("reads", [sys.executable, "-c", "pass"], cwd=Path.cwd())
+    assert measured.exit_code == 0
+    assert measured.disk_read_mb == 10.2  # 20,000 x 512 bytes, in MB
+
+
+def _sysfs(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text + "\n", encoding="ascii")
+    return root
+
+
+def test_the_kit_names_a_scheme_that_drops_cached_pages(tmp_path: Path) -> None:
+    """DAMON's pageout of memory not accessed for 60 s (12 aggregations of 5 s, at most
+    128 MiB a second), as the machine of the twelfth session of 2026-12-07 ran it, is found
+    and said; a kdamond that is off, a scheme of another action and a disabled
+    damon_reclaim module are not."""
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import page_reclaim
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    scheme = {"action": "pageout", "access_pattern/age/min": "12",
+              "quotas/bytes": "134217728", "quotas/reset_interval_ms": "1000"}
+    admin = _sysfs(tmp_path / "admin", {
+        "kdamonds/nr_kdamonds": "2",
+        "kdamonds/0/state": "on",
+        "kdamonds/0/contexts/0/monitoring_attrs/intervals/aggr_us": "5000000",
+        **{f"kdamonds/0/contexts/0/schemes/0/{k}": v for k, v in scheme.items()},
+        **{f"kdamonds/0/contexts/0/schemes/1/{k}": v
+           for k, v in {**scheme, "action": "stat"}.items()},
+        "kdamonds/1/state": "off",
+        "kdamonds/1/contexts/0/monitoring_attrs/intervals/aggr_us": "5000000",
+        **{f"kdamonds/1/contexts/0/schemes/0/{k}": v for k, v in scheme.items()}})
+    off = _sysfs(tmp_path / "module", {"enabled": "N", "min_age": "120000000"})
+    found = page_reclaim.pageouts(admin, off)
+    assert found == [page_reclaim.Pageout("DAMON kdamond 0, scheme 0", 60.0, 134217728.0)]
+    said = page_reclaim.described(found)
+    assert said is not None
+    assert "(DAMON kdamond 0, scheme 0: not accessed for 60 s, up to 128 MiB/s)" in said
+    assert "'disk read MB' says how much each step read" in said
+    # The older module's parameters: enabled, 120 s, no size quota.
+    module = _sysfs(tmp_path / "on", {"enabled": "Y", "min_age": "120000000",
+                                      "quota_sz": "0", "quota_reset_interval_ms": "1000"})
+    assert page_reclaim.pageouts(tmp_path / "none", module) == [
+        page_reclaim.Pageout("DAMON_RECLAIM", 120.0, None)]
+    assert page_reclaim.pageouts(tmp_path / "none", tmp_path / "none") == []
+    assert page_reclaim.described([]) is None
 
 
 # -- bench_validate.py ------------------------------------------------------------------
