@@ -34,6 +34,13 @@ MANIFEST = "manifest-sha256.txt"
 #: What a problem's message says of a file Git converted (validate adds it to the
 #: file's checksum-mismatch; the summaries look for it).
 CONVERTED = "converted by Git's line-end handling"
+#: What it says instead where no Git work tree holds the package: an editor, a tool such
+#: as unix2dos or a copy in text mode did it, and Git's advice would not apply (QA s101:
+#: a consumer's package, in no repository, was told to edit a .gitattributes and to run
+#: 'git checkout -- .', which discards a surrounding repository's uncommitted work).
+CONVERTED_OUTSIDE_GIT = ("converted since it was built, as an editor, a tool such as "
+                         "unix2dos or a copy or transfer in text mode (FTP's ASCII mode) "
+                         "converts text (no Git work tree holds it)")
 
 _LONE_LF = re.compile(rb"(?<!\r)\n")
 _CHUNK = 1 << 20
@@ -251,15 +258,21 @@ def seeds_converted_advice(seeds: Path, out: Path, release: Path, files: Sequenc
         f"; if the line ends were changed on purpose, '{on_purpose}' releases them")
 
 
-def converted_note(how: str) -> str:
-    """What validate adds to the checksum-mismatch of a file ``how`` converted."""
+def converted_note(how: str, *, in_git: bool = True) -> str:
+    """What validate adds to the checksum-mismatch of a file ``how`` converted; ``in_git``:
+    a Git work tree holds it (else :data:`CONVERTED_OUTSIDE_GIT`)."""
     return (f"its bytes match that sha256 once their line ends are made {how.split(' to ')[0]} "
-            f"again: {CONVERTED}")
+            f"again: {CONVERTED if in_git else CONVERTED_OUTSIDE_GIT}")
 
 
 def said_converted(messages: Iterable[str]) -> bool:
-    """Whether any of ``messages`` says a file was converted (:func:`converted_note`)."""
+    """Whether any of ``messages`` says Git converted a file (:func:`converted_note`)."""
     return any(CONVERTED in message for message in messages)
+
+
+def said_converted_outside_git(messages: Iterable[str]) -> bool:
+    """Whether any of ``messages`` says a file no Git work tree holds was converted."""
+    return any(CONVERTED_OUTSIDE_GIT in message for message in messages)
 
 
 def shown(paths: Sequence[str], limit: int = 3) -> str:
@@ -268,8 +281,8 @@ def shown(paths: Sequence[str], limit: int = 3) -> str:
     return named + (f" and {len(paths) - limit} more" if len(paths) > limit else "")
 
 
-__all__ = ["CONVERTED", "converted", "converted_note", "converted_raw_files",
-           "converted_seeds", "crlf_throughout", "file_converted", "in_work_tree",
-           "line_ends_advice", "raw_input_alone", "read_manifest", "said_converted",
-           "seeds_converted_advice", "shown", "swapped_digests", "zip_converted",
-           "zips_converted_advice"]
+__all__ = ["CONVERTED", "CONVERTED_OUTSIDE_GIT", "converted", "converted_note",
+           "converted_raw_files", "converted_seeds", "crlf_throughout", "file_converted",
+           "in_work_tree", "line_ends_advice", "raw_input_alone", "read_manifest",
+           "said_converted", "said_converted_outside_git", "seeds_converted_advice", "shown",
+           "swapped_digests", "zip_converted", "zips_converted_advice"]

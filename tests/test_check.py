@@ -158,6 +158,7 @@ def test_a_release_zip_git_converted_is_named_so(repo: Path, folder: bool,
     from corpuskit.lineends import CONVERTED
 
     monkeypatch.chdir(repo)
+    Path(".git").mkdir()  # a Git work tree (outside one, no Git is blamed: QA s101)
     archive = Path("dist/validate-sample-1.0.0.zip")
     archive.write_bytes(patterns.sub(rb"(?<!\r)\n", b"\r\n", archive.read_bytes()))
     if folder:
@@ -291,6 +292,7 @@ def test_a_release_file_git_converted_is_told_so_whatever_its_bagit_txt(repo: Pa
     bytes match its manifest once their line ends are swapped."""
     from corpuskit.lineends import CONVERTED
 
+    (repo / ".git").mkdir()  # a Git work tree (outside one, no Git is blamed: QA s101)
     [release] = [p for p in (repo / "dist").iterdir() if p.is_dir()]
     for name in ("README.md", "CHANGELOG.md"):
         for folder in (release, repo / "seeds"):
@@ -863,6 +865,7 @@ def test_older_release_zips_git_converted_are_told_the_gitattributes_advice(
 
     seeds, dist, later = two_releases
     monkeypatch.chdir(seeds.parent)
+    Path(".git").mkdir()  # a Git work tree (outside one, no Git is blamed: QA s101)
     seeds, dist = Path("seeds"), Path("dist")
     older, latest = dist / "validate-sample-1.0.0.zip", dist / "validate-sample-1.1.0.zip"
     _crlf(older)
@@ -900,6 +903,7 @@ def test_build_tells_the_gitattributes_advice_for_a_zip_git_converted(
     from corpuskit.lineends import CONVERTED
 
     monkeypatch.chdir(repo)
+    Path(".git").mkdir()  # a Git work tree (outside one, no Git is blamed: QA s101)
     archive = Path("dist/validate-sample-1.0.0.zip")
     _crlf(archive)
     with pytest.raises(ReleaseExistsError) as refused:

@@ -3321,6 +3321,7 @@ def test_a_latest_release_git_converted_is_told_so(seeds: Path, dist: Path) -> N
     both name Git's line-end handling and the .gitattributes lines that stop it."""
     from corpuskit.lineends import CONVERTED
 
+    (dist.parent / ".git").mkdir()  # a Git work tree (outside one, no Git is blamed: QA s101)
     _checked_out_with_crlf(dist)
     with pytest.raises(ReleaseError) as refused:
         release(seeds, dist, source_date_epoch=epoch(1), jobs=1, dry_run=True)

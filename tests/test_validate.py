@@ -270,6 +270,7 @@ def test_github_format_gives_each_target_s_advice_before_its_problems(
     summary comes before its problems' annotations."""
     from corpuskit.lineends import CONVERTED
 
+    (tmp_path / ".git").mkdir()  # a repository's checkout
     damaged = copy_release(tmp_path / "dist")
     for path in damaged.rglob("*"):
         data = path.read_bytes() if path.is_file() else b"\0"
@@ -293,6 +294,7 @@ def test_a_zip_git_converted_is_said_to_be_so(
     from corpuskit.lineends import CONVERTED
 
     monkeypatch.chdir(tmp_path)
+    Path(".git").mkdir()  # a repository's checkout
     Path("dist").mkdir()
     archive = copy_archive(Path("dist"))
     archive.write_bytes(re.sub(rb"(?<!\r)\n", b"\r\n", archive.read_bytes()))  # as Git
@@ -309,6 +311,45 @@ def test_a_zip_git_converted_is_said_to_be_so(
     damaged = built().archive.read_bytes()
     archive.write_bytes(damaged[:100] + bytes([damaged[100] ^ 1]) + damaged[101:])
     assert not any(CONVERTED in p.message for p in validate(archive, jobs=1).problems)
+
+
+def test_line_ends_converted_where_no_git_work_tree_is_not_blamed_on_git(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A consumer's package in no repository, a file of it made CR LF by an editor or
+    unix2dos, or its zip by an FTP transfer in ASCII mode: validate said Git's line-end
+    handling did it and advised a .gitattributes and 'git checkout -- .', which in a
+    repository around it would discard uncommitted work (QA s101). Where no Git work tree
+    holds the package, the conversion is named, and the advice is to get it again as
+    binary, or to restore the line ends."""
+    from corpuskit.lineends import CONVERTED, CONVERTED_OUTSIDE_GIT
+
+    release = copy_release(tmp_path / "dist")
+    readme = release / "README.md"
+    readme.write_bytes(readme.read_bytes().replace(b"\n", b"\r\n"))
+    report = validate(release, jobs=1)
+    [converted] = [p for p in report.problems if p.code == "checksum-mismatch"]
+    assert converted.path == "README.md" and converted.message.endswith(
+        f"once their line ends are made LF again: {CONVERTED_OUTSIDE_GIT}"), converted
+    summary = report.summary()
+    assert "README.md holds other line ends than its manifests record: get the package " \
+        "again from where it was published, and copy or transfer it as binary" in summary
+    assert "git" not in summary.lower() and CONVERTED not in summary, summary
+    code, out, _ = run(capsys, "validate", "--format", "github", str(release))
+    assert code == 1 and "as binary" in out.splitlines()[0] and "git checkout" not in out
+    # The same in a Git work tree is Git's, as before.
+    (tmp_path / ".git").mkdir()
+    summary = validate(release, jobs=1).summary()
+    assert CONVERTED in summary and "'dist/** -text'" in summary, summary
+    (tmp_path / ".git").rmdir()
+    # A zip whose every LF became CR LF in a transfer in text mode.
+    archive = copy_archive(tmp_path / "dist")
+    archive.write_bytes(re.sub(rb"(?<!\r)\n", b"\r\n", archive.read_bytes()))
+    report = validate(archive, jobs=1)
+    [seal] = [p for p in report.problems if p.code == "archive-seal-mismatch"]
+    assert CONVERTED_OUTSIDE_GIT in seal.message and CONVERTED not in seal.message, seal
+    summary = report.summary()
+    assert "it has CR LF where the zip as written has LF: get the package again" in summary
+    assert "git" not in summary.lower(), summary
 
 
 def test_missing_path_is_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ import hashlib
 from array import array
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from ..config import (
@@ -34,6 +35,7 @@ from ..config import (
     ProcessConfig,
 )
 from ..croissant import raw_suffixes
+from ..gitworktree import work_tree
 from ..languageid.languagecodes import RECORD_CODES
 from ..lineends import converted, converted_note
 from ..names import spelled
@@ -755,7 +757,8 @@ class Checker(PackageReader):
                     self.problems.append(Problem(path, "checksum-mismatch",
                                                  f"{algorithm} is {actual.hex()}, {name} (line "
                                                  f"{line}) says {expected.hex()}" + (
-                                                     f"; {converted_note(how)}" if how else "")))
+                                                     f"; {converted_note(how, in_git=self.in_git)}"
+                                                     if how else "")))
         payload_manifests = [m for m, _ in manifests if not m.tag]
         tag_manifests = [m for m, _ in manifests if m.tag]
         for rel in files:
@@ -770,6 +773,12 @@ class Checker(PackageReader):
                     self.problems.append(Problem(rel, "unlisted-file",
                                                  f"present but not listed in {manifest.name}"
                                                  f"{spelled(rel)}"))
+
+    @cached_property
+    def in_git(self) -> bool:
+        """Whether a Git work tree holds the package folder (whose line-end handling may
+        have converted its files, :meth:`line_ends_converted`)."""
+        return self.view.root is not None and work_tree(self.view.root) is not None
 
     def line_ends_converted(self, rel: str, expected: bytes) -> str | None:
         """How Git's line-end handling converted the file ``rel``, whose sha256 is not the

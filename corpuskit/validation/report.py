@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any, overload
 
 from .. import __version__
-from ..lineends import line_ends_advice, said_converted, shown
+from ..lineends import line_ends_advice, said_converted, said_converted_outside_git, shown
 from ..problems import Problem, about_environment, one_line, ordered, printable_data
 from ..regularfiles import readable_request
 from ..wording import counted, shell_word, shown_in, shown_name
@@ -238,9 +238,25 @@ class ValidationReport:
                 advice = f"; {told}" + (
                     "; its other files that differ were changed otherwise: get the package "
                     "again from where it was published" if others else "")
+            elif self.kind == "archive" and any(
+                    problem.code == SEAL_CODE and said_converted_outside_git((problem.message,))
+                    for problem in self.problems):
+                advice = ("; it is not as it was built: it has CR LF where the zip as written "
+                          f"has LF: {_AS_BINARY}")
+            elif outside := [problem.path for problem in self.problems
+                             if problem.code == "checksum-mismatch"
+                             and said_converted_outside_git((problem.message,))]:
+                advice = (f"; it is not as it was built: {shown(outside)} "
+                          f"{'holds' if len(outside) == 1 else 'hold'} other line ends than its "
+                          f"manifests record: {_AS_BINARY}")
         unlisted = f"{self.unlisted:,} of them not listed; " if self.unlisted else ""
         return f"{target}: {problems} in {self.kind} ({unlisted}{what}; {checks}){advice}"
 
+
+#: The advice for a package whose line ends were converted where no Git work tree holds it.
+_AS_BINARY = ("get the package again from where it was published, and copy or transfer it "
+              "as binary (an FTP client's binary mode), or restore its files' line ends as "
+              "they were (dos2unix or unix2dos, as the file's problem says)")
 
 #: A file of a package that is not as its manifests list it.
 _FILE_CHANGED = frozenset({"checksum-mismatch", "missing-file", "unlisted-file"})

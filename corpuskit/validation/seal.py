@@ -20,7 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from ..lineends import CONVERTED, crlf_throughout
+from ..gitworktree import work_tree
+from ..lineends import CONVERTED, CONVERTED_OUTSIDE_GIT, crlf_throughout
 from ..problems import Problem
 from ..wording import counted
 from ..zipfiles.archiveseal import (
@@ -309,9 +310,13 @@ def _converted_seal(archive: Path, problems: list[Problem]) -> list[Problem]:
     crlf = crlf_throughout(archive)
     if not crlf:
         return problems
-    note = (f"; each of its {crlf:,} LF bytes follows a CR, as a zip's compressed bytes "
-            f"almost never do: {CONVERTED}, which made every LF CR LF as it checked the "
-            "archive out")
+    if work_tree(archive.parent) is None:  # no Git did it (QA s101: an FTP transfer)
+        note = (f"; each of its {crlf:,} LF bytes follows a CR, as a zip's compressed bytes "
+                f"almost never do: it was {CONVERTED_OUTSIDE_GIT}, which made every LF CR LF")
+    else:
+        note = (f"; each of its {crlf:,} LF bytes follows a CR, as a zip's compressed bytes "
+                f"almost never do: {CONVERTED}, which made every LF CR LF as it checked the "
+                "archive out")
     return [Problem(p.path, p.code, p.message + note, p.location) if p.code == SEAL_CODE
             else p for p in problems]
 
