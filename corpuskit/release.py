@@ -102,6 +102,7 @@ from .lineends import (
 from .lineends import shown as shown_paths
 from .locks import output_lock, seeds_lock
 from .markdowntext import code_span, markdown_text
+from .names import escaped, shown_id
 from .package import is_default_changelog, process_settings
 from .packagesource import DESCRIPTOR, MAX_METADATA_BYTES
 from .parquet import PARQUET_PATH
@@ -255,8 +256,19 @@ def _title(title: str | None) -> str:
     return markdown_text(escaped_controls(display_title(title)))
 
 
-def _doc(doc_id: str, title: str | None) -> str:
-    return f"{code_span(doc_id)} ({_title(title)})"
+def _doc(doc_id: str, title: str | None, earlier: bool = False) -> str:
+    return f"{_id(doc_id, earlier)} ({_title(title)})"
+
+
+def _id(doc_id: str, earlier: bool = False) -> str:
+    """A document's id in a changelog line, and its spelling in escapes where it shows as
+    another id could (not in NFC, or holding characters nothing shows: QA s101, an entry
+    of ``cafe`` + U+0301 renamed ``caf`` + U+00E9 listed `café` as added and as removed,
+    alike), as problems spell such names (:func:`corpuskit.names.spelled`). ``earlier``:
+    as corpuskit wrote it before (see :func:`changelog_entry`)."""
+    if earlier or shown_id(doc_id) == doc_id:
+        return code_span(doc_id)
+    return f"{code_span(doc_id)} (spelled {code_span(escaped(doc_id))})"
 
 
 def _describe_change(change: DocumentChange, earlier: bool = False) -> str:
@@ -280,7 +292,7 @@ def _describe_change(change: DocumentChange, earlier: bool = False) -> str:
         what = _source_change(change.fields)
     else:
         what = f"derived fields changed: {', '.join(change.fields)}"
-    return f"- {code_span(change.id)} ({title}): {what}"
+    return f"- {_id(change.id, earlier)} ({title}): {what}"
 
 
 def _source_change(fields: tuple[str, ...]) -> str:
@@ -332,7 +344,7 @@ def changelog_entry(version: str, created: str, result: Diff, previous: str | No
         if result.added:
             lines += ["", "### Added", ""]
             shown = result.added[:INITIAL_LISTING_LIMIT]
-            lines += [f"- {_doc(d.id, d.title)}" for d in shown]
+            lines += [f"- {_doc(d.id, d.title, earlier)}" for d in shown]
             if len(result.added) > len(shown):
                 lines.append(f"- ... and {len(result.added) - len(shown)} more "
                              "(see data/documents.jsonl)")
@@ -366,10 +378,10 @@ def changelog_entry(version: str, created: str, result: Diff, previous: str | No
                      f"{applied.capitalize()} release.")
     if result.added:
         lines += ["", "### Added", ""]
-        lines += [f"- {_doc(d.id, d.title)}" for d in result.added]
+        lines += [f"- {_doc(d.id, d.title, earlier)}" for d in result.added]
     if result.removed:
         lines += ["", "### Removed", ""]
-        lines += [f"- {_doc(d.id, d.title)}" for d in result.removed]
+        lines += [f"- {_doc(d.id, d.title, earlier)}" for d in result.removed]
     if result.changed:
         lines += ["", "### Changed", ""]
         lines += [_describe_change(c, earlier) for c in result.changed]

@@ -1020,6 +1020,32 @@ def test_a_clock_behind_the_latest_release_is_named_as_the_clock(epoch: str | No
     assert "mistyped" not in str(refused.value)  # hours apart: a clock a little behind
 
 
+def test_a_rename_of_normalization_alone_is_told_apart_in_the_changelog(
+        seeds: Path, dist: Path, tmp_path: Path) -> None:
+    """A document named ``cafe`` + U+0301 (NFD, as macOS writes names) renamed ``caf`` +
+    U+00E9: the entry listed `café` as added and `café` as removed, which read alike
+    (QA s101; diff told them apart). Each id that shows as another could is spelled out
+    in escapes, as problems spell such names; the NFC one, as it shows, is not. The
+    release made with it finishes and passes validate, and a changed document's line
+    spells its id too."""
+    nfd, nfc, tea = "cafe\u0301", "caf\u00e9", "the\u0301"
+    write_doc(seeds, f"{nfd}.txt", "Cafe", "A text about coffee houses and their tables.")
+    write_doc(seeds, f"{tea}.txt", "Tea", "A text about tea rooms and their pots.")
+    first = release(seeds, dist, source_date_epoch=epoch(1), jobs=1)
+    assert f"- `{nfd}` (spelled `cafe\\u0301`) (Cafe)" in first.changelog_entry
+    (seeds / f"{nfd}.txt").rename(seeds / f"{nfc}.txt")
+    renamed = release(seeds, dist, source_date_epoch=epoch(2), jobs=1)
+    entry = renamed.changelog_entry
+    assert f"### Added\n\n- `{nfc}` (Cafe)\n" in entry, entry
+    assert f"### Removed\n\n- `{nfd}` (spelled `cafe\\u0301`) (Cafe)\n" in entry, entry
+    assert renamed.build is not None and validate(renamed.build.release, jobs=1).valid
+    # a changed document whose id shows as another could: its line spells it
+    write_doc(seeds, f"{tea}.txt", "Tea", "Another text about tea rooms and their cups.")
+    third = release(seeds, dist, source_date_epoch=epoch(3), jobs=1)
+    assert f"### Changed\n\n- `{tea}` (spelled `the\\u0301`) (Tea): text changed" \
+        in third.changelog_entry, third.changelog_entry
+
+
 def test_dry_run_writes_nothing(seeds: Path, dist: Path, capsys: pytest.CaptureFixture[str],
                                 monkeypatch: pytest.MonkeyPatch) -> None:
     write_doc(seeds, "extra.txt", "Extra", "An extra document about rivers and bridges.")
