@@ -56,6 +56,26 @@ def test_text_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert "2023-03-01 to 2024-01-15 (3 dated, 3 undated)" in out
 
 
+def test_the_table_of_a_package_says_its_checksums_are_not_checked(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """info of a zip whose seal was removed, or of a folder missing a raw file, exits 0
+    with a summary a consumer could take for proof the package is sound (QA s101): the
+    table of a package or archive says that its checksums are not checked, and names
+    the command that checks them; seeds, which info reads whole, get no such line."""
+    built = sample()
+    damaged = tmp_path / "my zips" / built.archive.name
+    damaged.parent.mkdir()
+    damaged.write_bytes(built.archive.read_bytes()[:-71])  # its seal (zip comment) cut
+    assert main(["info", str(damaged)]) == 0
+    [line] = [row for row in capsys.readouterr().out.splitlines() if row.startswith("checksums")]
+    assert line.endswith(f"not checked here: 'corpuskit validate \"{damaged}\"' checks them"), line
+    assert main(["info", str(built.release)]) == 0
+    assert "not checked here: 'corpuskit validate" in capsys.readouterr().out
+    seeds = write_seeds(tmp_path / "seeds")
+    assert main(["info", str(seeds)]) == 0
+    assert "checksums" not in capsys.readouterr().out
+
+
 def test_seeds_with_problems_have_no_content_hash(tmp_path: Path) -> None:
     seeds = write_seeds(tmp_path / "seeds")
     (seeds / "bad.txt").write_bytes(b"\x00\x01\x02binary\x00" * 20)
