@@ -352,6 +352,35 @@ def test_line_ends_converted_where_no_git_work_tree_is_not_blamed_on_git(
     assert "git" not in summary.lower(), summary
 
 
+def test_an_archive_another_tool_zipped_again_is_told_so_in_its_summary(
+        tmp_path: Path) -> None:
+    """A package unzipped and zipped again by another tool (folder entries, other local
+    headers, no seal) got a problem per entry, and only the seal's, among them, said why:
+    the summary said "not as it was built" (QA s101). It says the zip is not the one
+    corpuskit wrote, as when another tool zips a package again, and what to do; a zip
+    damaged otherwise is not told so."""
+    release = built().release
+    archive = tmp_path / f"{release.name}.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as rezipped:
+        for path in sorted(release.rglob("*")):  # folders too, as zip -r writes them
+            rezipped.write(path, f"{release.name}/{path.relative_to(release).as_posix()}")
+    report = validate(archive, jobs=1)
+    assert {"archive-metadata", "archive-seal-mismatch"} <= {p.code for p in report.problems}
+    assert report.summary().endswith(
+        "it is not the zip corpuskit wrote: it is not sealed and its entries are not in "
+        "corpuskit's form, as when a package is unzipped and zipped again by another tool: get "
+        "the zip again from where it was published, or validate the folder it was unzipped "
+        "from"), report.summary()
+    (tmp_path / "dist").mkdir()
+    sealed = copy_archive(tmp_path / "dist")  # its seal cut only: not another tool's zip
+    data = sealed.read_bytes()
+    sealed.write_bytes(data[:-81 - 2] + b"\0\0")  # the comment's length 0, the seal gone
+    report = validate(sealed, jobs=1)
+    [seal] = [p for p in report.problems if p.code == "archive-seal-mismatch"]
+    assert seal.message.startswith("the archive is not sealed"), seal
+    assert "not the zip corpuskit wrote" not in report.summary(), report.summary()
+
+
 def test_missing_path_is_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, _, err = run(capsys, "validate", str(tmp_path / "nowhere"))
     assert code == 2 and "does not exist" in err

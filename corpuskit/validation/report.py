@@ -18,7 +18,7 @@ from ..lineends import line_ends_advice, said_converted, said_converted_outside_
 from ..problems import Problem, about_environment, one_line, ordered, printable_data
 from ..regularfiles import readable_request
 from ..wording import counted, shell_word, shown_in, shown_name
-from .seal import SEAL_CODE, sidecar_problem
+from .seal import NOT_SEALED, SEAL_CODE, sidecar_problem
 
 #: Bumped when the JSON structure changes incompatibly (fields are only ever added:
 #: ``not_checked`` was, within version 1).
@@ -249,8 +249,22 @@ class ValidationReport:
                 advice = (f"; it is not as it was built: {shown(outside)} "
                           f"{'holds' if len(outside) == 1 else 'hold'} other line ends than its "
                           f"manifests record: {_AS_BINARY}")
+            elif self.kind == "archive" and _rezipped(self.problems):
+                advice = ("; it is not the zip corpuskit wrote: it is not sealed and its entries "
+                          "are not in corpuskit's form, as when a package is unzipped and "
+                          "zipped again by another tool: get the zip again from where it was "
+                          "published, or validate the folder it was unzipped from")
         unlisted = f"{self.unlisted:,} of them not listed; " if self.unlisted else ""
         return f"{target}: {problems} in {self.kind} ({unlisted}{what}; {checks}){advice}"
+
+
+def _rezipped(problems: Sequence[Problem]) -> bool:
+    """Whether an archive's problems say another tool wrote it: no seal, and entries not in
+    corpuskit's form (QA s101: unzipped and zipped again, it got a problem per entry, and
+    only the seal's, the third, said why)."""
+    return any(problem.code == SEAL_CODE and problem.message.startswith(NOT_SEALED)
+               for problem in problems) and any(problem.code == "archive-metadata"
+                                                for problem in problems)
 
 
 #: The advice for a package whose line ends were converted where no Git work tree holds it.

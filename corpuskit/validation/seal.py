@@ -37,6 +37,9 @@ from ..zipfiles.archiveseal import (
 #: Where seal problems point: the archive itself, at its comment.
 SEAL_LOCATION = "zip comment"
 SEAL_CODE = "archive-seal-mismatch"
+#: How the seal's problem of an archive without a comment begins (the summary of one that
+#: another tool re-zipped looks for it).
+NOT_SEALED = "the archive is not sealed"
 _FORM = (f"'{SEAL_PREFIX.decode()}' and the sha256 of every byte before it, as the zip "
          "comment")
 
@@ -53,7 +56,7 @@ def _seal_form_problem(tail: bytes) -> Problem | None:
             and SEAL_FORM.fullmatch(comment)):
         return None
     if tail[-END_RECORD_BYTES:-END_RECORD_BYTES + 4] == END_SIGNATURE and tail[-2:] == b"\0\0":
-        reason = ("the archive is not sealed: it ends in an end record without a comment "
+        reason = (f"{NOT_SEALED}: it ends in an end record without a comment "
                   "(written by another tool or an older corpuskit, or changed and re-zipped)")
     elif SEAL_PREFIX in tail:
         reason = ("the seal is damaged, or bytes were changed, added or removed around it "
