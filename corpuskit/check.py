@@ -133,36 +133,44 @@ def check(seeds: str | os.PathLike[str] = Path("seeds"),
     found = _untracked_problems(seeds, dist)
     if not found:
         return report
-    problems = _stale_of_untracked(report.problems, found, seeds, dist)
-    return replace(report, problems=sort_problems([*problems, *found]))
+    problems, advice = _stale_of_untracked(report.problems, found, seeds, dist)
+    return replace(report, problems=sort_problems([*problems, *found]),
+                   advice=report.advice if advice is None else advice)
 
 
 def _stale_of_untracked(problems: Sequence[Problem], found: Sequence[Problem], seeds: Path,
-                        dist: Path) -> list[Problem]:
+                        dist: Path) -> tuple[list[Problem], str | None]:
     """``problems`` with the seeds' own release's stale-release problems said in one, of
     the seeds files among ``found`` (untracked): the fresh build read them, so the release
     may differ by them alone, and 'corpuskit release', which the descriptor's problem
     advises, would publish files the commit leaves out (QA s78 check finding 2: an
-    untracked draft beside a committed, current release gave one per file)."""
+    untracked draft beside a committed, current release gave one per file); and what to
+    do, which the summary says in place of the release it advised (QA s101), or None
+    where nothing was said in one."""
     drafts = [problem.path for problem in found if Path(problem.path) != seeds
               and Path(problem.path).is_relative_to(seeds)]
     try:
         name = load_config(seeds).release_name
     except InputError:
-        return list(problems)
+        return list(problems), None
     release, archive = dist / name, dist / f"{name}.zip"
     stale = [problem for problem in problems if problem.code == "stale-release"
              and (Path(problem.path) == archive or Path(problem.path).is_relative_to(release))]
     if not drafts or not stale:
-        return list(problems)
+        return list(problems), None
     at = release if os.path.lexists(release) else archive
     files, differing = ", ".join(drafts), counted(len({p.path for p in stale}), "file")
+    them = "it" if len(drafts) == 1 else "them"
+    advice = (f"git add {' '.join(map(shell_word, drafts))}, or move {them} out of "
+              f"{shown_name(seeds)}, then check again (a release made now would hold "
+              f"{them}, though commits leave {them} out)")
     one = Problem(str(at), "stale-release", (
         f"differs from what a fresh build of {shown_name(seeds)} makes ({differing}), "
         f"which reads files Git does not track ({files}): the difference may be theirs "
         f"alone; git add them, or move them out of {shown_name(seeds)}, then check again (a "
         "release made now would hold them, though commits leave them out)"))
-    return [problem for problem in problems if problem not in stale] + [one]
+    return [problem for problem in problems if problem not in stale] + [one], (
+        f"the seeds hold files Git does not track, which the fresh build read: {advice}")
 
 
 def _check(seeds: Path, dist: Path, *, source_date_epoch: str | int | None,

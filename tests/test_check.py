@@ -1983,6 +1983,14 @@ def test_under_pre_commit_seeds_files_git_does_not_track_are_named_if_built(
     untracked = [(p.path, p.code) for p in report.problems if p.code == "untracked-file"]
     assert untracked == [(str(seeds / "news" / "draft.txt"), "untracked-file"),
                          (str(seeds / "notes"), "untracked-file")]
+    # The summary says what the one stale-release problem says, not to release them, which
+    # would publish files the commit leaves out (QA s101: "run 'corpuskit release'").
+    assert report.advice == (
+        f"the seeds hold files Git does not track, which the fresh build read: git add "
+        f"{seeds / 'news' / 'draft.txt'} {seeds / 'notes'}, or move them out of {seeds}, then "
+        "check again (a release made now would hold them, though commits leave them out)")
+    assert report.summary().endswith(report.advice) and "release" not in \
+        report.summary().split(": ", 1)[1].replace("a release made now", ""), report.summary()
     (seeds / "news" / "draft.txt").unlink()
     shutil.rmtree(seeds / "notes")
     (tmp_path / "dist" / ".corpuskit-lock").touch()  # no .gitignore here
