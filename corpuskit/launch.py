@@ -70,11 +70,44 @@ def _ignore_ending_signals() -> None:
             signal.signal(signum, signal.SIG_IGN)
 
 
+#: The signals whose interrupt Python's finalizers swallowed, in order.
+LOST_INTERRUPTS: list[int] = []
+
+
+def keep_interrupts_from_finalizers(unraisable: sys.UnraisableHookArgs) -> None:
+    """``sys.unraisablehook``: an interrupt raised while Python ran an object's finalizer
+    (a ``__del__``, a weak reference's callback, during a garbage collection the run's
+    code happened to start) cannot leave it: Python printed "Exception ignored in ...",
+    with a traceback, and went on as if the signal had not come (QA s101: 2 of about 70
+    Ctrl-C sent to a release as it wrote its zip, which then finished, exit 0, with that
+    traceback and no word of the signal). It is noted instead, and said once the command
+    ends (:func:`say_lost_interrupts`). Raising it again from here raised it in this hook,
+    which Python reports the same way. Any other unraisable exception is Python's to
+    print, as before."""
+    if issubclass(unraisable.exc_type, KeyboardInterrupt):
+        LOST_INTERRUPTS.append(getattr(unraisable.exc_value, "signum", signal.SIGINT))
+        return
+    sys.__unraisablehook__(unraisable)
+
+
+def say_lost_interrupts() -> None:
+    """Say, on standard error, the first signal :func:`keep_interrupts_from_finalizers`
+    noted: the command did not stop for it, and what it did stands as it says."""
+    if LOST_INTERRUPTS:
+        name = signal.Signals(LOST_INTERRUPTS[0]).name
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.write(f"note: {name} came while Python was cleaning up an object, "
+                             "which no signal interrupts; the command went on to its end, "
+                             "and what it says it did stands, complete\n")
+
+
 def main() -> int:
     """Import the CLI and run it; an interrupt while importing exits 130, quietly, and so
     does one that comes while the CLI says how it ended (in ``cli.main``'s handlers of
     errors, outside the handling of interrupts inside it). SIGTERM and SIGHUP end it the
-    same way (:func:`end_on_termination`), with the shell's status for them (143, 129)."""
+    same way (:func:`end_on_termination`), with the shell's status for them (143, 129);
+    one that came while Python ran a finalizer too (:func:`keep_interrupts_from_finalizers`)."""
+    sys.unraisablehook = keep_interrupts_from_finalizers
     try:
         end_on_termination()
         os.environ.setdefault(*BLAS_THREADS)  # before anything imports numpy
@@ -83,6 +116,7 @@ def main() -> int:
 
         status = run()
         _ignore_ending_signals()
+        say_lost_interrupts()
         before_exit()
         return status
     except KeyboardInterrupt as interrupt:

@@ -320,3 +320,52 @@ def test_the_cli_called_in_process_leaves_the_collector_alone(
     assert main(["--version"]) == 0
     assert gc.get_freeze_count() == before
     assert __version__ in capsys.readouterr().out
+
+
+#: Runs the entry point with a command whose object's finalizer gets SIGINT (a real
+#: signal, raised inside ``__del__``), then one whose finalizer fails otherwise.
+INTERRUPTED_FINALIZER = """
+import os, signal, sys
+import corpuskit.cli as cli
+
+class Interrupted:
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGINT)
+        for _ in range(1000):  # the handler runs between two bytecodes: in __del__
+            pass
+
+class Failing:
+    def __del__(self):
+        raise ValueError("a finalizer's own fault")
+
+def command(argv=None):
+    Interrupted()
+    for _ in range(10000):
+        pass
+    Failing()
+    print("done")
+    return 0
+
+cli.main = command
+from corpuskit.launch import main
+sys.exit(main())
+"""
+
+
+def test_an_interrupt_a_finalizer_swallowed_is_said_without_a_traceback() -> None:
+    """Ctrl-C that came while Python ran an object's finalizer (a weak reference's
+    callback as a release wrote its zip) was swallowed: Python printed "Exception ignored
+    in ..." with a KeyboardInterrupt traceback, and the release finished, exit 0, with no
+    word of the signal (QA s101, 2 of about 70). No traceback: a note says the signal
+    came and that the command went on to its end. Another finalizer's failure is still
+    Python's to print."""
+    run = subprocess.run([sys.executable, "-c", INTERRUPTED_FINALIZER], capture_output=True,
+                         text=True, timeout=60, cwd=REPO)
+    assert run.returncode == 0 and run.stdout == "done\n", run
+    assert "KeyboardInterrupt" not in run.stderr, run.stderr
+    assert run.stderr.count("Exception ignored") == 1 and "ValueError: a finalizer's own " \
+        "fault" in run.stderr, run.stderr
+    assert run.stderr.endswith(
+        "note: SIGINT came while Python was cleaning up an object, which no signal "
+        "interrupts; the command went on to its end, and what it says it did stands, "
+        "complete\n"), run.stderr
