@@ -928,6 +928,10 @@ def _compare_folder(inputs: _Inputs, survey: _DistSurvey, result: BuildResult,
         advice = _edited_advice(inputs, restore_from, seeds_too, advice)
     if line_advice is not None:
         said = _advised_once(said, line_advice)
+        first = next((p.path for p in said if line_advice in p.message), None)
+        if not advice and first is not None:  # (QA s101: the summary said nothing then)
+            advice = (f"line ends converted by Git: the problem of {first} says which "
+                      ".gitattributes lines stop it and how to check the files out again")
     problems = [*tree.problems, *said, *([time_problem] if time_problem else [])]
     return _FolderComparison(tuple(differing), tuple(problems), verdict.edited, seeds_too,
                              tree.inside, advice)

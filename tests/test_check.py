@@ -212,6 +212,10 @@ def test_line_end_advice_is_given_once_in_every_format(
     assert code == 1 and json.loads(out)["problems"] == [
         {"code": p.code, "path": p.path, "location": p.location, "message": p.message}
         for p in report.problems]
+    # The summary points at it (QA s101: with the seeds converted too, it said nothing).
+    assert report.summary().endswith(
+        f": line ends converted by Git: the problem of {advised.path} says which "
+        ".gitattributes lines stop it and how to check the files out again"), report.summary()
     for form in ("text", "github"):
         code, out, _ = run(capsys, "check", "-j", "1", "--format", form)
         assert code == 1 and out.count(CONVERTED) == 1, (form, out)
