@@ -348,7 +348,8 @@ def test_line_ends_converted_where_no_git_work_tree_is_not_blamed_on_git(
     [seal] = [p for p in report.problems if p.code == "archive-seal-mismatch"]
     assert CONVERTED_OUTSIDE_GIT in seal.message and CONVERTED not in seal.message, seal
     summary = report.summary()
-    assert "it has CR LF where the zip as written has LF: get the package again" in summary
+    assert ("it has CR LF where the zip as written has LF: get it again from where it was "
+            "published, and copy or transfer it as binary") in summary, summary
     assert "git" not in summary.lower(), summary
 
 

@@ -242,7 +242,8 @@ class ValidationReport:
                     problem.code == SEAL_CODE and said_converted_outside_git((problem.message,))
                     for problem in self.problems):
                 advice = ("; it is not as it was built: it has CR LF where the zip as written "
-                          f"has LF: {_AS_BINARY}")
+                          "has LF: get it again from where it was published, and copy or "
+                          "transfer it as binary (an FTP client's binary mode)")
             elif outside := [problem.path for problem in self.problems
                              if problem.code == "checksum-mismatch"
                              and said_converted_outside_git((problem.message,))]:
@@ -267,10 +268,12 @@ def _rezipped(problems: Sequence[Problem]) -> bool:
                                                 for problem in problems)
 
 
-#: The advice for a package whose line ends were converted where no Git work tree holds it.
+#: The advice for a package folder whose files' line ends were converted where no Git work
+#: tree holds it.
 _AS_BINARY = ("get the package again from where it was published, and copy or transfer it "
               "as binary (an FTP client's binary mode), or restore its files' line ends as "
-              "they were (dos2unix or unix2dos, as the file's problem says)")
+              "they were (dos2unix or unix2dos, as each file's problem says)")
+
 
 #: A file of a package that is not as its manifests list it.
 _FILE_CHANGED = frozenset({"checksum-mismatch", "missing-file", "unlisted-file"})
