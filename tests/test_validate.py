@@ -313,6 +313,18 @@ def test_a_zip_git_converted_is_said_to_be_so(
     assert not any(CONVERTED in p.message for p in validate(archive, jobs=1).problems)
 
 
+def _with_crlf_readme(dist: Path) -> tuple[Path, Any, Problem]:
+    """A copy of the sample release in ``dist`` whose README.md has CR LF line ends (as Git,
+    an editor or a transfer in text mode writes it), its report, and that file's one
+    checksum-mismatch."""
+    release = copy_release(dist)
+    readme = release / "README.md"
+    readme.write_bytes(readme.read_bytes().replace(b"\n", b"\r\n"))
+    report = validate(release, jobs=1)
+    [converted] = [p for p in report.problems if p.code == "checksum-mismatch"]
+    return release, report, converted
+
+
 def test_line_ends_converted_where_no_git_work_tree_is_not_blamed_on_git(
         capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """A consumer's package in no repository, a file of it made CR LF by an editor or
@@ -323,11 +335,7 @@ def test_line_ends_converted_where_no_git_work_tree_is_not_blamed_on_git(
     binary, or to restore the line ends."""
     from corpuskit.lineends import CONVERTED, CONVERTED_OUTSIDE_GIT
 
-    release = copy_release(tmp_path / "dist")
-    readme = release / "README.md"
-    readme.write_bytes(readme.read_bytes().replace(b"\n", b"\r\n"))
-    report = validate(release, jobs=1)
-    [converted] = [p for p in report.problems if p.code == "checksum-mismatch"]
+    release, report, converted = _with_crlf_readme(tmp_path / "dist")
     assert converted.path == "README.md" and converted.message.endswith(
         f"once their line ends are made LF again: {CONVERTED_OUTSIDE_GIT}"), converted
     summary = report.summary()
@@ -2925,11 +2933,8 @@ def test_files_whose_line_ends_git_converted_are_told_so(
     from corpuskit.lineends import CONVERTED
 
     (tmp_path / ".git").mkdir()
-    release = copy_release(tmp_path / "dist")
+    release, report, converted = _with_crlf_readme(tmp_path / "dist")
     readme = release / "README.md"
-    readme.write_bytes(readme.read_bytes().replace(b"\n", b"\r\n"))
-    report = validate(release, jobs=1)
-    [converted] = [p for p in report.problems if p.code == "checksum-mismatch"]
     assert converted.path == "README.md" and converted.message.endswith(
         f"once their line ends are made LF again: {CONVERTED}"), converted
     summary = report.summary()
