@@ -167,8 +167,7 @@ def _stale_of_untracked(problems: Sequence[Problem], found: Sequence[Problem], s
     one = Problem(str(at), "stale-release", (
         f"differs from what a fresh build of {shown_name(seeds)} makes ({differing}), "
         f"which reads files Git does not track ({files}): the difference may be theirs "
-        f"alone; git add them, or move them out of {shown_name(seeds)}, then check again (a "
-        "release made now would hold them, though commits leave them out)"))
+        f"alone; {advice}"))
     return [problem for problem in problems if problem not in stale] + [one], (
         f"the seeds hold files Git does not track, which the fresh build read: {advice}")
 
