@@ -11,6 +11,7 @@ problem. It also forks the worker processes, which read the package as the paren
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any
@@ -124,9 +125,10 @@ class PackageReader:
         if self._pool is None and self.forks():
             if self.reproduce:
                 import_before_forking()
-            _WORKER_VIEW = self.view
-            _WORKER_KNOWN = known
-            self._pool = ForkPool(self.jobs, initializer=start_worker_heap)
+            with _FORKING:  # (another thread's validation sets or clears them too)
+                _WORKER_VIEW = self.view
+                _WORKER_KNOWN = known
+                self._pool = ForkPool(self.jobs, initializer=start_worker_heap)
         return self._pool
 
     def close(self) -> None:
@@ -134,7 +136,9 @@ class PackageReader:
         if self._pool is not None:
             self._pool.close()
             self._pool = None
-        _WORKER_VIEW = _WORKER_KNOWN = None
+        with _FORKING:
+            if _WORKER_VIEW is self.view:  # not another thread's, forking now
+                _WORKER_VIEW = _WORKER_KNOWN = None
 
     def too_long(self, part: str, number: int) -> None:
         self.problems.append(Problem(part, "too-large", f"line longer than {MAX_RECORD_LINE} "
@@ -144,6 +148,12 @@ class PackageReader:
 # -- worker processes ---------------------------------------------------------------------
 
 
+#: Held while the package a pool's workers read is set and they are forked, and while it
+#: is cleared: two validations in threads of one program (a notebook, a web server) set
+#: them in turn, and a worker forked while the other thread cleared them started without
+#: a package (QA s101, CI: "worker started without a package", under load) or with the
+#: other thread's.
+_FORKING = threading.Lock()
 #: The package a forked worker reads (set in the parent just before the pool forks).
 _WORKER_VIEW: PackageView | None = None
 #: Raw files of that package read already (:func:`corpuskit.earlyhashes.take`).
