@@ -132,6 +132,7 @@ def test_a_checkout_that_converted_line_ends_is_told_so(repo: Path) -> None:
     control, which writes the same bytes again (QA); it names the cause and the fix."""
     from corpuskit.lineends import CONVERTED
 
+    (repo / ".git").mkdir()  # a Git work tree (outside one, no Git is blamed: QA s101)
     for folder in (repo / "seeds", repo / "dist"):
         _checked_out_with_crlf(folder)
     report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
@@ -192,6 +193,7 @@ def test_line_end_advice_is_given_once_in_every_format(
     advice is; text, JSON and GitHub annotations alike."""
     from corpuskit.lineends import CONVERTED
 
+    (repo / ".git").mkdir()  # a Git work tree (outside one, no Git is blamed: QA s101)
     for folder in (["seeds"] if converted == "seeds and dist" else []) + ["dist"]:
         _checked_out_with_crlf(repo / folder)
     monkeypatch.chdir(repo)
@@ -229,6 +231,7 @@ def test_line_end_advice_is_right_whatever_gitattributes_holds(repo: Path) -> No
     line may override the lines it names."""
     from corpuskit.lineends import CONVERTED
 
+    (repo / ".git").mkdir()  # a Git work tree (outside one, no Git is blamed: QA s101)
     _checked_out_with_crlf(repo / "dist")
     report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
     told = [p.message for p in report.problems if CONVERTED in p.message]
@@ -266,6 +269,7 @@ def test_seeds_whose_line_ends_git_converted_are_not_called_changed(repo: Path) 
     it; a seeds file that really changed is still a change to release."""
     from corpuskit.lineends import CONVERTED
 
+    (repo / ".git").mkdir()  # a Git work tree (outside one, no Git is blamed: QA s101)
     for path in (repo / "seeds").rglob("*"):  # as Git: the text files that have no CR
         data = path.read_bytes() if path.is_file() else b"\0"
         if b"\0" not in data and b"\r" not in data:

@@ -3297,6 +3297,7 @@ def test_seeds_whose_line_ends_git_converted_are_no_change_to_release(
     seeds' line ends, and how to stop it; release refuses unless --allow-line-ends."""
     from corpuskit.lineends import CONVERTED
 
+    (seeds.parent / ".git").mkdir()  # a Git work tree (outside one, no Git is blamed)
     _checked_out_with_crlf(seeds)
     before = snapshot(seeds)
     with pytest.raises(ReleaseExistsError) as refused:
