@@ -65,8 +65,10 @@ from .gitlfs import LFS_ADVICE, LFS_FILE_ADVICE, is_lfs_pointer
 from .gitworktree import Beyond, LeftOut, beyond_work_tree, untracked, work_tree
 from .lineends import (
     CONVERTED,
+    CONVERTED_OUTSIDE_GIT,
     RAW_PREFIX,
     converted_raw_files,
+    in_git,
     line_ends_advice,
     raw_input_alone,
     said_converted,
@@ -926,11 +928,15 @@ def _compare_folder(inputs: _Inputs, survey: _DistSurvey, result: BuildResult,
     if verdict.edited and line_advice is None:  # (that advice is given once, in full)
         advice = _edited_advice(inputs, restore_from, seeds_too, advice)
     if line_advice is not None:
-        said = _advised_once(said, line_advice)
+        by_git = in_git((dist,))  # the release's files, converted: by Git, or not
+        said = _advised_once(said, line_advice, by_git=by_git)
         first = next((p.path for p in said if line_advice in p.message), None)
-        if not advice and first is not None:  # (QA s101: the summary said nothing then)
+        if not advice and first is not None and by_git:  # (QA s101: it said nothing then)
             advice = (f"line ends converted by Git: the problem of {first} says which "
                       ".gitattributes lines stop it and how to check the files out again")
+        elif not advice and first is not None:  # no Git work tree holds them
+            advice = (f"line ends converted since the release was built, not by Git: the "
+                      f"problem of {first} says how to put them back")
     problems = [*tree.problems, *said, *([time_problem] if time_problem else [])]
     return _FolderComparison(tuple(differing), tuple(problems), verdict.edited, seeds_too,
                              tree.inside, advice)
@@ -1017,9 +1023,11 @@ def _differing_file_problem(inputs: _Inputs, survey: _DistSurvey, found: _Folder
         message = f"differs from what a fresh build of {shown_name(seeds)} makes: {advice}"
     elif found.line_ends and rel.startswith(RAW_PREFIX) \
             and rel[len(RAW_PREFIX):] in found.line_ends:
+        seeds_file = seeds / rel[len(RAW_PREFIX):]
         message = (f"differs from what a fresh build of {shown_name(seeds)} makes in line "
-                   f"ends only: Git converted {seeds / rel[len(RAW_PREFIX):]} "
-                   "(see datapackage.json)")
+                   + (f"ends only: Git converted {seeds_file}" if in_git((seeds,)) else
+                      f"ends only: {seeds_file} was converted, not by Git")
+                   + " (see datapackage.json)")
     elif rel == DESCRIPTOR and not found.time_alone:  # else: /created says why
         # Plain release refuses a change of settings or outputs alone, which
         # 'release patch' releases: name the one that does (QA).
@@ -1153,10 +1161,12 @@ def _converted_zip_problems(releases: Releases, zips: list[Path], name: str,
     them from a published copy, as a damaged zip is told, a checkout converts again (QA
     s82 review 6: the latest zip alone was given the advice)."""
     reasons = {item.path: item.reason for item in releases.damaged}
+    # (no Git work tree holding dist/, no Git did it: CONVERTED_OUTSIDE_GIT, as validate)
+    how = CONVERTED if in_git((dist,)) else f"it was {CONVERTED_OUTSIDE_GIT}"
     return [Problem(str(path), "not-a-package", (
         f"named as a release of {name}, but {reasons[path]}: "
         + (zips_converted_advice(dist, zips) if index == 0 else
-           f"{CONVERTED}, as every LF byte in it follows a CR (see {zips[0]})")))
+           f"{how}, as every LF byte in it follows a CR (see {zips[0]})")))
         for index, path in enumerate(zips)]
 
 
@@ -1344,10 +1354,13 @@ def _line_ends_message(seeds: Path, dist: Path, release: Path, built: Path,
     that the seeds' files were converted too only where a fresh build's raw files
     (``built``) differ from the release's in line ends alone (QA: said where only dist/
     was converted); the .gitattributes lines as the work tree takes them (QA: 'seeds/**'
-    for seeds given as corpora/news/seeds)."""
+    for seeds given as corpora/news/seeds). Where no Git work tree holds the folders, no
+    Git is named (:func:`~corpuskit.lineends.line_ends_advice`)."""
     seeds_converted, _ = converted_raw_files(release, built)
-    also = (f", and Git converted the seeds' files too ({shown(seeds_converted)} in "
-            f"{shown_name(seeds)}), so a fresh build differs as well" if seeds_converted else "")
+    who = "Git converted the seeds' files too" if in_git((seeds,)) else \
+        "the seeds' files were converted too"
+    also = (f", and {who} ({shown(seeds_converted)} in {shown_name(seeds)}), so a fresh "
+            "build differs as well" if seeds_converted else "")
     which = (f"{shown(converted)} {'has' if len(converted) == 1 else 'have'} other line ends "
              "than the release's manifests record" if converted else
              "the release's text files have CR LF line ends where corpuskit writes LF (its "
@@ -1404,13 +1417,14 @@ def _linked_folders(release: Path, differing: list[str], built: set[str],
             and _not_regular(release / rel) is not None}
 
 
-def _advised_once(problems: list[Problem], advice: str) -> list[Problem]:
+def _advised_once(problems: list[Problem], advice: str, *, by_git: bool = True) -> list[Problem]:
     """``problems`` (in the order shown) with the line-end ``advice`` in full on the first
-    that gives it, the others saying only that Git converted line ends, and where the
-    advice is: it is the same of every file (QA: some 900 characters repeated on 7 of 9
-    annotations)."""
+    that gives it, the others saying only that Git converted line ends (``by_git``; else
+    that they were converted, not by Git), and where the advice is: it is the same of
+    every file (QA: some 900 characters repeated on 7 of 9 annotations)."""
     first = next((problem.path for problem in problems if advice in problem.message), None)
-    short = f"line ends converted by Git (see {first})"
+    short = (f"line ends converted by Git (see {first})" if by_git else
+             f"line ends converted, not by Git (see {first})")
     return [problem if problem.path == first or advice not in problem.message
             else replace(problem, message=problem.message.replace(advice, short))
             for problem in problems]

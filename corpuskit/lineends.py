@@ -41,6 +41,22 @@ CONVERTED = "converted by Git's line-end handling"
 CONVERTED_OUTSIDE_GIT = ("converted since it was built, as an editor, a tool such as "
                          "unix2dos or a copy or transfer in text mode (FTP's ASCII mode) "
                          "converts text (no Git work tree holds it)")
+#: What check, build and release say of files (or zips) whose line ends were converted
+#: where no Git work tree holds their folders (:func:`line_ends_advice`): the same cause
+#: as :data:`CONVERTED_OUTSIDE_GIT`, said of files or a zip alike (validate stopped
+#: blaming Git there in QA s101; these still gave the .gitattributes advice and
+#: 'git checkout -- seeds dist').
+CONVERTED_NOT_BY_GIT = ("converted as an editor, a tool such as unix2dos or a copy or "
+                        "transfer in text mode (FTP's ASCII mode) converts text, not by Git")
+#: What to do about files so converted: put their bytes back as they were built.
+FILES_AS_BUILT = ("put their line ends back as they were built: take the files again from "
+                  "where they came, copied or transferred as binary (an FTP client's binary "
+                  "mode), or convert them back (dos2unix or unix2dos, whichever undoes the "
+                  "change)")
+#: What to do about a zip so converted: no tool converts its bytes back with certainty (a
+#: CR LF the zip held before is made LF too).
+ZIPS_AS_BUILT = ("take the zip again from where it came (a published copy), copied or "
+                 "transferred as binary (an FTP client's binary mode)")
 
 _LONE_LF = re.compile(rb"(?<!\r)\n")
 _CHUNK = 1 << 20
@@ -137,7 +153,8 @@ def zips_converted_advice(out: Path, zips: Sequence[Path]) -> str:
     return line_ends_advice((out,), (
         f"every LF byte in {which} follows a CR, as a zip's compressed bytes almost never "
         f"do: {'it has' if one else 'they have'} CR LF where the {'zip' if one else 'zips'} "
-        f"as written {'has' if one else 'have'} LF"))
+        f"as written {'has' if one else 'have'} LF"), as_built=ZIPS_AS_BUILT if one else (
+            ZIPS_AS_BUILT.replace("the zip", "each zip")))
 
 
 def read_manifest(release: Path) -> dict[str, str]:
@@ -221,18 +238,39 @@ def in_work_tree(folder: Path | str) -> str:
     return Path(folder).as_posix()
 
 
+def in_git(folders: Iterable[Path | str]) -> bool:
+    """Whether a Git work tree holds any of ``folders`` (:func:`work_tree`)."""
+    return any(work_tree(folder) is not None for folder in folders)
+
+
 def line_ends_advice(folders: Sequence[Path | str], converted_now: str, *,
-                     seeds_too: bool = False) -> str:
-    """What to do about files whose line ends Git converted: ``converted_now`` says
+                     seeds_too: bool = False, as_built: str = FILES_AS_BUILT) -> str:
+    """What to do about files whose line ends were converted: ``converted_now`` says
     which were (``"the release's text files have CR LF line ends ..."``); ``folders``:
     the seeds and output folders as given, whose bytes Git must keep; ``seeds_too``: the
     seeds folder is not known (validate), and named so. One text for check, validate,
-    build and release."""
+    build and release.
+
+    Where a Git work tree holds every folder, Git's line-end handling did it: the
+    ``.gitattributes`` lines that stop it, and 'git checkout' or 'git add --renormalize'
+    to put the bytes back. Where none is in a work tree, no Git did it, and that advice
+    is wrong there ('git checkout -- .' in a repository around them discards its work):
+    :data:`CONVERTED_NOT_BY_GIT`, and ``as_built`` (:data:`FILES_AS_BUILT`, or
+    :data:`ZIPS_AS_BUILT` for zips) says how to put them back. Where some
+    are and some are not (seeds in a repository, the output folder outside it, or the
+    reverse), the Git advice names only the folders in a work tree, and the others are
+    named after it as in none, with ``as_built``: which folder's files were converted
+    is not told here, and each gets what applies to it."""
+    inside = [folder for folder in folders if work_tree(folder) is not None]
+    outside = [folder for folder in folders if work_tree(folder) is None]
+    if not inside:
+        return (f"{converted_now}: {CONVERTED_NOT_BY_GIT} (no Git work tree holds "
+                f"{_folders(outside)}); {as_built}")
     patterns = " and ".join(f"'{in_work_tree(folder).rstrip('/')}/** -text'"
-                            for folder in folders) + (
+                            for folder in inside) + (
         " (and the same line for the seeds folder)" if seeds_too else "")
-    given = " ".join(shell_word(str(folder)) for folder in folders)
-    return (f"{converted_now}: {CONVERTED} (core.autocrlf, or a text or eol attribute "
+    given = " ".join(shell_word(str(folder)) for folder in inside)
+    told = (f"{converted_now}: {CONVERTED} (core.autocrlf, or a text or eol attribute "
             f"such as '* text=auto' in .gitattributes), which rewrites text files' line ends "
             f"as it checks them out or commits them; to keep their bytes as they are, the "
             f".gitattributes at the top of the work tree should hold {patterns}, with no "
@@ -241,6 +279,15 @@ def line_ends_advice(folders: Sequence[Path | str], converted_now: str, *,
             f"run 'git checkout -- {given}'), or where the commits hold them converted, put "
             f"them back as they were built and commit them with 'git add --renormalize "
             f"{given}'")
+    if outside:
+        told += (f"; no Git work tree holds {_folders(outside)}: where files there were "
+                 f"converted, they were {CONVERTED_NOT_BY_GIT}: {as_built}")
+    return told
+
+
+def _folders(folders: Sequence[Path | str]) -> str:
+    """``folders`` named as given, joined with "or"."""
+    return " or ".join(str(folder) for folder in folders)
 
 
 def seeds_converted_advice(seeds: Path, out: Path, release: Path, files: Sequence[str],
@@ -281,8 +328,9 @@ def shown(paths: Sequence[str], limit: int = 3) -> str:
     return named + (f" and {len(paths) - limit} more" if len(paths) > limit else "")
 
 
-__all__ = ["CONVERTED", "CONVERTED_OUTSIDE_GIT", "converted", "converted_note",
-           "converted_raw_files", "converted_seeds", "crlf_throughout", "file_converted",
-           "in_work_tree", "line_ends_advice", "raw_input_alone", "read_manifest",
+__all__ = ["CONVERTED", "CONVERTED_NOT_BY_GIT", "CONVERTED_OUTSIDE_GIT", "FILES_AS_BUILT",
+           "ZIPS_AS_BUILT", "converted", "converted_note", "converted_raw_files",
+           "converted_seeds", "crlf_throughout", "file_converted", "in_git", "in_work_tree",
+           "line_ends_advice", "raw_input_alone", "read_manifest",
            "said_converted", "said_converted_outside_git", "seeds_converted_advice", "shown",
            "swapped_digests", "zip_converted", "zips_converted_advice"]

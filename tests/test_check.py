@@ -262,6 +262,21 @@ def test_line_end_advice_names_the_folders_as_the_work_tree_has_them(
                and "'git checkout -- seeds dist'" in message for message in told), told
 
 
+#: What the advice for line ends Git converted says, which is wrong where no Git work
+#: tree holds the folders ('git checkout -- seeds dist' in a repository around them
+#: discards its uncommitted work).
+_GIT_WORDS = ("git checkout", ".gitattributes", "renormalize", "Git's line-end handling")
+
+
+def _crlf_text_files(folder: Path) -> None:
+    """``folder`` as Git with core.autocrlf=true, or unix2dos, leaves it: CR LF in every
+    text file that has no CR."""
+    for path in folder.rglob("*"):
+        data = path.read_bytes() if path.is_file() else b"\0"
+        if b"\0" not in data and b"\r" not in data:
+            path.write_bytes(data.replace(b"\n", b"\r\n"))
+
+
 def test_seeds_whose_line_ends_git_converted_are_not_called_changed(repo: Path) -> None:
     """dist/ protected by 'dist/** -text', seeds/ not: Git checks the seeds out with CR LF.
     check said the seeds changed, and to run 'corpuskit release', which proposed a major
@@ -270,10 +285,7 @@ def test_seeds_whose_line_ends_git_converted_are_not_called_changed(repo: Path) 
     from corpuskit.lineends import CONVERTED
 
     (repo / ".git").mkdir()  # a Git work tree (outside one, no Git is blamed: QA s101)
-    for path in (repo / "seeds").rglob("*"):  # as Git: the text files that have no CR
-        data = path.read_bytes() if path.is_file() else b"\0"
-        if b"\0" not in data and b"\r" not in data:
-            path.write_bytes(data.replace(b"\n", b"\r\n"))
+    _crlf_text_files(repo / "seeds")  # as Git: the text files that have no CR
     report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
     [descriptor] = [p for p in report.problems if p.path.endswith("/datapackage.json")]
     assert CONVERTED in descriptor.message and "nothing to release" in descriptor.message
@@ -290,6 +302,76 @@ def test_seeds_whose_line_ends_git_converted_are_not_called_changed(repo: Path) 
     [descriptor] = [p for p in report.problems if p.path.endswith("/datapackage.json")]
     assert "the seeds changed since version" in descriptor.message, descriptor.message
     assert "nothing to release" not in descriptor.message
+
+
+@pytest.mark.parametrize("git", ["none", "seeds"])
+def test_seeds_converted_outside_git_are_not_told_the_git_advice(repo: Path, git: str) -> None:
+    """Seeds whose line ends an editor or unix2dos converted, where no Git work tree holds
+    them: check said Git's line-end handling did it, to add .gitattributes lines and to run
+    'git checkout -- seeds dist', which in a repository around them would discard its work.
+    It names the other converters and says to put the line ends back (or to release them,
+    if changed on purpose). With the seeds alone in a work tree, the Git advice names the
+    seeds only, and dist/ is named as in none."""
+    from corpuskit.gitworktree import work_tree
+    from corpuskit.lineends import CONVERTED, CONVERTED_NOT_BY_GIT, FILES_AS_BUILT
+
+    seeds, dist = repo / "seeds", repo / "dist"
+    if git == "seeds":
+        (repo / "work" / ".git").mkdir(parents=True)
+        seeds = Path(shutil.move(seeds, repo / "work" / "seeds"))
+    assert work_tree(dist) is None  # (pytest's tmp_path is in no work tree)
+    _crlf_text_files(seeds)
+    report = check(seeds, dist, source_date_epoch=EPOCH, jobs=1)
+    [descriptor] = [p for p in report.problems if p.path.endswith("/datapackage.json")]
+    said = descriptor.message
+    assert "nothing to release" in said and "run 'corpuskit release" not in said, said
+    assert "if the line ends were changed on purpose, 'corpuskit release --allow-line-ends " \
+        in said, said
+    raw = [p for p in report.problems if "/data/raw/" in p.path]
+    assert raw, report.problems
+    if git == "none":
+        assert (f"differ from the raw files {dist}/validate-sample-1.0.0 holds only in line "
+                f"ends: {CONVERTED_NOT_BY_GIT} (no Git work tree holds {seeds} or {dist}); "
+                f"{FILES_AS_BUILT}; if the line ends") in said, said
+        told = " ".join([report.summary(), *(p.message for p in report.problems)])
+        assert not any(word in told for word in _GIT_WORDS), told
+        assert CONVERTED not in told and "Git converted" not in told, told
+        assert all(p.message.endswith(", not by Git (see datapackage.json)")
+                   and "in line ends only: " in p.message for p in raw), raw
+    else:  # the Git advice for the seeds alone; dist/ as in no work tree
+        assert CONVERTED in said and "'seeds/** -text'" in said, said
+        assert f"'git checkout -- {seeds}'" in said and "dist/** -text" not in said, said
+        assert (f"; no Git work tree holds {dist}: where files there were converted, they "
+                f"were {CONVERTED_NOT_BY_GIT}: {FILES_AS_BUILT}") in said, said
+        assert all("in line ends only: Git converted" in p.message for p in raw), raw
+
+
+def test_a_release_converted_outside_git_is_not_told_the_git_advice(
+        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A release and its seeds copied in text mode (every LF made CR LF), in no Git work
+    tree: check named Git's line-end handling on the release's files and in its summary,
+    with the .gitattributes lines and 'git checkout -- seeds dist'. The advice, given once,
+    names the other converters and says to put the line ends back; the other files and
+    the summary point at it without naming Git."""
+    from corpuskit.lineends import CONVERTED_NOT_BY_GIT, FILES_AS_BUILT
+
+    monkeypatch.chdir(repo)
+    for folder in ("seeds", "dist"):
+        _checked_out_with_crlf(repo / folder)
+    report = check(Path("seeds"), Path("dist"), source_date_epoch=EPOCH, jobs=1)
+    [advised] = [p for p in report.problems if CONVERTED_NOT_BY_GIT in p.message]
+    assert "the seeds' files were converted too" in advised.message, advised
+    assert advised.message.endswith(
+        f"{CONVERTED_NOT_BY_GIT} (no Git work tree holds seeds or dist); {FILES_AS_BUILT}")
+    pointing = [p for p in report.problems
+                if f"; line ends converted, not by Git (see {advised.path})" in p.message]
+    assert len(pointing) >= 4, report.problems
+    summary = report.summary()
+    assert summary.endswith(f": line ends converted since the release was built, not by Git: "
+                            f"the problem of {advised.path} says how to put them back"), summary
+    told = " ".join([summary, *(p.message for p in report.problems)])
+    assert not any(word in told for word in _GIT_WORDS), told
+    assert "by Git" not in told.replace("not by Git", ""), told
 
 
 def test_a_release_file_git_converted_is_told_so_whatever_its_bagit_txt(repo: Path) -> None:
@@ -920,6 +1002,61 @@ def test_build_tells_the_gitattributes_advice_for_a_zip_git_converted(
     assert said.startswith(f"{archive} is not as it was built ("), said
     assert CONVERTED in said and "'dist/** -text'" in said, said
     assert "published copy" not in said and said.endswith("; then build again"), said
+
+
+def test_an_older_release_zip_converted_outside_git_is_not_told_the_git_advice(
+        two_releases: tuple[Path, Path, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """An older release's zip whose every LF an FTP transfer in ASCII mode made CR LF, in
+    no Git work tree: check and release said Git's line-end handling converted it, with the
+    .gitattributes lines and 'git checkout -- dist'. Both say it was converted otherwise
+    and to take the zip again as binary."""
+    from corpuskit.lineends import CONVERTED_NOT_BY_GIT, ZIPS_AS_BUILT
+
+    seeds, dist, later = two_releases
+    monkeypatch.chdir(seeds.parent)
+    seeds, dist = Path("seeds"), Path("dist")
+    older = dist / "validate-sample-1.0.0.zip"
+    _crlf(older)
+    report = check(seeds, dist, source_date_epoch=later, jobs=1)
+    [told] = [p for p in report.problems if p.path == str(older)]
+    assert told.code == "not-a-package", told
+    assert told.message.endswith(f"as written has LF: {CONVERTED_NOT_BY_GIT} (no Git work "
+                                 f"tree holds dist); {ZIPS_AS_BUILT}"), told
+    assert not any(word in told.message for word in _GIT_WORDS), told
+    (seeds / "more.txt").write_text("More\n\nAnother document about the long roads.\n")
+    with pytest.raises(ReleaseError) as refused:
+        corpuskit.release(seeds, dist, source_date_epoch=later, jobs=1)
+    said = str(refused.value)
+    assert f"{older} is named as a release of validate-sample but " in said, said
+    assert f"{CONVERTED_NOT_BY_GIT} (no Git work tree holds dist); {ZIPS_AS_BUILT}" in said
+    assert not any(word in said for word in _GIT_WORDS), said
+    assert not (dist / "validate-sample-1.2.0").exists()
+
+
+def test_the_other_zips_converted_point_at_the_first_as_git_or_not(tmp_path: Path) -> None:
+    """Of several release zips converted, the first gives the advice and the others point
+    at it: they said "converted by Git's line-end handling" in no Git work tree too; they
+    say what validate says of such a zip there, and name Git only in a work tree."""
+    from types import SimpleNamespace
+
+    from corpuskit.check import _converted_zip_problems
+    from corpuskit.lineends import CONVERTED, CONVERTED_NOT_BY_GIT, CONVERTED_OUTSIDE_GIT
+
+    dist = tmp_path / "dist"
+    zips = [dist / "x-1.0.0.zip", dist / "x-1.1.0.zip"]
+    releases = SimpleNamespace(damaged=[SimpleNamespace(path=path, reason="it is unreadable")
+                                        for path in zips])
+    first, second = _converted_zip_problems(releases, zips, "x", dist)  # type: ignore[arg-type]
+    assert CONVERTED_NOT_BY_GIT in first.message, first
+    assert second.message == (f"named as a release of x, but it is unreadable: it was "
+                              f"{CONVERTED_OUTSIDE_GIT}, as every LF byte in it follows a CR "
+                              f"(see {zips[0]})"), second
+    assert not any(word in first.message + second.message for word in _GIT_WORDS)
+    (tmp_path / ".git").mkdir()
+    first, second = _converted_zip_problems(releases, zips, "x", dist)  # type: ignore[arg-type]
+    assert CONVERTED in first.message and f"'git checkout -- {dist}'" in first.message, first
+    assert second.message == (f"named as a release of x, but it is unreadable: {CONVERTED}, "
+                              f"as every LF byte in it follows a CR (see {zips[0]})"), second
 
 
 def test_changed_seeds_leave_the_advice_to_the_descriptor(repo: Path) -> None:

@@ -3319,6 +3319,34 @@ def test_seeds_whose_line_ends_git_converted_are_no_change_to_release(
     assert forced.version == "2.0.0" and len(forced.diff.changed) == 1
 
 
+def test_seeds_converted_outside_git_are_not_told_the_git_advice(seeds: Path,
+                                                                dist: Path) -> None:
+    """Seeds whose every LF an editor or unix2dos made CR LF, where no Git work tree holds
+    them: build and release said Git's line-end handling did it, to add .gitattributes lines
+    and to run 'git checkout -- seeds dist', which in a repository around them would
+    discard its work. Both name the other converters and say to put the line ends back as
+    they were built, or to release them with --allow-line-ends."""
+    from corpuskit.gitworktree import work_tree
+    from corpuskit.lineends import CONVERTED_NOT_BY_GIT, FILES_AS_BUILT
+
+    assert work_tree(seeds) is None and work_tree(dist) is None  # (pytest's tmp_path)
+    _checked_out_with_crlf(seeds)
+    told = (f"only in line ends: {CONVERTED_NOT_BY_GIT} (no Git work tree holds {seeds} or "
+            f"{dist}); {FILES_AS_BUILT}; if the line ends were changed on purpose, "
+            "'corpuskit release --allow-line-ends --seeds")
+    git_words = ("git checkout", ".gitattributes", "renormalize", "Git's line-end handling")
+    with pytest.raises(ReleaseExistsError) as refused:
+        build(seeds, dist, source_date_epoch=None, jobs=1, cache=None)
+    said = str(refused.value)
+    assert f"{seeds / (SEED_ID + '.txt')} differs from the raw file" in said, said
+    assert told in said and not any(word in said for word in git_words), said
+    with pytest.raises(ReleaseError) as refused_release:
+        release(seeds, dist, source_date_epoch=epoch(1), jobs=1, dry_run=True)
+    said = str(refused_release.value)
+    assert said.startswith("nothing to release since corpuskit-seeds 1.0.0"), said
+    assert told in said and not any(word in said for word in git_words), said
+
+
 def test_a_release_of_line_ends_alone_is_told_once_how_to_make_it(seeds: Path,
                                                                  dist: Path) -> None:
     """The refusal gave the --allow-line-ends advice twice, once without the bump given
