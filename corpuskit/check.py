@@ -62,7 +62,14 @@ from .dist import (
 )
 from .errors import CorpuskitError, InputError, UsageError
 from .gitlfs import LFS_ADVICE, LFS_FILE_ADVICE, is_lfs_pointer
-from .gitworktree import Beyond, LeftOut, beyond_work_tree, untracked, work_tree
+from .gitworktree import (
+    Beyond,
+    LeftOut,
+    beyond_work_tree,
+    keeps_bytes,
+    untracked,
+    work_tree,
+)
 from .lineends import (
     CONVERTED,
     CONVERTED_OUTSIDE_GIT,
@@ -696,6 +703,9 @@ class _FolderFindings:
     line_advice: str | None
     converted: Collection[str]  # its files Git's line-end handling converted
     line_ends: Collection[str]
+    #: Git converted the seeds files of ``line_ends`` (a work tree holds them, and its
+    #: attributes do not keep their bytes: :func:`~corpuskit.gitworktree.keeps_bytes`)
+    seeds_by_git: bool
     line_ends_only: bool
     seeds_advice: str
     shared: dict[str, list[Path]]
@@ -917,6 +927,8 @@ def _compare_folder(inputs: _Inputs, survey: _DistSurvey, result: BuildResult,
         rewritten=verdict.rewritten, changelog_only=changelog_only,
         restore=restore, restore_from=restore_from, line_restore=line_restore,
         line_advice=line_advice, converted=converted, line_ends=line_ends,
+        seeds_by_git=bool(line_ends) and in_git((seeds,))
+        and not keeps_bytes([seeds / rel for rel in line_ends]),
         line_ends_only=line_ends_only, seeds_advice=seeds_advice,
         # the releases that share a changed file (hard-linked)
         shared=(sharing_releases(dist, inputs.config.name, release, differing)
@@ -1025,7 +1037,7 @@ def _differing_file_problem(inputs: _Inputs, survey: _DistSurvey, found: _Folder
             and rel[len(RAW_PREFIX):] in found.line_ends:
         seeds_file = seeds / rel[len(RAW_PREFIX):]
         message = (f"differs from what a fresh build of {shown_name(seeds)} makes in line "
-                   + (f"ends only: Git converted {seeds_file}" if in_git((seeds,)) else
+                   + (f"ends only: Git converted {seeds_file}" if found.seeds_by_git else
                       f"ends only: {seeds_file} was converted, not by Git")
                    + " (see datapackage.json)")
     elif rel == DESCRIPTOR and not found.time_alone:  # else: /created says why

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -188,6 +189,45 @@ def _git_lines(git: str, top: Path, args: list[str], paths: list[str]) -> list[s
     if listed.returncode != 0:
         return None
     return [os.fsdecode(name) for name in listed.stdout.split(b"\0") if name]
+
+
+#: At most this many files are asked about (:func:`keeps_bytes`): the first few of a
+#: list of converted files tell what the work tree's attributes do to them.
+_ATTRIBUTE_FILES = 32
+
+
+def keeps_bytes(paths: Sequence[Path | str]) -> bool:
+    """Whether Git keeps the bytes of each of ``paths`` (the first
+    :data:`_ATTRIBUTE_FILES`) as they are: each is in a Git work tree whose attributes
+    unset ``text`` for it (``-text``, or ``binary``), so that neither ``core.autocrlf``
+    nor an ``eol`` attribute converts its line ends as Git checks it out or commits it
+    (``git check-attr text``). False where one is in no work tree, ``git`` is missing,
+    or it cannot tell: then Git may have converted them."""
+    git = shutil.which("git")
+    if git is None or not paths:
+        return False
+    by_top: dict[Path, list[str]] = {}
+    for path in paths[:_ATTRIBUTE_FILES]:
+        top = work_tree(os.path.dirname(os.path.abspath(path)))
+        if top is None:
+            return False
+        by_top.setdefault(top, []).append(
+            Path(os.path.abspath(path)).relative_to(top).as_posix())
+    for top, names in by_top.items():
+        try:
+            told = subprocess.run(
+                [git, "-C", str(top), "check-attr", "-z", "--stdin", "text"],
+                input=b"".join(os.fsencode(name) + b"\0" for name in names),
+                capture_output=True, timeout=_GIT_SECONDS, check=False, env=_git_env())
+        except (OSError, subprocess.SubprocessError):
+            return False
+        # path, attribute, value: three fields to each path, the last one empty
+        fields = told.stdout.split(b"\0")
+        values = fields[2:len(fields) - 1:3]
+        if told.returncode != 0 or len(values) != len(names) \
+                or any(value != b"unset" for value in values):
+            return False
+    return True
 
 
 def _git_env() -> dict[str, str]:

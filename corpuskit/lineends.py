@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .gitworktree import work_tree
+from .gitworktree import keeps_bytes, work_tree
 from .problems import Problem
 from .regularfiles import open_regular
 from .wording import command, shell_word
@@ -154,7 +154,7 @@ def zips_converted_advice(out: Path, zips: Sequence[Path]) -> str:
         f"every LF byte in {which} follows a CR, as a zip's compressed bytes almost never "
         f"do: {'it has' if one else 'they have'} CR LF where the {'zip' if one else 'zips'} "
         f"as written {'has' if one else 'have'} LF"), as_built=ZIPS_AS_BUILT if one else (
-            ZIPS_AS_BUILT.replace("the zip", "each zip")))
+            ZIPS_AS_BUILT.replace("the zip", "each zip")), files=zips)
 
 
 def read_manifest(release: Path) -> dict[str, str]:
@@ -244,7 +244,8 @@ def in_git(folders: Iterable[Path | str]) -> bool:
 
 
 def line_ends_advice(folders: Sequence[Path | str], converted_now: str, *,
-                     seeds_too: bool = False, as_built: str = FILES_AS_BUILT) -> str:
+                     seeds_too: bool = False, as_built: str = FILES_AS_BUILT,
+                     files: Sequence[Path | str] = ()) -> str:
     """What to do about files whose line ends were converted: ``converted_now`` says
     which were (``"the release's text files have CR LF line ends ..."``); ``folders``:
     the seeds and output folders as given, whose bytes Git must keep; ``seeds_too``: the
@@ -260,12 +261,23 @@ def line_ends_advice(folders: Sequence[Path | str], converted_now: str, *,
     are and some are not (seeds in a repository, the output folder outside it, or the
     reverse), the Git advice names only the folders in a work tree, and the others are
     named after it as in none, with ``as_built``: which folder's files were converted
-    is not told here, and each gets what applies to it."""
+    is not told here, and each gets what applies to it.
+
+    ``files``: the converted files (or zips), where known. Where the work tree's
+    attributes already keep the bytes of each of them (``-text``:
+    :func:`~corpuskit.gitworktree.keeps_bytes`), Git did not convert them, and the
+    ``.gitattributes`` lines to add are there already (QA s101: an editor's CR LF in a
+    protected seeds file was told to add the line the file had): they are said to be
+    converted otherwise, and ``as_built``, then committed where a commit holds them so."""
     inside = [folder for folder in folders if work_tree(folder) is not None]
     outside = [folder for folder in folders if work_tree(folder) is None]
     if not inside:
         return (f"{converted_now}: {CONVERTED_NOT_BY_GIT} (no Git work tree holds "
                 f"{_folders(outside)}); {as_built}")
+    if keeps_bytes(files):
+        return (f"{converted_now}: {CONVERTED_NOT_BY_GIT} (the attributes of the Git work "
+                "tree already keep their bytes as they are: 'git check-attr text' says "
+                f"unset); {as_built}, then commit them where a commit holds them converted")
     patterns = " and ".join(f"'{in_work_tree(folder).rstrip('/')}/** -text'"
                             for folder in inside) + (
         " (and the same line for the seeds folder)" if seeds_too else "")
@@ -300,7 +312,8 @@ def seeds_converted_advice(seeds: Path, out: Path, release: Path, files: Sequenc
                          arguments=(*((bump,) if bump else ()), "--allow-line-ends"))
     return line_ends_advice((seeds, out), f"{shown([str(seeds / rel) for rel in files])} "
                             f"{'differs' if len(files) == 1 else 'differ'} from the raw {which} "
-                            f"{release} holds only in line ends") + (
+                            f"{release} holds only in line ends",
+                            files=[seeds / rel for rel in files]) + (
         # (QA: a change made on purpose was told only to stop Git)
         f"; if the line ends were changed on purpose, '{on_purpose}' releases them")
 

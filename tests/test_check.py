@@ -346,6 +346,41 @@ def test_seeds_converted_outside_git_are_not_told_the_git_advice(repo: Path, git
         assert all("in line ends only: Git converted" in p.message for p in raw), raw
 
 
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_seeds_an_editor_converted_where_git_keeps_their_bytes_are_not_told_to_add_the_lines(
+        repo: Path) -> None:
+    """A seeds file an editor saved with CR LF, in a work tree whose .gitattributes already
+    holds 'seeds/** -text' and 'dist/** -text': check blamed Git's line-end handling and
+    told to add those very lines (QA s101). Git converts no file whose text attribute is
+    unset: it says the file was converted otherwise, and how to put it back and commit it.
+    The same file where no attribute keeps its bytes still gets the Git advice."""
+    from corpuskit.lineends import CONVERTED, CONVERTED_NOT_BY_GIT, FILES_AS_BUILT
+
+    _git(repo, "init", "-q")
+    [document] = sorted((repo / "seeds").rglob("*.txt"))[:1]
+    document.write_bytes(document.read_bytes().replace(b"\n", b"\r\n"))
+    for attributes, by_git in (("seeds/** -text\ndist/** -text\n", False),
+                               ("dist/** -text\n", True)):
+        (repo / ".gitattributes").write_text(attributes)
+        report = check(repo / "seeds", repo / "dist", source_date_epoch=EPOCH, jobs=1)
+        [descriptor] = [p for p in report.problems if p.path.endswith("/datapackage.json")]
+        said = descriptor.message
+        assert "nothing to release" in said, said
+        [raw] = [p for p in report.problems if "/data/raw/" in p.path]
+        if by_git:
+            assert CONVERTED in said and "'seeds/** -text'" in said, said
+            assert "in line ends only: Git converted" in raw.message, raw
+            continue
+        assert (f"holds only in line ends: {CONVERTED_NOT_BY_GIT} (the attributes of the Git "
+                "work tree already keep their bytes as they are: 'git check-attr text' says "
+                f"unset); {FILES_AS_BUILT}, then commit them where a commit holds them "
+                "converted; if the line ends were changed on purpose") in said, said
+        told = " ".join([report.summary(), *(p.message for p in report.problems)])
+        assert CONVERTED not in told and ".gitattributes" not in told, told
+        assert "git checkout" not in told and "renormalize" not in told, told
+        assert raw.message.endswith(", not by Git (see datapackage.json)"), raw
+
+
 def test_a_release_converted_outside_git_is_not_told_the_git_advice(
         repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A release and its seeds copied in text mode (every LF made CR LF), in no Git work
