@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import socket
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import replace
@@ -136,13 +137,15 @@ def _distributed() -> tuple[Any, Callable[..., Any]]:
 
 def _refuse_no_scheduler(scheduler: str, connection_args: dict[str, Any]) -> None:
     """Refuse (an :class:`OutputError`) an address where nothing answers, or no Dask
-    scheduler (see :func:`_identify`); returns None."""
+    scheduler (see :func:`_first_look` and :func:`_identify`); returns None."""
     import asyncio  # only for Dask (22 ms to import)
 
-    refused = _refused(scheduler)
+    refused, seen = _first_look(scheduler)
     if refused is not None:
         raise OutputError(f"cannot reach the Dask scheduler at {scheduler}: {refused}; is a "
                           "Dask scheduler running there?")
+    if seen is not None:
+        raise OutputError(_not_a_scheduler(scheduler, seen))
     try:
         identity = asyncio.run(_identify(scheduler, connection_args))
     except Exception as exc:  # anything a peer that is no Dask scheduler may cause
@@ -153,11 +156,12 @@ def _refuse_no_scheduler(scheduler: str, connection_args: dict[str, Any]) -> Non
                               "machine's Dask has no UCX support (the distributed-ucxx "
                               "package); install it, or give the scheduler's tcp:// "
                               "address") from None
-        raise OutputError(f"cannot reach the Dask scheduler at {scheduler}: "
-                          f"{_unanswered(exc, scheduler)}") from None
+        raise OutputError(_unanswered(exc, scheduler)) from None
     if not isinstance(identity, dict) or identity.get("type") != "Scheduler":
-        raise OutputError(f"{scheduler} answers, but not as a Dask scheduler; give the "
-                          "scheduler's address (dask scheduler prints it)")
+        kind = identity.get("type") if isinstance(identity, dict) else None
+        raise OutputError(_not_a_scheduler(
+            scheduler, f"it is a Dask {kind.lower()}" if isinstance(kind, str) and kind
+            else "it answered Dask's question of who it is otherwise than a scheduler does"))
 
 
 def _checked_workers(client: Any, scheduler: str, placed: Sequence[ShardTask]
@@ -248,8 +252,17 @@ _TLS_ADVICE = ("set Dask's TLS configuration for clients, as a distributed.Clien
                "DASK_DISTRIBUTED__COMM__TLS__CA_FILE, DASK_DISTRIBUTED__COMM__TLS__CLIENT__CERT "
                "and DASK_DISTRIBUTED__COMM__TLS__CLIENT__KEY (README: Large corpora, A Dask "
                "cluster)")
-#: What to do about a peer that is asked who it is and does not answer as a scheduler.
+#: What to do about an address where nothing answers in time.
 _NOT_DASK_ADVICE = "is a Dask scheduler running there?"
+
+
+def _not_a_scheduler(scheduler: str, seen: str) -> str:
+    """The error for a peer at ``scheduler`` that answers, but is no Dask scheduler: what
+    it did (``seen``), and what to do. It was said "cannot reach the Dask scheduler at
+    ...", as of a peer that does not answer at all (QA s102)."""
+    return (f"something answers at {scheduler}, but not as a Dask scheduler: {seen}; "
+            "give the scheduler's address ('dask scheduler' prints it, as 'Scheduler at: "
+            "tcp://HOST:PORT'; port 8786 by default)")
 
 
 def _client_security(scheduler: str) -> tuple[Any, dict[str, Any]]:
@@ -298,32 +311,35 @@ def _tls_settings() -> str:
 
 
 def _unanswered(exc: BaseException, scheduler: str) -> str:
-    """Why the peer at ``scheduler`` said not who it is (``exc``: what asking it raised),
-    and what to do: a peer that is no Dask scheduler is said to answer no Dask message,
-    however its bytes fail to decode (QA: msgpack's "Maximum allowed dimension exceeded"),
-    or to close the connection (QA: a raw "ConnectionResetError: ...")."""
+    """The error for the peer at ``scheduler`` that said not who it is (``exc``: what
+    asking it raised), with what to do: a peer that is no Dask scheduler is said to answer
+    no Dask message, however its bytes fail to decode (QA: msgpack's "Maximum allowed
+    dimension exceeded"), or to close the connection (QA: a raw "ConnectionResetError:
+    ..."); one that answers nothing in time is said not to be reached."""
     from distributed.comm.core import CommClosedError
 
     if scheduler.startswith(("tls://", "wss://")) and _tls_failure(exc):
         cause = exc.__cause__ or exc.__context__
         said = " ".join(str(cause or exc).split()) or type(cause or exc).__name__
         plain = "tcp" if scheduler.startswith("tls://") else "ws"
-        return (f"the TLS handshake failed ({said}): the scheduler's certificate must be "
+        return (f"cannot reach the Dask scheduler at {scheduler}: the TLS handshake failed "
+                f"({said}): the scheduler's certificate must be "
                 "signed by the CA in distributed.comm.tls.ca-file, and this machine's "
                 "(distributed.comm.tls.client.cert) by a CA the scheduler trusts (one "
                 f"without TLS fails it too: give its {plain}:// address); " + _TLS_ADVICE)
     if isinstance(exc, CommClosedError) or isinstance(exc.__cause__, CommClosedError):
         # its peer closed it (a refusal is said at once), or Dask gave up connecting again
         # to a peer that closed each connection at once (see _identify)
-        return f"{_closed(scheduler)}; {_NOT_DASK_ADVICE}"
+        return _not_a_scheduler(scheduler, _closed(scheduler))
     if isinstance(exc, OSError):  # no answer in time, a connection lost on the way
-        return f"{str(exc) or f'no answer within {IDENTIFY_SECONDS} s'}; {_NOT_DASK_ADVICE}"
+        return (f"cannot reach the Dask scheduler at {scheduler}: "
+                f"{str(exc) or f'no answer within {IDENTIFY_SECONDS} s'}; {_NOT_DASK_ADVICE}")
     # What is left is the reply's bytes read as a Dask message: a greeting read as a
     # message's length (MemoryError), bytes msgpack cannot decode (ValueError, ...); or,
     # for tls://, a peer's reply that is no TLS (tornado: "IOStream is not idle")
     hint = (" (a scheduler without TLS answers a tls:// connection so: give its tcp:// "
             "address)" if scheduler.startswith("tls://") else "")
-    return f"it answered with bytes that are no Dask message{hint}; {_NOT_DASK_ADVICE}"
+    return _not_a_scheduler(scheduler, f"it answered with bytes that are no Dask message{hint}")
 
 
 def _closed(scheduler: str) -> str:
@@ -350,46 +366,110 @@ def _tls_failure(exc: BaseException) -> bool:
     return False
 
 
-def _refused(address: str) -> str | None:
-    """Why a TCP connection to the host and port of ``address`` fails at once (nothing
-    listens there, no route, an unknown host), or None: Dask's own connect retries such a
-    failure until its time is up, and the build said "no answer within 30 s" for a port
-    that refused it at once (QA). A connection that is slow to come is left to Dask."""
+def _first_look(address: str) -> tuple[str | None, str | None]:
+    """A first look at the peer at ``address``, before Dask's connect: why a TCP
+    connection to its host and port fails at once (nothing listens there, no route, an
+    unknown host), or else, for a tcp:// one, what it does instead of greeting as a Dask
+    scheduler (see :func:`_greeting`); (None, None) where neither is seen. Dask's own
+    connect retries a refused connection until its time is up, and the build said "no
+    answer within 30 s" for a port that refused it at once (QA). A connection that is slow
+    to come is left to Dask."""
     if address.startswith("ucx://"):
-        return None  # not TCP
+        return None, None  # not TCP
     host, _, port = address.split("://", 1)[1].rpartition(":")
     try:
         with socket.create_connection((host.strip("[]"), int(port)), timeout=1.0) as peer:
-            return _closed(address) if address.startswith("tcp://") and _closes(peer) else None
+            return None, _greeting(peer, address) if address.startswith("tcp://") else None
     except TimeoutError:
-        return None
+        return None, None
     except ConnectionResetError:  # a peer that resets at once, as it accepts (QA)
-        return _closed(address)
+        return None, _closed(address)
     except OSError as exc:
-        return f"{exc.strerror or exc}".lower()
+        return f"{exc.strerror or exc}".lower(), None
 
 
-#: How long a tcp:// peer is given to say something, or close, once it has accepted.
-_FIRST_WORD_SECONDS = 0.5
+#: Seconds a tcp:// peer that accepted a connection is given to say something first, as a
+#: Dask scheduler does (it writes its handshake as it accepts: in 1 to 2 ms on this
+#: project's test machine), before it is sent :data:`_HTTP_PROBE`: an HTTP server (a Dask
+#: dashboard, given for its scheduler) waits for its client to speak first, and says
+#: nothing to the bytes Dask's handshake writes, which hold no line end (QA s102: "no
+#: answer within 30 s" for python -m http.server).
+_SPEAKS_FIRST_SECONDS = 2.0
+#: Seconds in all (at most :data:`IDENTIFY_SECONDS`) a tcp:// peer that accepted a
+#: connection is given to say its first bytes, before it is told to be no Dask scheduler.
+#: A scheduler says them within milliseconds (a network's round trip, and its event loop's
+#: turn); one whose event loop is blocked for longer is well past what Dask warns of ("Event
+#: loop was unresponsive", from 3 s). A scheduler that answers after the probe is sent
+#: still answers first (it writes its handshake before it reads), and is taken for one.
+GREETING_SECONDS = 10.0
+#: What a peer silent for :data:`_SPEAKS_FIRST_SECONDS` is sent: an HTTP server answers
+#: it ("HTTP/1.0 200 OK"), a TLS server or another that waits for its client mostly closes.
+_HTTP_PROBE = b"HEAD / HTTP/1.0\r\n\r\n"
+#: The largest length of its first message a Dask peer's first 8 bytes are taken to give
+#: (little-endian, as distributed's TCP comm writes it; a scheduler's handshake: 58).
+_GREETING_BYTES = 1 << 20
 
 
-def _closes(peer: socket.socket) -> bool:
-    """Whether a peer that accepted a plain TCP connection closes (or resets) it before it
-    says anything, within :data:`_FIRST_WORD_SECONDS`. A Dask scheduler writes its
-    handshake as it accepts; one that closes at once is no scheduler, and Dask, which
-    connects to it again until its time is up, named it so only if its last try saw the
-    close before that time ran out: on a loaded machine its last try timed out instead
-    and the build said Dask's "Timed out trying to connect" (a flaky test). A peer that
-    waits for the client to speak first (an HTTP server) is left to Dask."""
-    peer.settimeout(_FIRST_WORD_SECONDS)
-    try:
-        return peer.recv(1, socket.MSG_PEEK) == b""
-    except TimeoutError:
-        return False
-    except ConnectionResetError:
-        return True
-    except OSError:
-        return False
+def _greeting(peer: socket.socket, address: str) -> str | None:
+    """What a peer that accepted a plain TCP connection does instead of greeting as a
+    Dask scheduler, within :data:`GREETING_SECONDS`: it closes (or resets) the connection,
+    says bytes that are no Dask message's start (an SSH server's greeting, or an HTTP
+    server's answer to :data:`_HTTP_PROBE`), or nothing at all; None where its first bytes
+    may be Dask's (left to Dask), or the connection fails otherwise. A peer that closed at
+    once was connected to again by Dask until its time was up, and named so only if its
+    last try saw the close before that time ran out (a flaky test); a peer that said
+    nothing was waited for 30 s, and said not to be reached (QA s102)."""
+    start = time.monotonic()
+    total = min(GREETING_SECONDS, IDENTIFY_SECONDS)
+    said, asked = b"", False
+    while len(said) < 8:
+        left = total - (time.monotonic() - start)
+        wait = left if asked else min(left, _SPEAKS_FIRST_SECONDS)
+        try:
+            if wait <= 0:
+                raise TimeoutError
+            peer.settimeout(wait)
+            more = peer.recv(64)
+        except TimeoutError:
+            if said or left <= 0 or asked:
+                break
+            with suppress(OSError):  # (a peer that closes is seen by the next recv)
+                peer.sendall(_HTTP_PROBE)
+            asked = True
+            continue
+        except ConnectionResetError:
+            more = b""
+        except OSError:
+            return None
+        if not more:  # closed
+            break
+        said += more
+    return _seen(said, address, time.monotonic() - start >= total)
+
+
+def _seen(said: bytes, address: str, silent: bool) -> str | None:
+    """What a tcp:// peer that ``said`` its first bytes (b"": none) is taken for (see
+    :func:`_greeting`); ``silent``: it said them not within the time, or nothing at all."""
+    if said and len(said) >= 8 and int.from_bytes(said[:8], "little") <= _GREETING_BYTES:
+        return None  # maybe a Dask message's length: Dask reads it
+    if not said:
+        if silent:
+            return (f"it accepted the connection, but said nothing in "
+                    f"{min(GREETING_SECONDS, IDENTIFY_SECONDS):g} s, where a Dask scheduler "
+                    "speaks at once (nor did it answer an HTTP request)")
+        return _closed(address)
+    line = said.split(b"\n", 1)[0].rstrip(b"\r")
+    shown = (f"{line[:60].decode('ascii')!r}" if line and line.isascii()
+             and all(32 <= byte < 127 for byte in line) else repr(said[:16]))
+    if said.startswith(b"HTTP/"):
+        return (f"it answered as an HTTP server ({shown}; a Dask scheduler's dashboard is "
+                "one, on port 8787 by default)")
+    if said.startswith(b"SSH-"):
+        return f"it answered as an SSH server ({shown})"
+    if said[0] == 0x15 and said[1:2] == b"\x03":  # a TLS alert
+        return ("it answered as a TLS server does to what is no TLS (if it is a Dask "
+                "scheduler that uses TLS, give its tls:// address)")
+    return f"it answered with bytes that are no Dask message ({shown})"
 
 
 async def _identify(address: str, connection_args: dict[str, Any]) -> Any:

@@ -592,6 +592,98 @@ def _fake_peer(answer: Callable[[socket.socket, list[socket.socket]], None]
             peer.close()
 
 
+def _not_a_scheduler(address: str, seen: str) -> str:
+    """The error for a peer at ``address`` that answers, but not as a Dask scheduler, and
+    did what ``seen`` says."""
+    return (f"something answers at {address}, but not as a Dask scheduler: {seen}; give the "
+            "scheduler's address ('dask scheduler' prints it, as 'Scheduler at: "
+            "tcp://HOST:PORT'; port 8786 by default)")
+
+
+@contextmanager
+def _http_server() -> Iterator[str]:
+    """The tcp:// address of an HTTP server on this machine (as ``python -m http.server``
+    is, which answers nothing to the bytes of Dask's handshake: they hold no line end)."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"tcp://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_an_http_server_given_as_the_scheduler_is_named_so_at_once(
+        corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """python -m http.server given for the scheduler was waited for 30 s, then said not to
+    be reached ("no answer within 30 s", QA s102): an HTTP server waits for its client to
+    speak, and Dask's handshake holds no line end. A peer silent for 2 s is asked an HTTP
+    request, and one that answers it is named an HTTP server, with the exit status of an
+    OutputError."""
+    pytest.importorskip("distributed")
+    from corpuskit.cli import main
+
+    seen = ("it answered as an HTTP server (\"HTTP/1.0 501 Unsupported method ('HEAD')\"; a "
+            "Dask scheduler's dashboard is one, on port 8787 by default)")
+    with _http_server() as address:
+        started = time.monotonic()
+        with pytest.raises(OutputError) as caught:
+            build(corpus, tmp_path / "out", engine="dask", scheduler=address)
+        assert time.monotonic() - started < 8
+        assert str(caught.value) == _not_a_scheduler(address, seen)
+        assert main(["build", str(corpus), "--out", str(tmp_path / "out"), "--engine", "dask",
+                     "--scheduler", address]) == OutputError.exit_code
+    assert _not_a_scheduler(address, seen) in capsys.readouterr().err
+    out = tmp_path / "out"
+    assert not out.exists() or [p.name for p in out.iterdir()] in ([], [".corpuskit-lock"])
+
+
+def test_a_peer_that_accepts_and_says_nothing_is_told_so_before_the_connect_timeout(
+        corpus: Path, tmp_path: Path) -> None:
+    """A peer that accepts and says nothing, not even to an HTTP request, was waited for
+    the whole 30 s and said not to be reached (QA s102): a Dask scheduler writes its
+    handshake as it accepts, so one silent for 10 s is told so, as no Dask scheduler."""
+    pytest.importorskip("distributed")
+    asked: list[bytes] = []
+
+    def answer(client: socket.socket, held: list[socket.socket]) -> None:
+        held.append(client)
+        client.settimeout(20)
+        with suppress(OSError):
+            asked.append(client.recv(100))
+
+    with _fake_peer(answer) as address:
+        started = time.monotonic()
+        with pytest.raises(OutputError) as caught:
+            build(corpus, tmp_path / "out", engine="dask", scheduler=address)
+        took = time.monotonic() - started
+    assert str(caught.value) == _not_a_scheduler(
+        address, "it accepted the connection, but said nothing in 10 s, where a Dask "
+                 "scheduler speaks at once (nor did it answer an HTTP request)")
+    assert 9 < took < 15, took
+    assert asked == [b"HEAD / HTTP/1.0\r\n\r\n"]  # asked after 2 s of silence, once
+
+
+def test_a_dask_worker_given_as_the_scheduler_is_named_so(corpus: Path,
+                                                          tmp_path: Path) -> None:
+    """A worker's address answers Dask's question of who it is: it was told "answers, but
+    not as a Dask scheduler"; it is named a Dask worker."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, processes=False, protocol="tcp",
+                                  dashboard_address=":0", host="127.0.0.1") as cluster:
+        worker = next(iter(cluster.scheduler.workers))
+        with pytest.raises(OutputError) as caught:
+            build(corpus, tmp_path / "out", engine="dask", scheduler=worker)
+    assert str(caught.value) == _not_a_scheduler(worker, "it is a Dask worker")
+
+
 @pytest.mark.parametrize("greeting", [b"SSH-2.0-OpenSSH_9.6\r\n", None])
 def test_a_peer_that_is_no_dask_scheduler_is_a_clean_error(
         greeting: bytes | None, corpus: Path, tmp_path: Path,
@@ -606,17 +698,22 @@ def test_a_peer_that_is_no_dask_scheduler_is_a_clean_error(
         if greeting is not None:
             peer.sendall(greeting)
 
-    with _fake_peer(answer) as address, \
-            pytest.raises(OutputError, match="cannot reach the Dask scheduler at tcp://"
-                                             r"127\.0\.0\.1:\d+: .*is a Dask scheduler"):
+    with _fake_peer(answer) as address, pytest.raises(OutputError) as caught:
         build(corpus, tmp_path / "out", engine="dask", scheduler=address)
+    seen = ("it answered as an SSH server ('SSH-2.0-OpenSSH_9.6')" if greeting is not None
+            else "it accepted the connection, but said nothing in 2 s, where a Dask scheduler "
+                 "speaks at once (nor did it answer an HTTP request)")
+    assert str(caught.value) == _not_a_scheduler(address, seen)
     out = tmp_path / "out"
     assert not out.exists() or [p.name for p in out.iterdir()] in ([], [".corpuskit-lock"])
 
 
 @pytest.mark.parametrize(("peer", "reason"), [
-    ("http", "it answered with bytes that are no Dask message"),
-    ("binary", "it answered with bytes that are no Dask message"),
+    ("http", "it answered as an HTTP server ('HTTP/1.1 200 OK'; a Dask scheduler's "
+             "dashboard is one, on port 8787 by default)"),
+    ("binary", "it answered with bytes that are no Dask message "
+               "(b'\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff"
+               "\\xff')"),
     ("close", "it closed the connection without answering as a Dask scheduler (if it is one "
               "that uses TLS, give its tls:// address)"),
     ("reset", "it closed the connection without answering as a Dask scheduler (if it is one "
@@ -655,8 +752,7 @@ def test_a_peer_that_is_no_dask_scheduler_is_told_so_whatever_it_does(
 
     with _fake_peer(answer) as address, pytest.raises(OutputError) as caught:
         build(corpus, tmp_path / "out", engine="dask", scheduler=address)
-    assert str(caught.value) == (f"cannot reach the Dask scheduler at {address}: {reason}; "
-                                 "is a Dask scheduler running there?")
+    assert str(caught.value) == _not_a_scheduler(address, reason)
     out = tmp_path / "out"
     assert not out.exists() or [p.name for p in out.iterdir()] in ([], [".corpuskit-lock"])
 
@@ -671,13 +767,13 @@ def test_a_peer_dask_gave_up_connecting_to_is_told_it_closed_each_connection() -
     address = "tcp://127.0.0.1:8786"
     gave_up = OSError(f"Timed out trying to connect to {address} after 29 s")
     gave_up.__cause__ = CommClosedError()
-    assert daskengine._unanswered(gave_up, address) == (
-        "it closed the connection without answering as a Dask scheduler (if it is one that "
-        "uses TLS, give its tls:// address); is a Dask scheduler running there?")
+    assert daskengine._unanswered(gave_up, address) == _not_a_scheduler(
+        address, "it closed the connection without answering as a Dask scheduler (if it is "
+                 "one that uses TLS, give its tls:// address)")
     assert daskengine._unanswered(OSError(f"Timed out trying to connect to {address} after "
                                           "29 s"), address) == (
-        f"Timed out trying to connect to {address} after 29 s; is a Dask scheduler running "
-        "there?")
+        f"cannot reach the Dask scheduler at {address}: Timed out trying to connect to "
+        f"{address} after 29 s; is a Dask scheduler running there?")
 
 
 def _self_signed(folder: Path, name: str) -> tuple[str, str]:
@@ -2609,31 +2705,40 @@ def test_a_file_read_empty_as_it_was_rewritten_is_said_to_have_changed(
 @pytest.mark.parametrize("reset", [False, True], ids=["close", "reset"])
 def test_a_peer_that_closes_at_once_is_told_so_before_dask_connects(reset: bool) -> None:
     """A peer that closes (or resets) each connection as it accepts it is named so by the
-    first look at it (``_refused``), not left to Dask, which connects to it again until its
-    time is up and named it so only if its last try saw the close in time: the test of
+    first look at it (``_first_look``), not left to Dask, which connects to it again until
+    its time is up and named it so only if its last try saw the close in time: the test of
     such peers through a whole build failed once with the suite running on two loaded
-    cores. A peer that says something first (as a scheduler's handshake does), or waits
-    for the client to, is left to Dask."""
+    cores. A peer whose first bytes may be a Dask message's length (as a scheduler's
+    handshake's are) is left to Dask; one that says other bytes is named by them."""
 
     def answer(client: socket.socket, held: list[socket.socket]) -> None:
         if reset:
             client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         client.close()
 
-    def greet(client: socket.socket, held: list[socket.socket]) -> None:
-        client.sendall(b"hello")
-        held.append(client)
-
-    def wait(client: socket.socket, held: list[socket.socket]) -> None:
-        held.append(client)
+    def greeting(said: bytes) -> Callable[[socket.socket, list[socket.socket]], None]:
+        def greet(client: socket.socket, held: list[socket.socket]) -> None:
+            client.sendall(said)
+            client.close()
+        return greet
 
     with _fake_peer(answer) as address:
-        assert daskengine._refused(address) == (
+        assert daskengine._first_look(address) == (None, (
             "it closed the connection without answering as a Dask scheduler (if it is one "
-            "that uses TLS, give its tls:// address)")
-    for peer in (greet, wait):
-        with _fake_peer(peer) as address:
-            assert daskengine._refused(address) is None
+            "that uses TLS, give its tls:// address)"))
+    # a scheduler's handshake: its length (58), its frames' count and lengths, msgpack
+    handshake = (58).to_bytes(8, "little") + (1).to_bytes(8, "little") + \
+        (42).to_bytes(8, "little") + b"\x83\xabcompression\xc0"
+    for said, seen in [
+            (handshake, None),
+            (b"hello", "it answered with bytes that are no Dask message ('hello')"),
+            (b"220 mail.example.org ESMTP\r\n", "it answered with bytes that are no Dask "
+                                                 "message ('220 mail.example.org ESMTP')"),
+            (b"\x15\x03\x03\x00\x02\x02\x46", "it answered as a TLS server does to what is "
+             "no TLS (if it is a Dask scheduler that uses TLS, give its tls:// address)")]:
+        with _fake_peer(greeting(said)) as address:
+            assert daskengine._first_look(address) == (None, seen), said
+    assert daskengine._first_look("tls://127.0.0.1:1")[0] == "connection refused"
 
 
 def test_a_dask_worker_that_does_not_see_a_folder_says_so_once(tmp_path: Path) -> None:
