@@ -352,12 +352,15 @@ def _mount_of(path: Path) -> tuple[str, str]:
 
 
 def describe_machine(work: Path, py: str, frictionless: str | None,
-                     pageouts: Sequence[page_reclaim.Pageout] = ()) -> dict[str, object]:
+                     pageouts: Sequence[page_reclaim.Pageout] = (),
+                     reporting_order: int | None = None) -> dict[str, object]:
     """What the figures were measured on: ratios are comparable across commits on one
     machine only (docs/performance.md gives two machines of one kind on which frictionless /
     validate was about 4.5 and 3.2 with the same code). ``frictionless``: the program the
     kit times (:func:`find_frictionless`), whose version is given, or None. ``pageouts``:
-    the machine's schemes that drop cached pages not read lately (:mod:`page_reclaim`)."""
+    the machine's schemes that drop cached pages not read lately (:mod:`page_reclaim`);
+    ``reporting_order``: the order of the free blocks it gives back to its host, None for
+    none (:func:`page_reclaim.free_page_reporting`)."""
     cpu = platform.processor() or platform.machine()
     try:
         for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
@@ -373,7 +376,8 @@ def describe_machine(work: Path, py: str, frictionless: str | None,
             "frictionless_program": frictionless,
             "work_filesystem": kind, "work_mount_options": options,
             "language_model_kept": language_model_kept(py),
-            "page_cache_pageout": [asdict(scheme) for scheme in pageouts]}
+            "page_cache_pageout": [asdict(scheme) for scheme in pageouts],
+            "free_page_reporting_order": reporting_order}
 
 
 #: How to get frictionless where the kit finds it: corpuskit's test extra holds it.
@@ -1223,7 +1227,8 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
     code = corpuskit_code()
 
     pageouts = page_reclaim.pageouts()
-    machine = describe_machine(work, py, frictionless, pageouts)
+    reporting_order = page_reclaim.free_page_reporting()
+    machine = describe_machine(work, py, frictionless, pageouts, reporting_order)
     skipped = ({"frictionless": "--skip-frictionless given"} if args.skip_frictionless else
                {"frictionless": FRICTIONLESS_MISSING.format(py=py)} if frictionless is None
                else {})
@@ -1309,6 +1314,9 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
     pageout = page_reclaim.described(pageouts)
     if pageout:
         print(pageout)
+    reporting = page_reclaim.described_reporting(reporting_order)
+    if reporting:
+        print(reporting)
     for number, (probe_wall, probe_sys) in enumerate(probes, start=1):
         print(f"file_create (before build_cold, round {number}): {probe_wall:.0f} µs per file, "
               f"{probe_sys:.0f} µs system ({PROBE_FILES} files of {PROBE_BYTES} bytes; the "

@@ -312,6 +312,9 @@ def test_the_kit_runs_on_a_folder_of_texts_it_did_not_make(tmp_path: Path) -> No
     assert all(m["disk_read_mb"] >= 0 for m in steps.values())
     assert re.search(r"^step .* tree PSS MB +disk read MB +exit$", run.stdout, re.MULTILINE)
     assert isinstance(report["machine"]["page_cache_pageout"], list)
+    order = report["machine"]["free_page_reporting_order"]
+    assert order is None or isinstance(order, int)
+    assert ("gives the memory it frees back to its host" in run.stdout) == (order is not None)
     assert steps["build_cold"]["user_seconds"] + steps["build_cold"]["system_seconds"] \
         > steps["floor"]["user_seconds"]
     probe = report["file_create_us"]
@@ -1646,6 +1649,33 @@ def test_the_kit_names_a_scheme_that_drops_cached_pages(tmp_path: Path) -> None:
         page_reclaim.Pageout("DAMON_RECLAIM", 120.0, None)]
     assert page_reclaim.pageouts(tmp_path / "none", tmp_path / "none") == []
     assert page_reclaim.described([]) is None
+
+
+def test_the_kit_names_a_balloon_that_gives_freed_memory_back(tmp_path: Path) -> None:
+    """A virtio balloon (device type 5) whose driver took feature bit 5, free page
+    reporting, as on the machine of 2026-12-08 (thirteenth session), is found with the
+    page reporting module's order and said; a balloon without that bit, another device
+    with it, and no virtio bus at all are not."""
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import page_reclaim
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    bits = "0110010100000000000000000000000010000000"  # as read there: bits 1, 2, 5, 7, 32
+    devices = _sysfs(tmp_path / "devices", {
+        "virtio0/device": "0x0002", "virtio0/features": bits,  # a block device
+        "virtio1/device": "0x0005", "virtio1/features": bits})
+    module = _sysfs(tmp_path / "module", {"page_reporting_order": "9"})
+    assert page_reclaim.free_page_reporting(devices, module) == 9
+    said = page_reclaim.described_reporting(9)
+    assert said is not None and "of free blocks of 2 MiB and more" in said, said
+    assert page_reclaim.free_page_reporting(devices, tmp_path / "none") == 9  # the default
+    without = bits[:5] + "0" + bits[6:]
+    assert page_reclaim.free_page_reporting(_sysfs(tmp_path / "off", {
+        "virtio0/device": "0x0005", "virtio0/features": without,
+        "virtio1/device": "0x0002", "virtio1/features": bits}), module) is None
+    assert page_reclaim.free_page_reporting(tmp_path / "none", module) is None
+    assert page_reclaim.described_reporting(None) is None
 
 
 # -- bench_validate.py ------------------------------------------------------------------
