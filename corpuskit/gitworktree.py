@@ -214,20 +214,28 @@ def keeps_bytes(paths: Sequence[Path | str]) -> bool:
         by_top.setdefault(top, []).append(
             Path(os.path.abspath(path)).relative_to(top).as_posix())
     for top, names in by_top.items():
-        try:
-            told = subprocess.run(
-                [git, "-C", str(top), "check-attr", "-z", "--stdin", "text"],
-                input=b"".join(os.fsencode(name) + b"\0" for name in names),
-                capture_output=True, timeout=_GIT_SECONDS, check=False, env=_git_env())
-        except (OSError, subprocess.SubprocessError):
+        told = _git_with_names(git, top, ["check-attr", "-z", "--stdin", "text"], names)
+        if told is None or told.returncode != 0:
             return False
         # path, attribute, value: three fields to each path, the last one empty
         fields = told.stdout.split(b"\0")
         values = fields[2:len(fields) - 1:3]
-        if told.returncode != 0 or len(values) != len(names) \
-                or any(value != b"unset" for value in values):
+        if len(values) != len(names) or any(value != b"unset" for value in values):
             return False
     return True
+
+
+def _git_with_names(git: str, top: Path, args: list[str],
+                    names: list[str]) -> subprocess.CompletedProcess[bytes] | None:
+    """``git ARGS`` run at ``top`` with ``names`` (paths from ``top``) on its standard
+    input, each ended by a NUL; None where it cannot be run."""
+    try:
+        return subprocess.run(
+            [git, "-C", str(top), *args],
+            input=b"".join(os.fsencode(name) + b"\0" for name in names),
+            capture_output=True, timeout=_GIT_SECONDS, check=False, env=_git_env())
+    except (OSError, subprocess.SubprocessError):
+        return None
 
 
 def _git_env() -> dict[str, str]:
@@ -242,14 +250,8 @@ def _ignoring_lines(git: str, top: Path, names: list[str]) -> dict[str, str]:
     Git cannot say."""
     if not names:
         return {}
-    try:
-        told = subprocess.run(
-            [git, "-C", str(top), "check-ignore", "-v", "-z", "--stdin"],
-            input=b"".join(os.fsencode(name) + b"\0" for name in names),
-            capture_output=True, timeout=_GIT_SECONDS, check=False, env=_git_env())
-    except (OSError, subprocess.SubprocessError):
-        return {}
-    if told.returncode not in (0, 1):  # 1: none ignored
+    told = _git_with_names(git, top, ["check-ignore", "-v", "-z", "--stdin"], names)
+    if told is None or told.returncode not in (0, 1):  # 1: none ignored
         return {}
     fields = [os.fsdecode(field) for field in told.stdout.split(b"\0")]
     # source, line number, pattern, path: four fields to each path, the last one empty
