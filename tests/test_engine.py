@@ -1454,6 +1454,45 @@ def test_pieces_deflated_by_workers_make_the_zip_deflating_the_folder_makes(
     assert (one_job / f"{release.name}.zip").read_bytes() == alone.getvalue()
 
 
+def test_a_shard_whose_names_list_apart_from_its_ids_makes_a_zip_in_listing_order(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files whose names sort otherwise than their ids ('p-s.txt' before 'p.txt', as '-'
+    sorts before '.', where the id 'p' sorts first), cut into shards of four ('a' to
+    'p-s', then 'p-s-t' to 'x'): the zip writer read names ahead of the first shard's
+    segment that did not match it ('p-s-t.txt', the second's first, and 'p-s.txt'), and
+    the second's segment, offered at the first of them, took its names from the listing
+    past them, so that 'p-s.txt' was written after it (QA s102: a build of a Python
+    installation's library wrote a zip that validate refused, 'entries are not in sorted
+    order'). Its entries are in the folder's order, it is what the archive writer makes
+    of the folder alone, and it is valid."""
+    import io
+
+    from corpuskit import shards
+    from corpuskit.validation import validate
+    from corpuskit.zipfiles.archive import write_zip
+
+    monkeypatch.setattr(shards, "SHARD_MIN", 4)
+    monkeypatch.setattr(shards, "SHARD_MAX", 4)
+    monkeypatch.setattr(engine, "SHARD_MAX", 4)
+    names = ["a", "p-a", "p-s-t", "p-s", "p-v", "p", "x"]
+    seeds = make_seeds(tmp_path, {f"d/{name}.txt": f"The text of {name}, a document.\n"
+                                  for name in names})
+    assert shard_sizes_of(f"d/{name}.txt" for name in names) == [4, 3]
+    result = build(seeds, tmp_path / "dist", jobs=1, cache=tmp_path / "cache")
+    archive = result.release.with_name(f"{result.release.name}.zip")
+    with zipfile.ZipFile(archive) as opened:
+        raw = [name.split("/data/raw/d/", 1)[1] for name in opened.namelist()
+               if "/data/raw/d/" in name]
+    assert raw == sorted(f"{name}.txt" for name in names), raw
+    created = json.loads((result.release / "datapackage.json").read_bytes()).get("created")
+    alone = io.BytesIO()
+    write_zip(result.release, alone, result.release.name, created,
+              compression=deflate.COMPRESSIONS[DEFAULT_COMPRESSION])
+    assert archive.read_bytes() == alone.getvalue()
+    report = validate(archive)
+    assert report.valid, report.problems
+
+
 @pytest.mark.parametrize("pattern", ["*.jsonl", "*.deflate", "*.deflate.json"])
 def test_a_cache_entry_with_one_changed_byte_is_a_miss(
         pattern: str, corpus: Path, warm_cache: Path, one_job: Path, tmp_path: Path) -> None:

@@ -133,8 +133,12 @@ def _pieces(folder: Path, prepared: PreparedPieces | None = None, root: str = ""
     :class:`Segment` comes instead of their pieces; any other file comes in pieces.
     """
     files = package_files(folder)
-    unmatched: list[str] = []  # a name read ahead while matching a segment, not in it
-    while (rel := unmatched.pop() if unmatched else next(files, None)) is not None:
+    # The names read ahead while matching a segment and not in it, in the listing's
+    # order: the next names are taken from them first, a segment's too (QA s102: a
+    # segment that started among them took its names from the listing past them, and
+    # the names left wrote after it, out of order, in a zip validate refused).
+    unmatched: deque[str] = deque()
+    while (rel := unmatched.popleft() if unmatched else next(files, None)) is not None:
         segment = prepared.segment_at(rel) if prepared is not None else None
         if segment is None:
             yield from file_pieces(folder, rel, prepared)
@@ -144,7 +148,8 @@ def _pieces(folder: Path, prepared: PreparedPieces | None = None, root: str = ""
             # The names listed next, taken at once and compared with the segment's in one
             # call; those after a difference go back, in order, to be taken again.
             rest = [entry[0] for entry in segment.entries[1:]]
-            listed = list(islice(files, len(rest)))
+            ahead = [unmatched.popleft() for _ in range(min(len(rest), len(unmatched)))]
+            listed = ahead + list(islice(files, len(rest) - len(ahead)))
             if listed == rest:
                 assert prepared is not None  # it offered the segment
                 prepared.passed(segment)
@@ -153,7 +158,7 @@ def _pieces(folder: Path, prepared: PreparedPieces | None = None, root: str = ""
             same = next((i for i, (a, b) in enumerate(zip(listed, rest, strict=False)) if a != b),
                         len(listed))
             matched += listed[:same]
-            unmatched.extend(reversed(listed[same:]))
+            unmatched.extendleft(reversed(listed[same:]))
         for name in matched:
             yield from file_pieces(folder, name, prepared)
 
