@@ -1348,6 +1348,9 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
                   file=sys.stdout if args.skip_frictionless else sys.stderr)
     for valid, said in checks:
         print(said, file=sys.stdout if valid else sys.stderr)
+    if not outputs_valid:
+        # (QA s102: the ratios printed as any others, the one sign a line of validate's)
+        print(OUTPUTS_INVALID, file=sys.stderr)
     unsaved = None
     if args.json:
         unsaved = write_results(args.json, {
@@ -1381,6 +1384,7 @@ def _run(args: argparse.Namespace, work: Path, py: str, corpuskit: list[str],
             "failed_steps": failed,
             "skipped_steps": skipped,
             "outputs_valid": outputs_valid,
+            "output_problems": [said for valid, said in checks if not valid],
             "kit_peak_rss_mb": round(kit_rss, 1),
             "tree_pss_sampling": TREE_SAMPLING,
         })
@@ -1606,6 +1610,12 @@ def disk_bytes(*folders: Path) -> int:
                               *(str(folder) for folder in folders if folder.is_dir())],
                              capture_output=True, text=True, check=True)
     return int(counted.stdout)
+
+
+#: What the kit says, last, where a round's releases do not pass validate.
+OUTPUTS_INVALID = ("run_benchmarks: the builds' releases are not valid (corpuskit validate's "
+                   "problems above; in the JSON as output_problems): the times and ratios "
+                   "are of builds whose output is wrong, and the run exits 1")
 
 
 def check_outputs(corpuskit: list[str], dist: Path, env: dict[str, str], number: int = 1

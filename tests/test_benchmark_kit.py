@@ -325,7 +325,7 @@ def test_the_kit_runs_on_a_folder_of_texts_it_did_not_make(tmp_path: Path) -> No
     # Two rounds of every step: each step's result is its fastest round, and the ratios
     # are those of the fastest rounds (the medians' beside them).
     assert report["rounds"] == 2 and len(report["runs"]) == 2
-    assert report["outputs_valid"] is True
+    assert report["outputs_valid"] is True and report["output_problems"] == []
     for name, result in steps.items():
         rounds = [m for one in report["runs"] for m in one if m["name"] == name]
         assert len(rounds) == 2 and result["seconds"] == min(m["seconds"] for m in rounds)
@@ -822,6 +822,40 @@ def test_the_kit_says_when_a_release_it_timed_is_not_valid(tmp_path: Path) -> No
     zipped.write_bytes(bytes(data))
     valid, said = run_benchmarks.check_outputs(command, dist, env)
     assert not valid and zipped.name in said
+
+
+def test_the_kit_says_last_that_the_releases_it_timed_are_not_valid(tmp_path: Path) -> None:
+    """A round whose releases validate refuses: the kit printed its ratios as any others,
+    the one sign a line of validate's among its output, and the JSON said only
+    outputs_valid false (QA s102: a build wrote zips in the wrong order). It says last, as
+    the kit, that the times are of builds whose output is wrong, exits 1, and the JSON
+    holds validate's problems."""
+    source = tmp_path / "texts"
+    source.mkdir()
+    for i in range(6):
+        (source / f"note{i}.txt").write_text(f"Note {i}.\n\nThe committee met on day {i}.\n",
+                                             encoding="utf-8")
+    # The kit as it is, but each round's zips damaged (one bit) before they are checked.
+    wrapper = (
+        f"import sys; sys.path.insert(0, {str(BENCHMARKS)!r}); import run_benchmarks as kit\n"
+        "real = kit.check_outputs\n"
+        "def damaged(corpuskit, dist, env, number=1):\n"
+        "    for archive in sorted(dist.glob('*.zip'))[:1]:\n"
+        "        data = bytearray(archive.read_bytes()); data[100] ^= 1\n"
+        "        archive.write_bytes(bytes(data))\n"
+        "    return real(corpuskit, dist, env, number)\n"
+        "kit.check_outputs = damaged\n"
+        "sys.argv = ['run_benchmarks.py', *sys.argv[1:]]\n"
+        "sys.exit(kit.cli())\n")
+    run = subprocess.run([sys.executable, "-c", wrapper, "--seeds", "texts", "--work", "work",
+                          "--json", "results.json", "--repeat", "1", "--skip-frictionless"],
+                         capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert run.returncode == 1, run.stderr
+    assert run.stderr.rstrip().endswith(_kit().OUTPUTS_INVALID), run.stderr  # type: ignore[attr-defined]
+    report = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert report["outputs_valid"] is False and report["failed_steps"] == []
+    [problem] = report["output_problems"]
+    assert problem.startswith("outputs: round 1: corpuskit validate ") and ".zip" in problem
 
 
 def test_the_kit_names_the_filesystem_of_the_nearest_mount_point(tmp_path: Path) -> None:
