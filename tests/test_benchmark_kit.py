@@ -288,6 +288,9 @@ def test_the_kit_runs_on_a_folder_of_texts_it_did_not_make(tmp_path: Path) -> No
     # Every round's, before it was removed (QA: only the last round's were).
     assert "outputs: round 1: the 4 releases (folders and zips) are valid" in run.stdout
     assert "outputs: round 2: the 4 releases (folders and zips) are valid" in run.stdout
+    # 17 documents: the ratios measure the steps' start-up, and it says so (QA s102)
+    assert _kit().small_corpus_note(17) in run.stdout  # type: ignore[attr-defined]
+    assert "note: 17 documents: each step's fixed start-up" in run.stdout
     report = json.loads(results.read_text(encoding="utf-8"))
     steps = {m["name"]: m for m in report["results"]}
     assert set(steps) >= {"floor", "build_cold", "validate", "hashlib", "build_incremental"}
@@ -852,6 +855,8 @@ def test_the_kit_says_last_that_the_releases_it_timed_are_not_valid(tmp_path: Pa
                          capture_output=True, text=True, check=False, cwd=tmp_path)
     assert run.returncode == 1, run.stderr
     assert run.stderr.rstrip().endswith(_kit().OUTPUTS_INVALID), run.stderr  # type: ignore[attr-defined]
+    # (QA s102: the machine line named the frictionless that was not timed)
+    assert ", frictionless not timed (--skip-frictionless); work folder on " in run.stdout
     report = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert report["outputs_valid"] is False and report["failed_steps"] == []
     [problem] = report["output_problems"]
