@@ -709,6 +709,7 @@ def prepare_foreign_seeds(seeds: Path, source: Path, corpuskit: list[str],
         reasons.append(f"{name}: a file of a package {where}, beside {markers[0]}: validate "
                        "would take the copy for a package")
     removed = len(markers[1:])
+    gone: set[str] = set()  # the paths removed, in the copy: a link through one is broken
     for _ in range(MAX_PREPARE_ROUNDS):
         codes: dict[str, set[str]] = {}
         refused, blocking = _refused_files(seeds, corpuskit, codes=codes, env=env,
@@ -743,8 +744,12 @@ def prepare_foreign_seeds(seeds: Path, source: Path, corpuskit: list[str],
                 del refused[path]
         for path in sorted(refused):
             instead = kept.get(path)
+            through = removed_on_the_way(seeds, path, gone)
             reasons.append(refused[path] + (f" (the kit kept {one_line(instead)})"
-                                            if instead else ""))
+                                            if instead else "") + (
+                f" (its target is under {one_line(through)}, which the kit removed from its "
+                "copy before)" if through else ""))
+            gone.add(path)
             target = refused_path(seeds, path, source)
             if target.is_dir() and not target.is_symlink():
                 shutil.rmtree(target)
@@ -755,6 +760,27 @@ def prepare_foreign_seeds(seeds: Path, source: Path, corpuskit: list[str],
     raise SystemExit(f"{shown_name(source)}: its copy is still refused after removing files "
                      f"{MAX_PREPARE_ROUNDS} times; rerun with --work DIR (or --keep) and run "
                      "'corpuskit validate DIR/seeds' to see why")
+
+
+def removed_on_the_way(seeds: Path, path: str, gone: set[str]) -> str | None:
+    """Where ``path`` of the copy ``seeds`` is a symbolic link whose target (taken by name,
+    from the link's folder) is, or is under, a path of ``gone`` that the kit removed from
+    the copy: that path; else None. Such a link was sound in the folder of texts, and is
+    refused as pointing at nothing only in the copy (QA s102: '/usr/share/doc/cpp/README.Bugs'
+    was said to point at a file that does not exist, through the folder link gcc-12 the
+    kit had removed)."""
+    link = seeds / path
+    try:
+        if not link.is_symlink():
+            return None
+        aimed = os.path.normpath(os.path.join(os.path.dirname(path), os.readlink(link)))
+    except (OSError, ValueError):
+        return None
+    parts = Path(aimed).parts
+    for end in range(1, len(parts) + 1):
+        if (candidate := "/".join(parts[:end])) in gone:
+            return candidate
+    return None
 
 
 def _remove_marker(seeds: Path, name: str) -> None:

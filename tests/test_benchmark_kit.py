@@ -827,6 +827,31 @@ def test_the_kit_says_when_a_release_it_timed_is_not_valid(tmp_path: Path) -> No
     assert not valid and zipped.name in said
 
 
+def test_a_link_broken_by_what_the_kit_removed_is_said_to_be(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A link to a file through a folder link ('x/link.txt' to '../alias/f.txt', 'alias'
+    to 'real'): the build refuses the folder link, the kit removes it, and the file link
+    then points at nothing in the copy. It was named as a link to a file that does not
+    exist, which it does in the folder of texts (QA s102, /usr/share/doc): its line says
+    that the kit removed the folder link on its way."""
+    kit: Any = _kit()
+    monkeypatch.setattr(kit, "WORK", [tmp_path])
+    texts = tmp_path / "texts"
+    (texts / "real").mkdir(parents=True)
+    (texts / "x").mkdir()
+    (texts / "real" / "f.txt").write_text("A text in a real folder.\n", "utf-8")
+    (texts / "alias").symlink_to("real")
+    (texts / "x" / "link.txt").symlink_to("../alias/f.txt")
+    reasons: list[str] = []
+    assert kit.prepare_foreign_seeds(texts, texts, [sys.executable, "-m", "corpuskit"],
+                                     reasons) == 2
+    [folder_link, file_link] = reasons
+    assert folder_link.startswith("alias") and "removed from its copy" not in folder_link
+    assert file_link.startswith("x/link.txt"), file_link
+    assert file_link.endswith(" (its target is under alias, which the kit removed from its "
+                              "copy before)"), file_link
+
+
 def test_the_kit_says_last_that_the_releases_it_timed_are_not_valid(tmp_path: Path) -> None:
     """A round whose releases validate refuses: the kit printed its ratios as any others,
     the one sign a line of validate's among its output, and the JSON said only
