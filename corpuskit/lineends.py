@@ -38,16 +38,15 @@ CONVERTED = "converted by Git's line-end handling"
 #: as unix2dos or a copy in text mode did it, and Git's advice would not apply (QA s101:
 #: a consumer's package, in no repository, was told to edit a .gitattributes and to run
 #: 'git checkout -- .', which discards a surrounding repository's uncommitted work).
-CONVERTED_OUTSIDE_GIT = ("converted since it was built, as an editor, a tool such as "
-                         "unix2dos or a copy or transfer in text mode (FTP's ASCII mode) "
-                         "converts text (no Git work tree holds it)")
+_CONVERTERS = ("as an editor, a tool such as unix2dos or a copy or transfer in text mode "
+               "(FTP's ASCII mode) converts text")
+CONVERTED_OUTSIDE_GIT = f"converted since it was built, {_CONVERTERS} (no Git work tree holds it)"
 #: What check, build and release say of files (or zips) whose line ends were converted
 #: where no Git work tree holds their folders (:func:`line_ends_advice`): the same cause
 #: as :data:`CONVERTED_OUTSIDE_GIT`, said of files or a zip alike (validate stopped
 #: blaming Git there in QA s101; these still gave the .gitattributes advice and
 #: 'git checkout -- seeds dist').
-CONVERTED_NOT_BY_GIT = ("converted as an editor, a tool such as unix2dos or a copy or "
-                        "transfer in text mode (FTP's ASCII mode) converts text, not by Git")
+CONVERTED_NOT_BY_GIT = f"converted {_CONVERTERS}, not by Git"
 #: What to do about files so converted: put their bytes back as they were built.
 FILES_AS_BUILT = ("put their line ends back as they were built: take the files again from "
                   "where they came, copied or transferred as binary (an FTP client's binary "
@@ -269,8 +268,9 @@ def line_ends_advice(folders: Sequence[Path | str], converted_now: str, *,
     ``.gitattributes`` lines to add are there already (QA s101: an editor's CR LF in a
     protected seeds file was told to add the line the file had): they are said to be
     converted otherwise, and ``as_built``, then committed where a commit holds them so."""
-    inside = [folder for folder in folders if work_tree(folder) is not None]
-    outside = [folder for folder in folders if work_tree(folder) is None]
+    held = [work_tree(folder) is not None for folder in folders]
+    inside = [folder for folder, in_tree in zip(folders, held, strict=True) if in_tree]
+    outside = [folder for folder, in_tree in zip(folders, held, strict=True) if not in_tree]
     if not inside:
         return (f"{converted_now}: {CONVERTED_NOT_BY_GIT} (no Git work tree holds "
                 f"{_folders(outside)}); {as_built}")
