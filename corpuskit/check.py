@@ -66,7 +66,6 @@ from .gitworktree import (
     Beyond,
     LeftOut,
     beyond_work_tree,
-    keeps_bytes,
     untracked,
     work_tree,
 )
@@ -75,6 +74,7 @@ from .lineends import (
     CONVERTED_OUTSIDE_GIT,
     RAW_PREFIX,
     converted_raw_files,
+    git_converted,
     in_git,
     line_ends_advice,
     raw_input_alone,
@@ -927,8 +927,7 @@ def _compare_folder(inputs: _Inputs, survey: _DistSurvey, result: BuildResult,
         rewritten=verdict.rewritten, changelog_only=changelog_only,
         restore=restore, restore_from=restore_from, line_restore=line_restore,
         line_advice=line_advice, converted=converted, line_ends=line_ends,
-        seeds_by_git=bool(line_ends) and in_git((seeds,))
-        and not keeps_bytes([seeds / rel for rel in line_ends]),
+        seeds_by_git=git_converted(seeds, line_ends),
         line_ends_only=line_ends_only, seeds_advice=seeds_advice,
         # the releases that share a changed file (hard-linked)
         shared=(sharing_releases(dist, inputs.config.name, release, differing)
@@ -1369,7 +1368,7 @@ def _line_ends_message(seeds: Path, dist: Path, release: Path, built: Path,
     for seeds given as corpora/news/seeds). Where no Git work tree holds the folders, no
     Git is named (:func:`~corpuskit.lineends.line_ends_advice`)."""
     seeds_converted, _ = converted_raw_files(release, built)
-    who = "Git converted the seeds' files too" if in_git((seeds,)) else \
+    who = "Git converted the seeds' files too" if git_converted(seeds, seeds_converted) else \
         "the seeds' files were converted too"
     also = (f", and {who} ({shown(seeds_converted)} in {shown_name(seeds)}), so a fresh "
             "build differs as well" if seeds_converted else "")

@@ -242,6 +242,13 @@ def in_git(folders: Iterable[Path | str]) -> bool:
     return any(work_tree(folder) is not None for folder in folders)
 
 
+def git_converted(seeds: Path, files: Sequence[str]) -> bool:
+    """Whether Git's line-end handling may have converted the seeds' ``files`` (paths in
+    the seeds): a work tree holds the seeds, and its attributes do not keep their bytes
+    (:func:`~corpuskit.gitworktree.keeps_bytes`), as :func:`line_ends_advice` decides."""
+    return bool(files) and in_git((seeds,)) and not keeps_bytes([seeds / rel for rel in files])
+
+
 def line_ends_advice(folders: Sequence[Path | str], converted_now: str, *,
                      seeds_too: bool = False, as_built: str = FILES_AS_BUILT,
                      files: Sequence[Path | str] = ()) -> str:
@@ -343,7 +350,8 @@ def shown(paths: Sequence[str], limit: int = 3) -> str:
 
 __all__ = ["CONVERTED", "CONVERTED_NOT_BY_GIT", "CONVERTED_OUTSIDE_GIT", "FILES_AS_BUILT",
            "ZIPS_AS_BUILT", "converted", "converted_note", "converted_raw_files",
-           "converted_seeds", "crlf_throughout", "file_converted", "in_git", "in_work_tree",
+           "converted_seeds", "crlf_throughout", "file_converted", "git_converted", "in_git",
+           "in_work_tree",
            "line_ends_advice", "raw_input_alone", "read_manifest",
            "said_converted", "said_converted_outside_git", "seeds_converted_advice", "shown",
            "swapped_digests", "zip_converted", "zips_converted_advice"]
